@@ -1,0 +1,115 @@
+# kombo-attach — plain Makefile, pkg-config for every library.
+# `make` builds, `make run` opens the UI (sandbox without a key), `make test` runs everything.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man/man1
+DESTDIR ?=
+CC      ?= cc
+PKG_CONFIG ?= pkg-config
+BUILD   ?= build
+CFLAGS  ?= -O2 -g
+SAN_FLAGS ?= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+PKGS    := ncursesw libcurl libcjson libmagic libmicrohttpd cmocka inih libcrypto
+# Debian packages `make deps` installs when missing (pkg-config names above, tools for tests).
+DEBS    := gcc make pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev libmagic-dev \
+           libmicrohttpd-dev libcmocka-dev libinih-dev libssl-dev tmux time coreutils curl \
+           valgrind clang libclang-rt-14-dev openssl xxd
+SHOT_DEBS := xvfb xterm imagemagick x11-apps fonts-dejavu-core
+
+WARN    := -std=c17 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+DEFS    := -D_GNU_SOURCE -DKA_VERSION='"$(VERSION)"'
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+ALL_CFLAGS  = $(WARN) $(DEFS) -Isrc -Iui $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS)
+LIBS        = $(PKG_LIBS) -lm
+
+SRC_LIB := $(filter-out src/main.c,$(wildcard src/*.c))
+UI_SRC  := $(wildcard ui/*.c)
+LIB_OBJ := $(SRC_LIB:%.c=$(BUILD)/%.o)
+UI_OBJ  := $(UI_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(BUILD)/src/main.o
+TESTS   := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
+TEST_BINS := $(TESTS:%=$(BUILD)/tests/%)
+
+.PHONY: all deps deps-screenshots run test unit integration e2e check-asan asan valgrind \
+        install uninstall clean bench fuzz screenshots
+all: kombo-attach
+
+kombo-attach: $(BUILD)/kombo-attach
+	cp $< $@
+
+$(BUILD)/kombo-attach: $(MAIN_OBJ) $(BUILD)/libka.a $(BUILD)/libkaui.a
+	$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_OBJ) $(BUILD)/libkaui.a $(BUILD)/libka.a $(ALL_LDFLAGS) $(LIBS)
+
+$(BUILD)/libka.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/libkaui.a: $(UI_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/%.c $(BUILD)/libka.a $(BUILD)/libkaui.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(BUILD)/libkaui.a $(BUILD)/libka.a $(ALL_LDFLAGS) $(LIBS)
+
+-include $(LIB_OBJ:.o=.d) $(UI_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+
+# Install the Debian packages that are missing: apt-get when root, else print the command.
+deps:
+	@missing=""; for p in $(DEBS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "deps: installing$$missing"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -qq $$missing >/dev/null 2>&1 || \
+	      { apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; } || \
+	      { echo "deps: apt-get failed; run: apt-get update && apt-get install -y$$missing" >&2; exit 1; }; \
+	  else \
+	    echo "deps: missing packages; run: sudo apt-get install -y$$missing" >&2; exit 1; \
+	  fi; \
+	fi
+
+deps-screenshots:
+	@$(MAKE) --no-print-directory deps DEBS="$(SHOT_DEBS)"
+
+run: deps
+	@$(MAKE) --no-print-directory kombo-attach
+	./kombo-attach --sandbox samples
+
+# Unit tests (cmocka), then integration tests running the real binary against the mock,
+# then the whole suite again under AddressSanitizer + UBSan in build-asan/.
+test: deps
+	@$(MAKE) --no-print-directory unit integration
+	@$(MAKE) --no-print-directory asan
+
+unit: kombo-attach $(TEST_BINS)
+	@bash tests/run_tests.sh $(BUILD) $(CURDIR)/kombo-attach $(TESTS)
+
+integration: kombo-attach
+	@bash tests/run_scripts.sh $(CURDIR)/kombo-attach
+
+asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g" \
+	  EXTRA_CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="$(SAN_FLAGS)" build-asan/kombo-attach \
+	  $(TESTS:%=build-asan/tests/%)
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  bash tests/run_tests.sh build-asan $(CURDIR)/build-asan/kombo-attach $(TESTS)
+
+install: kombo-attach
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
+	install -m 755 kombo-attach $(DESTDIR)$(BINDIR)/kombo-attach
+	install -m 644 kombo-attach.1 $(DESTDIR)$(MANDIR)/kombo-attach.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/kombo-attach $(DESTDIR)$(MANDIR)/kombo-attach.1
+
+clean:
+	rm -rf build build-asan build-fuzz kombo-attach

@@ -1,0 +1,37 @@
+/* One attachment to send: where the bytes come from and how Kombo should label them. */
+#ifndef KA_ATTACHMENT_H
+#define KA_ATTACHMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum att_type { ATT_CV, ATT_COVER_LETTER, ATT_OTHER };
+
+struct attachment {
+    char *path;          /* file to read */
+    char *name;          /* name shown in the ATS (UTF-8, validated) */
+    enum att_type type;
+    char *content_type;  /* bare type/subtype */
+    bool content_type_generic; /* e.g. application/octet-stream: warn the user */
+    bool content_type_guessed; /* came from libmagic / extension, not from the user */
+    uint64_t size;       /* bytes, from stat at init time */
+};
+
+/* Fill *a from a path. name and content_type may be NULL (defaults: base name, detected
+ * MIME type). Checks: the path is a readable regular file, the name is non-empty valid
+ * UTF-8 without control characters, the content type is a bare type/subtype.
+ * Returns 0, or a KA_EXIT_* code with a one-line message in err. */
+int attachment_init(struct attachment *a, const char *path, const char *name,
+                    enum att_type type, const char *content_type, char *err, size_t errlen);
+void attachment_free(struct attachment *a);
+
+const char *att_type_name(enum att_type t);            /* "CV", "COVER_LETTER", "OTHER" */
+int att_type_parse(const char *s, enum att_type *out); /* case-insensitive; 0 or -1 */
+
+/* Validation helpers shared by the CLI, the UI form and the mock. Each returns NULL when
+ * fine, else a static message naming the problem. */
+const char *att_check_name(const char *name);
+const char *att_check_content_type(const char *ct);
+
+#endif

@@ -1,0 +1,34 @@
+/* The request body, produced on the fly:
+ *   {"attachment":{"name":..,"type":..,"content_type":..,"data":"<base64 of file>"},"remote_fields":{..}}
+ * Its exact length is known before sending; memory does not grow with the file. */
+#ifndef KA_BODY_H
+#define KA_BODY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct attachment;
+struct body;
+
+#define BODY_READ_ERROR ((size_t)-1)
+
+/* Open the file and prepare prefix/suffix. remote_fields is a JSON object text or NULL
+ * (sent as {}). Returns NULL with a one-line message in err (and *code = KA_EXIT_*). */
+struct body *body_open(const struct attachment *att, const char *remote_fields,
+                       int *code, char *err, size_t errlen);
+uint64_t body_length(const struct body *b);
+/* Copy up to len bytes of the body into buf. Returns bytes produced, 0 at the end, or
+ * BODY_READ_ERROR when the file failed or changed (size, mtime or identity) while being
+ * read; the last byte of the body is never produced in that case. */
+size_t body_read(struct body *b, char *buf, size_t len);
+/* Start again from byte 0 (for retries); re-checks that the file is unchanged. 0 or -1. */
+int body_rewind(struct body *b);
+/* Message for the last error (empty when none). */
+const char *body_error(const struct body *b);
+void body_close(struct body *b);
+
+/* The JSON text of the body with the data replaced by a summary, for --dry-run.
+ * Caller frees. */
+char *body_describe(const struct attachment *att, const char *remote_fields);
+
+#endif

@@ -1,0 +1,55 @@
+/* A mock Kombo server on loopback (libmicrohttpd) that enforces the contract in
+ * shared/kombo-api.md, stores what it receives under an inbox folder and can be told to
+ * misbehave. Embeddable: the tests and the sandbox mode run it in-process. */
+#ifndef KA_MOCK_H
+#define KA_MOCK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct mock;
+
+struct mock_config {
+    unsigned short port;      /* 0 = pick a free port */
+    const char *inbox;        /* folder for received files (created); required */
+    uint64_t max_body;        /* bytes; 0 = default 100 MiB */
+    const char *tls_cert;     /* PEM files: serve HTTPS when both are set */
+    const char *tls_key;
+    const char *api_key;      /* when set, only this Bearer key is accepted; else any non-empty */
+    bool quiet;               /* no request log on stderr */
+};
+
+enum mock_fault_kind {
+    MOCK_FAULT_NONE,
+    MOCK_FAULT_STATUS,     /* answer `status` in Kombo's error shape (429 with Retry-After) */
+    MOCK_FAULT_STALL,      /* never answer (until stopped) */
+    MOCK_FAULT_DROP,       /* close the connection mid-body */
+    MOCK_FAULT_HTML,       /* answer 502 with an HTML page */
+    MOCK_FAULT_BAD_JSON,   /* answer 200 with truncated JSON */
+    MOCK_FAULT_EMPTY       /* answer 500 with an empty body */
+};
+
+struct mock_fault {
+    enum mock_fault_kind kind;
+    int count;              /* how many of the next upload requests get it (-1 = all) */
+    int status;             /* for MOCK_FAULT_STATUS: 429, 500, 503 ... */
+    const char *retry_after;    /* Retry-After header value or NULL */
+    const char *retry_after_ms; /* Retry-After-Ms header value or NULL */
+};
+
+struct mock *mock_start(const struct mock_config *cfg, char *err, size_t errlen);
+unsigned short mock_port(const struct mock *m);
+/* Base URL clients should use, e.g. http://127.0.0.1:PORT/v1 */
+const char *mock_base_url(const struct mock *m);
+void mock_inject(struct mock *m, const struct mock_fault *f);
+/* Counters for tests. */
+unsigned mock_request_count(const struct mock *m);   /* upload requests seen */
+unsigned mock_stored_count(const struct mock *m);    /* attachments stored */
+/* Raw path (as received, still percent-encoded) of the last request; caller frees. */
+char *mock_last_raw_path(const struct mock *m);
+void mock_stop(struct mock *m);
+
+/* `kombo-attach mock [--port N] [--inbox DIR] ...`: runs until SIGINT/SIGTERM. */
+int mock_main(int argc, char **argv);
+
+#endif
