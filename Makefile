@@ -87,14 +87,14 @@ run: deps
 # Unit tests (cmocka), then integration tests running the real binary against the mock,
 # then the whole suite again under AddressSanitizer + UBSan in build-asan/.
 test: deps
-	@$(MAKE) --no-print-directory unit integration
+	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory asan
 
 unit: kombo-attach $(TEST_BINS)
 	@bash tests/run_tests.sh $(BUILD) $(CURDIR)/kombo-attach $(TESTS)
 
-integration: kombo-attach
-	@bash tests/run_scripts.sh $(CURDIR)/kombo-attach
+e2e: kombo-attach
+	@bash tests/e2e/run.sh $(CURDIR)/kombo-attach
 
 asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g" \
