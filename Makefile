@@ -12,7 +12,7 @@ CFLAGS  ?= -O2 -g
 SAN_FLAGS ?= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
-PKGS    := ncursesw libcurl libcjson libmagic libmicrohttpd cmocka inih libcrypto
+PKGS    := ncursesw libcurl libcjson libmagic libmicrohttpd cmocka inih libssl libcrypto
 # Debian packages `make deps` installs when missing (pkg-config names above, tools for tests).
 DEBS    := gcc make pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev libmagic-dev \
            libmicrohttpd-dev libcmocka-dev libinih-dev libssl-dev tmux time coreutils curl \
