@@ -1,0 +1,15 @@
+/* Human-readable numbers shared by the command line and the UI. */
+#ifndef KA_FORMAT_H
+#define KA_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* "0 B", "999 B", "1.0 KiB", "12.3 MiB", "1.50 GiB" (3 significant digits). */
+void fmt_bytes(uint64_t n, char *out, size_t outlen);
+/* "12.3 MiB/s"; "-" when rate <= 0. */
+void fmt_rate(double bytes_per_s, char *out, size_t outlen);
+/* "0s", "42s", "3m05s", "1h02m"; "-" when s < 0. */
+void fmt_duration(double s, char *out, size_t outlen);
+
+#endif

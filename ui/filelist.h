@@ -1,0 +1,57 @@
+/* The picker's model: a folder's entries, sort, filter, marks, lazy stat (no curses here).
+ * Opening reads names only (fast even for 100,000 entries); sizes and dates come from
+ * fl_stat_range (visible rows, at once) and fl_stat_step (the rest, in small time slices). */
+#ifndef KA_FILELIST_H
+#define KA_FILELIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+enum fl_sort { FL_SORT_NAME, FL_SORT_SIZE, FL_SORT_DATE };
+
+struct fl_entry {
+    char *name;          /* raw bytes from readdir (may be invalid UTF-8) */
+    bool is_dir;         /* folders (and links to folders) sort first */
+    bool is_link;
+    bool stat_done;
+    bool stat_failed;
+    bool marked;
+    uint64_t size;
+    time_t mtime;
+};
+
+struct filelist;
+
+/* Read a folder. NULL with a message when it cannot be read (the caller keeps the old list). */
+struct filelist *fl_open(const char *dir, bool show_hidden, enum fl_sort sort, char *err, size_t errlen);
+void fl_free(struct filelist *fl);
+const char *fl_dir(const struct filelist *fl);          /* absolute, normalised */
+size_t fl_count(const struct filelist *fl);             /* visible entries (after filter) */
+size_t fl_total(const struct filelist *fl);             /* all entries read */
+struct fl_entry *fl_get(struct filelist *fl, size_t i); /* i-th visible entry */
+char *fl_path(const struct filelist *fl, size_t i);     /* full path of visible entry; caller frees */
+
+void fl_set_sort(struct filelist *fl, enum fl_sort s);  /* stats everything first when needed */
+enum fl_sort fl_get_sort(const struct filelist *fl);
+void fl_set_hidden(struct filelist *fl, bool show);     /* re-reads */
+/* Case-insensitive substring filter on the (sanitised) name; "" clears. */
+void fl_set_filter(struct filelist *fl, const char *filter);
+const char *fl_get_filter(const struct filelist *fl);
+/* Where the filter matches in name: byte offset and length in the raw name, or false. */
+bool fl_match(const char *name, const char *filter, size_t *off, size_t *len);
+/* Visible index of the entry called name, or (size_t)-1. */
+size_t fl_find(const struct filelist *fl, const char *name);
+
+void fl_stat_range(struct filelist *fl, size_t first, size_t n);
+/* Stat more entries for at most budget_ms; returns true while some are left. */
+bool fl_stat_step(struct filelist *fl, int budget_ms);
+
+void fl_toggle_mark(struct filelist *fl, size_t i);   /* folders cannot be marked */
+size_t fl_marked_count(const struct filelist *fl);
+/* Full paths of marked entries in list order; caller frees each and the array. */
+char **fl_marked_paths(const struct filelist *fl, size_t *n);
+void fl_clear_marks(struct filelist *fl);
+
+#endif

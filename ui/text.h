@@ -1,0 +1,20 @@
+/* Text for the screen: sanitise and fit strings by display width (no curses here). */
+#ifndef KA_TEXT_H
+#define KA_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Make bytes displayable: valid UTF-8 kept, control characters shown as ^X (or \x7f style),
+ * invalid bytes as \xNN. Returns a new UTF-8 string (caller frees). */
+char *text_sanitize(const char *s, size_t n);
+/* Display width (columns) of sanitised UTF-8 text (wcwidth per character). */
+int text_width(const char *utf8);
+enum text_cut { TEXT_CUT_END, TEXT_CUT_MIDDLE, TEXT_CUT_START };
+/* Sanitise then fit into `width` columns, cutting where asked with "…" (never splitting a
+ * character; a wide character that doesn't fit is dropped). Caller frees. */
+char *text_fit(const char *s, size_t n, int width, enum text_cut cut);
+/* Byte offset in sanitised text `utf8` of display column `col` (for highlighting). */
+size_t text_col_to_byte(const char *utf8, int col);
+
+#endif
