@@ -100,7 +100,7 @@ asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g" \
 	  EXTRA_CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="$(SAN_FLAGS)" build-asan/kombo-attach \
 	  $(TESTS:%=build-asan/tests/%)
-	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	@KA_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  bash tests/run_tests.sh build-asan $(CURDIR)/build-asan/kombo-attach $(TESTS)
 
 install: kombo-attach

@@ -1,0 +1,183 @@
+/* Shared helpers for the integration tests: temp folders, files, running the real binary.
+ * Header-only on purpose: each test program is one translation unit. */
+#ifndef KA_TEST_HELPERS_H
+#define KA_TEST_HELPERS_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+struct run_result {
+    int status;          /* exit code, or 128 + signal */
+    long maxrss_kib;     /* peak resident memory of the child */
+    char *out;           /* stdout */
+    char *err;           /* stderr */
+};
+
+static inline char *th_slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap + 1);
+    size_t got;
+    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            char *nb = realloc(buf, cap * 2 + 1);
+            if (!nb) { free(buf); buf = NULL; break; }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (buf)
+        buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+/* A fresh temporary folder; caller frees the string. */
+static inline char *th_tempdir(void)
+{
+    char *d = strdup("/tmp/ka-test-XXXXXX");
+    if (!d || !mkdtemp(d)) {
+        free(d);
+        return NULL;
+    }
+    return d;
+}
+
+static inline int th_rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb; (void)flag; (void)ftw;
+    return remove(p);
+}
+
+static inline void th_rmtree(const char *dir)
+{
+    if (dir)
+        nftw(dir, th_rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Write n pseudo-random bytes (seeded) to path. */
+static inline int th_write_random(const char *path, size_t n, unsigned seed)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    unsigned char buf[65536];
+    unsigned long long x = 0x9E3779B97F4A7C15ULL ^ seed;
+    while (n > 0) {
+        size_t k = n < sizeof buf ? n : sizeof buf;
+        for (size_t i = 0; i < k; i++) {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+            buf[i] = (unsigned char)(x >> 24);
+        }
+        if (fwrite(buf, 1, k, f) != k) { fclose(f); return -1; }
+        n -= k;
+    }
+    return fclose(f);
+}
+
+static inline int th_write_text(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return -1;
+    fputs(text, f);
+    return fclose(f);
+}
+
+/* Compare two files byte for byte: 0 when equal. */
+static inline int th_files_equal(const char *a, const char *b)
+{
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    int rc = (fa && fb) ? 0 : -1;
+    unsigned char ba[65536], bb[65536];
+    while (rc == 0) {
+        size_t na = fread(ba, 1, sizeof ba, fa), nb = fread(bb, 1, sizeof bb, fb);
+        if (na != nb || memcmp(ba, bb, na) != 0)
+            rc = 1;
+        if (na == 0)
+            break;
+    }
+    if (fa) fclose(fa);
+    if (fb) fclose(fb);
+    return rc;
+}
+
+/* Run argv (argv[0] = binary path) with extra environment entries added to (or, as
+ * "NAME" without '=', removed from) ours; collect status, peak memory and outputs. */
+static inline struct run_result th_run(char *const argv[], const char *const extra_env[])
+{
+    struct run_result r = { .status = -1 };
+    char outp[] = "/tmp/ka-out-XXXXXX", errp[] = "/tmp/ka-err-XXXXXX";
+    int fo = mkstemp(outp), fe = mkstemp(errp);
+
+    size_t n = 0, ne = 0;
+    while (environ[n]) n++;
+    while (extra_env && extra_env[ne]) ne++;
+    char **env = calloc(n + ne + 1, sizeof *env);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        int drop = 0;
+        for (size_t j = 0; j < ne; j++) {
+            const char *eq = strchr(extra_env[j], '=');
+            size_t len = eq ? (size_t)(eq - extra_env[j]) : strlen(extra_env[j]);
+            if (strncmp(environ[i], extra_env[j], len) == 0 && environ[i][len] == '=')
+                drop = 1;
+        }
+        if (!drop)
+            env[k++] = environ[i];
+    }
+    for (size_t j = 0; j < ne; j++)
+        if (strchr(extra_env[j], '='))
+            env[k++] = (char *)extra_env[j];
+    env[k] = NULL;
+
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, fo, 1);
+    posix_spawn_file_actions_adddup2(&fa, fe, 2);
+    pid_t pid;
+    if (posix_spawn(&pid, argv[0], &fa, NULL, argv, env) == 0) {
+        int st;
+        struct rusage ru;
+        if (wait4(pid, &st, 0, &ru) == pid) {
+            r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+            r.maxrss_kib = ru.ru_maxrss;
+        }
+    }
+    posix_spawn_file_actions_destroy(&fa);
+    free(env);
+    close(fo);
+    close(fe);
+    r.out = th_slurp(outp, NULL);
+    r.err = th_slurp(errp, NULL);
+    unlink(outp);
+    unlink(errp);
+    return r;
+}
+
+static inline void th_run_free(struct run_result *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
+
+#endif

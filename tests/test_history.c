@@ -1,0 +1,183 @@
+/* History: append, read back, corrupt lines skipped, concurrent appends stay whole lines. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "helpers.h"
+#include "history.h"
+
+static char *g_dir;
+
+static int setup(void **state)
+{
+    (void)state;
+    g_dir = th_tempdir();
+    setenv("XDG_STATE_HOME", g_dir, 1);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    th_rmtree(g_dir);
+    free(g_dir);
+    return 0;
+}
+
+static void reset(void)
+{
+    char *p = history_path();
+    unlink(p);
+    free(p);
+}
+
+static struct history_entry make(const char *candidate, const char *outcome, time_t t)
+{
+    static char *warn[] = { "content type is generic" };
+    struct history_entry e = {
+        .time = t, .path = "/tmp/cv.pdf", .size = 1234, .sha256 = "ab12", .candidate = (char *)candidate,
+        .type = "CV", .name = "cv \"quoted\" é.pdf", .content_type = "application/pdf",
+        .server = "https://api.kombo.dev/v1", .outcome = (char *)outcome, .http_status = 200,
+        .attempts = 2, .warnings = warn, .n_warnings = 1, .error_code = NULL, .log_url = NULL,
+    };
+    return e;
+}
+
+static void test_append_and_read(void **state)
+{
+    (void)state;
+    reset();
+    char err[256];
+    for (int i = 0; i < 5; i++) {
+        char cand[32];
+        snprintf(cand, sizeof cand, "cand%d", i);
+        struct history_entry e = make(cand, "ok", 1700000000 + i);
+        assert_int_equal(history_append(&e, err, sizeof err), 0);
+    }
+    struct history_entry *got;
+    size_t n, skipped;
+    assert_int_equal(history_read(3, &got, &n, &skipped, err, sizeof err), 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(skipped, 0);
+    assert_string_equal(got[0].candidate, "cand2"); /* the last three, oldest first */
+    assert_string_equal(got[2].candidate, "cand4");
+    assert_string_equal(got[2].name, "cv \"quoted\" é.pdf");
+    assert_int_equal(got[2].time, 1700000004);
+    assert_int_equal(got[2].size, 1234);
+    assert_int_equal(got[2].attempts, 2);
+    assert_int_equal(got[2].n_warnings, 1);
+    assert_string_equal(got[2].warnings[0], "content type is generic");
+    assert_null(got[2].error_code);
+    history_entries_free(got, n);
+
+    char *p = history_path();
+    struct stat st;
+    assert_int_equal(stat(p, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    free(p);
+}
+
+static void test_corrupt_lines_skipped(void **state)
+{
+    (void)state;
+    reset();
+    char err[256];
+    struct history_entry e = make("good1", "ok", 1700000000);
+    assert_int_equal(history_append(&e, err, sizeof err), 0);
+    char *p = history_path();
+    FILE *f = fopen(p, "a");
+    fputs("{\"time\":\"2024-01-01T00:00:00Z\",\"outc\n", f); /* torn line */
+    fputs("not json at all\n", f);
+    fputs("[1,2,3]\n", f);
+    fclose(f);
+    e = make("good2", "rejected", 1700000100);
+    assert_int_equal(history_append(&e, err, sizeof err), 0);
+    struct history_entry *got;
+    size_t n, skipped;
+    assert_int_equal(history_read(100, &got, &n, &skipped, err, sizeof err), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(skipped, 3);
+    assert_string_equal(got[1].outcome, "rejected");
+    history_entries_free(got, n);
+    free(p);
+}
+
+static void test_missing_file_is_empty(void **state)
+{
+    (void)state;
+    reset();
+    struct history_entry *got;
+    size_t n = 99;
+    char err[256];
+    assert_int_equal(history_read(10, &got, &n, NULL, err, sizeof err), 0);
+    assert_int_equal(n, 0);
+    history_entries_free(got, n);
+}
+
+static void test_recent_candidates_distinct_newest_first(void **state)
+{
+    (void)state;
+    reset();
+    char err[256];
+    const char *seq[] = { "A", "B", "A", "C", "B", "D" };
+    for (size_t i = 0; i < 6; i++) {
+        struct history_entry e = make(seq[i], "ok", 1700000000 + (time_t)i);
+        assert_int_equal(history_append(&e, err, sizeof err), 0);
+    }
+    size_t n;
+    char **ids = history_recent_candidates(3, &n);
+    assert_int_equal(n, 3);
+    assert_string_equal(ids[0], "D");
+    assert_string_equal(ids[1], "B");
+    assert_string_equal(ids[2], "C");
+    for (size_t i = 0; i < n; i++)
+        free(ids[i]);
+    free(ids);
+}
+
+/* Four processes append 200 lines each at once: every line must come back whole. */
+static void test_concurrent_appends(void **state)
+{
+    (void)state;
+    reset();
+    pid_t kids[4];
+    for (int k = 0; k < 4; k++) {
+        kids[k] = fork();
+        if (kids[k] == 0) {
+            char err[256], cand[256];
+            for (int i = 0; i < 200; i++) {
+                snprintf(cand, sizeof cand, "proc%d-%03d-%0200d", k, i, 0);
+                struct history_entry e = make(cand, "ok", 1700000000 + i);
+                if (history_append(&e, err, sizeof err) != 0)
+                    _exit(1);
+            }
+            _exit(0);
+        }
+    }
+    for (int k = 0; k < 4; k++) {
+        int st;
+        waitpid(kids[k], &st, 0);
+        assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    }
+    struct history_entry *got;
+    size_t n, skipped;
+    char err[256];
+    assert_int_equal(history_read(10000, &got, &n, &skipped, err, sizeof err), 0);
+    assert_int_equal(n, 800);
+    assert_int_equal(skipped, 0);
+    history_entries_free(got, n);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_append_and_read),
+        cmocka_unit_test(test_corrupt_lines_skipped),
+        cmocka_unit_test(test_missing_file_is_empty),
+        cmocka_unit_test(test_recent_candidates_distinct_newest_first),
+        cmocka_unit_test(test_concurrent_appends),
+    };
+    return cmocka_run_group_tests_name("history", tests, setup, teardown);
+}

@@ -1,0 +1,455 @@
+/* Integration tests: the real kombo-attach binary (path in $KA_BIN) against the mock Kombo
+ * server running in this process on loopback. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <cjson/cJSON.h>
+#include <pthread.h>
+#include <time.h>
+
+#include "helpers.h"
+#include "mock.h"
+
+#define KEY "sk_test_integration_5f3c9a1e7b2d4c6f"
+#define INTEGRATION "personio:8xAqDJhWCk9g3ZbcKWm2ne3L"
+#define CANDIDATE "4B9bJBkJ6jEGfpdpcCJ7JKJ9"
+
+static struct mock *g_mock;
+static char *g_inbox, *g_work;
+static char g_env_url[256], g_env_cfg[300], g_env_state[300], g_env_data[300];
+
+static int setup(void **state)
+{
+    (void)state;
+    g_inbox = th_tempdir();
+    g_work = th_tempdir();
+    struct mock_config cfg = { .port = 0, .inbox = g_inbox, .quiet = true };
+    char err[256];
+    g_mock = mock_start(&cfg, err, sizeof err);
+    if (!g_mock) {
+        fprintf(stderr, "mock_start: %s\n", err);
+        return -1;
+    }
+    snprintf(g_env_url, sizeof g_env_url, "KOMBO_BASE_URL=%s", mock_base_url(g_mock));
+    snprintf(g_env_cfg, sizeof g_env_cfg, "XDG_CONFIG_HOME=%s/config", g_work);
+    snprintf(g_env_state, sizeof g_env_state, "XDG_STATE_HOME=%s/state", g_work);
+    snprintf(g_env_data, sizeof g_env_data, "XDG_DATA_HOME=%s/data", g_work);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    mock_stop(g_mock);
+    th_rmtree(g_inbox);
+    th_rmtree(g_work);
+    free(g_inbox);
+    free(g_work);
+    return 0;
+}
+
+/* Reset faults before each test so one test's leftovers cannot decide another's. */
+static int before(void **state)
+{
+    (void)state;
+    struct mock_fault none = { .kind = MOCK_FAULT_NONE };
+    mock_inject(g_mock, &none);
+    return 0;
+}
+
+/* Run kombo-attach with the standard environment and the given arguments (NULL-ended).
+ * Also checks that the API key never appears in any output. */
+static struct run_result ka_run_env(const char *const *env_extra, const char *arg, ...)
+{
+    const char *bin = getenv("KA_BIN");
+    assert_non_null(bin);
+    char *argv[64];
+    int argc = 0;
+    argv[argc++] = (char *)bin;
+    va_list ap;
+    va_start(ap, arg);
+    for (const char *a = arg; a && argc < 63; a = va_arg(ap, const char *))
+        argv[argc++] = (char *)a;
+    va_end(ap);
+    argv[argc] = NULL;
+
+    const char *env[24] = { "KOMBO_API_KEY=" KEY, "KOMBO_INTEGRATION_ID=" INTEGRATION, g_env_url,
+                            g_env_cfg, g_env_state, g_env_data, "KOMBO_SERVER", "KOMBO_PROFILE",
+                            "KOMBO_CONFIG", "NO_COLOR=1" };
+    int n = 10;
+    for (int i = 0; env_extra && env_extra[i] && n < 23; i++)
+        env[n++] = env_extra[i];
+    env[n] = NULL;
+    struct run_result r = th_run(argv, env);
+    assert_non_null(r.out);
+    assert_non_null(r.err);
+    if (strstr(r.out, KEY) || strstr(r.err, KEY))
+        fail_msg("the API key leaked into the output:\n%s\n%s", r.out, r.err);
+    return r;
+}
+#define ka_run(...) ka_run_env(NULL, __VA_ARGS__)
+
+static char g_found[4096];
+static const char *g_want;
+static int find_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    if (flag == FTW_F && strcmp(p + ftw->base, g_want) == 0) {
+        snprintf(g_found, sizeof g_found, "%s", p);
+        return 1;
+    }
+    return 0;
+}
+/* Path of the stored file called name in the mock's inbox, or NULL. */
+static const char *stored(const char *name)
+{
+    g_want = name;
+    g_found[0] = '\0';
+    nftw(g_inbox, find_cb, 16, FTW_PHYS);
+    return g_found[0] ? g_found : NULL;
+}
+
+static char *work_file(const char *name)
+{
+    static char p[4096];
+    snprintf(p, sizeof p, "%s/%s", g_work, name);
+    return p;
+}
+
+static cJSON *json_line(const char *out)
+{
+    cJSON *j = cJSON_Parse(out);
+    if (!j)
+        fail_msg("not JSON: %s", out);
+    return j;
+}
+
+static void test_docs_example(void **state)
+{
+    (void)state;
+    char path[4096];
+    snprintf(path, sizeof path, "%s", work_file("Frank Doe CV.txt"));
+    th_write_text(path, "Hi there, Kombo is currently hiring engineers that love to work on developer products.");
+    struct run_result r = ka_run("--json", "--candidate", CANDIDATE, "--type", "CV", path, NULL);
+    assert_int_equal(r.status, 0);
+    cJSON *j = json_line(r.out);
+    assert_string_equal(cJSON_GetObjectItem(j, "outcome")->valuestring, "ok");
+    assert_string_equal(cJSON_GetObjectItem(j, "content_type")->valuestring, "text/plain");
+    assert_string_equal(cJSON_GetObjectItem(j, "name")->valuestring, "Frank Doe CV.txt");
+    cJSON_Delete(j);
+    const char *s = stored("Frank Doe CV.txt");
+    assert_non_null(s);
+    assert_int_equal(th_files_equal(s, path), 0);
+    th_run_free(&r);
+}
+
+static void test_roundtrip_sizes(void **state)
+{
+    (void)state;
+    static const size_t sizes[] = { 1, 2, 3, 4, 5, 57, 65535, 65536, 196609, 1048577 };
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "rt-%zu.pdf", sizes[i]);
+        char path[4096];
+        snprintf(path, sizeof path, "%s", work_file(name));
+        assert_int_equal(th_write_random(path, sizes[i], (unsigned)i), 0);
+        struct run_result r = ka_run("-q", "--candidate", CANDIDATE, "--content-type",
+                                     "application/pdf", path, NULL);
+        if (r.status != 0)
+            fail_msg("size %zu: exit %d\n%s%s", sizes[i], r.status, r.out, r.err);
+        const char *s = stored(name);
+        assert_non_null(s);
+        assert_int_equal(th_files_equal(s, path), 0);
+        th_run_free(&r);
+    }
+}
+
+/* 50 MiB byte for byte, with peak memory that does not follow the file size. */
+static void test_large_file_flat_memory(void **state)
+{
+    (void)state;
+    char small[4096], big[4096];
+    snprintf(small, sizeof small, "%s", work_file("small.bin"));
+    snprintf(big, sizeof big, "%s", work_file("big.bin"));
+    assert_int_equal(th_write_random(small, 1 << 20, 7), 0);
+    assert_int_equal(th_write_random(big, 50u << 20, 8), 0);
+    struct run_result rs = ka_run("-q", "--candidate", CANDIDATE, "--content-type",
+                                  "application/pdf", small, NULL);
+    assert_int_equal(rs.status, 0);
+    struct run_result rb = ka_run("-q", "--candidate", CANDIDATE, "--content-type",
+                                  "application/pdf", big, NULL);
+    assert_int_equal(rb.status, 0);
+    const char *s = stored("big.bin");
+    assert_non_null(s);
+    assert_int_equal(th_files_equal(s, big), 0);
+    fprintf(stderr, "peak memory: 1 MiB file %ld KiB, 50 MiB file %ld KiB\n", rs.maxrss_kib,
+            rb.maxrss_kib);
+    /* Sanitizer builds carry shadow memory and quarantine: judge growth, not the total. */
+    if (!getenv("KA_SANITIZED"))
+        assert_true(rb.maxrss_kib < 24 * 1024);
+    assert_true(rb.maxrss_kib - rs.maxrss_kib < 6 * 1024);
+    th_run_free(&rs);
+    th_run_free(&rb);
+    unlink(big);
+}
+
+static void test_wrong_key_rejected(void **state)
+{
+    (void)state;
+    char inbox[4096];
+    snprintf(inbox, sizeof inbox, "%s/strict", g_work);
+    struct mock_config cfg = { .inbox = inbox, .api_key = "the-only-good-key-123", .quiet = true };
+    char err[256], url[300];
+    struct mock *m = mock_start(&cfg, err, sizeof err);
+    assert_non_null(m);
+    snprintf(url, sizeof url, "KOMBO_BASE_URL=%s", mock_base_url(m));
+    const char *env[] = { url, NULL };
+    th_write_text(work_file("cv.txt"), "hello");
+    struct run_result r = ka_run_env(env, "--candidate", CANDIDATE, work_file("cv.txt"), NULL);
+    assert_int_equal(r.status, 4);
+    assert_non_null(strstr(r.out, "PLATFORM.AUTHENTICATION_INVALID"));
+    assert_int_equal(mock_stored_count(m), 0);
+    th_run_free(&r);
+    mock_stop(m);
+}
+
+static void test_body_over_cap_413(void **state)
+{
+    (void)state;
+    char inbox[4096];
+    snprintf(inbox, sizeof inbox, "%s/capped", g_work);
+    struct mock_config cfg = { .inbox = inbox, .max_body = 1 << 20, .quiet = true };
+    char err[256], url[300];
+    struct mock *m = mock_start(&cfg, err, sizeof err);
+    assert_non_null(m);
+    snprintf(url, sizeof url, "KOMBO_BASE_URL=%s", mock_base_url(m));
+    const char *env[] = { url, NULL };
+    th_write_random(work_file("huge.pdf"), 2 << 20, 3);
+    struct run_result r = ka_run_env(env, "--json", "--candidate", CANDIDATE, work_file("huge.pdf"), NULL);
+    assert_int_equal(r.status, 4);
+    cJSON *j = json_line(r.out);
+    assert_int_equal(cJSON_GetObjectItem(j, "http_status")->valueint, 413);
+    cJSON_Delete(j);
+    assert_int_equal(mock_stored_count(m), 0);
+    th_run_free(&r);
+    mock_stop(m);
+}
+
+static void test_retry_503_then_success(void **state)
+{
+    (void)state;
+    struct mock_fault f = { .kind = MOCK_FAULT_STATUS, .count = 2, .status = 503,
+                            .retry_after_ms = "50" };
+    mock_inject(g_mock, &f);
+    th_write_text(work_file("retry.txt"), "retry me");
+    unsigned before_n = mock_request_count(g_mock);
+    struct run_result r = ka_run("--json", "--candidate", CANDIDATE, work_file("retry.txt"), NULL);
+    assert_int_equal(r.status, 0);
+    cJSON *j = json_line(r.out);
+    assert_int_equal(cJSON_GetObjectItem(j, "attempts")->valueint, 3);
+    cJSON_Delete(j);
+    assert_int_equal(mock_request_count(g_mock) - before_n, 3);
+    assert_non_null(stored("retry.txt"));
+    th_run_free(&r);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void test_429_retry_after_honoured(void **state)
+{
+    (void)state;
+    struct mock_fault f = { .kind = MOCK_FAULT_STATUS, .count = 1, .status = 429, .retry_after = "1" };
+    mock_inject(g_mock, &f);
+    th_write_text(work_file("ratelimited.txt"), "slow down");
+    double t0 = now_s();
+    struct run_result r = ka_run("--candidate", CANDIDATE, work_file("ratelimited.txt"), NULL);
+    double dt = now_s() - t0;
+    assert_int_equal(r.status, 0);
+    if (dt < 0.95 || dt > 3.0)
+        fail_msg("Retry-After: 1 not honoured: took %.2f s", dt);
+    th_run_free(&r);
+}
+
+static void test_retries_exhausted(void **state)
+{
+    (void)state;
+    struct mock_fault f = { .kind = MOCK_FAULT_STATUS, .count = -1, .status = 503,
+                            .retry_after_ms = "10" };
+    mock_inject(g_mock, &f);
+    th_write_text(work_file("never.txt"), "never lands");
+    unsigned before_n = mock_request_count(g_mock);
+    struct run_result r = ka_run("--json", "--retries", "2", "--candidate", CANDIDATE,
+                                 work_file("never.txt"), NULL);
+    assert_int_equal(r.status, 5);
+    cJSON *j = json_line(r.out);
+    assert_int_equal(cJSON_GetObjectItem(j, "attempts")->valueint, 3);
+    assert_int_equal(cJSON_GetObjectItem(j, "http_status")->valueint, 503);
+    cJSON *e = cJSON_GetObjectItem(j, "error");
+    assert_non_null(e);
+    assert_true(cJSON_IsString(cJSON_GetObjectItem(e, "code")));
+    cJSON_Delete(j);
+    assert_int_equal(mock_request_count(g_mock) - before_n, 3);
+    assert_null(stored("never.txt"));
+    th_run_free(&r);
+}
+
+static void test_dropped_connection(void **state)
+{
+    (void)state;
+    th_write_random(work_file("dropped.pdf"), 4 << 20, 11);
+    struct mock_fault f = { .kind = MOCK_FAULT_DROP, .count = -1 };
+    mock_inject(g_mock, &f);
+    struct run_result r = ka_run("--retries", "1", "--candidate", CANDIDATE, work_file("dropped.pdf"), NULL);
+    assert_int_equal(r.status, 5);
+    assert_null(stored("dropped.pdf"));
+    th_run_free(&r);
+
+    /* One drop, then the retry goes through: the body is streamed again from the start. */
+    f.count = 1;
+    mock_inject(g_mock, &f);
+    r = ka_run("--candidate", CANDIDATE, work_file("dropped.pdf"), NULL);
+    assert_int_equal(r.status, 0);
+    const char *s = stored("dropped.pdf");
+    assert_non_null(s);
+    assert_int_equal(th_files_equal(s, work_file("dropped.pdf")), 0);
+    th_run_free(&r);
+}
+
+struct shrink_job { const char *path; double delay_s; unsigned wait_requests; off_t to; };
+static void *shrink_thread(void *arg)
+{
+    struct shrink_job *j = arg;
+    double t0 = now_s();
+    while (mock_request_count(g_mock) < j->wait_requests && now_s() - t0 < 10)
+        usleep(200);
+    if (j->delay_s > 0)
+        usleep((useconds_t)(j->delay_s * 1e6));
+    if (truncate(j->path, j->to) != 0)
+        perror("truncate");
+    return NULL;
+}
+
+/* The file shrinks while being sent: aborted with a file error, nothing stored. */
+static void test_file_shrinks_during_upload(void **state)
+{
+    (void)state;
+    char path[4096];
+    snprintf(path, sizeof path, "%s", work_file("shrinking.pdf"));
+    assert_int_equal(th_write_random(path, 256u << 20, 5), 0);
+    struct shrink_job job = { .path = path, .wait_requests = mock_request_count(g_mock) + 1,
+                              .to = 1000 };
+    pthread_t t;
+    pthread_create(&t, NULL, shrink_thread, &job);
+    struct run_result r = ka_run("--retries", "0", "--candidate", CANDIDATE, path, NULL);
+    pthread_join(t, NULL);
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.out, "changed"));
+    assert_null(stored("shrinking.pdf"));
+    th_run_free(&r);
+    unlink(path);
+}
+
+/* The file changes between two attempts: the retry refuses to send it. */
+static void test_file_changes_between_attempts(void **state)
+{
+    (void)state;
+    char path[4096];
+    snprintf(path, sizeof path, "%s", work_file("between.txt"));
+    th_write_text(path, "first version of the file");
+    struct mock_fault f = { .kind = MOCK_FAULT_STATUS, .count = 1, .status = 503, .retry_after = "1" };
+    mock_inject(g_mock, &f);
+    struct shrink_job job = { .path = path, .wait_requests = mock_request_count(g_mock) + 1,
+                              .delay_s = 0.3, .to = 5 };
+    pthread_t t;
+    pthread_create(&t, NULL, shrink_thread, &job);
+    struct run_result r = ka_run("--candidate", CANDIDATE, path, NULL);
+    pthread_join(t, NULL);
+    assert_int_equal(r.status, 3);
+    assert_null(stored("between.txt"));
+    th_run_free(&r);
+}
+
+static void test_dry_run_sends_nothing(void **state)
+{
+    (void)state;
+    th_write_text(work_file("dry.txt"), "dry run body");
+    unsigned before_n = mock_request_count(g_mock);
+    struct run_result r = ka_run("--dry-run", "--candidate", CANDIDATE, work_file("dry.txt"), NULL);
+    assert_int_equal(r.status, 0);
+    assert_int_equal(mock_request_count(g_mock), before_n);
+    assert_non_null(strstr(r.out, "Bearer <redacted>"));
+    assert_non_null(strstr(r.out, "/ats/candidates/" CANDIDATE "/attachments"));
+    assert_null(strstr(r.out, "ZHJ5IHJ1biBib2R5")); /* base64 of the content is not shown */
+    th_run_free(&r);
+}
+
+static void test_candidate_id_encoded_as_one_segment(void **state)
+{
+    (void)state;
+    th_write_text(work_file("enc.txt"), "encoded");
+    struct run_result r = ka_run("-q", "--candidate", "a/b?c#d%e f..", work_file("enc.txt"), NULL);
+    assert_int_equal(r.status, 0);
+    char *raw = mock_last_raw_path(g_mock);
+    assert_non_null(raw);
+    assert_string_equal(raw, "/v1/ats/candidates/a%2Fb%3Fc%23d%25e%20f../attachments");
+    free(raw);
+    th_run_free(&r);
+}
+
+static void test_refusals_before_network(void **state)
+{
+    (void)state;
+    th_write_text(work_file("ok.txt"), "fine");
+    unsigned before_n = mock_request_count(g_mock);
+    struct { const char *candidate; const char *file; const char *type; int code; } rows[] = {
+        { "..", work_file("ok.txt"), "CV", 2 },
+        { ".", work_file("ok.txt"), "CV", 2 },
+        { "", work_file("ok.txt"), "CV", 2 },
+        { CANDIDATE, work_file("ok.txt"), "RESUME", 2 },
+        { CANDIDATE, "/nonexistent/file.pdf", "CV", 3 },
+        { CANDIDATE, "/tmp", "CV", 3 },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        char file[4096];
+        snprintf(file, sizeof file, "%s", rows[i].file);
+        struct run_result r = ka_run("--candidate", rows[i].candidate, "--type", rows[i].type, file, NULL);
+        if (r.status != rows[i].code)
+            fail_msg("row %zu: exit %d, want %d\n%s%s", i, r.status, rows[i].code, r.out, r.err);
+        assert_true(strlen(r.err) + strlen(r.out) > 0);
+        th_run_free(&r);
+    }
+    const char *bad_key[] = { "KOMBO_API_KEY=abc\r\nX-Evil: 1", NULL };
+    struct run_result r = ka_run_env(bad_key, "--candidate", CANDIDATE, work_file("ok.txt"), NULL);
+    assert_int_equal(r.status, 2);
+    th_run_free(&r);
+    assert_int_equal(mock_request_count(g_mock), before_n);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_docs_example, before),
+        cmocka_unit_test_setup(test_roundtrip_sizes, before),
+        cmocka_unit_test_setup(test_large_file_flat_memory, before),
+        cmocka_unit_test_setup(test_wrong_key_rejected, before),
+        cmocka_unit_test_setup(test_body_over_cap_413, before),
+        cmocka_unit_test_setup(test_retry_503_then_success, before),
+        cmocka_unit_test_setup(test_429_retry_after_honoured, before),
+        cmocka_unit_test_setup(test_retries_exhausted, before),
+        cmocka_unit_test_setup(test_dropped_connection, before),
+        cmocka_unit_test_setup(test_file_shrinks_during_upload, before),
+        cmocka_unit_test_setup(test_file_changes_between_attempts, before),
+        cmocka_unit_test_setup(test_dry_run_sends_nothing, before),
+        cmocka_unit_test_setup(test_candidate_id_encoded_as_one_segment, before),
+        cmocka_unit_test_setup(test_refusals_before_network, before),
+    };
+    return cmocka_run_group_tests_name("integration", tests, setup, teardown);
+}
