@@ -1,0 +1,407 @@
+/* The request body, streamed: a JSON prefix, the file's base64 read chunk by chunk, a
+ * suffix. Memory stays at one chunk whatever the file size. The file must be the one the
+ * user chose from the first byte to the last: any change in size, mtime or identity
+ * turns the read into BODY_READ_ERROR before the body's last byte leaves, so a server
+ * never sees a complete body for a file that changed under us. */
+#include "body.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "attachment.h"
+#include "base64.h"
+#include "exitcodes.h"
+#include "utf8.h"
+
+/* A multiple of 3, so every chunk but the file's last encodes without padding. */
+#define BODY_CHUNK (192 * 1024)
+
+struct body {
+    int fd;
+    char *path;
+    struct stat st0;           /* size, mtime and identity when opened */
+    uint64_t size;             /* expected file size */
+    char *prefix, *suffix;
+    size_t prefix_len, suffix_len;
+    uint64_t data_len, total;  /* base64 length, whole body length */
+    uint64_t pos;              /* body bytes produced so far */
+    unsigned char *in;         /* current file chunk */
+    size_t in_len, in_off;     /* bytes in it, bytes of it already encoded */
+    uint64_t file_read;        /* file bytes read so far */
+    bool verified;             /* whole file read and found unchanged */
+    bool failed;
+    char pend[4];              /* one encoded group that did not fit the caller's buffer */
+    size_t pend_len, pend_off;
+    char err[512];
+};
+
+/* A JSON string literal (quotes included) for s, escaped by cJSON. Caller frees. */
+static char *json_string(const char *s)
+{
+    cJSON *j = cJSON_CreateString(s);
+    char *out = j ? cJSON_PrintUnformatted(j) : NULL;
+    cJSON_Delete(j);
+    return out;
+}
+
+/* cJSON accepts raw control characters inside strings; JSON does not. */
+static bool has_raw_control_in_string(const char *s)
+{
+    bool in_str = false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (in_str && *p == '\\' && p[1])
+            p++;
+        else if (*p == '"')
+            in_str = !in_str;
+        else if (in_str && *p < 0x20)
+            return true;
+    }
+    return false;
+}
+
+/* Check remote_fields and return the exact text to send (the user's own text, trimmed,
+ * so that numbers such as 64-bit IDs pass through unchanged; cJSON would round them to
+ * doubles). NULL means {}. Returns NULL with a message in err (empty: out of memory). */
+static char *remote_fields_text(const char *rf, char *err, size_t errlen)
+{
+    if (!rf)
+        return strdup("{}");
+    const char *end = NULL;
+    cJSON *j = cJSON_ParseWithOpts(rf, &end, 1);
+    if (!j) {
+        char near[24] = "";
+        size_t k = 0;
+        for (const char *p = end ? end : rf; *p && k < 20; p++)
+            near[k++] = (unsigned char)*p < 0x20 ? ' ' : *p;
+        near[k] = '\0';
+        snprintf(err, errlen, "remote fields are not valid JSON (error near \"%s\")", near);
+        return NULL;
+    }
+    bool object = cJSON_IsObject(j);
+    cJSON_Delete(j);
+    if (!object) {
+        snprintf(err, errlen, "remote fields must be a JSON object, e.g. "
+                 "{\"workable\":{\"on_behalf_of_user_remote_id\":\"123\"}}");
+        return NULL;
+    }
+    if (!utf8_valid(rf, strlen(rf)) || has_raw_control_in_string(rf)) {
+        snprintf(err, errlen, "remote fields contain invalid UTF-8 or unescaped control characters");
+        return NULL;
+    }
+    const char *ws = " \t\r\n";
+    size_t start = strspn(rf, ws), len = strlen(rf);
+    while (len > start && strchr(ws, rf[len - 1]))
+        len--;
+    return strndup(rf + start, len - start);
+}
+
+/* Prefix `{"attachment":{"name":..,"type":..,"content_type":..,"data":"` and suffix
+ * `"},"remote_fields":{..}}`. Returns 0, or a KA_EXIT_* code with a message. */
+static int build_parts(const struct attachment *att, const char *remote_fields,
+                       char **prefix, char **suffix, char *err, size_t errlen)
+{
+    *prefix = *suffix = NULL;
+    err[0] = '\0';
+    if (!att->name || !*att->name) {
+        snprintf(err, errlen, "the attachment has no name");
+        return KA_EXIT_USAGE;
+    }
+    if (!utf8_valid(att->name, strlen(att->name))) {
+        snprintf(err, errlen, "the attachment name is not valid UTF-8; choose another name");
+        return KA_EXIT_USAGE;
+    }
+    if (!att->content_type || !utf8_valid(att->content_type, strlen(att->content_type))) {
+        snprintf(err, errlen, "the attachment has no valid content type");
+        return KA_EXIT_USAGE;
+    }
+    char *rf = remote_fields_text(remote_fields, err, errlen);
+    if (!rf && remote_fields)
+        return err[0] ? KA_EXIT_USAGE : KA_EXIT_INTERNAL;
+    char *name = json_string(att->name), *ct = json_string(att->content_type);
+    int rc = KA_EXIT_INTERNAL;
+    if (rf && name && ct) {
+        const char *type = att_type_name(att->type);
+        if (asprintf(prefix, "{\"attachment\":{\"name\":%s,\"type\":\"%s\",\"content_type\":%s,"
+                     "\"data\":\"", name, type, ct) < 0)
+            *prefix = NULL;
+        if (asprintf(suffix, "\"},\"remote_fields\":%s}", rf) < 0)
+            *suffix = NULL;
+        if (*prefix && *suffix)
+            rc = 0;
+    }
+    free(rf);
+    cJSON_free(name);
+    cJSON_free(ct);
+    if (rc) {
+        free(*prefix);
+        free(*suffix);
+        *prefix = *suffix = NULL;
+        snprintf(err, errlen, "out of memory while preparing the request body");
+    }
+    return rc;
+}
+
+static size_t fail(struct body *b, const char *fmt, const char *detail)
+{
+    snprintf(b->err, sizeof b->err, fmt, b->path, detail);
+    b->failed = true;
+    return BODY_READ_ERROR;
+}
+
+static size_t changed(struct body *b, const char *detail)
+{
+    return fail(b, "%s changed while it was being sent (%s); nothing was stored, send it again",
+                detail);
+}
+
+static size_t changed_size(struct body *b, uint64_t now)
+{
+    char d[96];
+    snprintf(d, sizeof d, "size %llu → %llu bytes", (unsigned long long)b->size,
+             (unsigned long long)now);
+    return changed(b, d);
+}
+
+static bool same_mtime(const struct stat *a, const struct stat *c)
+{
+    return a->st_mtim.tv_sec == c->st_mtim.tv_sec && a->st_mtim.tv_nsec == c->st_mtim.tv_nsec;
+}
+
+/* The file (by descriptor) and its path still are what body_open saw. 0, or
+ * BODY_READ_ERROR with the message set. */
+static size_t check_unchanged(struct body *b)
+{
+    struct stat st, ps;
+    if (fstat(b->fd, &st) != 0)
+        return fail(b, "cannot check %s: %s", strerror(errno));
+    if ((uint64_t)st.st_size != b->size)
+        return changed_size(b, (uint64_t)st.st_size);
+    if (!same_mtime(&st, &b->st0))
+        return changed(b, "modified during the upload");
+    if (stat(b->path, &ps) != 0)
+        return changed(b, "moved or deleted during the upload");
+    if (ps.st_dev != b->st0.st_dev || ps.st_ino != b->st0.st_ino)
+        return changed(b, "replaced by another file during the upload");
+    return 0;
+}
+
+/* Called once every expected byte is read, before any of the last chunk is encoded. */
+static size_t check_eof(struct body *b)
+{
+    unsigned char extra;
+    ssize_t r;
+    while ((r = read(b->fd, &extra, 1)) < 0 && errno == EINTR)
+        ;
+    if (r < 0)
+        return fail(b, "cannot read %s: %s", strerror(errno));
+    if (r > 0) {
+        struct stat st;
+        uint64_t now = fstat(b->fd, &st) == 0 ? (uint64_t)st.st_size : b->size + 1;
+        return changed_size(b, now > b->size ? now : b->size + 1);
+    }
+    if (check_unchanged(b) == BODY_READ_ERROR)
+        return BODY_READ_ERROR;
+    b->verified = true;
+    return 0;
+}
+
+/* Read the next chunk of the file into b->in. */
+static size_t refill(struct body *b)
+{
+    uint64_t left = b->size - b->file_read;
+    size_t want = left < BODY_CHUNK ? (size_t)left : BODY_CHUNK, got = 0;
+    while (got < want) {
+        ssize_t r = read(b->fd, b->in + got, want - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return fail(b, "cannot read %s: %s", strerror(errno));
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    b->file_read += got;
+    b->in_len = got;
+    b->in_off = 0;
+    if (got < want) {
+        struct stat st;
+        uint64_t now = fstat(b->fd, &st) == 0 ? (uint64_t)st.st_size : b->file_read;
+        return changed_size(b, now < b->size ? now : b->file_read);
+    }
+    return b->file_read == b->size ? check_eof(b) : 0;
+}
+
+/* Produce base64 into dst (room > 0, some data still due). Bulk goes straight from the
+ * chunk into dst; a group that does not fit, and the padded tail, go through pend. */
+static size_t data_step(struct body *b, char *dst, size_t room)
+{
+    if (b->pend_off == b->pend_len) {
+        if (b->in_off == b->in_len && refill(b) == BODY_READ_ERROR)
+            return BODY_READ_ERROR;
+        size_t avail = b->in_len - b->in_off, groups = avail / 3;
+        if (avail == 0) /* cannot happen while lengths agree; never spin on it */
+            return fail(b, "internal error while reading %s%s", "");
+        if (groups > room / 4)
+            groups = room / 4;
+        if (groups) {
+            size_t n = b64_encode_blocks(b->in + b->in_off, groups * 3, dst);
+            b->in_off += groups * 3;
+            return n;
+        }
+        size_t take = avail < 3 ? avail : 3;
+        b->pend_len = b64_encode(b->in + b->in_off, take, b->pend);
+        b->pend_off = 0;
+        b->in_off += take;
+    }
+    size_t n = b->pend_len - b->pend_off;
+    if (n > room)
+        n = room;
+    memcpy(dst, b->pend + b->pend_off, n);
+    b->pend_off += n;
+    return n;
+}
+
+size_t body_read(struct body *b, char *buf, size_t len)
+{
+    if (b->failed)
+        return BODY_READ_ERROR;
+    size_t done = 0;
+    while (done < len && b->pos < b->total) {
+        char *dst = buf + done;
+        size_t room = len - done, n;
+        uint64_t data_end = b->prefix_len + b->data_len;
+        if (b->pos < b->prefix_len) {
+            n = b->prefix_len - (size_t)b->pos;
+            n = n < room ? n : room;
+            memcpy(dst, b->prefix + b->pos, n);
+        } else if (b->pos < data_end) {
+            if ((n = data_step(b, dst, room)) == BODY_READ_ERROR)
+                return BODY_READ_ERROR;
+        } else {
+            /* An empty file has no data to trigger the end check: do it here. */
+            if (!b->verified && check_eof(b) == BODY_READ_ERROR)
+                return BODY_READ_ERROR;
+            size_t off = (size_t)(b->pos - data_end);
+            n = b->suffix_len - off;
+            n = n < room ? n : room;
+            memcpy(dst, b->suffix + off, n);
+        }
+        b->pos += n;
+        done += n;
+    }
+    return done;
+}
+
+struct body *body_open(const struct attachment *att, const char *remote_fields,
+                       int *code, char *err, size_t errlen)
+{
+    char *prefix, *suffix;
+    err[0] = '\0';
+    if ((*code = build_parts(att, remote_fields, &prefix, &suffix, err, errlen)) != 0)
+        return NULL;
+    struct body *b = calloc(1, sizeof *b);
+    if (b)
+        b->fd = -1;
+    if (!b || !(b->path = strdup(att->path)) || !(b->in = malloc(BODY_CHUNK))) {
+        *code = KA_EXIT_INTERNAL;
+        snprintf(err, errlen, "out of memory while preparing the request body");
+        goto fail;
+    }
+    b->prefix = prefix;
+    b->suffix = suffix;
+    prefix = suffix = NULL;
+    b->fd = open(att->path, O_RDONLY | O_CLOEXEC);
+    if (b->fd < 0) {
+        *code = KA_EXIT_FILE;
+        snprintf(err, errlen, "cannot open %s: %s", att->path, strerror(errno));
+        goto fail;
+    }
+    *code = KA_EXIT_FILE;
+    if (fstat(b->fd, &b->st0) != 0) {
+        snprintf(err, errlen, "cannot read %s: %s", att->path, strerror(errno));
+        goto fail;
+    }
+    if (!S_ISREG(b->st0.st_mode)) {
+        snprintf(err, errlen, "%s is not a regular file", att->path);
+        goto fail;
+    }
+    if ((uint64_t)b->st0.st_size != att->size) {
+        snprintf(err, errlen, "%s changed since it was chosen (size %llu → %llu bytes); "
+                 "choose it again", att->path, (unsigned long long)att->size,
+                 (unsigned long long)b->st0.st_size);
+        goto fail;
+    }
+    *code = 0;
+    b->size = att->size;
+    b->prefix_len = strlen(b->prefix);
+    b->suffix_len = strlen(b->suffix);
+    b->data_len = b64_encoded_len(b->size);
+    b->total = b->prefix_len + b->data_len + b->suffix_len;
+    return b;
+fail:
+    free(prefix);
+    free(suffix);
+    body_close(b);
+    return NULL;
+}
+
+uint64_t body_length(const struct body *b)
+{
+    return b->total;
+}
+
+int body_rewind(struct body *b)
+{
+    b->failed = false;
+    b->err[0] = '\0';
+    if (lseek(b->fd, 0, SEEK_SET) != 0) {
+        fail(b, "cannot read %s again: %s", strerror(errno));
+        return -1;
+    }
+    if (check_unchanged(b) == BODY_READ_ERROR)
+        return -1;
+    b->pos = b->file_read = 0;
+    b->in_len = b->in_off = b->pend_len = b->pend_off = 0;
+    b->verified = false;
+    return 0;
+}
+
+const char *body_error(const struct body *b)
+{
+    return b->err;
+}
+
+void body_close(struct body *b)
+{
+    if (!b)
+        return;
+    if (b->fd >= 0)
+        close(b->fd);
+    free(b->path);
+    free(b->prefix);
+    free(b->suffix);
+    free(b->in);
+    free(b);
+}
+
+char *body_describe(const struct attachment *att, const char *remote_fields)
+{
+    char *prefix, *suffix, *out, err[256];
+    if (build_parts(att, remote_fields, &prefix, &suffix, err, sizeof err) != 0)
+        return NULL;
+    if (asprintf(&out, "%s<base64 of %llu bytes: %llu characters>%s", prefix,
+                 (unsigned long long)att->size,
+                 (unsigned long long)b64_encoded_len(att->size), suffix) < 0)
+        out = NULL;
+    free(prefix);
+    free(suffix);
+    return out;
+}
