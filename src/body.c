@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
+#include <openssl/evp.h>
 
 #include "attachment.h"
 #include "base64.h"
@@ -38,6 +39,9 @@ struct body {
     uint64_t file_read;        /* file bytes read so far */
     bool verified;             /* whole file read and found unchanged */
     bool failed;
+    EVP_MD_CTX *sha;           /* SHA-256 of the file's bytes, when asked for (history) */
+    bool sha_done;
+    unsigned char digest[32];
     char pend[4];              /* one encoded group that did not fit the caller's buffer */
     size_t pend_len, pend_off;
     char err[512];
@@ -210,6 +214,10 @@ static size_t check_eof(struct body *b)
     if (check_unchanged(b) == BODY_READ_ERROR)
         return BODY_READ_ERROR;
     b->verified = true;
+    if (b->sha && !b->sha_done) {
+        EVP_DigestFinal_ex(b->sha, b->digest, NULL);
+        b->sha_done = true;
+    }
     return 0;
 }
 
@@ -229,6 +237,8 @@ static size_t refill(struct body *b)
         got += (size_t)r;
     }
     b->file_read += got;
+    if (b->sha && got)
+        EVP_DigestUpdate(b->sha, b->in, got);
     b->in_len = got;
     b->in_off = 0;
     if (got < want) {
@@ -371,7 +381,30 @@ int body_rewind(struct body *b)
     b->pos = b->file_read = 0;
     b->in_len = b->in_off = b->pend_len = b->pend_off = 0;
     b->verified = false;
+    /* A pass that got as far as the end already has the digest of these same bytes
+     * (check_unchanged just said so); otherwise hash this pass from the start. */
+    if (b->sha && !b->sha_done)
+        EVP_DigestInit_ex(b->sha, EVP_sha256(), NULL);
     return 0;
+}
+
+int body_want_sha256(struct body *b)
+{
+    if (b->sha)
+        return 0;
+    if (b->pos != 0 || !(b->sha = EVP_MD_CTX_new()) ||
+        EVP_DigestInit_ex(b->sha, EVP_sha256(), NULL) != 1)
+        return -1;
+    return 0;
+}
+
+bool body_sha256_hex(const struct body *b, char out[65])
+{
+    if (!b->sha_done)
+        return false;
+    for (int i = 0; i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", b->digest[i]);
+    return true;
 }
 
 const char *body_error(const struct body *b)
@@ -389,6 +422,7 @@ void body_close(struct body *b)
     free(b->prefix);
     free(b->suffix);
     free(b->in);
+    EVP_MD_CTX_free(b->sha);
     free(b);
 }
 

@@ -4,6 +4,7 @@
 #ifndef KA_BODY_H
 #define KA_BODY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,11 @@ uint64_t body_length(const struct body *b);
 size_t body_read(struct body *b, char *buf, size_t len);
 /* Start again from byte 0 (for retries); re-checks that the file is unchanged. 0 or -1. */
 int body_rewind(struct body *b);
+/* Also compute the SHA-256 of the file's bytes while reading (for the history); call
+ * before the first body_read. 0 or -1. */
+int body_want_sha256(struct body *b);
+/* The file's SHA-256 in hex once a whole pass has been read and verified; false before. */
+bool body_sha256_hex(const struct body *b, char out[65]);
 /* Message for the last error (empty when none). */
 const char *body_error(const struct body *b);
 void body_close(struct body *b);

@@ -515,6 +515,40 @@ static void test_describe(void **state)
     assert_null(body_describe(&a, "[1]"));
 }
 
+/* The SHA-256 for the history equals coreutils' sha256sum, also after a retry's rewind,
+ * for an empty file, a small one and one of several chunks. */
+static void test_sha256(void **state)
+{
+    (void)state;
+    static const size_t sizes[] = { 0, 1, 3 * 65536 + 7, 1000003 };
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++) {
+        unsigned char *data = random_bytes(sizes[i]);
+        write_file(path, data, sizes[i]);
+        char cmd[128], want[65] = "";
+        snprintf(cmd, sizeof cmd, "sha256sum %s", path);
+        FILE *p = popen(cmd, "r");
+        assert_non_null(p);
+        assert_int_equal(fscanf(p, "%64s", want), 1);
+        pclose(p);
+        struct attachment a = make_att("x.pdf", sizes[i]);
+        struct body *b = open_ok(&a, NULL);
+        char got[65];
+        assert_int_equal(body_want_sha256(b), 0);
+        assert_false(body_sha256_hex(b, got));
+        for (int pass = 0; pass < 2; pass++) {
+            size_t len;
+            bool err;
+            free(read_all(b, 4096, &len, &err));
+            assert_false(err);
+            assert_true(body_sha256_hex(b, got));
+            assert_string_equal(got, want);
+            assert_int_equal(body_rewind(b), 0);
+        }
+        body_close(b);
+        free(data);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -528,6 +562,7 @@ int main(void)
         cmocka_unit_test(test_changed_mid_read),
         cmocka_unit_test(test_size_lies),
         cmocka_unit_test(test_describe),
+        cmocka_unit_test(test_sha256),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
