@@ -30,7 +30,8 @@ void fl_free(struct filelist *fl);
 const char *fl_dir(const struct filelist *fl);          /* absolute, normalised */
 size_t fl_count(const struct filelist *fl);             /* visible entries (after filter) */
 size_t fl_total(const struct filelist *fl);             /* all entries read */
-struct fl_entry *fl_get(struct filelist *fl, size_t i); /* i-th visible entry */
+struct fl_entry *fl_get(struct filelist *fl, size_t i); /* i-th visible entry, NULL past the end;
+                                                         * valid until fl_set_sort, fl_set_hidden or fl_free */
 char *fl_path(const struct filelist *fl, size_t i);     /* full path of visible entry; caller frees */
 
 void fl_set_sort(struct filelist *fl, enum fl_sort s);  /* stats everything first when needed */
@@ -50,7 +51,8 @@ bool fl_stat_step(struct filelist *fl, int budget_ms);
 
 void fl_toggle_mark(struct filelist *fl, size_t i);   /* folders cannot be marked */
 size_t fl_marked_count(const struct filelist *fl);
-/* Full paths of marked entries in list order; caller frees each and the array. */
+/* Full paths of marked entries in list order, also those the filter hides; caller frees each
+ * and the array. NULL with *n = 0 when nothing is marked. */
 char **fl_marked_paths(const struct filelist *fl, size_t *n);
 void fl_clear_marks(struct filelist *fl);
 

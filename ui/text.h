@@ -10,6 +10,9 @@
 char *text_sanitize(const char *s, size_t n);
 /* Display width (columns) of sanitised UTF-8 text (wcwidth per character). */
 int text_width(const char *utf8);
+/* Display width of the first n bytes of s as text_sanitize would show them (escapes counted
+ * by their shown length), so it may be called on raw bytes too. */
+int text_width_n(const char *s, size_t n);
 enum text_cut { TEXT_CUT_END, TEXT_CUT_MIDDLE, TEXT_CUT_START };
 /* Sanitise then fit into `width` columns, cutting where asked with "…" (never splitting a
  * character; a wide character that doesn't fit is dropped). Caller frees. */

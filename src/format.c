@@ -1,0 +1,65 @@
+/* Human-readable numbers: binary units with three significant digits, short durations. */
+#include "format.h"
+
+#include <math.h>
+#include <stdio.h>
+
+/* Shared by sizes and rates: below 1 KiB whole bytes; above, the largest unit that keeps the
+ * value under 1024, printed with three significant digits. The decimals are chosen from the
+ * rounded value so that 9.996 KiB prints "10.0 KiB", not "10.00 KiB". Values from 999.5 to
+ * 1023.x keep four digits ("1010 KiB") rather than show "0.99 MiB". */
+static void fmt_units(double v, const char *suffix, char *out, size_t outlen)
+{
+    static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    size_t u = 0;
+    if (v < 1024.0) {
+        snprintf(out, outlen, "%.0f B%s", floor(v), suffix);
+        return;
+    }
+    while (v >= 1024.0 && u + 1 < sizeof units / sizeof units[0]) {
+        v /= 1024.0;
+        u++;
+    }
+    int decimals = v < 9.995 ? 2 : v < 99.95 ? 1 : 0;
+    snprintf(out, outlen, "%.*f %s%s", decimals, v, units[u], suffix);
+}
+
+void fmt_bytes(uint64_t n, char *out, size_t outlen)
+{
+    if (n < 1024) {
+        snprintf(out, outlen, "%u B", (unsigned)n);
+        return;
+    }
+    fmt_units((double)n, "", out, outlen);
+}
+
+void fmt_rate(double bytes_per_s, char *out, size_t outlen)
+{
+    /* !(x > 0) also catches NaN */
+    if (!(bytes_per_s > 0) || isinf(bytes_per_s)) {
+        snprintf(out, outlen, "-");
+        return;
+    }
+    fmt_units(bytes_per_s, "/s", out, outlen);
+}
+
+void fmt_duration(double s, char *out, size_t outlen)
+{
+    if (!(s >= 0) || !isfinite(s)) {
+        snprintf(out, outlen, "-");
+        return;
+    }
+    /* Round to whole seconds first, so 59.7 s shows "1m00s" and never "60s". */
+    double r = floor(s + 0.5);
+    if (r >= 1e15) { /* beyond any real transfer; keeps the conversion defined */
+        snprintf(out, outlen, "-");
+        return;
+    }
+    long long t = (long long)r;
+    if (t < 60)
+        snprintf(out, outlen, "%llds", t);
+    else if (t < 3600)
+        snprintf(out, outlen, "%lldm%02llds", t / 60, t % 60);
+    else
+        snprintf(out, outlen, "%lldh%02lldm", t / 3600, t % 3600 / 60);
+}

@@ -1,0 +1,252 @@
+/* Sanitise and fit text by display width. Everything is computed from "units": one raw
+ * character (or one invalid byte) and the exact text and width it shows as, so that an
+ * escape like \xff is never cut in half and text_width(raw) equals text_width(sanitised). */
+#include "text.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#define ELLIPSIS "\xe2\x80\xa6" /* U+2026, one column */
+#define ELLIPSIS_LEN 3
+
+struct unit {
+    size_t len;     /* raw bytes consumed */
+    const char *show; /* raw bytes when shown as they are, else esc */
+    size_t show_len;
+    int width;
+    char esc[12];
+};
+
+/* Strict UTF-8 decode of one character: returns its length, or 0 when s does not start with
+ * a well-formed sequence (overlongs, surrogates and values above U+10FFFF are invalid). */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    if (n == 0)
+        return 0;
+    unsigned char c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t len;
+    uint32_t v, min;
+    if (c >= 0xc2 && c <= 0xdf) {
+        len = 2; v = c & 0x1f; min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        len = 3; v = c & 0x0f; min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4; v = c & 0x07; min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3f);
+    }
+    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+static void set_esc(struct unit *u, const char *s)
+{
+    size_t l = strlen(s);
+    memcpy(u->esc, s, l + 1);
+    u->show = u->esc;
+    u->show_len = l;
+    u->width = (int)l; /* escapes are ASCII */
+}
+
+/* The unit that starts at s (n > 0). */
+static void next_unit(const char *s, size_t n, struct unit *u)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    uint32_t cp = 0;
+    size_t len = utf8_decode(p, n, &cp);
+    char buf[16];
+    if (len == 0) {
+        u->len = 1;
+        snprintf(buf, sizeof buf, "\\x%02x", p[0]);
+        set_esc(u, buf);
+        return;
+    }
+    u->len = len;
+    if (cp < 0x20) {
+        buf[0] = '^';
+        buf[1] = (char)(cp + 0x40);
+        buf[2] = '\0';
+        set_esc(u, buf);
+        return;
+    }
+    if (cp == 0x7f) {
+        set_esc(u, "\\x7f");
+        return;
+    }
+    /* C1 controls and anything the locale calls unprintable (wcwidth < 0) could move the
+     * terminal's cursor or be drawn unpredictably: show the code point instead. */
+    int w = (cp >= 0x80 && cp < 0xa0) ? -1 : wcwidth((wchar_t)cp);
+    if (w < 0) {
+        if (cp <= 0xffff)
+            snprintf(buf, sizeof buf, "\\u%04x", (unsigned)cp);
+        else
+            snprintf(buf, sizeof buf, "\\U%08x", (unsigned)cp);
+        set_esc(u, buf);
+        return;
+    }
+    u->show = s;
+    u->show_len = len;
+    u->width = w;
+}
+
+char *text_sanitize(const char *s, size_t n)
+{
+    /* Worst case: every byte becomes a 4-byte escape. */
+    /* Worst case 4 output bytes per input byte: an invalid byte becomes \xNN, a C1
+     * control (2 bytes) \u0085, a 4-byte character at most \U0010ffff. */
+    size_t cap = n * 4 + 1, o = 0;
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < n;) {
+        struct unit u;
+        next_unit(s + i, n - i, &u);
+        memcpy(out + o, u.show, u.show_len);
+        o += u.show_len;
+        i += u.len;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+int text_width_n(const char *s, size_t n)
+{
+    int w = 0;
+    for (size_t i = 0; i < n;) {
+        struct unit u;
+        next_unit(s + i, n - i, &u);
+        w += u.width;
+        i += u.len;
+    }
+    return w;
+}
+
+int text_width(const char *utf8)
+{
+    return text_width_n(utf8, strlen(utf8));
+}
+
+/* A cluster is one unit plus the zero-width units after it (combining marks), so that
+ * fitting never separates an accent from its letter. */
+struct cluster {
+    size_t off, len; /* raw bytes */
+    int width;
+};
+
+static struct cluster *clusters_of(const char *s, size_t n, size_t *count, int *total)
+{
+    struct cluster *c = malloc((n ? n : 1) * sizeof *c);
+    size_t k = 0;
+    int tw = 0;
+    if (!c)
+        return NULL;
+    for (size_t i = 0; i < n;) {
+        struct unit u;
+        next_unit(s + i, n - i, &u);
+        if (u.width == 0 && k > 0) {
+            c[k - 1].len += u.len;
+        } else {
+            c[k].off = i;
+            c[k].len = u.len;
+            c[k].width = u.width;
+            k++;
+        }
+        tw += u.width;
+        i += u.len;
+    }
+    *count = k;
+    *total = tw;
+    return c;
+}
+
+/* Append the sanitised form of raw bytes s[off..off+len) to out at *o. */
+static void put_raw(char *out, size_t *o, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        struct unit u;
+        next_unit(s + i, len - i, &u);
+        memcpy(out + *o, u.show, u.show_len);
+        *o += u.show_len;
+        i += u.len;
+    }
+}
+
+char *text_fit(const char *s, size_t n, int width, enum text_cut cut)
+{
+    size_t count;
+    int total;
+    struct cluster *c = clusters_of(s, n, &count, &total);
+    if (!c)
+        return NULL;
+    if (total <= width) {
+        free(c);
+        return text_sanitize(s, n);
+    }
+    char *out = malloc(n * 4 + ELLIPSIS_LEN + 1);
+    size_t o = 0;
+    if (!out) {
+        free(c);
+        return NULL;
+    }
+    if (width <= 0) {
+        out[0] = '\0';
+        free(c);
+        return out;
+    }
+    int avail = width - 1; /* the ellipsis takes one column */
+    /* head: clusters [0, h) shown before the ellipsis; tail: [t, count) after it */
+    size_t h = 0, t = count;
+    int used = 0;
+    int head_budget = cut == TEXT_CUT_END ? avail : cut == TEXT_CUT_MIDDLE ? (avail + 1) / 2 : 0;
+    while (h < count && used + c[h].width <= head_budget) {
+        used += c[h].width;
+        h++;
+    }
+    /* the tail gets whatever the head left, including a column a wide character didn't use */
+    while (cut != TEXT_CUT_END && t > h && used + c[t - 1].width <= avail) {
+        used += c[t - 1].width;
+        t--;
+    }
+    for (size_t i = 0; i < h; i++)
+        put_raw(out, &o, s + c[i].off, c[i].len);
+    memcpy(out + o, ELLIPSIS, ELLIPSIS_LEN);
+    o += ELLIPSIS_LEN;
+    for (size_t i = t; i < count; i++)
+        put_raw(out, &o, s + c[i].off, c[i].len);
+    out[o] = '\0';
+    free(c);
+    return out;
+}
+
+size_t text_col_to_byte(const char *utf8, int col)
+{
+    size_t n = strlen(utf8), i = 0;
+    int w = 0;
+    /* Walk whole characters while the next one still starts at or before col; a character
+     * covering col (a wide one) is the answer, and zero-width marks stay with their base. */
+    while (i < n) {
+        struct unit u;
+        next_unit(utf8 + i, n - i, &u);
+        if (u.width > 0 && w + u.width > col)
+            break;
+        w += u.width;
+        i += u.len;
+    }
+    return i;
+}
