@@ -1,0 +1,591 @@
+/* The command-line front end. Files are attached one after the other through the same
+ * upload job the UI uses; this file only decides what to print and where:
+ *   stdout: one result line (or JSON object) per file, nothing else, so scripts can read it;
+ *   stderr: the progress line (terminals only), warnings, notices. */
+#include "cli.h"
+
+#include <cjson/cJSON.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "body.h"
+#include "exitcodes.h"
+#include "format.h"
+#include "utf8.h"
+
+#define REDRAW_INTERVAL_S 0.1 /* at most 10 redraws a second: faster only flickers */
+
+int cli_worse_code(int a, int b)
+{
+    /* The exit codes are numbered so that the one needing attention first is the highest. */
+    return a > b ? a : b;
+}
+
+/* Length of the UTF-8 sequence starting at p if it is valid, else 0. */
+static size_t utf8_seq_len(const unsigned char *p)
+{
+    size_t n = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
+             : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
+    for (size_t i = 1; i < n; i++)
+        if (!p[i])
+            return 0;
+    return n && utf8_valid((const char *)p, n) ? n : 0;
+}
+
+/* Copy s, rewriting what cannot be shown as is. For terminals (json = false) control
+ * characters and invalid bytes become \xNN; for JSON (json = true) invalid bytes become
+ * U+FFFD (cJSON escapes controls itself, but passes invalid UTF-8 through). */
+static char *sanitize(const char *s, bool json)
+{
+    if (!s)
+        s = "";
+    size_t len = strlen(s);
+    char *out = malloc(len * 4 + 1);
+    if (!out)
+        return NULL;
+    char *o = out;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t n = utf8_seq_len(p);
+        bool control = n == 1 ? (*p < 0x20 || *p == 0x7f) : (n == 2 && p[0] == 0xc2 && p[1] < 0xa0);
+        if (n && (json || !control)) {
+            memcpy(o, p, n);
+            o += n;
+            p += n;
+        } else if (json) {
+            memcpy(o, "\xef\xbf\xbd", 3);
+            o += 3;
+            p++;
+        } else {
+            /* A control character is written whole (both bytes of a C1 one). */
+            size_t k = n ? n : 1;
+            for (size_t i = 0; i < k; i++)
+                o += sprintf(o, "\\x%02x", p[i]);
+            p += k;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+char *cli_sanitize(const char *s)
+{
+    return sanitize(s, false);
+}
+
+/* Bytes of s that fit in cols terminal columns. */
+static size_t fit_columns(const char *s, int cols, int *used_cols)
+{
+    mbstate_t st;
+    memset(&st, 0, sizeof st);
+    size_t i = 0, len = strlen(s);
+    int used = 0;
+    while (i < len) {
+        wchar_t wc;
+        size_t n = mbrtowc(&wc, s + i, len - i, &st);
+        int w = 1;
+        if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+            n = 1;
+            memset(&st, 0, sizeof st);
+        } else {
+            w = wcwidth(wc);
+            if (w < 0)
+                w = 1;
+        }
+        if (used + w > cols)
+            break;
+        used += w;
+        i += n;
+    }
+    if (used_cols)
+        *used_cols = used;
+    return i;
+}
+
+/* Append s to out (pos bytes used), cut at a character boundary when out is full. */
+static void append(char *out, size_t outlen, size_t *pos, const char *s)
+{
+    if (*pos + 1 >= outlen)
+        return;
+    size_t n = strlen(s);
+    if (n > outlen - 1 - *pos) {
+        n = outlen - 1 - *pos;
+        while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+            n--;
+    }
+    memcpy(out + *pos, s, n);
+    *pos += n;
+    out[*pos] = '\0';
+}
+
+void cli_format_progress(const char *name, const struct upload_progress *p, uint64_t file_size,
+                         int width, char *out, size_t outlen)
+{
+    char rest[400], a[32], b[32], c[32], d[32], attempt[48] = "";
+    if (outlen == 0)
+        return;
+    if (p->attempt > 1 || p->state == UPLOAD_WAITING_RETRY)
+        snprintf(attempt, sizeof attempt, "  attempt %d/%d", p->attempt, p->max_attempts);
+
+    /* Scale body bytes to file bytes: the user knows the file's size, not the body's. */
+    double scale = p->total ? (double)file_size / (double)p->total : 1.0;
+    uint64_t sent = p->total ? (uint64_t)((double)p->sent * scale) : 0;
+    if (p->total && p->sent >= p->total)
+        sent = file_size;
+    int pct = p->total ? (int)(p->sent * 100 / p->total) : 0;
+    if (p->state == UPLOAD_FINISHED && p->total && p->sent >= p->total)
+        pct = 100;
+    fmt_bytes(sent, a, sizeof a);
+    fmt_bytes(file_size, b, sizeof b);
+
+    switch (p->state) {
+    case UPLOAD_WAITING_RETRY: {
+        char *why = cli_sanitize(p->last_problem ? p->last_problem : "");
+        /* Tenths below 10 s: a wait of 0.6 s should not read "0s". */
+        if (p->wait_ms < 10000)
+            snprintf(c, sizeof c, "%.1fs", (double)p->wait_ms / 1000.0);
+        else
+            fmt_duration((double)p->wait_ms / 1000.0, c, sizeof c);
+        snprintf(rest, sizeof rest, "retrying in %s (attempt %d/%d next)%s%s", c, p->attempt + 1,
+                 p->max_attempts, why && *why ? ": " : "", why ? why : "");
+        free(why);
+        break;
+    }
+    case UPLOAD_CONNECTING:
+        snprintf(rest, sizeof rest, "%3d%%  %s / %s  connecting%s", pct, a, b, attempt);
+        break;
+    case UPLOAD_WAITING_ANSWER:
+        snprintf(rest, sizeof rest, "%3d%%  %s / %s  waiting for Kombo's answer%s", pct, a, b, attempt);
+        break;
+    case UPLOAD_SENDING:
+    case UPLOAD_FINISHED:
+    default:
+        fmt_rate(p->rate * scale, c, sizeof c);
+        if (p->state == UPLOAD_SENDING && p->rate > 0 && p->eta_s >= 0) {
+            fmt_duration(p->eta_s, d, sizeof d);
+            snprintf(rest, sizeof rest, "%3d%%  %s / %s  %s  ETA %s%s", pct, a, b, c, d, attempt);
+        } else if (p->state == UPLOAD_SENDING) {
+            /* No rate yet (first fraction of a second, or a stall): no made-up numbers. */
+            snprintf(rest, sizeof rest, "%3d%%  %s / %s%s", pct, a, b, attempt);
+        } else {
+            /* The final state: how long it took instead of a guess. */
+            fmt_duration(p->elapsed_s, d, sizeof d);
+            snprintf(rest, sizeof rest, "%3d%%  %s / %s  in %s%s", pct, a, b, d, attempt);
+        }
+        break;
+    }
+
+    /* Keep the line one column short of the width, so the terminal never wraps it. The
+     * name gives way first, down to a few columns; then the end of the line is cut. */
+    int cols = width > 20 ? width - 1 : 79;
+    int rest_cols = 0;
+    fit_columns(rest, 1 << 20, &rest_cols);
+    int name_cols = 0;
+    char *safe = cli_sanitize(name);
+    const char *shown = safe ? safe : "";
+    size_t name_len = fit_columns(shown, 1 << 20, &name_cols);
+    int room = cols - rest_cols - 2;
+    if (room < 12)
+        room = 12;
+    size_t pos = 0;
+    out[0] = '\0';
+    if (name_cols > room) {
+        size_t keep = fit_columns(shown, room - 1, NULL);
+        char cut[1024];
+        snprintf(cut, sizeof cut, "%.*s…", (int)keep, shown);
+        append(out, outlen, &pos, cut);
+    } else {
+        char whole[1024];
+        snprintf(whole, sizeof whole, "%.*s", (int)name_len, shown);
+        append(out, outlen, &pos, whole);
+    }
+    free(safe);
+    append(out, outlen, &pos, "  ");
+    append(out, outlen, &pos, rest);
+    size_t fit = fit_columns(out, cols, NULL);
+    if (out[fit]) {
+        /* Cut: end on an ellipsis so the cut is visible. */
+        fit = fit_columns(out, cols - 1, NULL);
+        out[fit] = '\0';
+        pos = fit;
+        append(out, outlen, &pos, "…");
+    }
+}
+
+static cJSON *json_str_or_null(const char *s)
+{
+    if (!s)
+        return cJSON_CreateNull();
+    char *safe = sanitize(s, true);
+    cJSON *j = safe ? cJSON_CreateString(safe) : cJSON_CreateNull();
+    free(safe);
+    return j;
+}
+
+char *cli_result_json(const struct cli_file_result *r)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    cJSON_AddItemToObject(o, "file", json_str_or_null(r->file));
+    cJSON_AddItemToObject(o, "name", json_str_or_null(r->att ? r->att->name : NULL));
+    cJSON_AddItemToObject(o, "candidate", json_str_or_null(r->candidate));
+    cJSON_AddItemToObject(o, "type", json_str_or_null(r->att ? att_type_name(r->att->type) : NULL));
+    cJSON_AddItemToObject(o, "content_type", json_str_or_null(r->att ? r->att->content_type : NULL));
+    if (r->att)
+        cJSON_AddNumberToObject(o, "size", (double)r->att->size);
+    else
+        cJSON_AddNullToObject(o, "size");
+    cJSON_AddItemToObject(o, "outcome", json_str_or_null(r->outcome));
+    if (r->http_status)
+        cJSON_AddNumberToObject(o, "http_status", (double)r->http_status);
+    else
+        cJSON_AddNullToObject(o, "http_status");
+    cJSON_AddNumberToObject(o, "attempts", r->attempts);
+    cJSON *w = cJSON_AddArrayToObject(o, "warnings");
+    for (size_t i = 0; w && i < r->n_warnings; i++)
+        cJSON_AddItemToArray(w, json_str_or_null(r->warnings[i]));
+    if (r->message || r->error) {
+        cJSON *e = cJSON_AddObjectToObject(o, "error");
+        const struct kombo_error *k = r->error;
+        cJSON_AddItemToObject(e, "code", json_str_or_null(k ? k->code : NULL));
+        cJSON_AddItemToObject(e, "title", json_str_or_null(k ? k->title : NULL));
+        /* Kombo's own message when it sent one; ours otherwise. */
+        cJSON_AddItemToObject(e, "message", json_str_or_null(k && k->message ? k->message : r->message));
+        cJSON_AddItemToObject(e, "log_url", json_str_or_null(k ? k->log_url : NULL));
+    } else {
+        cJSON_AddNullToObject(o, "error");
+    }
+    char *text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return text;
+}
+
+static const char *outcome_name(enum upload_outcome o)
+{
+    switch (o) {
+    case UPLOAD_OK: return "ok";
+    case UPLOAD_REJECTED: return "rejected";
+    case UPLOAD_SERVER: return "server";
+    case UPLOAD_NETWORK: return "network";
+    case UPLOAD_FILE: return "file";
+    case UPLOAD_CANCELLED: return "cancelled";
+    case UPLOAD_INTERNAL: return "internal";
+    }
+    return "internal";
+}
+
+/* The outcome word for a failure before anything was sent. */
+static const char *outcome_for_code(int code)
+{
+    switch (code) {
+    case KA_EXIT_FILE: return "file";
+    case KA_EXIT_CONFIG: return "config";
+    case KA_EXIT_INTERNAL: return "internal";
+    case KA_EXIT_CANCELLED: return "cancelled";
+    default: return "usage";
+    }
+}
+
+/* Ctrl-C sets a flag; the loop cancels the job. The handler is installed with
+ * SA_RESETHAND, so a second Ctrl-C ends the program the ordinary way. */
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int terminal_width(void)
+{
+    struct winsize ws;
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    const char *c = getenv("COLUMNS");
+    int n = c ? atoi(c) : 0;
+    return n > 0 ? n : 80;
+}
+
+static void draw_progress(const char *name, const struct upload_progress *p, uint64_t size)
+{
+    char line[1024];
+    cli_format_progress(name, p, size, terminal_width(), line, sizeof line);
+    /* \r back to column 0, then erase what a longer previous line left behind. */
+    fprintf(stderr, "\r%s\033[K", line);
+    fflush(stderr);
+}
+
+/* Print "error  FILE: message" (or its JSON) for a file that failed before or at start. */
+static void report_early_failure(const struct cli_options *o, const char *file,
+                                 const struct attachment *att, int code, const char *msg)
+{
+    if (o->json) {
+        struct cli_file_result r = {
+            .file = file, .att = att, .candidate = o->candidate_id,
+            .outcome = outcome_for_code(code), .message = msg,
+        };
+        char *j = cli_result_json(&r);
+        if (j)
+            printf("%s\n", j);
+        free(j);
+    } else {
+        char *f = cli_sanitize(file), *m = cli_sanitize(msg);
+        printf("error  %s: %s\n", f ? f : "", m ? m : "");
+        free(f);
+        free(m);
+    }
+    fflush(stdout);
+}
+
+static void report_result(const struct cli_options *o, const char *file, const struct attachment *att,
+                          const struct upload_result *res)
+{
+    const struct answer *an = &res->answer;
+    bool ok = res->outcome == UPLOAD_OK;
+    if (o->json) {
+        struct cli_file_result r = {
+            .file = file, .att = att, .candidate = o->candidate_id,
+            .outcome = outcome_name(res->outcome), .http_status = an->http_status,
+            .attempts = res->attempts, .warnings = an->warnings, .n_warnings = an->n_warnings,
+            .error = !ok && an->http_status && !an->ok ? &an->err : NULL,
+            .message = ok ? NULL : res->message,
+        };
+        char *j = cli_result_json(&r);
+        if (j)
+            printf("%s\n", j);
+        free(j);
+        fflush(stdout);
+        return;
+    }
+    char *f = cli_sanitize(file);
+    if (ok) {
+        char size[32];
+        fmt_bytes(att->size, size, sizeof size);
+        char *cand = cli_sanitize(o->candidate_id);
+        char *ct = cli_sanitize(att->content_type);
+        printf("ok  %s → candidate %s", f ? f : "", cand ? cand : "");
+        /* Say the name the ATS shows when it is not the file's own. */
+        const char *base = strrchr(file, '/');
+        base = base ? base + 1 : file;
+        if (strcmp(base, att->name) != 0) {
+            char *n = cli_sanitize(att->name);
+            printf(" as \"%s\"", n ? n : "");
+            free(n);
+        }
+        printf(" (%s, %s)\n", ct ? ct : "", size);
+        free(cand);
+        free(ct);
+        for (size_t i = 0; i < an->n_warnings; i++) {
+            char *w = cli_sanitize(an->warnings[i]);
+            printf("    warning: %s\n", w ? w : "");
+            free(w);
+        }
+    } else {
+        char *m = cli_sanitize(res->message);
+        printf("error  %s: %s\n", f ? f : "", m ? m : "");
+        free(m);
+    }
+    free(f);
+    fflush(stdout);
+}
+
+/* --dry-run: what would be sent for one file. */
+static int dry_run_one(const struct cli_options *o, const char *file, const struct attachment *att)
+{
+    char err[600];
+    int code = 0;
+    char *url = upload_url(o->base_url, o->candidate_id, err, sizeof err);
+    if (!url) {
+        report_early_failure(o, file, att, KA_EXIT_USAGE, err);
+        return KA_EXIT_USAGE;
+    }
+    /* Opening the body checks the file as a real run would and gives the exact length. */
+    struct body *b = body_open(att, o->remote_fields, &code, err, sizeof err);
+    if (!b) {
+        free(url);
+        report_early_failure(o, file, att, code ? code : KA_EXIT_FILE, err);
+        return code ? code : KA_EXIT_FILE;
+    }
+    unsigned long long length = (unsigned long long)body_length(b);
+    body_close(b);
+    char *desc = body_describe(att, o->remote_fields);
+    if (!desc) {
+        free(url);
+        report_early_failure(o, file, att, KA_EXIT_INTERNAL, "could not describe the body");
+        return KA_EXIT_INTERNAL;
+    }
+    if (o->json) {
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddItemToObject(j, "file", json_str_or_null(file));
+        cJSON_AddTrueToObject(j, "dry_run");
+        cJSON_AddStringToObject(j, "method", "POST");
+        cJSON_AddItemToObject(j, "url", json_str_or_null(url));
+        cJSON *h = cJSON_AddObjectToObject(j, "headers");
+        cJSON_AddStringToObject(h, "Authorization", "Bearer <redacted>");
+        cJSON_AddItemToObject(h, "X-Integration-Id", json_str_or_null(o->integration_id));
+        cJSON_AddStringToObject(h, "Content-Type", "application/json");
+        cJSON_AddStringToObject(h, "Accept", "application/json");
+        cJSON_AddNumberToObject(h, "Content-Length", (double)length);
+        cJSON *body = cJSON_Parse(desc);
+        cJSON_AddItemToObject(j, "body", body ? body : json_str_or_null(desc));
+        char *text = cJSON_PrintUnformatted(j);
+        if (text)
+            printf("%s\n", text);
+        free(text);
+        cJSON_Delete(j);
+    } else {
+        char *u = cli_sanitize(url), *i = cli_sanitize(o->integration_id), *d = cli_sanitize(desc);
+        printf("POST %s\n"
+               "Authorization: Bearer <redacted>\n"
+               "X-Integration-Id: %s\n"
+               "Content-Type: application/json\n"
+               "Accept: application/json\n"
+               "Content-Length: %llu\n"
+               "\n"
+               "%s\n\n", u ? u : "", i ? i : "", length, d ? d : "");
+        free(u);
+        free(i);
+        free(d);
+    }
+    fflush(stdout);
+    free(url);
+    free(desc);
+    return KA_EXIT_OK;
+}
+
+/* Run the upload job for one file, drawing progress. Returns the file's exit code. */
+static int upload_one(const struct cli_options *o, const char *file, const struct attachment *att,
+                      bool show_progress)
+{
+    struct upload_request req = {
+        .base_url = o->base_url,
+        .api_key = o->api_key,
+        .integration_id = o->integration_id,
+        .candidate_id = o->candidate_id,
+        .att = att,
+        .remote_fields = o->remote_fields,
+        .max_attempts = o->max_attempts,
+        .timeout_s = o->timeout_s,
+        .connect_timeout_s = o->connect_timeout_s,
+        .cacert = o->cacert,
+        .verbose = o->verbose,
+    };
+    char err[600];
+    int code = 0;
+    struct upload *u = upload_start(&req, &code, err, sizeof err);
+    if (!u) {
+        report_early_failure(o, file, att, code ? code : KA_EXIT_INTERNAL, err);
+        return code ? code : KA_EXIT_INTERNAL;
+    }
+    struct upload_progress p;
+    double last_draw = 0;
+    enum upload_state last_state = UPLOAD_FINISHED;
+    int last_attempt = 0;
+    for (;;) {
+        int running = upload_poll(u, 100, -1, NULL);
+        if (interrupted && running) {
+            upload_cancel(u);
+            running = 0;
+        }
+        if (!running)
+            break;
+        if (show_progress) {
+            upload_get_progress(u, &p);
+            double t = mono_now();
+            /* Redraw at most 10 times a second, but at once when the state changes. */
+            if (t - last_draw >= REDRAW_INTERVAL_S || p.state != last_state || p.attempt != last_attempt) {
+                draw_progress(att->name, &p, att->size);
+                last_draw = t;
+                last_state = p.state;
+                last_attempt = p.attempt;
+            }
+        }
+    }
+    const struct upload_result *res = upload_get_result(u);
+    if (show_progress) {
+        /* Always end on the final state (100% when it went through), then a newline so the
+         * result line starts clean. */
+        upload_get_progress(u, &p);
+        p.state = UPLOAD_FINISHED;
+        if (res->outcome == UPLOAD_OK)
+            p.sent = p.total;
+        draw_progress(att->name, &p, att->size);
+        fputc('\n', stderr);
+        fflush(stderr);
+    }
+    report_result(o, file, att, res);
+    int rc = res->outcome == UPLOAD_OK ? KA_EXIT_OK : upload_exit_code(res->outcome);
+    upload_free(u);
+    return rc;
+}
+
+int cli_run(const struct cli_options *o, char *const files[], int nfiles)
+{
+    int worst = KA_EXIT_OK;
+    bool show_progress = !o->quiet && !o->dry_run && isatty(STDERR_FILENO);
+
+    if (!o->dry_run && o->candidate_id && !upload_id_looks_like_kombo(o->candidate_id)) {
+        char *c = cli_sanitize(o->candidate_id);
+        fprintf(stderr, "kombo-attach: warning: candidate \"%s\" does not look like a Kombo ID "
+                "(24 base58 characters) — sending anyway; make sure it is Kombo's ID, not the ATS's\n",
+                c ? c : "");
+        free(c);
+    }
+
+    struct sigaction sa, old_sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND; /* no SA_RESTART: let a blocking poll return early */
+    interrupted = 0;
+    sigaction(SIGINT, &sa, &old_sa);
+
+    int done = 0;
+    for (int i = 0; i < nfiles; i++) {
+        if (interrupted)
+            break;
+        const char *file = files[i];
+        struct attachment att;
+        char err[600];
+        int code = attachment_init(&att, file, o->name, o->type, o->content_type, err, sizeof err);
+        if (code) {
+            report_early_failure(o, file, NULL, code, err);
+            worst = cli_worse_code(worst, code);
+            done++;
+            continue;
+        }
+        if (att.content_type_generic) {
+            char *f = cli_sanitize(file), *ct = cli_sanitize(att.content_type);
+            fprintf(stderr, "kombo-attach: %s: content type is %s; Kombo asks for a meaningful type: "
+                    "pass --content-type\n", f ? f : "", ct ? ct : "");
+            free(f);
+            free(ct);
+        }
+        code = o->dry_run ? dry_run_one(o, file, &att) : upload_one(o, file, &att, show_progress);
+        worst = cli_worse_code(worst, code);
+        attachment_free(&att);
+        done++;
+    }
+    if (interrupted) {
+        worst = cli_worse_code(worst, KA_EXIT_CANCELLED);
+        if (done < nfiles)
+            fprintf(stderr, "kombo-attach: cancelled — %d file%s not sent\n", nfiles - done,
+                    nfiles - done == 1 ? "" : "s");
+    }
+    sigaction(SIGINT, &old_sa, NULL);
+    return worst;
+}

@@ -1,0 +1,69 @@
+/* The command-line front end: attach files one after the other through the upload job,
+ * a progress line on stderr when it is a terminal, one result line (or JSON object) per
+ * file on stdout. */
+#ifndef KA_CLI_H
+#define KA_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "answer.h"
+#include "attachment.h"
+#include "upload.h"
+
+struct cli_options {
+    const char *candidate_id;
+    enum att_type type;
+    const char *name;            /* only with one file; NULL = the file's base name */
+    const char *content_type;    /* NULL = detect */
+    const char *remote_fields;   /* JSON object text or NULL */
+    const char *base_url;
+    const char *api_key;         /* never printed */
+    const char *integration_id;
+    const char *cacert;
+    int max_attempts;
+    long timeout_s;
+    long connect_timeout_s;
+    bool json;                   /* one JSON object per file on stdout */
+    bool dry_run;                /* print the requests, send nothing */
+    bool quiet;                  /* no progress line */
+    bool verbose;                /* libcurl debug output (headers redacted by the job) */
+};
+
+/* Attach every file in turn. Returns KA_EXIT_OK, or the highest exit code among the
+ * files (KA_EXIT_CANCELLED after Ctrl-C, which also stops the remaining files). */
+int cli_run(const struct cli_options *o, char *const files[], int nfiles);
+
+/* What one file came to, for the JSON line. */
+struct cli_file_result {
+    const char *file;                  /* path as given */
+    const struct attachment *att;      /* NULL when the file could not be used */
+    const char *candidate;
+    const char *outcome;               /* "ok", "rejected", "server", "network", "file", ... */
+    long http_status;                  /* 0 = no answer */
+    int attempts;
+    char *const *warnings;
+    size_t n_warnings;
+    const struct kombo_error *error;   /* Kombo's error fields, or NULL */
+    const char *message;               /* one line for humans; NULL when ok */
+};
+
+/* One JSON object (no newline) for a file's result. Caller frees. */
+char *cli_result_json(const struct cli_file_result *r);
+
+/* The progress line for a terminal `width` columns wide, without \r or newline. file_size
+ * scales the body's bytes (base64 is 4/3 bigger) back to the file's, so the numbers match
+ * the file the user knows. */
+void cli_format_progress(const char *name, const struct upload_progress *p, uint64_t file_size,
+                         int width, char *out, size_t outlen);
+
+/* s with control characters (C0, DEL, C1) and invalid UTF-8 bytes written as \xNN, safe to
+ * print on a terminal. Caller frees. */
+char *cli_sanitize(const char *s);
+
+/* Which of two exit codes to report when files failed differently: the higher one
+ * (cancelled > internal > config > server > rejected > file > usage > ok). */
+int cli_worse_code(int a, int b);
+
+#endif
