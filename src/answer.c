@@ -1,0 +1,380 @@
+/* Kombo's answers parsed into a result (pure: no I/O).
+ *
+ * Every string taken from the answer is escaped with answer_escape() before it is stored,
+ * so front ends can print any field as is: a hostile or broken server cannot move the
+ * cursor, change colours, retitle the terminal or split one line of output into two. */
+#include "answer.h"
+
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define SNIPPET_MAX 120 /* bytes of server text quoted in a one-line problem */
+
+/* ---- escaping ------------------------------------------------------------------ */
+
+/* Length of a well-formed UTF-8 sequence at s (n bytes available) and its code point,
+ * or 0 when the bytes there are not well-formed (overlong, surrogate, > U+10FFFF). */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    unsigned char c = s[0];
+    size_t len;
+    uint32_t v, min;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+        len = 2; v = c & 0x1F; min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3; v = c & 0x0F; min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4; v = c & 0x07; min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+/* Code points that are invisible yet change how a terminal shows text: C1 controls
+ * (0x9B is CSI on some terminals), bidi overrides and isolates (can reorder a line so
+ * it reads differently), line/paragraph separators and the BOM. */
+static bool cp_needs_escape(uint32_t cp)
+{
+    return (cp >= 0x80 && cp <= 0x9F) || cp == 0x200E || cp == 0x200F ||
+           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+           cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF;
+}
+
+char *answer_escape(const char *s, size_t n)
+{
+    /* Worst case: every byte becomes \xNN (4 bytes). */
+    char *out = malloc(n * 4 + 1);
+    if (!out)
+        return NULL;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = p[i];
+        uint32_t cp;
+        size_t len = utf8_decode(p + i, n - i, &cp);
+        if (len == 0) {
+            o += (size_t)sprintf(out + o, "\\x%02X", c);
+            i++;
+        } else if (len == 1 && (c < 0x20 || c == 0x7F)) {
+            if (c == '\n') { out[o++] = '\\'; out[o++] = 'n'; }
+            else if (c == '\r') { out[o++] = '\\'; out[o++] = 'r'; }
+            else if (c == '\t') { out[o++] = '\\'; out[o++] = 't'; }
+            else o += (size_t)sprintf(out + o, "\\x%02X", c);
+            i++;
+        } else if (cp_needs_escape(cp)) {
+            /* \u0085 is 6 bytes for a 2-byte sequence: within the 4x budget. */
+            o += (size_t)sprintf(out + o, "\\u%04X", (unsigned)cp);
+            i += len;
+        } else {
+            memcpy(out + o, p + i, len);
+            o += len;
+            i += len;
+        }
+    }
+    out[o] = '\0';
+    char *shrunk = realloc(out, o + 1);
+    return shrunk ? shrunk : out;
+}
+
+/* Escape, squeeze runs of white space into one space, trim, and cut at max bytes on a
+ * character boundary (adding "..."). For quoting server text inside a problem line. */
+static char *snippet(const char *s, size_t n, size_t max)
+{
+    char *flat = malloc(n + 1);
+    if (!flat)
+        return NULL;
+    size_t o = 0;
+    bool space = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+            space = o > 0;
+            continue;
+        }
+        if (space)
+            flat[o++] = ' ';
+        space = false;
+        flat[o++] = c;
+    }
+    char *esc = answer_escape(flat, o);
+    free(flat);
+    if (!esc)
+        return NULL;
+    size_t len = strlen(esc);
+    if (len > max) {
+        size_t cut = max;
+        while (cut > 0 && ((unsigned char)esc[cut] & 0xC0) == 0x80)
+            cut--;
+        char *cutd = malloc(cut + 4);
+        if (cutd) {
+            memcpy(cutd, esc, cut);
+            memcpy(cutd + cut, "...", 4);
+        }
+        free(esc);
+        return cutd;
+    }
+    return esc;
+}
+
+/* ---- small string helpers -------------------------------------------------------- */
+
+static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    char *s = NULL;
+    if (vasprintf(&s, f, ap) < 0)
+        s = NULL;
+    va_end(ap);
+    return s;
+}
+
+static const char *find_ci(const char *hay, size_t n, const char *needle)
+{
+    size_t m = strlen(needle);
+    for (size_t i = 0; i + m <= n; i++)
+        if (strncasecmp(hay + i, needle, m) == 0)
+            return hay + i;
+    return NULL;
+}
+
+static char *json_string_or_null(const cJSON *obj, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+    if (!cJSON_IsString(v) || !v->valuestring)
+        return NULL;
+    return answer_escape(v->valuestring, strlen(v->valuestring));
+}
+
+static const char *json_kind(const cJSON *j)
+{
+    if (cJSON_IsArray(j)) return "an array";
+    if (cJSON_IsString(j)) return "a string";
+    if (cJSON_IsNumber(j)) return "a number";
+    if (cJSON_IsBool(j)) return "a boolean";
+    if (cJSON_IsNull(j)) return "null";
+    return "an object";
+}
+
+/* ---- parsing --------------------------------------------------------------------- */
+
+static bool is_ws(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static char *html_problem(long status, const char *body, size_t len)
+{
+    const char *t = find_ci(body, len, "<title");
+    if (t) {
+        const char *gt = memchr(t, '>', len - (size_t)(t - body));
+        if (gt) {
+            const char *start = gt + 1;
+            size_t rest = len - (size_t)(start - body);
+            const char *end = find_ci(start, rest, "</title");
+            size_t tlen = end ? (size_t)(end - start) : rest;
+            char *title = snippet(start, tlen, SNIPPET_MAX);
+            if (title && *title) {
+                char *p = fmt("HTTP %ld with an HTML body: <title>%s</title>", status, title);
+                free(title);
+                return p;
+            }
+            free(title);
+        }
+    }
+    return fmt("HTTP %ld with an HTML body without a title (%zu bytes)", status, len);
+}
+
+static char *shape_problem(long status, const cJSON *j, const char *why)
+{
+    /* Gateways often answer {"message": "..."}: quote it, it is the best hint we have. */
+    const char *hint = NULL;
+    if (cJSON_IsObject(j)) {
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "message");
+        if (!cJSON_IsString(m))
+            m = cJSON_GetObjectItemCaseSensitive(j, "error");
+        if (cJSON_IsString(m) && m->valuestring)
+            hint = m->valuestring;
+    }
+    char *h = hint ? snippet(hint, strlen(hint), SNIPPET_MAX) : NULL;
+    char *p = h && *h ? fmt("HTTP %ld with JSON that is not Kombo's answer (%s): %s", status, why, h)
+                      : fmt("HTTP %ld with JSON that is not Kombo's answer (%s)", status, why);
+    free(h);
+    return p;
+}
+
+static void parse_warnings(const cJSON *root, struct answer *out)
+{
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(root, "warnings");
+    if (!cJSON_IsArray(w))
+        return;
+    int n = cJSON_GetArraySize(w);
+    if (n <= 0)
+        return;
+    out->warnings = calloc((size_t)n, sizeof *out->warnings);
+    if (!out->warnings)
+        return;
+    const cJSON *item;
+    cJSON_ArrayForEach(item, w) {
+        const char *msg = NULL;
+        if (cJSON_IsObject(item)) {
+            const cJSON *m = cJSON_GetObjectItemCaseSensitive(item, "message");
+            if (cJSON_IsString(m))
+                msg = m->valuestring;
+        } else if (cJSON_IsString(item)) {
+            msg = item->valuestring;
+        }
+        if (!msg)
+            continue; /* a warning without text says nothing worth showing */
+        char *e = answer_escape(msg, strlen(msg));
+        if (e)
+            out->warnings[out->n_warnings++] = e;
+    }
+}
+
+void answer_parse(long http_status, const char *content_type, const char *body, size_t len,
+                  struct answer *out)
+{
+    memset(out, 0, sizeof *out);
+    out->http_status = http_status;
+    if (!body)
+        len = 0;
+    bool is_2xx = http_status >= 200 && http_status <= 299;
+
+    size_t skip = 0;
+    while (skip < len && is_ws(body[skip]))
+        skip++;
+    if (skip == len) {
+        out->problem = fmt("HTTP %ld with an empty body", http_status);
+        return;
+    }
+
+    cJSON *root = cJSON_ParseWithLength(body, len);
+    if (!root) {
+        char first = body[skip];
+        bool html = (content_type && find_ci(content_type, strlen(content_type), "html")) ||
+                    first == '<';
+        if (html) {
+            out->problem = html_problem(http_status, body, len);
+        } else if (first == '{' || first == '[') {
+            out->problem = fmt("HTTP %ld with invalid or truncated JSON (%zu bytes)", http_status, len);
+        } else {
+            char *s = snippet(body, len, SNIPPET_MAX);
+            char *ct = content_type && *content_type
+                           ? snippet(content_type, strlen(content_type), 60) : NULL;
+            out->problem = fmt("HTTP %ld with a non-JSON body (%s): %s", http_status,
+                               ct ? ct : "no content type", s ? s : "");
+            free(s);
+            free(ct);
+        }
+        return;
+    }
+
+    const cJSON *st = cJSON_IsObject(root) ? cJSON_GetObjectItemCaseSensitive(root, "status") : NULL;
+    if (!cJSON_IsObject(root)) {
+        out->problem = shape_problem(http_status, root, json_kind(root));
+    } else if (!cJSON_IsString(st) || !st->valuestring) {
+        out->problem = shape_problem(http_status, root, "no \"status\"");
+    } else if (strcmp(st->valuestring, "success") == 0) {
+        parse_warnings(root, out);
+        if (is_2xx)
+            out->ok = true;
+        else
+            out->problem = fmt("HTTP %ld with a success answer", http_status);
+    } else if (strcmp(st->valuestring, "error") == 0) {
+        const cJSON *e = cJSON_GetObjectItemCaseSensitive(root, "error");
+        if (cJSON_IsObject(e)) {
+            out->err.code = json_string_or_null(e, "code");
+            out->err.title = json_string_or_null(e, "title");
+            out->err.message = json_string_or_null(e, "message");
+            out->err.log_url = json_string_or_null(e, "log_url");
+        }
+    } else {
+        char *s = snippet(st->valuestring, strlen(st->valuestring), 40);
+        char *why = fmt("status \"%s\"", s ? s : "");
+        out->problem = shape_problem(http_status, root, why ? why : "unknown status");
+        free(why);
+        free(s);
+    }
+    cJSON_Delete(root);
+}
+
+void answer_free(struct answer *a)
+{
+    if (!a)
+        return;
+    for (size_t i = 0; i < a->n_warnings; i++)
+        free(a->warnings[i]);
+    free(a->warnings);
+    free(a->err.code);
+    free(a->err.title);
+    free(a->err.message);
+    free(a->err.log_url);
+    free(a->problem);
+    memset(a, 0, sizeof *a);
+}
+
+char *answer_summary(const struct answer *a)
+{
+    if (a->ok) {
+        if (a->n_warnings == 0)
+            return fmt("success (HTTP %ld)", a->http_status);
+        char *s = fmt("success (HTTP %ld) with %zu warning%s:", a->http_status, a->n_warnings,
+                      a->n_warnings == 1 ? "" : "s");
+        for (size_t i = 0; s && i < a->n_warnings; i++) {
+            char *n = fmt("%s%s %s", s, i ? ";" : "", a->warnings[i]);
+            free(s);
+            s = n;
+        }
+        return s;
+    }
+    if (a->problem)
+        return strdup(a->problem);
+
+    const struct kombo_error *e = &a->err;
+    char *s = strdup("");
+    if (s && e->code) {
+        free(s);
+        s = strdup(e->code);
+    }
+    if (s && e->title) {
+        char *n = *s ? fmt("%s (%s)", s, e->title) : strdup(e->title);
+        free(s);
+        s = n;
+    }
+    if (s && e->message) {
+        char *n = *s ? fmt("%s: %s", s, e->message) : strdup(e->message);
+        free(s);
+        s = n;
+    }
+    if (s && e->log_url) {
+        char *n = *s ? fmt("%s [log: %s]", s, e->log_url) : fmt("[log: %s]", e->log_url);
+        free(s);
+        s = n;
+    }
+    if (s && !*s) {
+        free(s);
+        s = fmt("HTTP %ld error without details", a->http_status);
+    }
+    return s;
+}
