@@ -1,10 +1,20 @@
 /* A mock Kombo server on loopback (libmicrohttpd) that enforces the contract in
  * shared/kombo-api.md, stores what it receives under an inbox folder and can be told to
- * misbehave. Embeddable: the tests and the sandbox mode run it in-process. */
+ * misbehave. Embeddable: the tests and the sandbox mode run it in-process (its own
+ * threads; set quiet while curses owns the terminal).
+ *
+ * Stored files: <inbox>/<integration>/<candidate>/<name>, every part made safe, name
+ * collisions become "name (2).ext"; the success answer carries X-Mock-Stored-Path.
+ * Besides the attachment endpoints it serves GET /v1/check-api-key,
+ * GET /v1/ats/candidates (three seeded candidates), GET /v1/ats/candidates/{id}/attachments,
+ * and, without auth, POST /__mock/fault?kind=..&status=..&count=..&retry_after=..&retry_after_ms=..,
+ * GET /__mock/requests (recent requests: method, raw path, header names, status),
+ * GET /__mock/stats and GET /logs/<n> (the target of every error's log_url). */
 #ifndef KA_MOCK_H
 #define KA_MOCK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct mock;
@@ -21,12 +31,14 @@ struct mock_config {
 
 enum mock_fault_kind {
     MOCK_FAULT_NONE,
-    MOCK_FAULT_STATUS,     /* answer `status` in Kombo's error shape (429 with Retry-After) */
+    MOCK_FAULT_STATUS,     /* answer `status` in Kombo's error shape (429 with Retry-After:
+                              1 unless retry_after / retry_after_ms say otherwise; "" omits) */
     MOCK_FAULT_STALL,      /* never answer (until stopped) */
     MOCK_FAULT_DROP,       /* close the connection mid-body */
     MOCK_FAULT_HTML,       /* answer 502 with an HTML page */
     MOCK_FAULT_BAD_JSON,   /* answer 200 with truncated JSON */
-    MOCK_FAULT_EMPTY       /* answer 500 with an empty body */
+    MOCK_FAULT_EMPTY,      /* answer 500 with an empty body */
+    MOCK_FAULT_HUGE        /* answer 200 with a valid but very large (8 MiB) JSON body */
 };
 
 struct mock_fault {

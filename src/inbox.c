@@ -1,0 +1,162 @@
+/* Safe placement of received files under the mock's inbox. */
+#include "inbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Length of the well-formed UTF-8 sequence at s (at most n bytes), 0 if ill-formed.
+ * Overlongs, surrogates and code points past U+10FFFF count as ill-formed. */
+static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    unsigned char c = s[0];
+    size_t len;
+    uint32_t v;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF) { len = 2; v = c & 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) { len = 3; v = c & 0x0F; }
+    else if (c >= 0xF0 && c <= 0xF4) { len = 4; v = c & 0x07; }
+    else return 0;
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        v = v << 6 | (s[i] & 0x3F);
+    }
+    if ((len == 3 && (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))) ||
+        (len == 4 && (v < 0x10000 || v > 0x10FFFF)))
+        return 0;
+    *cp = v;
+    return len;
+}
+
+/* Append a cleaned copy of in[0..len) to out (at *o), never past budget bytes. */
+static void clean_into(const unsigned char *in, size_t len, char *out, size_t *o, size_t budget)
+{
+    size_t i = 0;
+    while (i < len && *o < budget) {
+        uint32_t cp = 0;
+        size_t k = utf8_seq(in + i, len - i, &cp);
+        if (k == 0) {               /* stray byte of invalid UTF-8 */
+            out[(*o)++] = '_';
+            i++;
+            continue;
+        }
+        if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == '/' || cp == '\\') {
+            out[(*o)++] = '_';
+            i += k;
+            continue;
+        }
+        if (*o + k > budget)        /* never cut a character in half */
+            break;
+        memcpy(out + *o, in + i, k);
+        *o += k;
+        i += k;
+    }
+}
+
+size_t inbox_safe_component(const char *in, size_t len, char *out, size_t outlen)
+{
+    if (outlen == 0)
+        return 0;
+    size_t cap = outlen - 1 < INBOX_COMPONENT_MAX ? outlen - 1 : INBOX_COMPONENT_MAX;
+    const unsigned char *s = (const unsigned char *)in;
+    size_t o = 0;
+
+    if (len <= cap) {
+        clean_into(s, len, out, &o, cap);
+    } else {
+        /* Too long: keep a short alphanumeric extension so the file still opens with
+         * the right program, and cut the stem. */
+        size_t ext = len;
+        for (size_t i = len; i-- > 1 && len - i <= 16;) {
+            if (s[i] == '.') {
+                ext = i;
+                break;
+            }
+            if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'z') ||
+                  (s[i] >= 'A' && s[i] <= 'Z')))
+                break;
+        }
+        size_t extlen = len - ext;
+        clean_into(s, ext, out, &o, cap - extlen);
+        clean_into(s + ext, extlen, out, &o, cap);
+    }
+    if (o == 0)
+        out[o++] = '_';
+    if (out[0] == '.')
+        out[0] = '_';
+    out[o] = '\0';
+    return o;
+}
+
+static int make_one(const char *path)
+{
+    if (mkdir(path, 0755) == 0 || errno == EEXIST)
+        return 0;
+    return -1;
+}
+
+int inbox_make_dir(const char *inbox, const char *a, const char *b, char *dir, size_t dirlen)
+{
+    int n = snprintf(dir, dirlen, "%s/%s", inbox, a);
+    if (n < 0 || (size_t)n >= dirlen) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    if (make_one(dir) < 0)
+        return -1;
+    n = snprintf(dir, dirlen, "%s/%s/%s", inbox, a, b);
+    if (n < 0 || (size_t)n >= dirlen) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    return make_one(dir);
+}
+
+/* Move without replacing: renameat2(RENAME_NOREPLACE) where the file system has it,
+ * else link + unlink, which is just as atomic about not replacing. */
+static int move_noreplace(const char *from, const char *to)
+{
+    if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+        return 0;
+    if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+        return -1;
+    if (link(from, to) < 0)
+        return -1;
+    unlink(from);
+    return 0;
+}
+
+int inbox_place(const char *tmp_path, const char *dir, const char *name,
+                char *final_path, size_t final_len)
+{
+    const char *dot = strrchr(name, '.');
+    if (dot == name)
+        dot = NULL;
+    int stem = dot ? (int)(dot - name) : (int)strlen(name);
+    const char *ext = dot ? dot : "";
+    for (int k = 1; k < 10000; k++) {
+        int n = k == 1 ? snprintf(final_path, final_len, "%s/%s", dir, name)
+                       : snprintf(final_path, final_len, "%s/%.*s (%d)%s", dir, stem, name, k, ext);
+        if (n < 0 || (size_t)n >= final_len) {
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        if (move_noreplace(tmp_path, final_path) == 0)
+            return 0;
+        if (errno != EEXIST)
+            return -1;
+    }
+    errno = EEXIST;
+    return -1;
+}
