@@ -143,9 +143,18 @@ static inline struct run_result th_run(char *const argv[], const char *const ext
         if (!drop)
             env[k++] = environ[i];
     }
-    for (size_t j = 0; j < ne; j++)
-        if (strchr(extra_env[j], '='))
+    /* A later extra entry for the same name wins over an earlier one. */
+    for (size_t j = 0; j < ne; j++) {
+        const char *eq = strchr(extra_env[j], '=');
+        size_t len = eq ? (size_t)(eq - extra_env[j]) : strlen(extra_env[j]);
+        int later = 0;
+        for (size_t l = j + 1; l < ne; l++)
+            if (strncmp(extra_env[l], extra_env[j], len) == 0 &&
+                (extra_env[l][len] == '=' || extra_env[l][len] == '\0'))
+                later = 1;
+        if (eq && !later)
             env[k++] = (char *)extra_env[j];
+    }
     env[k] = NULL;
 
     posix_spawn_file_actions_t fa;

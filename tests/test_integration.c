@@ -26,7 +26,7 @@ static int setup(void **state)
     (void)state;
     g_inbox = th_tempdir();
     g_work = th_tempdir();
-    struct mock_config cfg = { .port = 0, .inbox = g_inbox, .quiet = true };
+    struct mock_config cfg = { .port = 0, .inbox = g_inbox, .max_body = 1ull << 30, .quiet = true };
     char err[256];
     g_mock = mock_start(&cfg, err, sizeof err);
     if (!g_mock) {
