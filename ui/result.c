@@ -1,0 +1,376 @@
+/* The result screen: what Kombo said, file by file, and what to do next. Everything
+ * Kombo sent is shown as it came (code, title, message, log URL, warnings); fields it left
+ * out are left out here too. */
+#include "screen.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format.h"
+#include "upload.h"
+
+#define LABEL_W 13
+#define DEFAULT_ATTEMPTS 4
+
+enum result_action { RA_RETRY, RA_EDIT, RA_PICK, RA_QUIT, RA_UP, RA_DOWN, RA_PGUP, RA_PGDN };
+
+#define RESULT_NAV \
+    { { 'e', 0 }, "e", "edit", RA_EDIT }, \
+    { { 'p', 0 }, "p", "pick another file", RA_PICK }, \
+    { { 'q', KC(KEY_F(10)), 0 }, "q", "quit", RA_QUIT }, \
+    { { KC(KEY_UP), 'k', 0 }, "k", NULL, RA_UP }, \
+    { { KC(KEY_DOWN), 'j', 0 }, "j", NULL, RA_DOWN }, \
+    { { KC(KEY_PPAGE), 0 }, "PgUp", NULL, RA_PGUP }, \
+    { { KC(KEY_NPAGE), ' ', 0 }, "PgDn", NULL, RA_PGDN }
+
+static const struct binding failed_keys[] = {
+    { { 'r', 0 }, "r", "retry", RA_RETRY },
+    RESULT_NAV,
+};
+/* No retry once everything is attached: sending again would make duplicates. */
+static const struct binding done_keys[] = { RESULT_NAV };
+
+#define N_OF(t) (sizeof(t) / sizeof((t)[0]))
+
+static bool job_ok(const struct job_file *j)
+{
+    if (j->state != JOB_DONE || !j->up)
+        return false;
+    const struct upload_result *r = upload_get_result(j->up);
+    return r && r->outcome == UPLOAD_OK;
+}
+
+bool result_has_failures(const struct app *a)
+{
+    for (size_t i = 0; i < a->batch.n; i++)
+        if (!job_ok(&a->batch.files[i]))
+            return true;
+    return false;
+}
+
+const struct binding *result_bindings(const struct app *a, size_t *n)
+{
+    if (result_has_failures(a)) {
+        *n = N_OF(failed_keys);
+        return failed_keys;
+    }
+    *n = N_OF(done_keys);
+    return done_keys;
+}
+
+void result_init(struct app *a)
+{
+    struct result *r = &a->result;
+    r->sel = 0;
+    r->scroll = 0;
+    /* open on the first problem: that is what needs reading */
+    for (size_t i = 0; i < a->batch.n; i++) {
+        if (!job_ok(&a->batch.files[i])) {
+            r->sel = i;
+            break;
+        }
+    }
+}
+
+unsigned result_key(struct app *a, int key)
+{
+    struct result *r = &a->result;
+    size_t nb;
+    const struct binding *t = result_bindings(a, &nb);
+    bool several = a->batch.n > 1;
+    switch (bind_find(t, nb, key)) {
+    case RA_RETRY:
+        progress_retry(a);
+        return UI_REDRAW;
+    case RA_EDIT:
+        app_goto(a, SCR_FORM);
+        return UI_REDRAW;
+    case RA_PICK:
+        if (a->picker.fl)
+            fl_clear_marks(a->picker.fl);
+        app_goto(a, SCR_PICKER);
+        return UI_REDRAW;
+    case RA_QUIT:
+        return UI_QUIT;
+    case RA_UP:
+        if (several) {
+            if (r->sel > 0) {
+                r->sel--;
+                r->scroll = 0;
+            }
+        } else if (r->scroll > 0) {
+            r->scroll--;
+        }
+        return UI_REDRAW;
+    case RA_DOWN:
+        if (several) {
+            if (r->sel + 1 < a->batch.n) {
+                r->sel++;
+                r->scroll = 0;
+            }
+        } else if (r->scroll < r->max_scroll) {
+            r->scroll++;
+        }
+        return UI_REDRAW;
+    case RA_PGUP:
+        r->scroll = r->scroll > 5 ? r->scroll - 5 : 0;
+        return UI_REDRAW;
+    case RA_PGDN:
+        r->scroll = r->scroll + 5 < r->max_scroll ? r->scroll + 5 : r->max_scroll;
+        return UI_REDRAW;
+    default:
+        return UI_NONE;
+    }
+}
+
+/* ---- detail lines --------------------------------------------------------------------- */
+
+struct dline {
+    enum role role;
+    bool has_label;
+    char label[24];
+    char *text;
+};
+
+struct dlines {
+    struct dline *v;
+    size_t n, cap;
+    int width;    /* columns for label + text */
+};
+
+static void dl_push(struct dlines *d, enum role r, const char *label, const char *text)
+{
+    if (d->n == d->cap) {
+        size_t nc = d->cap ? d->cap * 2 : 16;
+        struct dline *nv = realloc(d->v, nc * sizeof *nv);
+        if (!nv)
+            return;
+        d->v = nv;
+        d->cap = nc;
+    }
+    struct dline *l = &d->v[d->n];
+    l->role = r;
+    l->has_label = label != NULL;
+    snprintf(l->label, sizeof l->label, "%s", label ? label : "");
+    l->text = strdup(text);
+    if (l->text)
+        d->n++;
+}
+
+/* A labelled value, wrapped under its label. */
+static void dl_add(struct dlines *d, enum role r, const char *label, const char *text)
+{
+    if (!text)
+        return;
+    int indent = label ? LABEL_W + 1 : 0;
+    char **lines;
+    size_t n = ui_wrap(text, d->width - indent, &lines);
+    for (size_t i = 0; i < n; i++)
+        dl_push(d, r, i == 0 ? (label ? label : NULL) : (label ? "" : NULL), lines[i]);
+    ui_lines_free(lines, n);
+}
+
+static void dl_free(struct dlines *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        free(d->v[i].text);
+    free(d->v);
+}
+
+static const char *outcome_text(enum upload_outcome o)
+{
+    switch (o) {
+    case UPLOAD_OK: return "attached";
+    case UPLOAD_REJECTED: return "rejected by Kombo";
+    case UPLOAD_SERVER: return "server error";
+    case UPLOAD_NETWORK: return "network error";
+    case UPLOAD_FILE: return "file problem";
+    case UPLOAD_CANCELLED: return "cancelled";
+    case UPLOAD_INTERNAL: return "internal error";
+    }
+    return "unknown";
+}
+
+static void short_outcome(const struct job_file *j, char *out, size_t len)
+{
+    switch (j->state) {
+    case JOB_REFUSED: snprintf(out, len, "not sent: %s", j->refused); return;
+    case JOB_SKIPPED: snprintf(out, len, "not sent (cancelled)"); return;
+    case JOB_PENDING:
+    case JOB_RUNNING: snprintf(out, len, "not sent"); return;
+    case JOB_DONE: break;
+    }
+    const struct upload_result *r = upload_get_result(j->up);
+    if (!r) {
+        snprintf(out, len, "no result");
+        return;
+    }
+    if (r->outcome != UPLOAD_OK && r->answer.err.code)
+        snprintf(out, len, "%s: %s", outcome_text(r->outcome), r->answer.err.code);
+    else
+        snprintf(out, len, "%s", outcome_text(r->outcome));
+}
+
+static void fmt_time(double s, char *out, size_t len)
+{
+    if (s < 60)
+        snprintf(out, len, "%.1f s", s);
+    else
+        fmt_duration(s, out, len);
+}
+
+static void details(struct app *a, const struct job_file *j, struct dlines *d)
+{
+    const struct batch *b = &a->batch;
+    const struct glyphs *g = theme_glyphs();
+    char buf[640], s1[32], s2[32];
+    int max_attempts = a->o->max_attempts > 0 ? a->o->max_attempts : DEFAULT_ATTEMPTS;
+
+    if (j->state == JOB_REFUSED) {
+        dl_add(d, ROLE_ERROR, "Not sent", j->refused);
+        dl_add(d, ROLE_NORMAL, "File", j->path);
+        return;
+    }
+    if (j->state != JOB_DONE || !j->up) {
+        dl_add(d, ROLE_DIM, "Not sent", "the batch was cancelled before this file's turn");
+        dl_add(d, ROLE_NORMAL, "File", j->path);
+        return;
+    }
+    const struct upload_result *r = upload_get_result(j->up);
+    const struct answer *an = &r->answer;
+    if (r->outcome == UPLOAD_OK) {
+        dl_add(d, ROLE_NORMAL, "Name", j->att.name);
+        dl_add(d, ROLE_NORMAL, "Candidate", b->candidate);
+        dl_add(d, ROLE_NORMAL, "Type", att_type_name(j->att.type));
+        dl_add(d, ROLE_NORMAL, "Content type", j->att.content_type);
+        fmt_bytes(j->att.size, s1, sizeof s1);
+        fmt_bytes(j->wire, s2, sizeof s2);
+        snprintf(buf, sizeof buf, "%s (%s sent)", s1, s2);
+        dl_add(d, ROLE_NORMAL, "Size", buf);
+        fmt_time(j->elapsed_s, s1, sizeof s1);
+        if (r->attempts > 1)
+            snprintf(buf, sizeof buf, "%s, %d attempts", s1, r->attempts);
+        else
+            snprintf(buf, sizeof buf, "%s", s1);
+        dl_add(d, ROLE_NORMAL, "Time", buf);
+        dl_add(d, ROLE_NORMAL, "File", j->path);
+        if (an->n_warnings) {
+            dl_push(d, ROLE_NORMAL, NULL, "");
+            snprintf(buf, sizeof buf, "Kombo's warnings (%zu)", an->n_warnings);
+            dl_add(d, ROLE_LABEL, NULL, buf);
+            for (size_t i = 0; i < an->n_warnings; i++) {
+                snprintf(buf, sizeof buf, "%s %s", g->warn, an->warnings[i] ? an->warnings[i] : "");
+                dl_add(d, ROLE_WARNING, NULL, buf);
+            }
+        }
+        return;
+    }
+    dl_add(d, r->outcome == UPLOAD_CANCELLED ? ROLE_WARNING : ROLE_ERROR, NULL, r->message);
+    dl_push(d, ROLE_NORMAL, NULL, "");
+    dl_add(d, ROLE_NORMAL, "Code", an->err.code);
+    dl_add(d, ROLE_NORMAL, "Title", an->err.title);
+    dl_add(d, ROLE_NORMAL, "Message", an->err.message);
+    dl_add(d, ROLE_NORMAL, "Log", an->err.log_url);
+    dl_add(d, ROLE_NORMAL, "Answer", an->problem);
+    if (an->http_status) {
+        snprintf(buf, sizeof buf, "%ld", an->http_status);
+        dl_add(d, ROLE_NORMAL, "HTTP status", buf);
+    }
+    snprintf(buf, sizeof buf, "%d of %d", r->attempts, max_attempts);
+    dl_add(d, ROLE_NORMAL, "Attempts", buf);
+    fmt_time(j->elapsed_s, s1, sizeof s1);
+    dl_add(d, ROLE_NORMAL, "Time", s1);
+    dl_add(d, ROLE_NORMAL, "File", j->path);
+}
+
+static void draw_details(struct app *a, const struct job_file *j, int y, int x, int w, int h)
+{
+    struct result *r = &a->result;
+    struct dlines d = { .width = w };
+    details(a, j, &d);
+    r->max_scroll = (int)d.n > h ? (int)d.n - h : 0;
+    if (r->scroll > r->max_scroll)
+        r->scroll = r->max_scroll;
+    for (int i = 0; i < h && (size_t)(r->scroll + i) < d.n; i++) {
+        const struct dline *l = &d.v[r->scroll + i];
+        int tx = x;
+        if (l->has_label) {
+            ui_put(y + i, x, LABEL_W, l->label, theme_attr(ROLE_LABEL));
+            tx += LABEL_W + 1;
+        }
+        ui_put(y + i, tx, w - (tx - x), l->text, theme_attr(l->role));
+    }
+    if (r->scroll > 0)
+        ui_put(y, x + w, 1, theme_glyphs()->up, theme_attr(ROLE_DIM));
+    if (r->scroll < r->max_scroll)
+        ui_put(y + h - 1, x + w, 1, theme_glyphs()->down, theme_attr(ROLE_DIM));
+    dl_free(&d);
+}
+
+void result_draw(struct app *a)
+{
+    struct result *r = &a->result;
+    const struct batch *b = &a->batch;
+    const struct rect *ar = &a->body;
+    const struct glyphs *g = theme_glyphs();
+    int x = 2, w = ar->w - 4, y = ar->y + 1, bottom = ar->y + ar->h;
+    char buf[640];
+    if (b->n == 0)
+        return;
+
+    size_t ok = 0;
+    for (size_t i = 0; i < b->n; i++)
+        ok += job_ok(&b->files[i]);
+    enum role head_role = ok == b->n ? ROLE_OK : ok ? ROLE_WARNING : ROLE_ERROR;
+    const char *glyph = ok == b->n ? g->ok : g->err;
+    if (b->n == 1) {
+        const struct job_file *j = &b->files[0];
+        if (ok)
+            snprintf(buf, sizeof buf, "%s Attached to candidate %s", glyph, b->candidate);
+        else if (j->state == JOB_DONE && upload_get_result(j->up)->outcome == UPLOAD_CANCELLED)
+            snprintf(buf, sizeof buf, "%s Not attached: cancelled", glyph);
+        else
+            snprintf(buf, sizeof buf, "%s Not attached", glyph);
+        if (j->state == JOB_DONE && upload_get_result(j->up)->outcome == UPLOAD_CANCELLED)
+            head_role = ROLE_WARNING;
+    } else {
+        snprintf(buf, sizeof buf, "%s %zu of %zu files attached to candidate %s", glyph, ok, b->n, b->candidate);
+    }
+    ui_put(y, x, w, buf, theme_attr(head_role) | A_BOLD);
+    y += 2;
+
+    if (b->n > 1) {
+        /* The list takes up to half the room; the selected file's details get the rest. */
+        int room = bottom - y;
+        int lh = (int)b->n < room / 2 ? (int)b->n : room / 2;
+        if (lh < 1)
+            lh = 1;
+        size_t first = r->sel >= (size_t)lh ? r->sel - (size_t)lh + 1 : 0;
+        for (int i = 0; i < lh && first + (size_t)i < b->n; i++) {
+            size_t k = first + (size_t)i;
+            const struct job_file *j = &b->files[k];
+            bool sel = k == r->sel;
+            bool good = job_ok(j);
+            attr_t base = sel ? theme_attr(ROLE_SELECTION) : theme_attr(ROLE_NORMAL);
+            if (sel)
+                ui_fill(y + i, x - 1, w + 2, base);
+            ui_put(y + i, x, 1, good ? g->ok : g->err, sel ? base | A_BOLD : theme_attr(good ? ROLE_OK : ROLE_ERROR));
+            char out[600];
+            short_outcome(j, out, sizeof out);
+            int nw = (w - 2) / 2;
+            ui_put_cut(y + i, x + 2, nw, j->display_name, base, TEXT_CUT_MIDDLE);
+            ui_put(y + i, x + 3 + nw, w - 3 - nw, out, sel ? base : theme_attr(good ? ROLE_NORMAL : ROLE_ERROR));
+        }
+        y += lh;
+        if (y < bottom) {
+            attrset(theme_attr(ROLE_DIM));
+            for (int i = 0; i < w; i++)
+                mvaddstr(y, x + i, g->hline);
+            attrset(A_NORMAL);
+            y++;
+        }
+    }
+    if (y < bottom)
+        draw_details(a, &b->files[r->sel], y, x, w, bottom - y);
+}
