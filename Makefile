@@ -40,7 +40,7 @@ TEST_BINS := $(TESTS:%=$(BUILD)/tests/%)
 all: kombo-attach
 
 kombo-attach: $(BUILD)/kombo-attach
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/kombo-attach: $(MAIN_OBJ) $(BUILD)/libka.a $(BUILD)/libkaui.a
 	$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_OBJ) $(BUILD)/libkaui.a $(BUILD)/libka.a $(ALL_LDFLAGS) $(LIBS)
@@ -113,3 +113,40 @@ uninstall:
 
 clean:
 	rm -rf build build-asan build-fuzz kombo-attach
+
+# ---- fuzzing: libFuzzer harnesses in fuzz/, built with clang in build-fuzz/ -------------
+# `make fuzz` runs each harness FUZZ_SECONDS on a copy of fuzz/corpus/<harness>/ (the seeds
+# and every crash ever found, replayed first); `make fuzz-smoke` is the 10-second version.
+FUZZ_CC      ?= clang
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     ?= -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+                -fno-omit-frame-pointer
+FUZZ_CFLAGS  ?= -O1 -g
+FUZZ_PKGS    := libcjson inih libmagic libssl libcrypto
+FUZZ_ALL_CFLAGS = $(WARN) $(DEFS) -Isrc $(shell $(PKG_CONFIG) --cflags $(FUZZ_PKGS) 2>/dev/null) \
+                  $(FUZZ_CFLAGS) $(FUZZ_SAN)
+FUZZ_LIBS    = $(shell $(PKG_CONFIG) --libs $(FUZZ_PKGS) 2>/dev/null) -lm
+FUZZ_BINS    := $(FUZZ_BUILD)/fuzz_answer $(FUZZ_BUILD)/fuzz_settings $(FUZZ_BUILD)/fuzz_base64 \
+                $(FUZZ_BUILD)/fuzz_body
+FUZZ_SRC_fuzz_answer   := src/answer.c src/utf8.c
+FUZZ_SRC_fuzz_settings := src/settings.c src/attachment.c src/mime.c src/utf8.c
+FUZZ_SRC_fuzz_base64   := src/base64.c
+FUZZ_SRC_fuzz_body     := src/body.c src/base64.c src/attachment.c src/mime.c src/utf8.c
+
+.PHONY: fuzz-build fuzz-smoke
+fuzz-build: $(FUZZ_BINS)
+
+$(FUZZ_BUILD)/fuzz_answer: $(FUZZ_SRC_fuzz_answer)
+$(FUZZ_BUILD)/fuzz_settings: $(FUZZ_SRC_fuzz_settings)
+$(FUZZ_BUILD)/fuzz_base64: $(FUZZ_SRC_fuzz_base64)
+$(FUZZ_BUILD)/fuzz_body: $(FUZZ_SRC_fuzz_body)
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(wildcard src/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_ALL_CFLAGS) -o $@ $< $(FUZZ_SRC_fuzz_$*) $(FUZZ_LIBS)
+
+fuzz:
+	@bash fuzz/run.sh $(FUZZ_SECONDS)
+
+fuzz-smoke:
+	@bash fuzz/run.sh 10

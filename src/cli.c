@@ -17,6 +17,7 @@
 #include "body.h"
 #include "exitcodes.h"
 #include "format.h"
+#include "history.h"
 #include "utf8.h"
 
 #define REDRAW_INTERVAL_S 0.1 /* at most 10 redraws a second: faster only flickers */
@@ -267,20 +268,6 @@ char *cli_result_json(const struct cli_file_result *r)
     return text;
 }
 
-static const char *outcome_name(enum upload_outcome o)
-{
-    switch (o) {
-    case UPLOAD_OK: return "ok";
-    case UPLOAD_REJECTED: return "rejected";
-    case UPLOAD_SERVER: return "server";
-    case UPLOAD_NETWORK: return "network";
-    case UPLOAD_FILE: return "file";
-    case UPLOAD_CANCELLED: return "cancelled";
-    case UPLOAD_INTERNAL: return "internal";
-    }
-    return "internal";
-}
-
 /* The outcome word for a failure before anything was sent. */
 static const char *outcome_for_code(int code)
 {
@@ -359,7 +346,7 @@ static void report_result(const struct cli_options *o, const char *file, const s
     if (o->json) {
         struct cli_file_result r = {
             .file = file, .att = att, .candidate = o->candidate_id,
-            .outcome = outcome_name(res->outcome), .http_status = an->http_status,
+            .outcome = upload_outcome_name(res->outcome), .http_status = an->http_status,
             .attempts = res->attempts, .warnings = an->warnings, .n_warnings = an->n_warnings,
             .error = !ok && an->http_status && !an->ok ? &an->err : NULL,
             .message = ok ? NULL : res->message,
@@ -483,6 +470,7 @@ static int upload_one(const struct cli_options *o, const char *file, const struc
         .connect_timeout_s = o->connect_timeout_s,
         .cacert = o->cacert,
         .verbose = o->verbose,
+        .want_sha256 = !o->no_history,
     };
     char err[600];
     int code = 0;
@@ -528,6 +516,11 @@ static int upload_one(const struct cli_options *o, const char *file, const struc
         fflush(stderr);
     }
     report_result(o, file, att, res);
+    if (!o->no_history) {
+        char herr[300];
+        if (history_record(&req, u, herr, sizeof herr) != 0)
+            fprintf(stderr, "kombo-attach: warning: history not written: %s\n", herr);
+    }
     int rc = res->outcome == UPLOAD_OK ? KA_EXIT_OK : upload_exit_code(res->outcome);
     upload_free(u);
     return rc;

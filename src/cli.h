@@ -29,11 +29,15 @@ struct cli_options {
     bool dry_run;                /* print the requests, send nothing */
     bool quiet;                  /* no progress line */
     bool verbose;                /* libcurl debug output (headers redacted by the job) */
+    bool no_history;             /* don't append to the history file */
 };
 
 /* Attach every file in turn. Returns KA_EXIT_OK, or the highest exit code among the
  * files (KA_EXIT_CANCELLED after Ctrl-C, which also stops the remaining files). */
 int cli_run(const struct cli_options *o, char *const files[], int nfiles);
+
+/* `kombo-attach history [-n N] [--json]`: list recent uploads from the history file. */
+int cli_history(int argc, char **argv);
 
 /* What one file came to, for the JSON line. */
 struct cli_file_result {

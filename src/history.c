@@ -2,8 +2,12 @@
  * under flock, so concurrent runs never interleave lines; reading skips what doesn't parse. */
 #include "history.h"
 
+#include "attachment.h"
+#include "upload.h"
+
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,7 +54,7 @@ static void add_str(cJSON *o, const char *k, const char *v)
         cJSON_AddNullToObject(o, k);
 }
 
-static char *entry_to_line(const struct history_entry *e)
+char *history_entry_json(const struct history_entry *e)
 {
     cJSON *o = cJSON_CreateObject();
     char when[32];
@@ -88,7 +92,7 @@ int history_append(const struct history_entry *e, char *err, size_t errlen)
         return -1;
     }
     int rc = -1;
-    char *line = entry_to_line(e);
+    char *line = history_entry_json(e);
     int fd = -1;
     if (!line) {
         snprintf(err, errlen, "out of memory writing the history");
@@ -279,4 +283,38 @@ char **history_recent_candidates(size_t max, size_t *n)
     }
     history_entries_free(e, count);
     return ids;
+}
+
+int history_record(const struct upload_request *req, const struct upload *u, char *err,
+                   size_t errlen)
+{
+    const struct upload_result *res = upload_get_result(u);
+    const struct attachment *att = req->att;
+    const struct answer *an = &res->answer;
+    char sha[65];
+    bool have_sha = upload_sha256_hex(u, sha);
+    /* An absolute path: the history is read later, from anywhere. */
+    char *abs = realpath(att->path, NULL);
+    struct history_entry e = {
+        .time = time(NULL),
+        .path = abs ? abs : att->path,
+        .size = att->size,
+        .sha256 = have_sha ? sha : NULL,
+        .candidate = (char *)req->candidate_id,
+        .type = (char *)att_type_name(att->type),
+        .name = att->name,
+        .content_type = att->content_type,
+        .server = (char *)req->base_url,
+        .outcome = (char *)upload_outcome_name(res->outcome),
+        .http_status = (int)an->http_status,
+        .attempts = res->attempts,
+        .warnings = an->warnings,
+        .n_warnings = an->n_warnings,
+        .error_code = an->ok ? NULL : an->err.code,
+        .error_message = res->outcome == UPLOAD_OK ? NULL : (char *)res->message,
+        .log_url = an->ok ? NULL : an->err.log_url,
+    };
+    int rc = history_append(&e, err, errlen);
+    free(abs);
+    return rc;
 }

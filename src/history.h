@@ -36,6 +36,15 @@ int history_append(const struct history_entry *e, char *err, size_t errlen);
 int history_read(size_t max, struct history_entry **out, size_t *n, size_t *skipped,
                  char *err, size_t errlen);
 void history_entries_free(struct history_entry *e, size_t n);
+/* One entry as a JSON object text (no newline). Caller frees. */
+char *history_entry_json(const struct history_entry *e);
+
+struct upload_request;
+struct upload;
+/* Append the line for a finished upload job (whatever its outcome), shared by the command
+ * line and the UI. 0 or -1 with err. */
+int history_record(const struct upload_request *req, const struct upload *u, char *err,
+                   size_t errlen);
 /* Distinct candidate IDs, most recent first, at most max. Caller frees each and the array. */
 char **history_recent_candidates(size_t max, size_t *n);
 

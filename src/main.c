@@ -37,6 +37,7 @@ static const char usage_text[] =
 "Usage: kombo-attach [options] --candidate ID FILE...\n"
 "       kombo-attach [options] [FOLDER]      (in a terminal: pick files in the UI)\n"
 "       kombo-attach mock [--port N] [--inbox DIR] ...\n"
+"       kombo-attach history [-n N] [--json]\n"
 "\n"
 "Attach files to a candidate in the customer's ATS through Kombo's API\n"
 "(POST /ats/candidates/{id}/attachments).\n"
@@ -72,6 +73,7 @@ static const char usage_text[] =
 "  -q, --quiet               no progress line, no notices (warnings still shown)\n"
 "  -v, --verbose             show the HTTP exchange on stderr (the key is redacted)\n"
 "      --show-config         print the settings in use, where each came from, and exit\n"
+"      --no-history          don't record uploads in the history file\n"
 "  -h, --help                this help\n"
 "  -V, --version             version of kombo-attach and libcurl\n"
 "\n"
@@ -107,7 +109,7 @@ static const char usage_text[] =
 enum {
     OPT_CONTENT_TYPE = 256, OPT_REMOTE_FIELDS, OPT_INTEGRATION_ID, OPT_SERVER, OPT_BASE_URL,
     OPT_API_KEY_FILE, OPT_API_KEY, OPT_CACERT, OPT_RETRIES, OPT_TIMEOUT, OPT_CONNECT_TIMEOUT,
-    OPT_JSON, OPT_DRY_RUN, OPT_PROFILE, OPT_SHOW_CONFIG, OPT_SANDBOX,
+    OPT_JSON, OPT_DRY_RUN, OPT_PROFILE, OPT_SHOW_CONFIG, OPT_SANDBOX, OPT_NO_HISTORY,
 };
 
 static const struct option long_options[] = {
@@ -134,6 +136,7 @@ static const struct option long_options[] = {
     { "profile", required_argument, NULL, OPT_PROFILE },
     { "show-config", no_argument, NULL, OPT_SHOW_CONFIG },
     { "sandbox", no_argument, NULL, OPT_SANDBOX },
+    { "no-history", no_argument, NULL, OPT_NO_HISTORY },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 },
@@ -143,7 +146,7 @@ struct args {
     const char *candidate, *type, *name, *content_type, *remote_fields;
     const char *integration_id, *server, *base_url, *api_key_file, *cacert, *profile;
     long retries, timeout_s, connect_timeout_s;
-    bool json, dry_run, quiet, verbose, show_config, sandbox, help, version;
+    bool json, dry_run, quiet, verbose, show_config, sandbox, help, version, no_history;
 };
 
 static int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -217,6 +220,7 @@ static int parse_args(int argc, char **argv, struct args *a)
         case OPT_PROFILE: a->profile = optarg; break;
         case OPT_SHOW_CONFIG: a->show_config = true; break;
         case OPT_SANDBOX: a->sandbox = true; break;
+        case OPT_NO_HISTORY: a->no_history = true; break;
         case 'h': a->help = true; break;
         case 'V': a->version = true; break;
         case ':': {
@@ -482,6 +486,7 @@ static int run(int argc, char **argv)
             .max_attempts = max_attempts,
             .timeout_s = a.timeout_s,
             .cacert = s.cacert.value,
+            .no_history = a.no_history,
         };
         rc = ui_run(&uo);
     } else {
@@ -502,6 +507,7 @@ static int run(int argc, char **argv)
             .dry_run = a.dry_run,
             .quiet = a.quiet,
             .verbose = a.verbose,
+            .no_history = a.no_history,
         };
         rc = cli_run(&co, files, nfiles);
     }
@@ -516,6 +522,8 @@ int main(int argc, char **argv)
     setlocale(LC_ALL, "");
     if (argc >= 2 && strcmp(argv[1], "mock") == 0)
         return mock_main(argc - 1, argv + 1);
+    if (argc >= 2 && strcmp(argv[1], "history") == 0)
+        return cli_history(argc - 1, argv + 1);
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         fprintf(stderr, "kombo-attach: could not initialise libcurl\n");
         return KA_EXIT_INTERNAL;

@@ -962,6 +962,8 @@ struct upload *upload_start(const struct upload_request *req, int *code, char *e
     if (!u->body)
         return refuse(u, code, c, err, errlen, buf);
     u->total = body_length(u->body);
+    if (req->want_sha256 && body_want_sha256(u->body) != 0)
+        return refuse(u, code, KA_EXIT_INTERNAL, err, errlen, "could not set up SHA-256");
 
     u->multi = curl_multi_init();
     u->easy = curl_easy_init();
@@ -1102,4 +1104,23 @@ void upload_free(struct upload *u)
     free(u->url);
     free(u->cacert);
     free(u);
+}
+
+bool upload_sha256_hex(const struct upload *u, char out[65])
+{
+    return u->body && body_sha256_hex(u->body, out);
+}
+
+const char *upload_outcome_name(enum upload_outcome o)
+{
+    switch (o) {
+    case UPLOAD_OK: return "ok";
+    case UPLOAD_REJECTED: return "rejected";
+    case UPLOAD_SERVER: return "server";
+    case UPLOAD_NETWORK: return "network";
+    case UPLOAD_FILE: return "file";
+    case UPLOAD_CANCELLED: return "cancelled";
+    case UPLOAD_INTERNAL: return "internal";
+    }
+    return "internal";
 }

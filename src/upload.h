@@ -23,6 +23,7 @@ struct upload_request {
     long connect_timeout_s;      /* 0 = libcurl default */
     const char *cacert;          /* extra CA bundle file or NULL */
     bool verbose;                /* libcurl debug to stderr (headers redacted) */
+    bool want_sha256;            /* hash the file while sending (for the history) */
 };
 
 enum upload_state {
@@ -72,6 +73,11 @@ void upload_get_progress(const struct upload *u, struct upload_progress *out);
 void upload_cancel(struct upload *u);
 const struct upload_result *upload_get_result(const struct upload *u);
 void upload_free(struct upload *u);
+
+/* The file's SHA-256 (hex) once a whole pass was read and verified (want_sha256 only). */
+bool upload_sha256_hex(const struct upload *u, char out[65]);
+/* "ok", "rejected", "server", "network", "file", "cancelled", "internal". */
+const char *upload_outcome_name(enum upload_outcome o);
 
 /* The URL a request goes to (candidate ID encoded). Caller frees; NULL if refused. */
 char *upload_url(const char *base_url, const char *candidate_id, char *err, size_t errlen);

@@ -433,6 +433,71 @@ static void test_refusals_before_network(void **state)
     assert_int_equal(mock_request_count(g_mock), before_n);
 }
 
+/* Each upload leaves one history line: content hash, outcome, no key; `history` lists it. */
+static void test_history_recorded(void **state)
+{
+    (void)state;
+    char path[4096], hist[4096], cmd[4200], want[65] = "";
+    snprintf(path, sizeof path, "%s", work_file("history me.pdf"));
+    th_write_random(path, 100000, 42);
+    snprintf(cmd, sizeof cmd, "sha256sum '%s'", path);
+    FILE *p = popen(cmd, "r");
+    assert_int_equal(fscanf(p, "%64s", want), 1);
+    pclose(p);
+    struct run_result r = ka_run("-q", "--candidate", CANDIDATE, path, NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    struct mock_fault f = { .kind = MOCK_FAULT_STATUS, .count = 1, .status = 400 };
+    mock_inject(g_mock, &f);
+    r = ka_run("-q", "--retries", "0", "--candidate", CANDIDATE, path, NULL);
+    assert_int_equal(r.status, 4);
+    th_run_free(&r);
+
+    snprintf(hist, sizeof hist, "%s/state/kombo-attach/history.jsonl", g_work);
+    char *text = th_slurp(hist, NULL);
+    assert_non_null(text);
+    assert_null(strstr(text, KEY));
+    char *last_ok = NULL, *line = strtok(text, "\n"), *prev = NULL;
+    for (; line; line = strtok(NULL, "\n")) {
+        if (strstr(line, "history me.pdf") && strstr(line, "\"outcome\":\"ok\""))
+            last_ok = line;
+        prev = line;
+    }
+    assert_non_null(last_ok);
+    cJSON *j = json_line(last_ok);
+    assert_string_equal(cJSON_GetObjectItem(j, "sha256")->valuestring, want);
+    assert_string_equal(cJSON_GetObjectItem(j, "candidate")->valuestring, CANDIDATE);
+    assert_int_equal(cJSON_GetObjectItem(j, "size")->valueint, 100000);
+    assert_true(cJSON_GetObjectItem(j, "path")->valuestring[0] == '/');
+    cJSON_Delete(j);
+    j = json_line(prev); /* the rejected attempt came last */
+    assert_string_equal(cJSON_GetObjectItem(j, "outcome")->valuestring, "rejected");
+    assert_int_equal(cJSON_GetObjectItem(j, "http_status")->valueint, 400);
+    assert_true(cJSON_IsString(cJSON_GetObjectItem(j, "error_code")));
+    cJSON_Delete(j);
+    free(text);
+
+    r = ka_run("history", "-n", "2", NULL);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "history me.pdf"));
+    assert_non_null(strstr(r.out, "rejected"));
+    th_run_free(&r);
+    r = ka_run("--no-history", "-q", "--candidate", CANDIDATE, path, NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    char *again = th_slurp(hist, NULL);
+    size_t lines = 0;
+    for (char *q = again; q && *q; q++)
+        lines += *q == '\n';
+    free(again);
+    r = ka_run("history", "--json", "-n", "100000", NULL);
+    size_t listed = 0;
+    for (char *q = r.out; *q; q++)
+        listed += *q == '\n';
+    assert_int_equal(listed, lines); /* --no-history added nothing */
+    th_run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -450,6 +515,7 @@ int main(void)
         cmocka_unit_test_setup(test_dry_run_sends_nothing, before),
         cmocka_unit_test_setup(test_candidate_id_encoded_as_one_segment, before),
         cmocka_unit_test_setup(test_refusals_before_network, before),
+        cmocka_unit_test_setup(test_history_recorded, before),
     };
     return cmocka_run_group_tests_name("integration", tests, setup, teardown);
 }

@@ -10,6 +10,7 @@
 
 #include "base64.h"
 #include "format.h"
+#include "history.h"
 #include "mime.h"
 #include "upload.h"
 
@@ -91,6 +92,16 @@ void form_init(struct app *a)
     le_init(&f->ctype, "", 127);
     f->type = a->o->default_type;
     f->recent_pos = -1;
+    if (!a->o->no_history) {
+        /* Recent candidates from earlier runs, oldest first so the newest ends up on top. */
+        size_t n = 0;
+        char **ids = history_recent_candidates(RECENT_MAX, &n);
+        for (size_t i = n; i-- > 0;)
+            form_remember_id(f, ids[i]);
+        for (size_t i = 0; i < n; i++)
+            free(ids[i]);
+        free(ids);
+    }
 }
 
 void form_free(struct app *a)

@@ -11,6 +11,7 @@
 
 #include "exitcodes.h"
 #include "format.h"
+#include "history.h"
 #include "upload.h"
 
 #define REDRAW_INTERVAL 0.1   /* seconds: about ten frames a second is plenty for a bar */
@@ -96,6 +97,7 @@ static void start_next(struct app *a)
             .timeout_s = o->timeout_s > 0 ? o->timeout_s : DEFAULT_TIMEOUT_S,
             .cacert = o->cacert,
             .verbose = false, /* libcurl's debug output would land on the screen */
+            .want_sha256 = !o->no_history,
         };
         j->up = upload_start(&req, &code, err, sizeof err);
         if (!j->up) {
@@ -193,6 +195,14 @@ unsigned progress_pump(struct app *a, int timeout_ms)
     j->wire = pr.total;
     j->elapsed_s = pr.elapsed_s;
     j->state = JOB_DONE;
+    if (!a->o->no_history) {
+        /* Failing to write the history must not spoil the upload: note it, go on. */
+        struct upload_request req = { .base_url = a->o->base_url, .candidate_id = b->candidate,
+                                      .att = &j->att };
+        char err[300];
+        if (history_record(&req, j->up, err, sizeof err) != 0)
+            fprintf(stderr, "kombo-attach: history not written: %s\n", err);
+    }
     if (b->cancelling) {
         for (size_t i = b->cur + 1; i < b->n; i++)
             if (b->files[i].state == JOB_PENDING)

@@ -21,6 +21,7 @@ struct ui_options {
     int max_attempts;
     long timeout_s;
     const char *cacert;
+    bool no_history;             /* don't record uploads or offer recent candidates */
 };
 
 /* Run the UI until the user quits. Returns a KA_EXIT_* code. */
