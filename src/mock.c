@@ -50,6 +50,7 @@ struct fault_state {
     int status;
     char *retry_after;
     char *retry_after_ms;
+    uint64_t rate;
 };
 
 struct stored {
@@ -123,6 +124,7 @@ struct req {
     char *spool_path;
     char *partial_path;
     uint64_t received, content_length;
+    uint64_t slow_rate;      /* MOCK_FAULT_SLOW: read the body at this many bytes/s */
     bool have_cl, too_big;
 
     int status;
@@ -165,6 +167,7 @@ static const char *fault_name(enum mock_fault_kind k)
     case MOCK_FAULT_BAD_JSON: return "bad_json";
     case MOCK_FAULT_EMPTY: return "empty";
     case MOCK_FAULT_HUGE: return "huge";
+    case MOCK_FAULT_SLOW: return "slow";
     case MOCK_FAULT_NONE: break;
     }
     return "none";
@@ -174,7 +177,7 @@ static int fault_parse(const char *s, enum mock_fault_kind *out)
 {
     static const enum mock_fault_kind all[] = {
         MOCK_FAULT_NONE, MOCK_FAULT_STATUS, MOCK_FAULT_STALL, MOCK_FAULT_DROP,
-        MOCK_FAULT_HTML, MOCK_FAULT_BAD_JSON, MOCK_FAULT_EMPTY, MOCK_FAULT_HUGE
+        MOCK_FAULT_HTML, MOCK_FAULT_BAD_JSON, MOCK_FAULT_EMPTY, MOCK_FAULT_HUGE, MOCK_FAULT_SLOW
     };
     for (size_t i = 0; s && i < sizeof all / sizeof all[0]; i++)
         if (strcasecmp(s, fault_name(all[i])) == 0) {
@@ -679,8 +682,14 @@ static enum MHD_Result begin(struct mock *m, struct req *r, struct MHD_Connectio
             r->fault.status = m->fault.status;
             r->fault.retry_after = xstrdup(m->fault.retry_after);
             r->fault.retry_after_ms = xstrdup(m->fault.retry_after_ms);
+            r->fault.rate = m->fault.rate;
             if (m->fault.count > 0 && --m->fault.count == 0)
                 fault_clear(&m->fault);
+            /* A slow request is otherwise an ordinary one: only its reading is throttled. */
+            if (r->fault.kind == MOCK_FAULT_SLOW) {
+                r->slow_rate = r->fault.rate ? r->fault.rate : 1024 * 1024;
+                r->fault.kind = MOCK_FAULT_NONE;
+            }
         }
     }
     pthread_mutex_unlock(&m->mu);
@@ -881,6 +890,7 @@ static enum MHD_Result answer_fault(struct mock *m, struct req *r, struct MHD_Co
         return MHD_YES;
     }
     case MOCK_FAULT_DROP:
+    case MOCK_FAULT_SLOW:   /* turned into slow_rate when the request began */
     case MOCK_FAULT_NONE:
         break;
     }
@@ -1274,7 +1284,7 @@ static enum MHD_Result answer_fault_control(struct mock *m, struct req *r, struc
     if (fault_parse(kind, &f.kind) < 0)
         return respond_error(m, r, c, 400, "PLATFORM.INPUT_INVALID",
                              "kind must be one of none, status, stall, drop, html, bad_json, "
-                             "empty, huge", NULL);
+                             "empty, huge, slow", NULL);
     if (count) {
         char *end;
         long v = !strcmp(count, "all") ? -1 : strtol(count, &end, 10);
@@ -1293,6 +1303,15 @@ static enum MHD_Result answer_fault_control(struct mock *m, struct req *r, struc
     }
     f.retry_after = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "retry_after");
     f.retry_after_ms = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "retry_after_ms");
+    const char *rate = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "rate");
+    if (rate) {
+        char *end;
+        unsigned long long v = strtoull(rate, &end, 10);
+        if (end == rate || *end || v == 0)
+            return respond_error(m, r, c, 400, "PLATFORM.INPUT_INVALID",
+                                 "rate must be a number of bytes per second", NULL);
+        f.rate = v;
+    }
     mock_inject(m, &f);
     cJSON *data = cJSON_CreateObject();
     cJSON_AddStringToObject(data, "kind", fault_name(f.kind));
@@ -1427,7 +1446,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return begin(m, r, c, method);
     }
     if (*upload_data_size) {
-        enum MHD_Result rc = consume(m, r, upload_data, *upload_data_size);
+        size_t n = *upload_data_size;
+        if (r->slow_rate) {
+            /* Hold the thread for as long as these bytes take at slow_rate: the client then
+             * sees a link of that speed. This blocks one of the pool's threads; fine for a
+             * test fault. */
+            uint64_t us = (uint64_t)n * 1000000u / r->slow_rate;
+            usleep((useconds_t)(us < 5000000u ? us : 5000000u));
+        }
+        enum MHD_Result rc = consume(m, r, upload_data, n);
         *upload_data_size = 0;
         return rc;
     }
@@ -1639,6 +1666,7 @@ void mock_inject(struct mock *m, const struct mock_fault *f)
         m->fault.status = f->status;
         m->fault.retry_after = xstrdup(f->retry_after);
         m->fault.retry_after_ms = xstrdup(f->retry_after_ms);
+        m->fault.rate = f->rate;
     }
     pthread_mutex_unlock(&m->mu);
 }
@@ -1700,7 +1728,10 @@ static void usage(FILE *out)
             "                         [--fail-next N --fail-status S [--retry-after V]] [--quiet]\n"
             "Runs a mock Kombo server on 127.0.0.1 that checks requests like the real API and\n"
             "stores attachments under the inbox (default ./mock-inbox). Port 0 picks a free one.\n"
-            "Faults can also be set at run time: POST /__mock/fault?kind=status&status=503&count=2\n");
+            "Faults can also be set at run time: POST /__mock/fault?kind=status&status=503&count=2\n"
+            "  kind: status (status, retry_after, retry_after_ms), stall, drop, html, bad_json,\n"
+            "  empty, huge, slow (rate=BYTES_PER_SECOND), none; count: N or all (default 1).\n"
+            "GET /__mock/requests lists recent requests (raw paths), GET /__mock/stats counts.\n");
 }
 
 /* Parse a whole non-negative number with an optional K/M/G (binary) suffix. */

@@ -38,7 +38,8 @@ enum mock_fault_kind {
     MOCK_FAULT_HTML,       /* answer 502 with an HTML page */
     MOCK_FAULT_BAD_JSON,   /* answer 200 with truncated JSON */
     MOCK_FAULT_EMPTY,      /* answer 500 with an empty body */
-    MOCK_FAULT_HUGE        /* answer 200 with a valid but very large (8 MiB) JSON body */
+    MOCK_FAULT_HUGE,       /* answer 200 with a valid but very large (8 MiB) JSON body */
+    MOCK_FAULT_SLOW        /* read the body at `rate` bytes/s, then answer as usual */
 };
 
 struct mock_fault {
@@ -47,6 +48,7 @@ struct mock_fault {
     int status;             /* for MOCK_FAULT_STATUS: 429, 500, 503 ... */
     const char *retry_after;    /* Retry-After header value or NULL */
     const char *retry_after_ms; /* Retry-After-Ms header value or NULL */
+    uint64_t rate;          /* for MOCK_FAULT_SLOW: bytes per second (0 = 1 MiB/s) */
 };
 
 struct mock *mock_start(const struct mock_config *cfg, char *err, size_t errlen);

@@ -900,6 +900,37 @@ static void test_stall_fault(void **state)
     free(inbox);
 }
 
+/* kind=slow reads the body at the given rate, then answers and stores as usual. */
+static void test_slow_fault(void **state)
+{
+    (void)state;
+    size_t n = 300000;
+    char *data = malloc(n + 1);
+    memset(data, 'A', n); /* "AAAA" is valid base64 */
+    data[n] = '\0';
+    char *body = upload_body("slow.bin", "OTHER", "application/x-test", data);
+    struct mock_fault f = { .kind = MOCK_FAULT_SLOW, .count = 1, .rate = 200000 };
+    mock_inject(g_mock, &f);
+    double t0 = now_s();
+    struct call c = { .path = "/v1/ats/candidates/slowpoke/attachments", .body = body };
+    struct resp r = call(&c);
+    double dt = now_s() - t0;
+    assert_int_equal(r.status, 200);
+    assert_true(r.stored[0] != '\0');
+    /* 300 kB at 200 kB/s: about 1.5 s; unthrottled it takes milliseconds. */
+    if (dt < 1.2 || dt > 5.0)
+        fail_msg("slow upload took %.2f s, want about 1.5 s", dt);
+    resp_free(&r);
+    /* Only `count` requests are slowed. */
+    t0 = now_s();
+    r = call(&c);
+    assert_int_equal(r.status, 200);
+    assert_true(now_s() - t0 < 1.0);
+    resp_free(&r);
+    free(body);
+    free(data);
+}
+
 static void test_fault_http_control(void **state)
 {
     (void)state;
@@ -1392,6 +1423,7 @@ int main(void)
         cmocka_unit_test(test_body_faults),
         cmocka_unit_test(test_drop_fault),
         cmocka_unit_test(test_stall_fault),
+        cmocka_unit_test(test_slow_fault),
         cmocka_unit_test(test_fault_http_control),
         cmocka_unit_test(test_short_body_leaves_nothing),
         cmocka_unit_test(test_raw_path_recorded),
