@@ -51,6 +51,7 @@ struct fault_state {
     char *retry_after;
     char *retry_after_ms;
     uint64_t rate;
+    char *code, *message;
 };
 
 struct stored {
@@ -154,6 +155,8 @@ static void fault_clear(struct fault_state *f)
 {
     free(f->retry_after);
     free(f->retry_after_ms);
+    free(f->code);
+    free(f->message);
     memset(f, 0, sizeof *f);
 }
 
@@ -683,6 +686,8 @@ static enum MHD_Result begin(struct mock *m, struct req *r, struct MHD_Connectio
             r->fault.retry_after = xstrdup(m->fault.retry_after);
             r->fault.retry_after_ms = xstrdup(m->fault.retry_after_ms);
             r->fault.rate = m->fault.rate;
+            r->fault.code = xstrdup(m->fault.code);
+            r->fault.message = xstrdup(m->fault.message);
             if (m->fault.count > 0 && --m->fault.count == 0)
                 fault_clear(&m->fault);
             /* A slow request is otherwise an ordinary one: only its reading is throttled. */
@@ -843,9 +848,11 @@ static enum MHD_Result answer_fault(struct mock *m, struct req *r, struct MHD_Co
             hdrs[k++] = f->retry_after_ms;
         }
         hdrs[k] = NULL;
-        char msg[128];
-        snprintf(msg, sizeof msg, "mock fault: injected HTTP %d", st);
-        return respond_error(m, r, c, st, code_for_status(st), msg, hdrs);
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s", f->message ? f->message : "");
+        if (!f->message)
+            snprintf(msg, sizeof msg, "mock fault: injected HTTP %d", st);
+        return respond_error(m, r, c, st, f->code ? f->code : code_for_status(st), msg, hdrs);
     }
     case MOCK_FAULT_HTML: {
         char *page = strdup("<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
@@ -1303,6 +1310,8 @@ static enum MHD_Result answer_fault_control(struct mock *m, struct req *r, struc
     }
     f.retry_after = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "retry_after");
     f.retry_after_ms = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "retry_after_ms");
+    f.code = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "code");
+    f.message = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "message");
     const char *rate = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "rate");
     if (rate) {
         char *end;
@@ -1667,6 +1676,8 @@ void mock_inject(struct mock *m, const struct mock_fault *f)
         m->fault.retry_after = xstrdup(f->retry_after);
         m->fault.retry_after_ms = xstrdup(f->retry_after_ms);
         m->fault.rate = f->rate;
+        m->fault.code = xstrdup(f->code);
+        m->fault.message = xstrdup(f->message);
     }
     pthread_mutex_unlock(&m->mu);
 }
@@ -1729,8 +1740,9 @@ static void usage(FILE *out)
             "Runs a mock Kombo server on 127.0.0.1 that checks requests like the real API and\n"
             "stores attachments under the inbox (default ./mock-inbox). Port 0 picks a free one.\n"
             "Faults can also be set at run time: POST /__mock/fault?kind=status&status=503&count=2\n"
-            "  kind: status (status, retry_after, retry_after_ms), stall, drop, html, bad_json,\n"
-            "  empty, huge, slow (rate=BYTES_PER_SECOND), none; count: N or all (default 1).\n"
+            "  kind: status (status, code, message, retry_after, retry_after_ms), stall, drop, html,\n"
+            "  bad_json,"
+            " empty, huge, slow (rate=BYTES_PER_SECOND), none; count: N or all (default 1).\n"
             "GET /__mock/requests lists recent requests (raw paths), GET /__mock/stats counts.\n");
 }
 

@@ -49,6 +49,8 @@ struct mock_fault {
     const char *retry_after;    /* Retry-After header value or NULL */
     const char *retry_after_ms; /* Retry-After-Ms header value or NULL */
     uint64_t rate;          /* for MOCK_FAULT_SLOW: bytes per second (0 = 1 MiB/s) */
+    const char *code;       /* for MOCK_FAULT_STATUS: Kombo error code (NULL = by status) */
+    const char *message;    /* for MOCK_FAULT_STATUS: error message (NULL = a generic one) */
 };
 
 struct mock *mock_start(const struct mock_config *cfg, char *err, size_t errlen);
