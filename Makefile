@@ -17,7 +17,7 @@ PKGS    := ncursesw libcurl libcjson libmagic libmicrohttpd cmocka inih libssl l
 DEBS    := gcc make pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev libmagic-dev \
            libmicrohttpd-dev libcmocka-dev libinih-dev libssl-dev tmux time coreutils curl \
            valgrind clang libclang-rt-14-dev openssl xxd
-SHOT_DEBS := xvfb xterm imagemagick x11-apps fonts-dejavu-core
+SHOT_DEBS := xvfb xterm imagemagick x11-utils fonts-dejavu-core iproute2 procps curl tmux
 
 WARN    := -std=c17 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 DEFS    := -D_GNU_SOURCE -DKA_VERSION='"$(VERSION)"'
@@ -102,6 +102,10 @@ asan:
 	  $(TESTS:%=build-asan/tests/%)
 	@KA_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  bash tests/run_tests.sh build-asan $(CURDIR)/build-asan/kombo-attach $(TESTS)
+
+# Drive the real UI in xterm under Xvfb and save PNGs of each screen into screenshots/.
+screenshots: kombo-attach deps-screenshots
+	bash scripts/screenshots.sh ./kombo-attach
 
 install: kombo-attach
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)

@@ -202,6 +202,26 @@ static void test_col_to_byte(void **state)
     }
 }
 
+static void test_tilde(void **state)
+{
+    (void)state;
+    static const struct { const char *path, *home, *want; } rows[] = {
+        { "/home/ann/CVs", "/home/ann", "~/CVs" },
+        { "/home/ann", "/home/ann", "~" },
+        { "/home/ann/", "/home/ann/", "~/" },
+        { "/home/anna/x", "/home/ann", "/home/anna/x" },
+        { "/tmp/x", "/home/ann", "/tmp/x" },
+        { "/tmp/x", NULL, "/tmp/x" },
+        { "/tmp/x", "", "/tmp/x" },
+        { "/x", "/", "/x" },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        char out[64];
+        text_tilde(rows[i].path, rows[i].home, out, sizeof out);
+        assert_string_equal(out, rows[i].want);
+    }
+}
+
 int main(void)
 {
     if (!setlocale(LC_ALL, "C.UTF-8")) {
@@ -209,6 +229,7 @@ int main(void)
         return 1;
     }
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tilde),
         cmocka_unit_test(test_sanitize),
         cmocka_unit_test(test_width),
         cmocka_unit_test(test_fit_table),

@@ -51,6 +51,29 @@ static const struct role_style role_styles[ROLE_COUNT] = {
     [ROLE_FIELD] = { -1, -1, A_UNDERLINE, A_UNDERLINE },
 };
 
+/* The same roles in a calmer palette for terminals with 256 colours (xterm-256color,
+ * tmux-256color): the 8-colour blues and greens are harsh on most themes. Only fg/bg
+ * differ; attributes come from role_styles. -1 = keep the 8-colour value. */
+static const short role_256[ROLE_COUNT][2] = {
+    [ROLE_NORMAL] = { -1, -1 },
+    [ROLE_HEADER] = { 255, 24 },
+    [ROLE_FOOTER] = { -1, -1 },
+    [ROLE_FOOTER_KEY] = { 16, 110 },
+    [ROLE_SELECTION] = { 231, 31 },
+    [ROLE_DIR] = { 75, -1 },
+    [ROLE_MARKED] = { 214, -1 },
+    [ROLE_MATCH] = { 16, 221 },
+    [ROLE_ERROR] = { 203, -1 },
+    [ROLE_WARNING] = { 214, -1 },
+    [ROLE_OK] = { 78, -1 },
+    [ROLE_BAR] = { 36, -1 },
+    [ROLE_BAR_EMPTY] = { 240, -1 },
+    [ROLE_SANDBOX] = { 16, 221 },
+    [ROLE_DIM] = { 245, -1 },
+    [ROLE_LABEL] = { -1, -1 },
+    [ROLE_FIELD] = { -1, -1 },
+};
+
 static attr_t role_attr[ROLE_COUNT];
 static bool colour_on;
 
@@ -76,15 +99,22 @@ void theme_init(bool colour)
         colour_on = true;
         for (int r = 0; r < ROLE_COUNT; r++) {
             const struct role_style *s = &role_styles[r];
-            if (s->fg < 0 && s->bg < 0) {
+            short fg0 = s->fg, bg0 = s->bg;
+            if (COLORS >= 256 && (role_256[r][0] >= 0 || role_256[r][1] >= 0)) {
+                fg0 = role_256[r][0] >= 0 ? role_256[r][0] : fg0;
+                bg0 = role_256[r][1] >= 0 ? role_256[r][1] : bg0;
+            }
+            if (fg0 < 0 && bg0 < 0) {
                 role_attr[r] = s->colour;
                 continue;
             }
             /* Without default-colour support, -1 means white on black. */
-            short fg = s->fg >= 0 ? s->fg : (dflt ? -1 : COLOR_WHITE);
-            short bg = s->bg >= 0 ? s->bg : (dflt ? -1 : COLOR_BLACK);
+            short fg = fg0 >= 0 ? fg0 : (dflt ? -1 : COLOR_WHITE);
+            short bg = bg0 >= 0 ? bg0 : (dflt ? -1 : COLOR_BLACK);
             init_pair((short)(r + 1), fg, bg);
             role_attr[r] = COLOR_PAIR(r + 1) | s->colour;
+            if (COLORS >= 256 && role_256[r][0] >= 0)
+                role_attr[r] &= ~A_DIM; /* the grey is the dimming; faint on top is unreadable */
         }
     } else {
         for (int r = 0; r < ROLE_COUNT; r++)
@@ -468,7 +498,9 @@ static int header_items(const struct ui_options *o, bool verbose, char items[][5
         cuts[n++] = TEXT_CUT_END;
     }
     if (o->sandbox && o->sandbox_inbox) {
-        snprintf(items[n], 512, "inbox %s", o->sandbox_inbox);
+        char shown[480];
+        text_tilde(o->sandbox_inbox, getenv("HOME"), shown, sizeof shown);
+        snprintf(items[n], 512, "inbox %s", shown);
         roles[n] = ROLE_HEADER;
         cuts[n++] = TEXT_CUT_START;
     }

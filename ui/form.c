@@ -631,7 +631,9 @@ static int render(struct app *a, struct canvas *cv)
     fmt_bytes(total, s1, sizeof s1);
     fmt_bytes(wire, s2, sizeof s2);
     if (f->n_files == 1) {
-        plain_line(cv, g.label_x, "File", f->files[0].path, ROLE_NORMAL);
+        char shown[4096];
+        text_tilde(f->files[0].path, getenv("HOME"), shown, sizeof shown);
+        plain_line(cv, g.label_x, "File", shown, ROLE_NORMAL);
     } else {
         snprintf(buf, sizeof buf, "%zu files", f->n_files);
         plain_line(cv, g.label_x, "Files", buf, ROLE_NORMAL);

@@ -440,7 +440,9 @@ static void draw_path_bar(struct app *a)
     int rw = text_width(right);
     if (rw > w / 2)
         rw = 0;
-    ui_put_cut(y, 1, w - 2 - rw - 1, fl_dir(p->fl), theme_attr(ROLE_LABEL), TEXT_CUT_START);
+    char dir[4096];
+    text_tilde(fl_dir(p->fl), getenv("HOME"), dir, sizeof dir);
+    ui_put_cut(y, 1, w - 2 - rw - 1, dir, theme_attr(ROLE_LABEL), TEXT_CUT_START);
     if (rw)
         ui_put(y, w - rw, rw, right, theme_attr(ROLE_DIM));
 }

@@ -301,11 +301,17 @@ void progress_draw(struct app *a)
         frac = 1; /* everything is sent: always show the 100% */
     draw_bar(y++, x, w, frac);
 
-    fmt_bytes(pr.sent, s1, sizeof s1);
-    fmt_bytes(pr.total, s2, sizeof s2);
+    /* In the file's bytes, as the picker and the command line show them: the body is the
+     * base64 of the file, a third bigger, which the user never sees. */
+    uint64_t size = j->att_ok ? j->att.size : 0;
+    double scale = pr.total && size ? (double)size / (double)pr.total : 1.0;
+    uint64_t shown = pr.total && pr.sent >= pr.total ? (size ? size : pr.total)
+                                                    : (uint64_t)((double)pr.sent * scale);
+    fmt_bytes(shown, s1, sizeof s1);
+    fmt_bytes(size ? size : pr.total, s2, sizeof s2);
     snprintf(buf, sizeof buf, "%s of %s", s1, s2);
     int cx = x + ui_put(y, x, w, buf, theme_attr(ROLE_NORMAL));
-    fmt_rate(pr.rate, s1, sizeof s1);
+    fmt_rate(pr.rate * scale, s1, sizeof s1);
     fmt_duration(pr.eta_s, s2, sizeof s2);
     fmt_duration(pr.elapsed_s, s3, sizeof s3);
     snprintf(buf, sizeof buf, "   %s   ETA %s   elapsed %s", s1, s2, s3);

@@ -171,6 +171,14 @@ static void dl_add(struct dlines *d, enum role r, const char *label, const char 
     ui_lines_free(lines, n);
 }
 
+/* A file's path as the user knows it: the home folder written as "~". */
+static void dl_add_path(struct dlines *d, const char *path)
+{
+    char shown[4096];
+    text_tilde(path, getenv("HOME"), shown, sizeof shown);
+    dl_add(d, ROLE_NORMAL, "File", shown);
+}
+
 static void dl_free(struct dlines *d)
 {
     for (size_t i = 0; i < d->n; i++)
@@ -254,7 +262,7 @@ static void details(struct app *a, const struct job_file *j, struct dlines *d)
         else
             snprintf(buf, sizeof buf, "%s", s1);
         dl_add(d, ROLE_NORMAL, "Time", buf);
-        dl_add(d, ROLE_NORMAL, "File", j->path);
+        dl_add_path(d, j->path);
         if (an->n_warnings) {
             dl_push(d, ROLE_NORMAL, NULL, "");
             snprintf(buf, sizeof buf, "Kombo's warnings (%zu)", an->n_warnings);
@@ -266,7 +274,17 @@ static void details(struct app *a, const struct job_file *j, struct dlines *d)
         }
         return;
     }
-    dl_add(d, r->outcome == UPLOAD_CANCELLED ? ROLE_WARNING : ROLE_ERROR, NULL, r->message);
+    if (an->err.code || an->err.message) {
+        /* Kombo's own fields follow in full: a short headline, not the same text twice. */
+        if (r->outcome == UPLOAD_REJECTED)
+            snprintf(buf, sizeof buf, "Kombo refused the upload (HTTP %ld).", an->http_status);
+        else
+            snprintf(buf, sizeof buf, "Kombo could not take the upload (HTTP %ld) after %d attempt%s.",
+                     an->http_status, r->attempts, r->attempts == 1 ? "" : "s");
+        dl_add(d, ROLE_ERROR, NULL, buf);
+    } else {
+        dl_add(d, r->outcome == UPLOAD_CANCELLED ? ROLE_WARNING : ROLE_ERROR, NULL, r->message);
+    }
     dl_push(d, ROLE_NORMAL, NULL, "");
     dl_add(d, ROLE_NORMAL, "Code", an->err.code);
     dl_add(d, ROLE_NORMAL, "Title", an->err.title);
@@ -281,7 +299,7 @@ static void details(struct app *a, const struct job_file *j, struct dlines *d)
     dl_add(d, ROLE_NORMAL, "Attempts", buf);
     fmt_time(j->elapsed_s, s1, sizeof s1);
     dl_add(d, ROLE_NORMAL, "Time", s1);
-    dl_add(d, ROLE_NORMAL, "File", j->path);
+    dl_add_path(d, j->path);
 }
 
 static void draw_details(struct app *a, const struct job_file *j, int y, int x, int w, int h)

@@ -250,3 +250,15 @@ size_t text_col_to_byte(const char *utf8, int col)
     }
     return i;
 }
+
+void text_tilde(const char *path, const char *home, char *out, size_t outlen)
+{
+    size_t hl = home ? strlen(home) : 0;
+    while (hl > 1 && home[hl - 1] == '/')
+        hl--;
+    /* Only a whole folder name matches: /home/ann is not a prefix of /home/anna. */
+    if (hl > 1 && strncmp(path, home, hl) == 0 && (path[hl] == '/' || path[hl] == '\0'))
+        snprintf(out, outlen, "~%s", path + hl);
+    else
+        snprintf(out, outlen, "%s", path);
+}

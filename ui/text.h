@@ -20,4 +20,8 @@ char *text_fit(const char *s, size_t n, int width, enum text_cut cut);
 /* Byte offset in sanitised text `utf8` of display column `col` (for highlighting). */
 size_t text_col_to_byte(const char *utf8, int col);
 
+/* path with a leading `home` folder written as "~" (as shells show it) into out.
+ * home NULL or empty: path unchanged. */
+void text_tilde(const char *path, const char *home, char *out, size_t outlen);
+
 #endif

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Drive the real kombo-attach UI in an xterm under Xvfb (through tmux, for keys) and save PNG
+# screenshots of each screen into screenshots/. Sandbox mode: no API key exists here at all.
+# usage: scripts/screenshots.sh [BINARY]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+KA=$(realpath "${1:-./kombo-attach}")
+OUT=$PWD/screenshots
+COLS=100 LINES_=30
+T=$(mktemp -d /tmp/ka-shots-XXXXXX)
+SOCK=ka-shots-$$
+DISPLAY_NUM=:$((90 + RANDOM % 9))
+XVFB_PID=""; XTERM_PID=""
+tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+cleanup() {
+  tm kill-server 2>/dev/null || true
+  [ -n "$XTERM_PID" ] && kill "$XTERM_PID" 2>/dev/null || true
+  [ -n "$XVFB_PID" ] && kill "$XVFB_PID" 2>/dev/null || true
+  rm -rf "$T"
+}
+trap cleanup EXIT
+
+wait_for() { # REGEX [seconds]
+  for _ in $(seq 1 $(( ${2:-10} * 20 ))); do
+    tm capture-pane -p -t ui | grep -Eq -- "$1" && return 0
+    sleep 0.05
+  done
+  echo "screenshots: timed out waiting for /$1/; screen:" >&2
+  tm capture-pane -p -t ui >&2
+  exit 1
+}
+shot() { # NAME
+  sleep 0.4 # let xterm paint what tmux sent
+  local id
+  id=$(xwininfo -display "$DISPLAY_NUM" -name kombo-attach-shot | awk '/Window id:/ {print $4}')
+  import -display "$DISPLAY_NUM" -window "$id" "$OUT/$1.png"
+  echo "screenshots: $OUT/$1.png"
+}
+sandbox_url() { # the embedded mock's port, from the listening sockets of the UI process
+  local pid port
+  pid=$(pgrep -P "$(tm display-message -p -t ui '#{pane_pid}')" -f "$KA" | head -1)
+  port=$(ss -ltnpH 2>/dev/null | grep "pid=$pid," | grep -o '127\.0\.0\.1:[0-9]*' | head -1)
+  echo "http://$port"
+}
+
+# A folder that looks like a recruiter's downloads.
+demo=$T/Candidates
+mkdir -p "$demo/Archive" "$demo/Interview notes"
+cp samples/* "$demo/"
+head -c 48000000 /dev/urandom > "$T/portfolio.raw"
+{ printf '%%PDF-1.7\n'; cat "$T/portfolio.raw"; } > "$demo/Frank Doe Portfolio.pdf"
+printf 'Name,Email\nFrank Doe,frank.doe@example.com\n' > "$demo/referrals.csv"
+printf 'Reference letter for Frank Doe.\n' > "$demo/Reference — Anna Müller.txt"
+touch -d '2026-11-20 09:14' "$demo/referrals.csv"
+touch -d '2026-11-25 16:02' "$demo/Reference — Anna Müller.txt"
+
+mkdir -p "$OUT"
+Xvfb "$DISPLAY_NUM" -screen 0 1400x900x24 -nolisten tcp >/dev/null 2>&1 &
+XVFB_PID=$!
+sleep 1
+tm new-session -d -s ui -x "$COLS" -y "$LINES_" \
+  "cd '$demo' && env -u KOMBO_API_KEY TERM=xterm-256color XDG_CONFIG_HOME=$T/config \
+   XDG_STATE_HOME=$T/state XDG_DATA_HOME=$T/data HOME=$T $KA --no-history .; sleep 60"
+tm set-option -t ui status off >/dev/null
+DISPLAY=$DISPLAY_NUM xterm -T kombo-attach-shot -geometry ${COLS}x${LINES_}+0+0 \
+  -fa 'DejaVu Sans Mono' -fs 11 -bg '#1d1f21' -fg '#d8d8d8' -bw 0 +sb \
+  -xrm 'XTerm*termName: xterm-256color' -e tmux -L "$SOCK" attach -t ui &
+XTERM_PID=$!
+wait_for 'Frank Doe CV'
+sleep 0.5
+
+# 1. The picker, cursor on the CV.
+tm send-keys -t ui Down Down Down
+wait_for 'text/plain'
+shot 01-picker
+
+# 2. The form, filled in.
+tm send-keys -t ui Enter
+wait_for 'Candidate ID'
+tm send-keys -t ui '4B9bJBkJ6jEGfpdpcCJ7JKJ9'
+wait_for '4B9bJBkJ6jEGfpdpcCJ7JKJ9'
+shot 02-form
+
+# 3. A success, with the sandbox's warning list if any.
+tm send-keys -t ui C-s
+wait_for 'Attached|attached'
+shot 04-success
+
+# 4. An upload in progress: the sandbox server reads at 3 MiB/s for this one request.
+base=$(sandbox_url)
+curl -s -X POST "$base/__mock/fault?kind=slow&rate=3145728&count=1" >/dev/null
+tm send-keys -t ui p
+wait_for 'sort:'
+tm send-keys -t ui Home
+tm send-keys -t ui /
+tm send-keys -t ui 'portfolio'
+tm send-keys -t ui Enter
+wait_for 'Portfolio'
+tm send-keys -t ui Enter
+wait_for 'Candidate ID'
+tm send-keys -t ui C-s
+wait_for '[0-9]+%' 15
+sleep 5
+shot 03-progress
+tm send-keys -t ui Escape
+wait_for 'Not attached' 15
+
+# 5. An error from Kombo, in full.
+curl -s -X POST "$base/__mock/fault?kind=status&status=403&code=INTEGRATION.PERMISSION_MISSING&message=The%20integration%20is%20missing%20the%20permission%20to%20write%20attachments.%20Ask%20the%20customer%20to%20grant%20it%20in%20Greenhouse%2C%20then%20retry.&count=1" >/dev/null
+tm send-keys -t ui p
+wait_for 'sort:'
+tm send-keys -t ui / C-u
+tm send-keys -t ui 'cover'
+tm send-keys -t ui Enter
+wait_for 'Cover Letter'
+tm send-keys -t ui Enter
+wait_for 'Candidate ID'
+tm send-keys -t ui C-s
+wait_for 'PERMISSION_MISSING' 10
+shot 05-error
+tm send-keys -t ui q
+echo "screenshots: done"
