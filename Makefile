@@ -88,6 +88,8 @@ run: deps
 # then the whole suite again under AddressSanitizer + UBSan in build-asan/.
 test: deps
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory e2e
+	@bash tests/check_docs.sh $(CURDIR)/kombo-attach
 	@$(MAKE) --no-print-directory asan
 
 unit: kombo-attach $(TEST_BINS)

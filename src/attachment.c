@@ -193,6 +193,13 @@ static int check_file(const char *path, uint64_t *size, char *err, size_t errlen
         snprintf(err, errlen, "%s", kind_of(fst.st_mode));
         return KA_EXIT_FILE;
     }
+    /* An empty attachment is always a mistake (a failed download, the wrong file): the
+     * ATS would show a CV that opens to nothing. */
+    if (fst.st_size == 0) {
+        snprintf(err, errlen, "is empty (0 bytes) — nothing to attach; check that this is the "
+                 "right file");
+        return KA_EXIT_FILE;
+    }
     *size = (uint64_t)fst.st_size;
     return 0;
 }

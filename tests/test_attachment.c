@@ -160,6 +160,8 @@ static void make_under_file(const char *p)
     assert_int_equal(th_write_text(parent, "x"), 0);
 }
 
+static void make_empty(const char *p) { assert_int_equal(th_write_text(p, ""), 0); }
+
 static void test_file_errors(void **state)
 {
     (void)state;
@@ -172,6 +174,7 @@ static void test_file_errors(void **state)
         { "dangling", make_dangling, KA_EXIT_FILE, "symbolic link to a missing file" },
         { "loop", make_loop, KA_EXIT_FILE, "symlink loop" },
         { "plain-file/child", make_under_file, KA_EXIT_FILE, "not a folder" },
+        { "empty.pdf", make_empty, KA_EXIT_FILE, "is empty" },
     };
     char path[512], err[256];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
