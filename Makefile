@@ -91,6 +91,7 @@ test: deps
 	@$(MAKE) --no-print-directory e2e
 	@bash tests/check_docs.sh $(CURDIR)/kombo-attach
 	@$(MAKE) --no-print-directory asan
+	@$(MAKE) --no-print-directory fuzz-smoke
 
 unit: kombo-attach $(TEST_BINS)
 	@bash tests/run_tests.sh $(BUILD) $(CURDIR)/kombo-attach $(TESTS)
@@ -138,7 +139,7 @@ FUZZ_BINS    := $(FUZZ_BUILD)/fuzz_answer $(FUZZ_BUILD)/fuzz_settings $(FUZZ_BUI
 FUZZ_SRC_fuzz_answer   := src/answer.c src/utf8.c
 FUZZ_SRC_fuzz_settings := src/settings.c src/attachment.c src/mime.c src/utf8.c
 FUZZ_SRC_fuzz_base64   := src/base64.c
-FUZZ_SRC_fuzz_body     := src/body.c src/base64.c src/attachment.c src/mime.c src/utf8.c
+FUZZ_SRC_fuzz_body     := src/body.c src/json_strict.c src/base64.c src/attachment.c src/mime.c src/utf8.c
 
 .PHONY: fuzz-build fuzz-smoke
 fuzz-build: $(FUZZ_BINS)

@@ -20,6 +20,7 @@
 #include "attachment.h"
 #include "base64.h"
 #include "exitcodes.h"
+#include "json_strict.h"
 #include "utf8.h"
 
 /* A multiple of 3, so every chunk but the file's last encodes without padding. */
@@ -56,55 +57,60 @@ static char *json_string(const char *s)
     return out;
 }
 
-/* cJSON accepts raw control characters inside strings; JSON does not. */
-static bool has_raw_control_in_string(const char *s)
-{
-    bool in_str = false;
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (in_str && *p == '\\' && p[1])
-            p++;
-        else if (*p == '"')
-            in_str = !in_str;
-        else if (in_str && *p < 0x20)
-            return true;
-    }
-    return false;
-}
-
 /* Check remote_fields and return the exact text to send (the user's own text, trimmed,
  * so that numbers such as 64-bit IDs pass through unchanged; cJSON would round them to
- * doubles). NULL means {}. Returns NULL with a message in err (empty: out of memory). */
+ * doubles). It must be strict JSON: it goes out byte for byte. NULL means {}. Returns NULL
+ * with a message in err (empty: out of memory). */
 static char *remote_fields_text(const char *rf, char *err, size_t errlen)
 {
     if (!rf)
         return strdup("{}");
-    const char *end = NULL;
-    cJSON *j = cJSON_ParseWithOpts(rf, &end, 1);
-    if (!j) {
+    size_t n = strlen(rf);
+    struct json_strict_info info;
+    if (!json_strict_check(rf, n, &info)) {
+        if (n >= 3 && memcmp(rf, "\xef\xbb\xbf", 3) == 0) {
+            snprintf(err, errlen, "remote fields start with a byte-order mark; save the JSON "
+                     "without it (UTF-8, no BOM)");
+            return NULL;
+        }
         char near[24] = "";
         size_t k = 0;
-        for (const char *p = end ? end : rf; *p && k < 20; p++)
-            near[k++] = (unsigned char)*p < 0x20 ? ' ' : *p;
+        for (const char *p = rf + info.error_at; *p && k < 20; p++)
+            near[k++] = (unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f ? '?' : *p;
         near[k] = '\0';
-        snprintf(err, errlen, "remote fields are not valid JSON (error near \"%s\")", near);
+        if (info.max_depth >= JSON_STRICT_MAX_DEPTH)
+            snprintf(err, errlen, "remote fields are nested deeper than %d levels",
+                     JSON_STRICT_MAX_DEPTH);
+        else
+            snprintf(err, errlen, "remote fields are not valid JSON (at byte %zu, near \"%s\")",
+                     info.error_at, near);
         return NULL;
     }
-    bool object = cJSON_IsObject(j);
-    cJSON_Delete(j);
-    if (!object) {
+    if (!info.object) {
         snprintf(err, errlen, "remote fields must be a JSON object, e.g. "
                  "{\"workable\":{\"on_behalf_of_user_remote_id\":\"123\"}}");
         return NULL;
     }
-    if (!utf8_valid(rf, strlen(rf)) || has_raw_control_in_string(rf)) {
-        snprintf(err, errlen, "remote fields contain invalid UTF-8 or unescaped control characters");
+    if (info.lone_surrogate) {
+        snprintf(err, errlen, "remote fields hold a \\u escape of half a surrogate pair, which is "
+                 "not a character");
         return NULL;
     }
     const char *ws = " \t\r\n";
-    size_t start = strspn(rf, ws), len = strlen(rf);
+    size_t start = strspn(rf, ws), len = n;
     while (len > start && strchr(ws, rf[len - 1]))
         len--;
     return strndup(rf + start, len - start);
+}
+
+int body_check_remote_fields(const char *rf, char *err, size_t errlen)
+{
+    err[0] = '\0';
+    char *text = remote_fields_text(rf, err, errlen);
+    if (!text && !err[0])
+        snprintf(err, errlen, "out of memory");
+    free(text);
+    return text ? 0 : -1;
 }
 
 /* Prefix `{"attachment":{"name":..,"type":..,"content_type":..,"data":"` and suffix

@@ -33,6 +33,10 @@ bool body_sha256_hex(const struct body *b, char out[65]);
 const char *body_error(const struct body *b);
 void body_close(struct body *b);
 
+/* Check --remote-fields text as body_open will: strict JSON, an object. 0, or -1 with a
+ * one-line message. */
+int body_check_remote_fields(const char *remote_fields, char *err, size_t errlen);
+
 /* The JSON text of the body with the data replaced by a summary, for --dry-run.
  * Caller frees. */
 char *body_describe(const struct attachment *att, const char *remote_fields);

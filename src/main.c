@@ -2,7 +2,6 @@
  * server). Every bad input ends here as one line on stderr,
  *   kombo-attach: <problem> — <what to do>
  * and the exit code from exitcodes.h. */
-#include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +16,7 @@
 #include <unistd.h>
 
 #include "attachment.h"
+#include "body.h"
 #include "cli.h"
 #include "exitcodes.h"
 #include "mime.h"
@@ -360,12 +360,10 @@ static int run(int argc, char **argv)
                     problem);
     }
     if (a.remote_fields) {
-        cJSON *j = cJSON_Parse(a.remote_fields);
-        bool object = j && cJSON_IsObject(j);
-        cJSON_Delete(j);
-        if (!object)
-            return fail(KA_EXIT_USAGE, "--remote-fields must be a JSON object — e.g. "
-                        "--remote-fields '{\"workable\":{\"on_behalf_of_user_remote_id\":\"42\"}}'");
+        char why[300];
+        if (body_check_remote_fields(a.remote_fields, why, sizeof why) != 0)
+            return fail(KA_EXIT_USAGE, "bad --remote-fields: %s — e.g. --remote-fields "
+                        "'{\"workable\":{\"on_behalf_of_user_remote_id\":\"42\"}}'", why);
     }
     if (a.candidate && (problem = upload_check_candidate_id(a.candidate)))
         return fail(KA_EXIT_USAGE, "bad candidate ID: %s — pass Kombo's candidate ID with --candidate",

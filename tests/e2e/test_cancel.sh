@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Cancelling an upload of a big file (300 MiB, ~400 MiB on the wire):
+#  run 1: the mock takes the whole body and never answers (stall) -> Esc;
+#  run 2: the mock process is stopped (SIGSTOP) so the send blocks part-way -> `c`.
+# Each ends on a "cancelled" result, nothing is stored, and `q` exits 0.
+. "$(dirname "$0")/lib.sh"
+start_mock --max-body 1000000000
+mkdir "$T/files"
+head -c 300M /dev/urandom >"$T/files/big.bin" || fail "cannot make the big file"
+trap 'kill -CONT "$MOCK_PID" 2>/dev/null; rm -f "$T/files/big.bin"; cleanup_all' EXIT
+
+# --- run 1: stalled answer, Esc
+start_ui 80x24 xterm-256color "$T/files"
+wait_for 'big\.bin'
+fault stall "count=1"
+keys Enter
+wait_for '^ Attach big\.bin'
+type_candidate_and_send
+wait_for '^  Sending big\.bin' 5
+wait_for 'waiting for Kombo.s answer' 15
+wait_for 'Esc cancel'
+keys Escape
+wait_for 'Not attached: cancelled' 8
+wait_for 'cancelled while waiting for the answer'
+[ "$(inbox_count)" -eq 0 ] || fail "a cancelled upload left a file: $(find "$T/inbox" -type f)"
+keys q
+wait_exit 0
+next_ui
+
+# --- run 2: blocked part-way through sending, `c`
+kill -STOP "$MOCK_PID"
+start_ui 80x24 xterm-256color "$T/files"
+wait_for 'big\.bin'
+keys Enter
+wait_for '^ Attach big\.bin'
+type_candidate_and_send
+wait_for '^  Sending big\.bin' 5
+wait_for '[0-9.]+ [KM]i?B of [34]00 MiB' 5       # file bytes (300) or wire bytes (400)
+screen_text | grep -q '100%' && fail "the send should be blocked part-way"
+keys c
+wait_for 'Not attached: cancelled' 8
+wait_for 'cancelled after sending [0-9.]+ [KM]iB of [34]00\.0 MiB'
+kill -CONT "$MOCK_PID"
+# let the mock see the closed connection and throw its partial body (a dot-file) away
+for _ in $(seq 1 40); do
+  [ -z "$(find "$T/inbox" -name '.mock-*')" ] && mock_stats | grep -q '"uploads":2,' && break
+  sleep 0.05
+done
+mock_stats | grep -q '"uploads":2,' || fail "mock did not see the second upload: $(mock_stats)"
+mock_stats | grep -q '"stored":0,' || fail "mock stored something: $(mock_stats)"
+[ "$(inbox_count)" -eq 0 ] || fail "a cancelled upload left a file: $(find "$T/inbox" -type f)"
+ui_alive || fail "program ended before q"
+keys q
+wait_exit 0
+echo ok
