@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "exitcodes.h"
+#include "format.h"
 #include "mime.h"
 #include "utf8.h"
 
@@ -285,5 +286,20 @@ int attachment_init(struct attachment *a, const char *path, const char *name,
     a->size = size;
     a->content_type_guessed = guessed;
     a->content_type_generic = mime_is_generic(a->content_type);
+    return 0;
+}
+
+int att_check_size(uint64_t size, uint64_t max, bool *warn, char *err, size_t errlen)
+{
+    char a[32], b[32];
+    if (warn)
+        *warn = size > ATT_ADVISED_MAX;
+    if (max && size > max) {
+        fmt_bytes(size, a, sizeof a);
+        fmt_bytes(max, b, sizeof b);
+        snprintf(err, errlen, "is %s, over the limit of %s — most ATSs refuse big files; "
+                 "compress it, or raise the limit with --max-size", a, b);
+        return KA_EXIT_FILE;
+    }
     return 0;
 }

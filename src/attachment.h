@@ -26,6 +26,11 @@ int attachment_init(struct attachment *a, const char *path, const char *name,
                     enum att_type type, const char *content_type, char *err, size_t errlen);
 void attachment_free(struct attachment *a);
 
+/* Size check shared by the front ends: KA_EXIT_FILE with a message when the file is larger
+ * than max (0 = no limit), else 0. *warn is set above Kombo's advice of about 10 MB. */
+#define ATT_ADVISED_MAX 10000000u
+int att_check_size(uint64_t size, uint64_t max, bool *warn, char *err, size_t errlen);
+
 const char *att_type_name(enum att_type t);            /* "CV", "COVER_LETTER", "OTHER" */
 int att_type_parse(const char *s, enum att_type *out); /* case-insensitive; 0 or -1 */
 

@@ -561,6 +561,21 @@ int cli_run(const struct cli_options *o, char *const files[], int nfiles)
             done++;
             continue;
         }
+        bool big = false;
+        if ((code = att_check_size(att.size, o->max_size, &big, err, sizeof err)) != 0) {
+            report_early_failure(o, file, NULL, code, err);
+            worst = cli_worse_code(worst, code);
+            attachment_free(&att);
+            done++;
+            continue;
+        }
+        if (big && !o->quiet) {
+            char *f = cli_sanitize(file), size[32];
+            fmt_bytes(att.size, size, sizeof size);
+            fprintf(stderr, "kombo-attach: %s: %s is over the 10 MB Kombo advises; many ATSs refuse "
+                    "files this big\n", f ? f : "", size);
+            free(f);
+        }
         if (att.content_type_generic) {
             char *f = cli_sanitize(file), *ct = cli_sanitize(att.content_type);
             fprintf(stderr, "kombo-attach: %s: content type is %s; Kombo asks for a meaningful type: "

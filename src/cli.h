@@ -30,6 +30,7 @@ struct cli_options {
     bool quiet;                  /* no progress line */
     bool verbose;                /* libcurl debug output (headers redacted by the job) */
     bool no_history;             /* don't append to the history file */
+    uint64_t max_size;           /* refuse bigger files; 0 = no limit */
 };
 
 /* Attach every file in turn. Returns KA_EXIT_OK, or the highest exit code among the

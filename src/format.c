@@ -63,3 +63,52 @@ void fmt_duration(double s, char *out, size_t outlen)
     else
         snprintf(out, outlen, "%lldh%02lldm", t / 3600, t % 3600 / 60);
 }
+
+int fmt_parse_bytes(const char *s, uint64_t *out)
+{
+    if (!s || !*s)
+        return -1;
+    /* By hand, not strtod: the UI sets a locale, and "1,5" must not become 1.5. */
+    uint64_t whole = 0, frac = 0, frac_div = 1;
+    const char *p = s;
+    if (*p < '0' || *p > '9')
+        return -1;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (whole > (UINT64_C(1) << 62) / 10)
+            return -1;
+        whole = whole * 10 + (uint64_t)(*p - '0');
+    }
+    if (*p == '.') {
+        p++;
+        if (*p < '0' || *p > '9')
+            return -1;
+        for (; *p >= '0' && *p <= '9'; p++)
+            if (frac_div < 1000000) {
+                frac = frac * 10 + (uint64_t)(*p - '0');
+                frac_div *= 10;
+            }
+    }
+    while (*p == ' ')
+        p++;
+    uint64_t unit = 1;
+    switch (*p | 0x20) {
+    case 'k': unit = UINT64_C(1) << 10; p++; break;
+    case 'm': unit = UINT64_C(1) << 20; p++; break;
+    case 'g': unit = UINT64_C(1) << 30; p++; break;
+    case 't': unit = UINT64_C(1) << 40; p++; break;
+    case 'b': break;
+    default:
+        if (*p)
+            return -1;
+    }
+    if (unit > 1 && (*p | 0x20) == 'i')
+        p++;
+    if ((*p | 0x20) == 'b')
+        p++;
+    if (*p)
+        return -1;
+    if (whole > (UINT64_C(1) << 62) / unit)
+        return -1;
+    *out = whole * unit + frac * unit / frac_div;
+    return 0;
+}

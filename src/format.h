@@ -12,4 +12,8 @@ void fmt_rate(double bytes_per_s, char *out, size_t outlen);
 /* "0s", "42s", "3m05s", "1h02m"; "-" when s < 0. */
 void fmt_duration(double s, char *out, size_t outlen);
 
+/* Parse a size: "2000000", "10M", "10MB", "10MiB", "1.5G", "512k" (binary units:
+ * K = 1024). 0 on success, -1 when not a size or above 2^62. */
+int fmt_parse_bytes(const char *s, uint64_t *out);
+
 #endif

@@ -19,6 +19,7 @@
 #include "body.h"
 #include "cli.h"
 #include "exitcodes.h"
+#include "format.h"
 #include "mime.h"
 #include "mock.h"
 #include "settings.h"
@@ -48,6 +49,8 @@ static const char usage_text[] =
 "                            or default_type from the config file)\n"
 "  -n, --name NAME           name the ATS shows (default: the file's name; one FILE only)\n"
 "      --content-type MIME   bare type/subtype, e.g. application/pdf (default: detected)\n"
+"      --max-size SIZE       refuse files larger than SIZE, e.g. 25M (default 100MiB, or\n"
+"                            max_size from the config file); above 10 MB a warning\n"
 "      --remote-fields JSON  remote_fields object passed through to the ATS, e.g.\n"
 "                            '{\"greenhouse\":{\"post_headers\":{\"on_behalf_of\":\"123\"}}}'\n"
 "\n"
@@ -109,7 +112,7 @@ static const char usage_text[] =
 enum {
     OPT_CONTENT_TYPE = 256, OPT_REMOTE_FIELDS, OPT_INTEGRATION_ID, OPT_SERVER, OPT_BASE_URL,
     OPT_API_KEY_FILE, OPT_API_KEY, OPT_CACERT, OPT_RETRIES, OPT_TIMEOUT, OPT_CONNECT_TIMEOUT,
-    OPT_JSON, OPT_DRY_RUN, OPT_PROFILE, OPT_SHOW_CONFIG, OPT_SANDBOX, OPT_NO_HISTORY,
+    OPT_JSON, OPT_DRY_RUN, OPT_PROFILE, OPT_SHOW_CONFIG, OPT_SANDBOX, OPT_NO_HISTORY, OPT_MAX_SIZE,
 };
 
 static const struct option long_options[] = {
@@ -137,6 +140,7 @@ static const struct option long_options[] = {
     { "show-config", no_argument, NULL, OPT_SHOW_CONFIG },
     { "sandbox", no_argument, NULL, OPT_SANDBOX },
     { "no-history", no_argument, NULL, OPT_NO_HISTORY },
+    { "max-size", required_argument, NULL, OPT_MAX_SIZE },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 },
@@ -144,7 +148,7 @@ static const struct option long_options[] = {
 
 struct args {
     const char *candidate, *type, *name, *content_type, *remote_fields;
-    const char *integration_id, *server, *base_url, *api_key_file, *cacert, *profile;
+    const char *integration_id, *server, *base_url, *api_key_file, *cacert, *profile, *max_size;
     long retries, timeout_s, connect_timeout_s;
     bool json, dry_run, quiet, verbose, show_config, sandbox, help, version, no_history;
 };
@@ -221,6 +225,14 @@ static int parse_args(int argc, char **argv, struct args *a)
         case OPT_SHOW_CONFIG: a->show_config = true; break;
         case OPT_SANDBOX: a->sandbox = true; break;
         case OPT_NO_HISTORY: a->no_history = true; break;
+        case OPT_MAX_SIZE: {
+            uint64_t n;
+            if (fmt_parse_bytes(optarg, &n) != 0 || n == 0)
+                return fail(KA_EXIT_USAGE, "--max-size \"%s\" is not a size — e.g. --max-size 25M",
+                            optarg);
+            a->max_size = optarg;
+            break;
+        }
         case 'h': a->help = true; break;
         case 'V': a->version = true; break;
         case ':': {
@@ -375,6 +387,7 @@ static int run(int argc, char **argv)
     if (a.base_url) setting_set(&s.base_url, a.base_url, SRC_FLAG, "--base-url");
     if (a.cacert) setting_set(&s.cacert, a.cacert, SRC_FLAG, "--cacert");
     if (a.profile) setting_set(&s.profile, a.profile, SRC_FLAG, "--profile");
+    if (a.max_size) setting_set(&s.max_size, a.max_size, SRC_FLAG, "--max-size");
     if (a.api_key_file) {
         char *key = NULL;
         if ((rc = read_key_file(a.api_key_file, &key)) != 0) {
@@ -468,6 +481,8 @@ static int run(int argc, char **argv)
     }
 
     int max_attempts = (int)a.retries + 1;
+    uint64_t max_size = 0;
+    fmt_parse_bytes(s.max_size.value, &max_size); /* checked by the flag parser and settings */
     if (ui) {
         struct ui_options uo = {
             .start_dir = start_dir,
@@ -485,6 +500,7 @@ static int run(int argc, char **argv)
             .timeout_s = a.timeout_s,
             .cacert = s.cacert.value,
             .no_history = a.no_history,
+            .max_size = max_size,
         };
         rc = ui_run(&uo);
     } else {
@@ -506,6 +522,7 @@ static int run(int argc, char **argv)
             .quiet = a.quiet,
             .verbose = a.verbose,
             .no_history = a.no_history,
+            .max_size = max_size,
         };
         rc = cli_run(&co, files, nfiles);
     }

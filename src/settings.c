@@ -5,6 +5,8 @@
  * each value: flag > environment > selected profile > top level > default. */
 #include "settings.h"
 
+#include "format.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
@@ -28,12 +30,12 @@
 
 enum key_id {
     K_API_KEY, K_API_KEY_COMMAND, K_INTEGRATION_ID, K_SERVER, K_BASE_URL,
-    K_DEFAULT_TYPE, K_START_DIR, K_CACERT, K_COUNT
+    K_DEFAULT_TYPE, K_START_DIR, K_CACERT, K_MAX_SIZE, K_COUNT
 };
 
 static const char *const key_names[K_COUNT] = {
     "api_key", "api_key_command", "integration_id", "server", "base_url",
-    "default_type", "start_dir", "cacert",
+    "default_type", "start_dir", "cacert", "max_size",
 };
 
 /* Values one section of the file gave, with the line each came from. */
@@ -102,6 +104,7 @@ void settings_free(struct settings *s)
     setting_free(&s->base_url);
     setting_free(&s->default_type);
     setting_free(&s->start_dir);
+    setting_free(&s->max_size);
     setting_free(&s->cacert);
     setting_free(&s->profile);
     free(s->config_path);
@@ -229,6 +232,12 @@ static const char *check_value(int k, char *v)
         if (strncasecmp(v, "https://", 8) != 0 && strncasecmp(v, "http://", 7) != 0)
             return "base_url must start with https:// (or http:// for a local mock)";
         return NULL;
+    case K_MAX_SIZE: {
+        uint64_t n;
+        if (fmt_parse_bytes(v, &n) != 0 || n == 0)
+            return "max_size must be a size such as 25M, 100MiB or 1G";
+        return NULL;
+    }
     case K_DEFAULT_TYPE: {
         enum att_type t;
         if (att_type_parse(v, &t) != 0)
@@ -268,7 +277,7 @@ static int on_ini_line(void *user, const char *section, const char *name, const 
     int k = find_key(name);
     if (k < 0)
         return set_parse_error(c, "unknown key \"%s\" (known: api_key, api_key_command, integration_id, "
-                               "server, base_url, default_type, start_dir, cacert)", name);
+                               "server, base_url, default_type, start_dir, cacert, max_size)", name);
 
     /* Accept values written in quotes, as people do. */
     char *v = xstrdup(value);
@@ -424,6 +433,7 @@ static struct setting *setting_for(struct settings *s, int k)
     case K_DEFAULT_TYPE: return &s->default_type;
     case K_START_DIR: return &s->start_dir;
     case K_CACERT: return &s->cacert;
+    case K_MAX_SIZE: return &s->max_size;
     default: return NULL;
     }
 }
@@ -606,6 +616,8 @@ int settings_load(struct settings *s, char *err, size_t errlen)
         setting_set(&s->server, "eu", SRC_DEFAULT, "default");
     if (!s->default_type.value)
         setting_set(&s->default_type, "CV", SRC_DEFAULT, "default");
+    if (!s->max_size.value)
+        setting_set(&s->max_size, "100MiB", SRC_DEFAULT, "default");
 out:
     layer_free(&c.top);
     layer_free(&c.prof);
@@ -667,5 +679,6 @@ void settings_print(const struct settings *s, FILE *out)
     }
     print_line(out, "default_type", &s->default_type, false);
     print_line(out, "start_dir", &s->start_dir, false);
+    print_line(out, "max_size", &s->max_size, false);
     print_line(out, "cacert", &s->cacert, false);
 }

@@ -23,6 +23,7 @@ struct settings {
     struct setting default_type; /* CV | COVER_LETTER | OTHER */
     struct setting start_dir;
     struct setting cacert;
+    struct setting max_size;     /* largest file to send, e.g. "100MiB" */
     struct setting profile;
     char *config_path;           /* the file read (or that would be read) */
 };

@@ -111,9 +111,33 @@ static void test_duration(void **state)
     }
 }
 
+static void test_parse_bytes(void **state)
+{
+    (void)state;
+    static const struct { const char *in; int rc; uint64_t want; } rows[] = {
+        { "0", 0, 0 }, { "2000000", 0, 2000000 }, { "10M", 0, 10485760 }, { "10MB", 0, 10485760 },
+        { "10MiB", 0, 10485760 }, { "10 MiB", 0, 10485760 }, { "512k", 0, 524288 },
+        { "1.5G", 0, 1610612736 }, { "1.5GiB", 0, 1610612736 }, { "100B", 0, 100 },
+        { "2t", 0, UINT64_C(2) << 40 },
+        { "", -1, 0 }, { "M", -1, 0 }, { "-1", -1, 0 }, { "1,5M", -1, 0 }, { "1.M", -1, 0 },
+        { "10X", -1, 0 }, { "10MiBs", -1, 0 }, { "99999999999999999999", -1, 0 },
+        { "5000000T", -1, 0 },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        uint64_t v = 12345;
+        int rc = fmt_parse_bytes(rows[i].in, &v);
+        if (rc != rows[i].rc)
+            fail_msg("\"%s\": rc %d, want %d", rows[i].in, rc, rows[i].rc);
+        if (rc == 0 && v != rows[i].want)
+            fail_msg("\"%s\": %llu, want %llu", rows[i].in, (unsigned long long)v,
+                     (unsigned long long)rows[i].want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse_bytes),
         cmocka_unit_test(test_bytes),
         cmocka_unit_test(test_rate),
         cmocka_unit_test(test_duration),

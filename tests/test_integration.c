@@ -348,7 +348,8 @@ static void test_file_shrinks_during_upload(void **state)
                               .to = 1000 };
     pthread_t t;
     pthread_create(&t, NULL, shrink_thread, &job);
-    struct run_result r = ka_run("--retries", "0", "--candidate", CANDIDATE, path, NULL);
+    struct run_result r = ka_run("--retries", "0", "--max-size", "1G", "--candidate", CANDIDATE,
+                                 path, NULL);
     pthread_join(t, NULL);
     assert_int_equal(r.status, 3);
     assert_non_null(strstr(r.out, "changed"));
@@ -431,6 +432,34 @@ static void test_refusals_before_network(void **state)
     assert_int_equal(r.status, 2);
     th_run_free(&r);
     assert_int_equal(mock_request_count(g_mock), before_n);
+}
+
+/* A file over --max-size (or max_size in the config) is refused before anything is sent. */
+static void test_max_size(void **state)
+{
+    (void)state;
+    th_write_random(work_file("large.pdf"), 2 << 20, 9);
+    unsigned before_n = mock_request_count(g_mock);
+    struct run_result r = ka_run("--max-size", "1M", "--candidate", CANDIDATE, work_file("large.pdf"), NULL);
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.out, "over the limit of 1.00 MiB"));
+    th_run_free(&r);
+    char cfgdir[4096], cfg[4200];
+    snprintf(cfgdir, sizeof cfgdir, "%s/config/kombo-attach", g_work);
+    snprintf(cfg, sizeof cfg, "%s/config", cfgdir);
+    char cmd[4400];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", cfgdir);
+    assert_int_equal(system(cmd), 0);
+    th_write_text(cfg, "max_size = 1500k\n");
+    r = ka_run("--candidate", CANDIDATE, work_file("large.pdf"), NULL);
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.out, "over the limit of 1.46 MiB"));
+    th_run_free(&r);
+    r = ka_run("-q", "--max-size", "3M", "--candidate", CANDIDATE, work_file("large.pdf"), NULL);
+    assert_int_equal(r.status, 0); /* the flag beats the file */
+    th_run_free(&r);
+    unlink(cfg);
+    assert_int_equal(mock_request_count(g_mock), before_n + 1);
 }
 
 /* Each upload leaves one history line: content hash, outcome, no key; `history` lists it. */
@@ -516,6 +545,7 @@ int main(void)
         cmocka_unit_test_setup(test_candidate_id_encoded_as_one_segment, before),
         cmocka_unit_test_setup(test_refusals_before_network, before),
         cmocka_unit_test_setup(test_history_recorded, before),
+        cmocka_unit_test_setup(test_max_size, before),
     };
     return cmocka_run_group_tests_name("integration", tests, setup, teardown);
 }

@@ -314,6 +314,13 @@ static void try_send(struct app *a)
         snprintf(f->notice, sizeof f->notice, "no file to send: go back with Esc and pick one");
         return;
     }
+    if (f->n_files == 1 && a->o->max_size && f->files[0].size > a->o->max_size) {
+        char lim[32];
+        fmt_bytes(a->o->max_size, lim, sizeof lim);
+        snprintf(f->notice, sizeof f->notice, "the file is over the limit of %s: pick a smaller "
+                 "one (Esc), or start with a larger --max-size", lim);
+        return;
+    }
     f->notice[0] = '\0';
     progress_start(a);
 }
@@ -648,7 +655,19 @@ static int render(struct app *a, struct canvas *cv)
     }
     snprintf(buf, sizeof buf, "%s (%s %s on the wire)", s1, gl->approx, s2);
     plain_line(cv, g.label_x, "Size", buf, ROLE_NORMAL);
-    if (total > 10u * 1000 * 1000) {
+    size_t too_big = 0;
+    for (size_t i = 0; i < f->n_files; i++)
+        too_big += a->o->max_size && f->files[i].size > a->o->max_size;
+    if (too_big) {
+        fmt_bytes(a->o->max_size, s1, sizeof s1);
+        if (f->n_files == 1)
+            snprintf(buf, sizeof buf, "%s over the limit of %s (--max-size): it will not be sent",
+                     gl->err, s1);
+        else
+            snprintf(buf, sizeof buf, "%s %zu file%s over the limit of %s (--max-size) will not be sent",
+                     gl->err, too_big, too_big == 1 ? "" : "s", s1);
+        plain_line(cv, g.field_x, NULL, buf, ROLE_ERROR);
+    } else if (total > ATT_ADVISED_MAX) {
         snprintf(buf, sizeof buf, "%s over 10 MB: many ATSs refuse files this big", gl->warn);
         plain_line(cv, g.field_x, NULL, buf, ROLE_WARNING);
     }

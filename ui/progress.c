@@ -84,6 +84,10 @@ static void start_next(struct app *a)
             continue;
         }
         j->att_ok = true;
+        if ((code = att_check_size(j->att.size, o->max_size, NULL, err, sizeof err)) != 0) {
+            refuse(j, code, err);
+            continue;
+        }
         free(j->display_name);
         j->display_name = strdup(j->att.name);
         struct upload_request req = {

@@ -4,6 +4,7 @@
 #define KA_UI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "attachment.h"
 
@@ -22,6 +23,7 @@ struct ui_options {
     long timeout_s;
     const char *cacert;
     bool no_history;             /* don't record uploads or offer recent candidates */
+    uint64_t max_size;           /* refuse bigger files; 0 = no limit */
 };
 
 /* Run the UI until the user quits. Returns a KA_EXIT_* code. */
