@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# No API key configured: the UI runs against the embedded mock (SANDBOX in the header, with
+# the inbox folder), and the uploaded file is in the sandbox inbox, byte for byte. Then with a
+# key and --sandbox: still the sandbox, and the configured server gets nothing.
+. "$(dirname "$0")/lib.sh"
+mkdir "$T/files"
+head -c 50000 /dev/urandom >"$T/files/Resume.pdf"
+sandbox="$T/data/kombo-attach/sandbox"
+
+KEY="" start_ui 100x30 xterm-256color "$T/files"
+wait_for 'SANDBOX'
+wait_for "inbox .*kombo-attach/sandbox"
+wait_for 'Resume\.pdf'
+keys Enter
+wait_for 'Candidate ID'
+type_candidate_and_send
+wait_for "Attached to candidate $CAND" 10
+stored=$(find "$sandbox" -type f -name Resume.pdf | head -1)
+[ -n "$stored" ] || fail "nothing in the sandbox inbox $sandbox: $(find "$T/data" -type f)"
+case "$stored" in "$sandbox"/e2e:test/$CAND/Resume.pdf) ;; *) fail "stored at $stored" ;; esac
+cmp "$T/files/Resume.pdf" "$stored" || fail "sandbox copy differs from the original"
+keys q
+wait_exit 0
+
+# A key is configured, but --sandbox wins: the mock at KOMBO_BASE_URL must see no upload.
+next_ui
+start_mock
+start_ui 100x30 xterm-256color --sandbox "$T/files"
+wait_for 'SANDBOX'
+wait_for 'Resume\.pdf'
+keys Enter
+wait_for 'Candidate ID'
+type_candidate_and_send
+wait_for "Attached to candidate $CAND" 10
+[ "$(find "$sandbox" -type f -name 'Resume*.pdf' | wc -l)" -eq 2 ] || fail "second sandbox upload missing"
+[ "$(inbox_count)" -eq 0 ] || fail "--sandbox sent to the configured server"
+keys q
+wait_exit 0
+echo ok
