@@ -18,8 +18,6 @@
 #include "mime.h"
 #include "upload.h"
 
-#define MIN_COLS 40
-#define MIN_ROWS 12
 
 /* ---- theme ------------------------------------------------------------------------------ */
 
@@ -440,11 +438,15 @@ static void app_layout(struct app *a)
 {
     a->rows = LINES;
     a->cols = COLS;
-    a->too_small = a->cols < MIN_COLS || a->rows < MIN_ROWS;
-    a->body = (struct rect){ .y = 1, .x = 0, .h = a->rows - 2, .w = a->cols };
+    struct layout l;
+    layout_screen(a->rows, a->cols, &l);
+    a->too_small = l.too_small;
+    a->body = l.body;
     if (a->too_small)
         return;
-    picker_layout(a);
+    a->picker.path = l.path;
+    a->picker.list = l.list;
+    a->picker.stat = l.status;
     form_layout(a);
 }
 
@@ -570,7 +572,7 @@ static void draw_footer(struct app *a)
 static void draw_too_small(struct app *a)
 {
     char msg[160];
-    snprintf(msg, sizeof msg, "terminal too small (need %dx%d, have %dx%d) %s", MIN_COLS, MIN_ROWS, a->cols,
+    snprintf(msg, sizeof msg, "terminal too small (need %dx%d, have %dx%d) %s", LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS, a->cols,
              a->rows, a->batch.running ? "- still sending" : "- resize, or Ctrl-C to quit");
     char **lines;
     size_t n = ui_wrap(msg, a->cols, &lines);

@@ -15,7 +15,7 @@
 #include "upload.h"
 
 #define RECENT_MAX 20
-#define LABEL_W 13   /* "Content type" and a space */
+#define LABEL_W LAYOUT_LABEL_W   /* "Content type" and a space */
 
 enum form_action { FA_NEXT, FA_PREV, FA_SEND, FA_BACK, FA_ENTER, FA_CYCLE };
 
@@ -459,29 +459,12 @@ static int row_of(const struct canvas *cv)
     return r >= 0 && r < cv->area->h ? cv->area->y + r : -1;
 }
 
-struct geom {
-    int label_x, field_x, field_w, msg_x, msg_w;
-    bool msg_beside;
-};
-
-static void form_geom(const struct rect *ar, struct geom *g)
+static void form_geom_of(const struct rect *ar, struct form_geom *g)
 {
-    g->label_x = 2;
-    g->field_x = g->label_x + LABEL_W + 1;
-    int rest = ar->w - g->field_x - 1;
-    g->msg_beside = rest >= 60;
-    if (g->msg_beside) {
-        g->field_w = rest / 2 < 40 ? rest / 2 : 40;
-        g->msg_x = g->field_x + g->field_w + 2;
-        g->msg_w = ar->w - g->msg_x - 1;
-    } else {
-        g->field_w = rest;
-        g->msg_x = g->field_x;
-        g->msg_w = rest;
-    }
+    layout_form(ar->w, g);
 }
 
-static void draw_label(struct canvas *cv, const struct geom *g, int y, const char *label, bool focused)
+static void draw_label(struct canvas *cv, const struct form_geom *g, int y, const char *label, bool focused)
 {
     if (focused) {
         ui_put(y, 0, 1, theme_glyphs()->focus, theme_attr(ROLE_SELECTION) | A_BOLD);
@@ -493,7 +476,7 @@ static void draw_label(struct canvas *cv, const struct geom *g, int y, const cha
 }
 
 /* The message of a field: beside it on wide screens, on its own line(s) below otherwise. */
-static void draw_check(struct canvas *cv, const struct geom *g, const struct check *c, int field_row)
+static void draw_check(struct canvas *cv, const struct form_geom *g, const struct check *c, int field_row)
 {
     const struct glyphs *gl = theme_glyphs();
     char buf[300];
@@ -517,7 +500,7 @@ static void draw_check(struct canvas *cv, const struct geom *g, const struct che
     ui_lines_free(lines, n);
 }
 
-static void text_field(struct canvas *cv, const struct geom *g, struct form *f, int field, const char *label,
+static void text_field(struct canvas *cv, const struct form_geom *g, struct form *f, int field, const char *label,
                        struct lineedit *le, const char *placeholder)
 {
     bool focused = f->focus == field;
@@ -562,7 +545,7 @@ static void plain_line(struct canvas *cv, int x, const char *label, const char *
     cv->vy++;
 }
 
-static void type_field(struct canvas *cv, const struct geom *g, struct form *f)
+static void type_field(struct canvas *cv, const struct form_geom *g, struct form *f)
 {
     bool focused = f->focus == FF_TYPE;
     int y = row_of(cv);
@@ -594,9 +577,9 @@ static uint64_t wire_size(uint64_t size, const char *name, const char *ctype, en
 static int render(struct app *a, struct canvas *cv)
 {
     struct form *f = &a->form;
-    struct geom g;
+    struct form_geom g;
     const struct glyphs *gl = theme_glyphs();
-    form_geom(cv->area, &g);
+    form_geom_of(cv->area, &g);
     char buf[512], s1[32], s2[32];
 
     if (f->n_files == 1)

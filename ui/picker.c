@@ -122,32 +122,9 @@ void picker_free(struct app *a)
     p->info_name = NULL;
 }
 
-void picker_layout(struct app *a)
-{
-    struct picker *p = &a->picker;
-    const struct rect *b = &a->body;
-    p->path = (struct rect){ b->y, 0, 1, b->w };
-    p->list = (struct rect){ b->y + 1, 0, b->h - 2, b->w };
-    p->stat = (struct rect){ b->y + b->h - 1, 0, 1, b->w };
-}
-
 static void keep_visible(struct picker *p)
 {
-    size_t n = fl_count(p->fl);
-    size_t h = p->list.h > 0 ? (size_t)p->list.h : 1;
-    if (n == 0) {
-        p->cursor = p->top = 0;
-        return;
-    }
-    if (p->cursor >= n)
-        p->cursor = n - 1;
-    if (p->cursor < p->top)
-        p->top = p->cursor;
-    if (p->cursor >= p->top + h)
-        p->top = p->cursor - h + 1;
-    /* no empty space below the last entry when the list could fill it */
-    if (p->top + h > n)
-        p->top = n > h ? n - h : 0;
+    layout_scroll(fl_count(p->fl), p->list.h > 0 ? (size_t)p->list.h : 1, &p->cursor, &p->top);
 }
 
 /* Replace the list with folder dir, the cursor on entry `select` when given. Stays where

@@ -230,15 +230,11 @@ static void draw_bar(int y, int x, int w, double frac)
 {
     const struct glyphs *g = theme_glyphs();
     char pct[8];
-    if (frac < 0)
-        frac = 0;
-    if (frac > 1)
-        frac = 1;
-    snprintf(pct, sizeof pct, "%3d%%", (int)floor(frac * 100));
-    int bw = w - 5;
-    if (bw < 4)
+    int bw, full, percent;
+    layout_bar(w, frac, &bw, &full, &percent);
+    if (bw == 0)
         return;
-    int full = (int)floor(frac * bw);
+    snprintf(pct, sizeof pct, "%3d%%", percent);
     attrset(theme_attr(ROLE_BAR));
     for (int i = 0; i < full; i++)
         mvaddstr(y, x + i, g->bar_full);

@@ -9,6 +9,7 @@
 
 #include "attachment.h"
 #include "filelist.h"
+#include "layout.h"
 #include "lineedit.h"
 #include "text.h"
 #include "theme.h"
@@ -44,9 +45,6 @@ int bind_find(const struct binding *t, size_t n, int key);
 
 enum screen_id { SCR_PICKER, SCR_FORM, SCR_PROGRESS, SCR_RESULT };
 
-struct rect {
-    int y, x, h, w;
-};
 
 /* --- picker --------------------------------------------------------------------------- */
 struct picker {
@@ -152,7 +150,6 @@ void app_goto(struct app *a, enum screen_id s);
 /* --- screens: init / layout / draw / key / idle, and the binding table for the footer -- */
 int picker_init(struct app *a, const char *dir, char *err, size_t errlen);
 void picker_free(struct app *a);
-void picker_layout(struct app *a);
 void picker_draw(struct app *a);
 unsigned picker_key(struct app *a, int key);
 unsigned picker_idle(struct app *a);

@@ -10,7 +10,7 @@ head -c 300M /dev/urandom >"$T/files/big.bin" || fail "cannot make the big file"
 trap 'kill -CONT "$MOCK_PID" 2>/dev/null; rm -f "$T/files/big.bin"; cleanup_all' EXIT
 
 # --- run 1: stalled answer, Esc
-start_ui 80x24 xterm-256color "$T/files"
+start_ui 80x24 xterm-256color --max-size 1G "$T/files"
 wait_for 'big\.bin'
 fault stall "count=1"
 keys Enter
@@ -29,7 +29,7 @@ next_ui
 
 # --- run 2: blocked part-way through sending, `c`
 kill -STOP "$MOCK_PID"
-start_ui 80x24 xterm-256color "$T/files"
+start_ui 80x24 xterm-256color --max-size 1G "$T/files"
 wait_for 'big\.bin'
 keys Enter
 wait_for '^ Attach big\.bin'
