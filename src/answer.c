@@ -5,6 +5,8 @@
  * cursor, change colours, retitle the terminal or split one line of output into two. */
 #include "answer.h"
 
+#include "utf8.h"
+
 #include <cjson/cJSON.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -16,38 +18,6 @@
 #define SNIPPET_MAX 120 /* bytes of server text quoted in a one-line problem */
 
 /* ---- escaping ------------------------------------------------------------------ */
-
-/* Length of a well-formed UTF-8 sequence at s (n bytes available) and its code point,
- * or 0 when the bytes there are not well-formed (overlong, surrogate, > U+10FFFF). */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned char c = s[0];
-    size_t len;
-    uint32_t v, min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        len = 2; v = c & 0x1F; min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3; v = c & 0x0F; min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4; v = c & 0x07; min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return len;
-}
 
 /* Code points that are invisible yet change how a terminal shows text: C1 controls
  * (0x9B is CSI on some terminals), bidi overrides and isolates (can reorder a line so
@@ -70,7 +40,7 @@ char *answer_escape(const char *s, size_t n)
     for (size_t i = 0; i < n;) {
         unsigned char c = p[i];
         uint32_t cp;
-        size_t len = utf8_decode(p + i, n - i, &cp);
+        size_t len = utf8_decode((const char *)p + i, n - i, &cp);
         if (len == 0) {
             o += (size_t)sprintf(out + o, "\\x%02X", c);
             i++;

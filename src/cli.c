@@ -28,17 +28,6 @@ int cli_worse_code(int a, int b)
     return a > b ? a : b;
 }
 
-/* Length of the UTF-8 sequence starting at p if it is valid, else 0. */
-static size_t utf8_seq_len(const unsigned char *p)
-{
-    size_t n = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
-             : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
-    for (size_t i = 1; i < n; i++)
-        if (!p[i])
-            return 0;
-    return n && utf8_valid((const char *)p, n) ? n : 0;
-}
-
 /* Copy s, rewriting what cannot be shown as is. For terminals (json = false) control
  * characters and invalid bytes become \xNN; for JSON (json = true) invalid bytes become
  * U+FFFD (cJSON escapes controls itself, but passes invalid UTF-8 through). */
@@ -53,7 +42,8 @@ static char *sanitize(const char *s, bool json)
     char *o = out;
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
-        size_t n = utf8_seq_len(p);
+        uint32_t cp;
+        size_t n = utf8_decode((const char *)p, len - (size_t)(p - (const unsigned char *)s), &cp);
         bool control = n == 1 ? (*p < 0x20 || *p == 0x7f) : (n == 2 && p[0] == 0xc2 && p[1] < 0xa0);
         if (n && (json || !control)) {
             memcpy(o, p, n);

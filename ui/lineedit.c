@@ -2,6 +2,8 @@
  * filters, le_insert refuses), so moving by character is stepping over continuation bytes. */
 #include "lineedit.h"
 
+#include "utf8.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,61 +19,6 @@ static bool is_cont(unsigned char c)
 static bool refused(uint32_t cp)
 {
     return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff;
-}
-
-static size_t encode(uint32_t cp, char out[4])
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xc0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3f));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xe0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-        out[2] = (char)(0x80 | (cp & 0x3f));
-        return 3;
-    }
-    out[0] = (char)(0xf0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-    out[3] = (char)(0x80 | (cp & 0x3f));
-    return 4;
-}
-
-/* Strict decode (as in text.c): length of the character at s, 0 when malformed. */
-static size_t decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned char c = s[0];
-    size_t len;
-    uint32_t v, min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if (c >= 0xc2 && c <= 0xdf) {
-        len = 2; v = c & 0x1f; min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        len = 3; v = c & 0x0f; min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4; v = c & 0x07; min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if (!is_cont(s[i]))
-            return 0;
-        v = (v << 6) | (s[i] & 0x3f);
-    }
-    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-        return 0;
-    *cp = v;
-    return len;
 }
 
 static bool reserve(struct lineedit *le, size_t need)
@@ -152,7 +99,7 @@ void le_set(struct lineedit *le, const char *text)
     size_t n = strlen(text);
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        size_t l = decode((const unsigned char *)text + i, n - i, &cp);
+        size_t l = utf8_decode((const char *)text + i, n - i, &cp);
         if (l == 0) {
             i++;
             continue;
@@ -185,7 +132,7 @@ bool le_insert(struct lineedit *le, wchar_t wc)
     if (refused(cp))
         return false;
     char enc[4];
-    size_t l = encode(cp, enc);
+    size_t l = utf8_encode(cp, enc);
     if (le->max_len && le->len + l > le->max_len)
         return false;
     if (!reserve(le, le->len + l))

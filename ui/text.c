@@ -3,6 +3,8 @@
  * escape like \xff is never cut in half and text_width(raw) equals text_width(sanitised). */
 #include "text.h"
 
+#include "utf8.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,41 +22,6 @@ struct unit {
     char esc[12];
 };
 
-/* Strict UTF-8 decode of one character: returns its length, or 0 when s does not start with
- * a well-formed sequence (overlongs, surrogates and values above U+10FFFF are invalid). */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    if (n == 0)
-        return 0;
-    unsigned char c = s[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    size_t len;
-    uint32_t v, min;
-    if (c >= 0xc2 && c <= 0xdf) {
-        len = 2; v = c & 0x1f; min = 0x80;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        len = 3; v = c & 0x0f; min = 0x800;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        len = 4; v = c & 0x07; min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3f);
-    }
-    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-        return 0;
-    *cp = v;
-    return len;
-}
-
 static void set_esc(struct unit *u, const char *s)
 {
     size_t l = strlen(s);
@@ -69,7 +36,7 @@ static void next_unit(const char *s, size_t n, struct unit *u)
 {
     const unsigned char *p = (const unsigned char *)s;
     uint32_t cp = 0;
-    size_t len = utf8_decode(p, n, &cp);
+    size_t len = utf8_decode((const char *)p, n, &cp);
     char buf[16];
     if (len == 0) {
         u->len = 1;
