@@ -222,6 +222,37 @@ static void test_tilde(void **state)
     }
 }
 
+static void test_wrap(void **state)
+{
+    (void)state;
+    static const struct { const char *in; int w; const char *want; } rows[] = {
+        { "hello world", 20, "hello world" },
+        { "hello world", 5, "hello|world" },
+        { "hello   world again", 11, "hello|world again" },
+        { "PLATFORM.AUTHENTICATION_INVALID", 22, "PLATFORM.|AUTHENTICATION_INVALID" },
+        { "http://127.0.0.1:8080/logs/12345", 20, "http://127.0.0.1:|8080/logs/12345" },
+        { "abcdefghij", 4, "abcd|efgh|ij" },
+        { "a\nb", 10, "a|b" },
+        { "", 10, "" },
+        { "日本語のテキスト", 6, "日本語|のテキ|スト" },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+        char **lines;
+        size_t n = text_wrap(rows[i].in, rows[i].w, &lines);
+        char got[256] = "";
+        for (size_t k = 0; k < n; k++) {
+            if (k)
+                strcat(got, "|");
+            strcat(got, lines[k]);
+            assert_true(text_width(lines[k]) <= rows[i].w);
+            free(lines[k]);
+        }
+        free(lines);
+        if (strcmp(got, rows[i].want) != 0)
+            fail_msg("row %zu: \"%s\", want \"%s\"", i, got, rows[i].want);
+    }
+}
+
 int main(void)
 {
     if (!setlocale(LC_ALL, "C.UTF-8")) {
@@ -229,6 +260,7 @@ int main(void)
         return 1;
     }
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_wrap),
         cmocka_unit_test(test_tilde),
         cmocka_unit_test(test_sanitize),
         cmocka_unit_test(test_width),

@@ -165,76 +165,9 @@ int ui_put_right(int y, int x, int w, const char *s, attr_t at)
     return ui_put(y, x + w - sw, sw, s, at);
 }
 
-static void lines_push(char ***lines, size_t *n, size_t *cap, const char *s, size_t len)
-{
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 8;
-        char **nl = realloc(*lines, nc * sizeof *nl);
-        if (!nl)
-            return;
-        *lines = nl;
-        *cap = nc;
-    }
-    char *l = malloc(len + 1);
-    if (!l)
-        return;
-    memcpy(l, s, len);
-    l[len] = '\0';
-    (*lines)[(*n)++] = l;
-}
-
-/* Greedy wrap of one sanitised paragraph (no newlines) at spaces; a word wider than the
- * line is broken at a character boundary. */
-static void wrap_para(const char *p, int w, char ***lines, size_t *n, size_t *cap)
-{
-    size_t len = strlen(p), start = 0;
-    while (start < len && p[start] == ' ')
-        start++;
-    if (start >= len) {
-        lines_push(lines, n, cap, "", 0);
-        return;
-    }
-    while (start < len) {
-        size_t cut = text_col_to_byte(p + start, w); /* bytes that fit */
-        if (start + cut >= len) {
-            lines_push(lines, n, cap, p + start, len - start);
-            break;
-        }
-        size_t brk = cut;
-        while (brk > 0 && p[start + brk] != ' ')
-            brk--;
-        if (brk == 0)
-            brk = cut ? cut : 1;
-        size_t end = brk;
-        while (end > 0 && p[start + end - 1] == ' ')
-            end--;
-        lines_push(lines, n, cap, p + start, end);
-        start += brk;
-        while (start < len && p[start] == ' ')
-            start++;
-    }
-}
-
 size_t ui_wrap(const char *s, int w, char ***lines)
 {
-    size_t n = 0, cap = 0;
-    *lines = NULL;
-    if (w < 1)
-        w = 1;
-    const char *p = s ? s : "";
-    for (;;) {
-        const char *nl = strchr(p, '\n');
-        size_t plen = nl ? (size_t)(nl - p) : strlen(p);
-        char *clean = text_sanitize(p, plen);
-        if (clean) {
-            wrap_para(clean, w, lines, &n, &cap);
-            free(clean);
-        }
-        if (!nl)
-            break;
-        p = nl + 1;
-    }
-    return n;
+    return text_wrap(s, w, lines);
 }
 
 void ui_lines_free(char **lines, size_t n)

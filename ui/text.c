@@ -229,3 +229,87 @@ void text_tilde(const char *path, const char *home, char *out, size_t outlen)
     else
         snprintf(out, outlen, "%s", path);
 }
+
+static void lines_push(char ***lines, size_t *n, size_t *cap, const char *s, size_t len)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 8;
+        char **nl = realloc(*lines, nc * sizeof *nl);
+        if (!nl)
+            return;
+        *lines = nl;
+        *cap = nc;
+    }
+    char *l = malloc(len + 1);
+    if (!l)
+        return;
+    memcpy(l, s, len);
+    l[len] = '\0';
+    (*lines)[(*n)++] = l;
+}
+
+/* Where a word too wide for the line may break: after these, identifiers such as
+ * PLATFORM.AUTHENTICATION_INVALID, URLs and paths still read well. */
+static bool soft_break_after(char c)
+{
+    return c == '.' || c == '_' || c == '/' || c == '-' || c == ':' || c == '?' || c == '&';
+}
+
+/* Greedy wrap of one sanitised paragraph (no newlines) at spaces; a word wider than the
+ * line breaks after punctuation when it can, else at a character boundary. */
+static void wrap_para(const char *p, int w, char ***lines, size_t *n, size_t *cap)
+{
+    size_t len = strlen(p), start = 0;
+    while (start < len && p[start] == ' ')
+        start++;
+    if (start >= len) {
+        lines_push(lines, n, cap, "", 0);
+        return;
+    }
+    while (start < len) {
+        size_t cut = text_col_to_byte(p + start, w); /* bytes that fit */
+        if (start + cut >= len) {
+            lines_push(lines, n, cap, p + start, len - start);
+            break;
+        }
+        size_t brk = cut;
+        while (brk > 0 && p[start + brk] != ' ')
+            brk--;
+        if (brk == 0) {
+            /* One word wider than the line: after punctuation in its second half, if any. */
+            size_t soft = cut;
+            while (soft > cut / 2 && !soft_break_after(p[start + soft - 1]))
+                soft--;
+            brk = soft > cut / 2 ? soft : (cut ? cut : 1);
+        }
+        size_t end = brk;
+        while (end > 0 && p[start + end - 1] == ' ')
+            end--;
+        lines_push(lines, n, cap, p + start, end);
+        start += brk;
+        while (start < len && p[start] == ' ')
+            start++;
+    }
+}
+
+size_t text_wrap(const char *s, int w, char ***lines)
+{
+    size_t n = 0, cap = 0;
+    *lines = NULL;
+    if (w < 1)
+        w = 1;
+    const char *p = s ? s : "";
+    for (;;) {
+        const char *nl = strchr(p, '\n');
+        size_t plen = nl ? (size_t)(nl - p) : strlen(p);
+        char *clean = text_sanitize(p, plen);
+        if (clean) {
+            wrap_para(clean, w, lines, &n, &cap);
+            free(clean);
+        }
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    return n;
+}

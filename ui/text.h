@@ -20,6 +20,11 @@ char *text_fit(const char *s, size_t n, int width, enum text_cut cut);
 /* Byte offset in sanitised text `utf8` of display column `col` (for highlighting). */
 size_t text_col_to_byte(const char *utf8, int col);
 
+/* Wrap text into lines of at most w columns (sanitised; "\n" starts a new paragraph):
+ * at spaces, a word wider than a line after punctuation (. _ / - :) where it can. *lines gets
+ * malloc'd strings; returns how many. Caller frees each and the array. */
+size_t text_wrap(const char *s, int w, char ***lines);
+
 /* path with a leading `home` folder written as "~" (as shells show it) into out.
  * home NULL or empty: path unchanged. */
 void text_tilde(const char *path, const char *home, char *out, size_t outlen);
