@@ -276,11 +276,11 @@ static void wrap_para(const char *p, int w, char ***lines, size_t *n, size_t *ca
         while (brk > 0 && p[start + brk] != ' ')
             brk--;
         if (brk == 0) {
-            /* One word wider than the line: after punctuation in its second half, if any. */
+            /* One word wider than the line: after punctuation past its first third, if any. */
             size_t soft = cut;
-            while (soft > cut / 2 && !soft_break_after(p[start + soft - 1]))
+            while (soft > cut / 3 && !soft_break_after(p[start + soft - 1]))
                 soft--;
-            brk = soft > cut / 2 ? soft : (cut ? cut : 1);
+            brk = soft > cut / 3 ? soft : (cut ? cut : 1);
         }
         size_t end = brk;
         while (end > 0 && p[start + end - 1] == ' ')
