@@ -89,6 +89,7 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory valgrind
 	@bash tests/check_docs.sh $(CURDIR)/kombo-attach
 	@$(MAKE) --no-print-directory asan
 	@$(MAKE) --no-print-directory fuzz-smoke
@@ -109,6 +110,10 @@ asan:
 # Drive the real UI in xterm under Xvfb and save PNGs of each screen into screenshots/.
 screenshots: kombo-attach deps-screenshots
 	bash scripts/screenshots.sh ./kombo-attach
+
+# A command-line upload, a dry run and --help under valgrind memcheck: no errors, no leaks.
+valgrind: kombo-attach
+	@bash tests/valgrind.sh $(CURDIR)/kombo-attach
 
 install: kombo-attach
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)
@@ -157,3 +162,24 @@ fuzz:
 
 fuzz-smoke:
 	@bash fuzz/run.sh 10
+
+# ---- bench: `make bench` builds the tools in $(BUILD)/bench/ and runs bench/run.sh -------
+# (about 2-3 minutes; needs /usr/bin/time and curl; ~1.6 GiB free in /tmp; see BENCHMARKS.md)
+BENCH_BINS := $(BUILD)/bench/sink $(BUILD)/bench/bench_base64 $(BUILD)/bench/bench_filelist \
+              $(BUILD)/bench/bench_startup
+
+bench: kombo-attach $(BENCH_BINS)
+	@CC="$(CC)" bash bench/run.sh $(CURDIR)/kombo-attach $(CURDIR)/$(BUILD)/bench
+
+$(BUILD)/bench/sink: bench/sink.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) -o $@ $<
+$(BUILD)/bench/bench_base64: bench/bench_base64.c $(BUILD)/src/base64.o
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(DEFS) -Isrc $(CFLAGS) -o $@ $^
+$(BUILD)/bench/bench_filelist: bench/bench_filelist.c $(BUILD)/ui/filelist.o
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(DEFS) -Iui $(CFLAGS) -o $@ $^
+$(BUILD)/bench/bench_startup: bench/bench_startup.c
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(DEFS) $(CFLAGS) -o $@ $< -lutil

@@ -628,6 +628,19 @@ static void handle_answer(struct upload *u)
     answer_free(&u->result.answer);
     answer_parse(status, u->resp_ct[0] ? u->resp_ct : NULL, u->resp, u->resp_len, &u->result.answer);
     struct answer *a = &u->result.answer;
+    if (u->resp_dropped) {
+        /* Only the start of a very large answer is kept: say so instead of calling the JSON
+         * broken. Kombo's answers are small; this is a proxy or a misbehaving server. */
+        char kept[32], all[32];
+        fmt_size(u->resp_len, kept, sizeof kept);
+        fmt_size(u->resp_len + u->resp_dropped, all, sizeof all);
+        answer_free(a);
+        a->http_status = status;
+        a->problem = NULL;
+        if (asprintf(&a->problem, "HTTP %ld with an answer of %s, far larger than Kombo's; only "
+                     "the first %s were read", status, all, kept) < 0)
+            a->problem = NULL;
+    }
     redact_answer(a, u->api_key);
     char *sum = answer_summary(a);
     const char *s = sum ? sum : "(out of memory)";
@@ -715,8 +728,13 @@ static void describe_error(struct upload *u, CURLcode rc, char *out, size_t outl
         *retryable = !complete;
         break;
     case CURLE_PEER_FAILED_VERIFICATION:
-        snprintf(out, outlen, "TLS certificate of %s not trusted (%s); if the server uses a "
-                 "private CA, use --cacert FILE", u->host, detail);
+        /* A certificate for another name is not fixed by trusting more CAs. */
+        if (strstr(detail, "subject name") || strstr(detail, "host name"))
+            snprintf(out, outlen, "TLS certificate of %s is for another host name (%s); check "
+                     "--base-url: the address must match the certificate", u->host, detail);
+        else
+            snprintf(out, outlen, "TLS certificate of %s not trusted (%s); if the server uses a "
+                     "private CA, use --cacert FILE", u->host, detail);
         break;
     case CURLE_SSL_CACERT_BADFILE:
     case CURLE_SSL_CERTPROBLEM:

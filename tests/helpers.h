@@ -189,4 +189,116 @@ static inline void th_run_free(struct run_result *r)
     r->out = r->err = NULL;
 }
 
+/* ---- added for test_faults.c: a run that can be watched, signalled and time-limited ---- */
+#include <signal.h>
+#include <time.h>
+
+struct th_proc {
+    pid_t pid;
+    int fo, fe;
+    char outp[32], errp[32];
+};
+
+/* Same environment rules as th_run: our environment with extra entries added ("N=V") or
+ * removed ("N"). Returns a calloc'd array of borrowed strings (free the array only). */
+static inline char **th_env_merge(const char *const extra_env[])
+{
+    size_t n = 0, ne = 0;
+    while (environ[n]) n++;
+    while (extra_env && extra_env[ne]) ne++;
+    char **env = calloc(n + ne + 1, sizeof *env);
+    if (!env)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        int drop = 0;
+        for (size_t j = 0; j < ne; j++) {
+            const char *eq = strchr(extra_env[j], '=');
+            size_t len = eq ? (size_t)(eq - extra_env[j]) : strlen(extra_env[j]);
+            if (strncmp(environ[i], extra_env[j], len) == 0 && environ[i][len] == '=')
+                drop = 1;
+        }
+        if (!drop)
+            env[k++] = environ[i];
+    }
+    for (size_t j = 0; j < ne; j++) {
+        const char *eq = strchr(extra_env[j], '=');
+        size_t len = eq ? (size_t)(eq - extra_env[j]) : strlen(extra_env[j]);
+        int later = 0;
+        for (size_t l = j + 1; l < ne; l++)
+            if (strncmp(extra_env[l], extra_env[j], len) == 0 &&
+                (extra_env[l][len] == '=' || extra_env[l][len] == '\0'))
+                later = 1;
+        if (eq && !later)
+            env[k++] = (char *)extra_env[j];
+    }
+    env[k] = NULL;
+    return env;
+}
+
+/* Start argv in the background (stdin /dev/null, outputs to temp files): 0 on success. */
+static inline int th_spawn(char *const argv[], const char *const extra_env[], struct th_proc *p)
+{
+    memset(p, 0, sizeof *p);
+    p->pid = -1;
+    snprintf(p->outp, sizeof p->outp, "/tmp/ka-out-XXXXXX");
+    snprintf(p->errp, sizeof p->errp, "/tmp/ka-err-XXXXXX");
+    p->fo = mkstemp(p->outp);
+    p->fe = mkstemp(p->errp);
+    char **env = th_env_merge(extra_env);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, p->fo, 1);
+    posix_spawn_file_actions_adddup2(&fa, p->fe, 2);
+    int rc = (p->fo >= 0 && p->fe >= 0 && env) ? posix_spawn(&p->pid, argv[0], &fa, NULL, argv, env) : -1;
+    posix_spawn_file_actions_destroy(&fa);
+    free(env);
+    if (rc != 0)
+        p->pid = -1;
+    return rc == 0 ? 0 : -1;
+}
+
+/* Wait for a th_spawn'ed process at most timeout_s seconds (then SIGKILL: status 137);
+ * collect status, peak memory and outputs like th_run. */
+static inline struct run_result th_wait(struct th_proc *p, double timeout_s)
+{
+    struct run_result r = { .status = -1 };
+    if (p->pid > 0) {
+        struct timespec t0, t;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        int st;
+        struct rusage ru;
+        for (;;) {
+            pid_t w = wait4(p->pid, &st, WNOHANG, &ru);
+            if (w == p->pid)
+                break;
+            if (w < 0 && errno != EINTR) {
+                st = -1;
+                break;
+            }
+            clock_gettime(CLOCK_MONOTONIC, &t);
+            if ((double)(t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9 > timeout_s) {
+                kill(p->pid, SIGKILL);
+                wait4(p->pid, &st, 0, &ru);
+                break;
+            }
+            usleep(2000);
+        }
+        if (st != -1) {
+            r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+            r.maxrss_kib = ru.ru_maxrss;
+        }
+    }
+    if (p->fo >= 0) close(p->fo);
+    if (p->fe >= 0) close(p->fe);
+    r.out = th_slurp(p->outp, NULL);
+    r.err = th_slurp(p->errp, NULL);
+    unlink(p->outp);
+    unlink(p->errp);
+    p->pid = -1;
+    p->fo = p->fe = -1;
+    return r;
+}
+
 #endif
