@@ -119,18 +119,16 @@ static inline int th_files_equal(const char *a, const char *b)
     return rc;
 }
 
-/* Run argv (argv[0] = binary path) with extra environment entries added to (or, as
- * "NAME" without '=', removed from) ours; collect status, peak memory and outputs. */
-static inline struct run_result th_run(char *const argv[], const char *const extra_env[])
+/* Our environment with extra entries added ("N=V") or
+ * removed ("N"). Returns a calloc'd array of borrowed strings (free the array only). */
+static inline char **th_env_merge(const char *const extra_env[])
 {
-    struct run_result r = { .status = -1 };
-    char outp[] = "/tmp/ka-out-XXXXXX", errp[] = "/tmp/ka-err-XXXXXX";
-    int fo = mkstemp(outp), fe = mkstemp(errp);
-
     size_t n = 0, ne = 0;
     while (environ[n]) n++;
     while (extra_env && extra_env[ne]) ne++;
     char **env = calloc(n + ne + 1, sizeof *env);
+    if (!env)
+        return NULL;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         int drop = 0;
@@ -143,7 +141,6 @@ static inline struct run_result th_run(char *const argv[], const char *const ext
         if (!drop)
             env[k++] = environ[i];
     }
-    /* A later extra entry for the same name wins over an earlier one. */
     for (size_t j = 0; j < ne; j++) {
         const char *eq = strchr(extra_env[j], '=');
         size_t len = eq ? (size_t)(eq - extra_env[j]) : strlen(extra_env[j]);
@@ -156,6 +153,18 @@ static inline struct run_result th_run(char *const argv[], const char *const ext
             env[k++] = (char *)extra_env[j];
     }
     env[k] = NULL;
+    return env;
+}
+
+/* Run argv (argv[0] = binary path) with extra environment entries added to (or, as
+ * "NAME" without '=', removed from) ours; collect status, peak memory and outputs. */
+static inline struct run_result th_run(char *const argv[], const char *const extra_env[])
+{
+    struct run_result r = { .status = -1 };
+    char outp[] = "/tmp/ka-out-XXXXXX", errp[] = "/tmp/ka-err-XXXXXX";
+    int fo = mkstemp(outp), fe = mkstemp(errp);
+
+    char **env = th_env_merge(extra_env);
 
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
@@ -199,42 +208,6 @@ struct th_proc {
     char outp[32], errp[32];
 };
 
-/* Same environment rules as th_run: our environment with extra entries added ("N=V") or
- * removed ("N"). Returns a calloc'd array of borrowed strings (free the array only). */
-static inline char **th_env_merge(const char *const extra_env[])
-{
-    size_t n = 0, ne = 0;
-    while (environ[n]) n++;
-    while (extra_env && extra_env[ne]) ne++;
-    char **env = calloc(n + ne + 1, sizeof *env);
-    if (!env)
-        return NULL;
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        int drop = 0;
-        for (size_t j = 0; j < ne; j++) {
-            const char *eq = strchr(extra_env[j], '=');
-            size_t len = eq ? (size_t)(eq - extra_env[j]) : strlen(extra_env[j]);
-            if (strncmp(environ[i], extra_env[j], len) == 0 && environ[i][len] == '=')
-                drop = 1;
-        }
-        if (!drop)
-            env[k++] = environ[i];
-    }
-    for (size_t j = 0; j < ne; j++) {
-        const char *eq = strchr(extra_env[j], '=');
-        size_t len = eq ? (size_t)(eq - extra_env[j]) : strlen(extra_env[j]);
-        int later = 0;
-        for (size_t l = j + 1; l < ne; l++)
-            if (strncmp(extra_env[l], extra_env[j], len) == 0 &&
-                (extra_env[l][len] == '=' || extra_env[l][len] == '\0'))
-                later = 1;
-        if (eq && !later)
-            env[k++] = (char *)extra_env[j];
-    }
-    env[k] = NULL;
-    return env;
-}
 
 /* Start argv in the background (stdin /dev/null, outputs to temp files): 0 on success. */
 static inline int th_spawn(char *const argv[], const char *const extra_env[], struct th_proc *p)
