@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Drive the real kombo-attach UI in an xterm under Xvfb (through tmux, for keys) and save PNG
-# screenshots of each screen into screenshots/. Sandbox mode: no API key exists here at all.
+# screenshots of each screen into screenshots/. A known API key is configured and --sandbox
+# given: every screen pictured is checked for that key before its picture is taken.
 # usage: scripts/screenshots.sh [BINARY]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,8 +30,13 @@ wait_for() { # REGEX [seconds]
   tm capture-pane -p -t ui >&2
   exit 1
 }
+KEY=sk_live_screenshot_never_shown_0123456789
 shot() { # NAME
   sleep 0.4 # let xterm paint what tmux sent
+  if tm capture-pane -p -t ui | tr -d '\n' | grep -q "${KEY:8:12}"; then
+    echo "screenshots: the API key is on the screen for $1" >&2
+    exit 1
+  fi
   local id
   id=$(xwininfo -display "$DISPLAY_NUM" -name kombo-attach-shot | awk '/Window id:/ {print $4}')
   import -display "$DISPLAY_NUM" -window "$id" "$OUT/$1.png"
@@ -59,8 +65,8 @@ Xvfb "$DISPLAY_NUM" -screen 0 1400x900x24 -nolisten tcp >/dev/null 2>&1 &
 XVFB_PID=$!
 sleep 1
 tm new-session -d -s ui -x "$COLS" -y "$LINES_" \
-  "cd '$demo' && env -u KOMBO_API_KEY TERM=xterm-256color XDG_CONFIG_HOME=$T/config \
-   XDG_STATE_HOME=$T/state XDG_DATA_HOME=$T/data HOME=$T $KA --no-history .; sleep 60"
+  "cd '$demo' && env KOMBO_API_KEY=$KEY TERM=xterm-256color XDG_CONFIG_HOME=$T/config \
+   XDG_STATE_HOME=$T/state XDG_DATA_HOME=$T/data HOME=$T $KA --sandbox --no-history .; sleep 60"
 tm set-option -t ui status off >/dev/null
 DISPLAY=$DISPLAY_NUM xterm -T kombo-attach-shot -geometry ${COLS}x${LINES_}+0+0 \
   -fa 'DejaVu Sans Mono' -fs 11 -bg '#1d1f21' -fg '#d8d8d8' -bw 0 +sb \
