@@ -2,11 +2,20 @@
  * suffix. Memory stays at one chunk whatever the file size. The file must be the one the
  * user chose from the first byte to the last: any change in size, mtime or identity
  * turns the read into BODY_READ_ERROR before the body's last byte leaves, so a server
- * never sees a complete body for a file that changed under us. */
+ * never sees a complete body for a file that changed under us.
+ *
+ * The SHA-256 for the history runs on a helper thread when one can be started: it hashes
+ * chunk k while the caller's thread encodes and sends chunk k (both only read it), with two
+ * chunk buffers so reading chunk k+1 does not wait for the hash of chunk k. SHA-256 costs
+ * about as much as the rest of the send, so this nearly halves an upload's time on a
+ * machine with two cores. The thread touches nothing but the digest and the chunk it was
+ * handed; every hand-over goes through its mutex. Without the thread, hashing is inline. */
 #include "body.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +35,20 @@
 /* A multiple of 3, so every chunk but the file's last encodes without padding. */
 #define BODY_CHUNK (192 * 1024)
 
+/* The hashing thread: a queue of at most two chunks (one per buffer), hashed in order. */
+struct hasher {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+    EVP_MD_CTX *ctx;
+    const unsigned char *job[2];
+    size_t job_len[2];
+    int job_buf[2];
+    unsigned head, count;      /* queue position and length */
+    bool busy[2];              /* buffer i is queued or being hashed */
+    bool quit;
+};
+
 struct body {
     int fd;
     char *path;
@@ -35,12 +58,15 @@ struct body {
     size_t prefix_len, suffix_len;
     uint64_t data_len, total;  /* base64 length, whole body length */
     uint64_t pos;              /* body bytes produced so far */
-    unsigned char *in;         /* current file chunk */
+    unsigned char *in;         /* current file chunk: buf[cur] */
+    unsigned char *buf[2];     /* buf[1] only with the hashing thread */
+    int cur;
     size_t in_len, in_off;     /* bytes in it, bytes of it already encoded */
     uint64_t file_read;        /* file bytes read so far */
     bool verified;             /* whole file read and found unchanged */
     bool failed;
     EVP_MD_CTX *sha;           /* SHA-256 of the file's bytes, when asked for (history) */
+    struct hasher *hasher;     /* NULL: hash inline */
     bool sha_done;
     unsigned char digest[32];
     char pend[4];              /* one encoded group that did not fit the caller's buffer */
@@ -159,6 +185,105 @@ static int build_parts(const struct attachment *att, const char *remote_fields,
     return rc;
 }
 
+/* ---- the hashing thread ---- */
+
+static void *hasher_main(void *arg)
+{
+    struct hasher *h = arg;
+    pthread_mutex_lock(&h->mu);
+    for (;;) {
+        while (!h->quit && h->count == 0)
+            pthread_cond_wait(&h->work, &h->mu);
+        if (h->quit)
+            break;
+        const unsigned char *p = h->job[h->head];
+        size_t len = h->job_len[h->head];
+        int buf = h->job_buf[h->head];
+        pthread_mutex_unlock(&h->mu);
+        EVP_DigestUpdate(h->ctx, p, len);
+        pthread_mutex_lock(&h->mu);
+        h->head = (h->head + 1) % 2;
+        h->count--;
+        h->busy[buf] = false;
+        pthread_cond_signal(&h->done);
+    }
+    pthread_mutex_unlock(&h->mu);
+    return NULL;
+}
+
+/* Start the thread with every signal blocked, so signals keep going to the caller's
+ * thread (Ctrl-C, SIGWINCH for the UI). NULL when it cannot start: hash inline then. */
+static struct hasher *hasher_start(EVP_MD_CTX *ctx)
+{
+    struct hasher *h = calloc(1, sizeof *h);
+    if (!h)
+        return NULL;
+    h->ctx = ctx;
+    if (pthread_mutex_init(&h->mu, NULL) != 0) {
+        free(h);
+        return NULL;
+    }
+    pthread_cond_init(&h->work, NULL);
+    pthread_cond_init(&h->done, NULL);
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rc = pthread_create(&h->thread, NULL, hasher_main, h);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
+        pthread_cond_destroy(&h->work);
+        pthread_cond_destroy(&h->done);
+        pthread_mutex_destroy(&h->mu);
+        free(h);
+        return NULL;
+    }
+    return h;
+}
+
+/* Wait until buffer i is not being hashed (all = wait until the queue is empty). */
+static void hasher_wait(struct hasher *h, int i, bool all)
+{
+    pthread_mutex_lock(&h->mu);
+    while (all ? h->count > 0 : h->busy[i])
+        pthread_cond_wait(&h->done, &h->mu);
+    pthread_mutex_unlock(&h->mu);
+}
+
+static void hasher_submit(struct hasher *h, int i, const unsigned char *p, size_t len)
+{
+    pthread_mutex_lock(&h->mu);
+    unsigned slot = (h->head + h->count) % 2;
+    h->job[slot] = p;
+    h->job_len[slot] = len;
+    h->job_buf[slot] = i;
+    h->count++;
+    h->busy[i] = true;
+    pthread_cond_signal(&h->work);
+    pthread_mutex_unlock(&h->mu);
+}
+
+static void hasher_stop(struct hasher *h)
+{
+    if (!h)
+        return;
+    pthread_mutex_lock(&h->mu);
+    h->quit = true;
+    pthread_cond_signal(&h->work);
+    pthread_mutex_unlock(&h->mu);
+    pthread_join(h->thread, NULL);
+    pthread_cond_destroy(&h->work);
+    pthread_cond_destroy(&h->done);
+    pthread_mutex_destroy(&h->mu);
+    free(h);
+}
+
+/* Every byte handed out so far is in the digest. */
+static void sha_sync(struct body *b)
+{
+    if (b->hasher)
+        hasher_wait(b->hasher, 0, true);
+}
+
 static size_t fail(struct body *b, const char *fmt, const char *detail)
 {
     snprintf(b->err, sizeof b->err, fmt, b->path, detail);
@@ -221,6 +346,7 @@ static size_t check_eof(struct body *b)
         return BODY_READ_ERROR;
     b->verified = true;
     if (b->sha && !b->sha_done) {
+        sha_sync(b);
         EVP_DigestFinal_ex(b->sha, b->digest, NULL);
         b->sha_done = true;
     }
@@ -232,6 +358,12 @@ static size_t refill(struct body *b)
 {
     uint64_t left = b->size - b->file_read;
     size_t want = left < BODY_CHUNK ? (size_t)left : BODY_CHUNK, got = 0;
+    if (b->hasher) {
+        /* the other buffer; the hash of what it held two chunks ago must be done */
+        b->cur ^= 1;
+        hasher_wait(b->hasher, b->cur, false);
+        b->in = b->buf[b->cur];
+    }
     while (got < want) {
         ssize_t r = read(b->fd, b->in + got, want - got);
         if (r < 0 && errno == EINTR)
@@ -243,8 +375,12 @@ static size_t refill(struct body *b)
         got += (size_t)r;
     }
     b->file_read += got;
-    if (b->sha && got)
-        EVP_DigestUpdate(b->sha, b->in, got);
+    if (b->sha && got && !b->sha_done) {
+        if (b->hasher)
+            hasher_submit(b->hasher, b->cur, b->in, got);
+        else
+            EVP_DigestUpdate(b->sha, b->in, got);
+    }
     b->in_len = got;
     b->in_off = 0;
     if (got < want) {
@@ -326,7 +462,7 @@ struct body *body_open(const struct attachment *att, const char *remote_fields,
     struct body *b = calloc(1, sizeof *b);
     if (b)
         b->fd = -1;
-    if (!b || !(b->path = strdup(att->path)) || !(b->in = malloc(BODY_CHUNK))) {
+    if (!b || !(b->path = strdup(att->path)) || !(b->in = b->buf[0] = malloc(BODY_CHUNK))) {
         *code = KA_EXIT_INTERNAL;
         snprintf(err, errlen, "out of memory while preparing the request body");
         goto fail;
@@ -389,8 +525,10 @@ int body_rewind(struct body *b)
     b->verified = false;
     /* A pass that got as far as the end already has the digest of these same bytes
      * (check_unchanged just said so); otherwise hash this pass from the start. */
-    if (b->sha && !b->sha_done)
+    if (b->sha && !b->sha_done) {
+        sha_sync(b);
         EVP_DigestInit_ex(b->sha, EVP_sha256(), NULL);
+    }
     return 0;
 }
 
@@ -401,6 +539,13 @@ int body_want_sha256(struct body *b)
     if (b->pos != 0 || !(b->sha = EVP_MD_CTX_new()) ||
         EVP_DigestInit_ex(b->sha, EVP_sha256(), NULL) != 1)
         return -1;
+    /* A second buffer and the thread; without them (or for a file of one chunk or less,
+     * where there is nothing to overlap) the hash is computed inline. */
+    if (b->size > BODY_CHUNK && (b->buf[1] = malloc(BODY_CHUNK)) != NULL &&
+        !(b->hasher = hasher_start(b->sha))) {
+        free(b->buf[1]);
+        b->buf[1] = NULL;
+    }
     return 0;
 }
 
@@ -422,12 +567,14 @@ void body_close(struct body *b)
 {
     if (!b)
         return;
+    hasher_stop(b->hasher);
     if (b->fd >= 0)
         close(b->fd);
     free(b->path);
     free(b->prefix);
     free(b->suffix);
-    free(b->in);
+    free(b->buf[0]);
+    free(b->buf[1]);
     EVP_MD_CTX_free(b->sha);
     free(b);
 }

@@ -304,7 +304,8 @@ static void test_retries_exhausted(void **state)
 static void test_dropped_connection(void **state)
 {
     (void)state;
-    th_write_random(work_file("dropped.pdf"), 4 << 20, 11);
+    /* Far larger than loopback's socket buffers, so the drop happens while sending. */
+    th_write_random(work_file("dropped.pdf"), 24 << 20, 11);
     struct mock_fault f = { .kind = MOCK_FAULT_DROP, .count = -1 };
     mock_inject(g_mock, &f);
     struct run_result r = ka_run("--retries", "1", "--candidate", CANDIDATE, work_file("dropped.pdf"), NULL);

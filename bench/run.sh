@@ -1,0 +1,275 @@
+#!/usr/bin/env bash
+# kombo-attach benchmarks (run by `make bench`).
+# usage: bench/run.sh /path/to/kombo-attach BENCH_BIN_DIR
+#   BENCH_BIN_DIR holds sink, bench_base64, bench_filelist, bench_startup (built by make).
+# Every figure is a median of several runs measured side by side in this one run; temp files
+# live in one folder under /tmp (at most ~1.1 GiB at a time) and are removed at the end.
+# RUNS=N (default 5) and BIG_RUNS=N (default 3) change the number of runs.
+set -euo pipefail
+
+KA=${1:?usage: run.sh KOMBO_ATTACH BENCH_BIN_DIR}
+BIN=${2:?usage: run.sh KOMBO_ATTACH BENCH_BIN_DIR}
+RUNS=${RUNS:-5}
+BIG_RUNS=${BIG_RUNS:-3}
+MIB=$((1024 * 1024))
+CAND=4B9bJBkJ6jEGfpdpcCJ7JKJ9
+
+for tool in /usr/bin/time curl base64 df; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool is missing (make deps)" >&2; exit 1; }
+done
+for b in sink bench_base64 bench_filelist bench_startup; do
+    [ -x "$BIN/$b" ] || { echo "bench: $BIN/$b is missing (use make bench)" >&2; exit 1; }
+done
+[ -x "$KA" ] || { echo "bench: $KA is missing" >&2; exit 1; }
+
+# Disk: the biggest moment is the 1 GiB file (the 256 MiB file and its body are gone by then).
+avail_kb=$(df -Pk /tmp | awk 'NR == 2 { print $4 }')
+if [ "$avail_kb" -lt $((1600 * 1024)) ]; then
+    echo "bench: need ~1.6 GiB free in /tmp, have $((avail_kb / 1024)) MiB" >&2
+    exit 1
+fi
+
+TMP=$(mktemp -d /tmp/kombo-bench.XXXXXX)
+SINK_PID=
+cleanup() {
+    if [ -n "$SINK_PID" ]; then kill "$SINK_PID" 2>/dev/null || true; wait "$SINK_PID" 2>/dev/null || true; fi
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Keep the user's config, history and sandbox out of it.
+export HOME=$TMP/home XDG_CONFIG_HOME=$TMP/home/.config XDG_DATA_HOME=$TMP/home/.local/share \
+       XDG_STATE_HOME=$TMP/home/.local/state
+unset KOMBO_API_KEY KOMBO_INTEGRATION_ID KOMBO_BASE_URL KOMBO_SERVER KOMBO_PROFILE KOMBO_CONFIG
+mkdir -p "$HOME"
+
+say() { printf '%s\n' "$*" >&2; }
+
+# ---- helpers --------------------------------------------------------------------------
+
+median() { # numbers on stdin -> median (mean of the middle two for an even count)
+    sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "nan"; exit }
+        if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+rawratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.6f", a / b; else print 1e9 }'; } # for verdicts: no rounding
+le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
+lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
+verdict() { if "$@"; then echo met; else echo MISSED; fi; }
+
+# run KEY CMD...: run CMD under /usr/bin/time -v, stdout to /dev/null; append the wall time
+# in seconds (bash's clock around it) to $TMP/KEY.t and the max RSS in KiB to $TMP/KEY.m.
+run() {
+    local key=$1 t0 t1 rc=0
+    shift
+    t0=$EPOCHREALTIME
+    /usr/bin/time -v -o "$TMP/time.out" "$@" >/dev/null 2>"$TMP/err.out" || rc=$?
+    t1=$EPOCHREALTIME
+    if [ "$rc" != 0 ]; then
+        say "bench: failed (exit $rc): $*"
+        cat "$TMP/err.out" >&2
+        exit 1
+    fi
+    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f\n", b - a }' >>"$TMP/$key.t"
+    awk -F': ' '/Maximum resident set size/ { print $2 }' "$TMP/time.out" >>"$TMP/$key.m"
+}
+med_t() { median <"$TMP/$1.t"; }           # seconds
+med_m() { median <"$TMP/$1.m"; }           # KiB
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+ms() { awk -v s="$1" 'BEGIN { printf "%.1f", s * 1000 }'; }
+
+ROWS=()
+row() { ROWS+=("$(printf '%s\t' "$@")"); } # measure, median, baseline, ratio, target, verdict
+
+# ---- machine ---------------------------------------------------------------------------
+say "== machine"
+{
+    lscpu | awk -F': +' '/^Model name/ { print "cpu: " $2 } /^CPU\(s\)/ { print "cpus: " $2 }'
+    awk '/MemTotal/ { printf "memory: %.1f GiB\n", $2 / 1048576 }' /proc/meminfo
+    echo "kernel: $(uname -sr)"
+    echo "compiler: $(${CC:-cc} --version | head -1)"
+    echo "curl: $(curl --version | head -1 | cut -d' ' -f1-2)"
+    echo "coreutils: $(base64 --version | head -1)"
+    echo "kombo-attach: $("$KA" --version 2>&1 | head -1)"
+    echo "base64 kernels: avx2 $(grep -qw avx2 /proc/cpuinfo && echo available || echo absent)"
+} | tee "$TMP/machine" >&2
+
+# ---- 1. base64 of 256 MiB to /dev/null -------------------------------------------------
+say "== 1. base64 of a 256 MiB random file to /dev/null (9+ runs each, interleaved)"
+F256=$TMP/f256
+head -c $((256 * MIB)) /dev/urandom >"$F256"
+for k in scalar avx2; do # same bytes as coreutils, or the comparison means nothing
+    if ! cmp -s <("$BIN/bench_base64" --stream $k "$F256") <(base64 -w0 "$F256"); then
+        if [ $k = avx2 ] && ! grep -qw avx2 /proc/cpuinfo; then continue; fi
+        say "bench: the $k kernel's output differs from base64 -w0"; exit 1
+    fi
+done
+HAVE_AVX2=$(grep -qw avx2 /proc/cpuinfo && echo 1 || echo 0)
+B64_RUNS=$((RUNS > 9 ? RUNS : 9)) # cheap (0.05-0.2 s each): more runs, steadier medians
+for ((r = 0; r < B64_RUNS; r++)); do
+    run b64_read "$BIN/bench_base64" --stream read "$F256"
+    run b64_coreutils base64 -w0 "$F256"
+    run b64_scalar "$BIN/bench_base64" --stream scalar "$F256"
+    if [ "$HAVE_AVX2" = 1 ]; then run b64_avx2 "$BIN/bench_base64" --stream avx2 "$F256"; fi
+done
+cu=$(med_t b64_coreutils)
+row "base64 256 MiB -> /dev/null: coreutils base64 -w0" "$(ms "$cu") ms" "" "1.00" "" ""
+sc=$(med_t b64_scalar)
+row "base64 256 MiB -> /dev/null: portable 64-bit (scalar)" "$(ms "$sc") ms" "coreutils" \
+    "$(awk -v a="$sc" -v b="$cu" 'BEGIN { printf "%.3f", a / b }')" "<= 0.50x" "$(verdict le "$(rawratio "$sc" "$cu")" 0.5)"
+rd=$(med_t b64_read)
+row "  floor: only read() the file in 192 KiB chunks" "$(ms "$rd") ms" "coreutils" \
+    "$(ratio "$rd" "$cu")" "" ""
+if [ "$HAVE_AVX2" = 1 ]; then
+    av=$(med_t b64_avx2)
+    row "base64 256 MiB -> /dev/null: AVX2" "$(ms "$av") ms" "coreutils" \
+        "$(awk -v a="$av" -v b="$cu" 'BEGIN { printf "%.3f", a / b }')" "<= 0.25x" "$(verdict le "$(rawratio "$av" "$cu")" 0.25)"
+fi
+"$BIN/bench_base64" "$F256" "$RUNS" | tee "$TMP/kernels" >&2
+while read -r _ name _ rate _ _; do
+    row "kernel in-memory throughput: $name" "$rate MB/s" "" "" "" ""
+done < <(awk '/^kernel/ { print $1, $2, $3, $4, $5, $6 }' "$TMP/kernels")
+while read -r name secs; do
+    row "kernel file->/dev/null in-process: $name" "$(ms "$secs") ms" "" "" "" ""
+done < <(awk '/^kernel/ { print $2, $(NF - 1) }' "$TMP/kernels")
+
+# ---- 2. end to end: upload 256 MiB to the sink -----------------------------------------
+say "== 2. upload of 256 MiB to bench/sink ($RUNS runs each, interleaved)"
+"$BIN/sink" >"$TMP/port" &
+SINK_PID=$!
+for _ in $(seq 50); do [ -s "$TMP/port" ] && break; sleep 0.1; done
+PORT=$(cat "$TMP/port")
+URL=http://127.0.0.1:$PORT/v1
+BODY=$TMP/body.json
+{
+    printf '{"attachment":{"name":"f256","type":"CV","content_type":"application/pdf","data":"'
+    base64 -w0 "$F256"
+    printf '"},"remote_fields":{}}'
+} >"$BODY"
+export KOMBO_API_KEY=k KOMBO_INTEGRATION_ID=x:y KOMBO_BASE_URL=$URL
+# the body kombo-attach sends must be exactly this one
+want=$("$KA" --dry-run --max-size 4G -c $CAND --content-type application/pdf "$F256" | awk '/^Content-Length:/ { print $2 }' | tr -d '\r')
+[ "$want" = "$(stat -c %s "$BODY")" ] || { say "bench: body.json is $(stat -c %s "$BODY") bytes, kombo-attach sends $want"; exit 1; }
+KA_ARGS=(-q --max-size 4G -c $CAND --content-type application/pdf)
+CURL_H=(-H 'Content-Type: application/json' -H 'Accept: application/json'
+        -H 'Authorization: Bearer k' -H 'X-Integration-Id: x:y')
+CURL_URL=$URL/ats/candidates/$CAND/attachments
+for ((r = 0; r < RUNS; r++)); do
+    run up_nohist "$KA" "${KA_ARGS[@]}" --no-history "$F256"
+    run up_hist "$KA" "${KA_ARGS[@]}" "$F256"
+    run up_curl_T curl -sS -f -o /dev/null -X POST -T "$BODY" "${CURL_H[@]}" "$CURL_URL"
+    run up_curl_data curl -sS -f -o /dev/null --data-binary @"$BODY" "${CURL_H[@]}" "$CURL_URL"
+done
+ct=$(med_t up_curl_T)
+row "upload 256 MiB: curl -X POST -T body.json" "$(ms "$ct") ms" "" "1.00" "" "" 
+for v in up_nohist:"kombo-attach --no-history" up_hist:"kombo-attach (with history, default)"; do
+    key=${v%%:*} label=${v#*:}
+    t=$(med_t "$key")
+    row "upload 256 MiB: $label" "$(ms "$t") ms" "curl -T" "$(ratio "$t" "$ct")" "<= 1.10x" \
+        "$(verdict le "$(rawratio "$t" "$ct")" 1.1)"
+done
+cd_t=$(med_t up_curl_data)
+row "upload 256 MiB: curl --data-binary @body.json (info)" "$(ms "$cd_t") ms" "curl -T" \
+    "$(ratio "$cd_t" "$ct")" "" ""
+row "  peak RSS: curl --data-binary" "$(mib "$(med_m up_curl_data)") MiB" "" "" "" ""
+row "  peak RSS: curl -T" "$(mib "$(med_m up_curl_T)") MiB" "" "" "" ""
+row "  peak RSS: kombo-attach --no-history / with history" \
+    "$(mib "$(med_m up_nohist)") / $(mib "$(med_m up_hist)") MiB" "" "" "" ""
+rm -f "$BODY" "$F256"
+
+# ---- 3. peak memory by file size -------------------------------------------------------
+say "== 3. peak RSS of the CLI upload by file size"
+rss_all=()
+for size in 1 64 512 1024; do
+    f=$TMP/f$size
+    head -c $((size * MIB)) /dev/urandom >"$f"
+    n=$RUNS
+    [ $size -ge 512 ] && n=$BIG_RUNS
+    for ((r = 0; r < n; r++)); do
+        run "rss_nohist_$size" "$KA" "${KA_ARGS[@]}" --no-history "$f"
+        run "rss_hist_$size" "$KA" "${KA_ARGS[@]}" "$f"
+    done
+    rm -f "$f"
+    a=$(med_m "rss_nohist_$size") b=$(med_m "rss_hist_$size")
+    rss_all+=("$a" "$b")
+    label="$size MiB"
+    [ $size = 1024 ] && label="1 GiB"
+    row "peak RSS, upload $label: --no-history / with history" "$(mib "$a") / $(mib "$b") MiB" \
+        "time $(ms "$(med_t "rss_nohist_$size")") / $(ms "$(med_t "rss_hist_$size")") ms" "" \
+        "< 16 MiB" "$(verdict lt "$(printf '%s\n' "$a" "$b" | sort -g | tail -1)" $((16 * 1024)))"
+done
+lo=$(printf '%s\n' "${rss_all[@]}" | sort -g | head -1)
+hi=$(printf '%s\n' "${rss_all[@]}" | sort -g | tail -1)
+# flat: 1 MiB -> 1 GiB (1024x the data) moves the peak by less than 1 MiB
+row "peak RSS spread over 1 MiB..1 GiB" "$(mib $((hi - lo))) MiB" "" "" "flat (< 1 MiB)" \
+    "$(verdict lt $((hi - lo)) 1024)"
+kill "$SINK_PID" 2>/dev/null && wait "$SINK_PID" 2>/dev/null || true
+SINK_PID=
+unset KOMBO_API_KEY KOMBO_INTEGRATION_ID KOMBO_BASE_URL
+
+# ---- 4. picker model on 100,000 files --------------------------------------------------
+say "== 4. picker model on 100,000 empty files"
+"$BIN/bench_filelist" --make "$TMP/many" 100000
+"$BIN/bench_filelist" "$TMP/many" "$RUNS" | tee "$TMP/fl" >&2
+fl() { awk -v k="$1" '$1 == k { print $2 }' "$TMP/fl"; }
+row "picker: fl_open + sort by name (100,000)" "$(fl open_sort_ms) ms" "" "" "< 100 ms" \
+    "$(verdict lt "$(fl open_sort_ms)" 100)"
+row "picker: first 50 rows stat-ed (after open)" "$(fl visible_ms) ms" \
+    "open+rows $(fl first_frame_ms) ms" "" "at once" "$(verdict lt "$(fl visible_ms)" 16)"
+row "picker: stat everything (fl_stat_step loop)" "$(fl stat_all_ms) ms" "" "" "< 300 ms" \
+    "$(verdict lt "$(fl stat_all_ms)" 300)"
+k1=$(fl key_first_ms) k2=$(fl key_next_ms) kb=$(fl key_back_ms)
+kmax=$(printf '%s\n' "$k1" "$k2" "$kb" | sort -g | tail -1)
+row "picker: filter key \"\"->\"1\" / \"1\"->\"12\" / back" "$k1 / $k2 / $kb ms" "" "" "< 16 ms" \
+    "$(verdict lt "$kmax" 16)"
+row "picker: memory for the list" "$(mib "$(($(fl bytes_total) / 1024))") MiB" \
+    "$(fl bytes_per_entry) B/entry" "" "< 10 MiB" "$(verdict lt "$(fl bytes_total)" $((10 * MIB)))"
+
+# ---- 5. start-up -----------------------------------------------------------------------
+say "== 5. start-up (80x24 pty, TERM=xterm-256color)"
+mkdir -p "$TMP/dir"
+printf 'hello\n' >"$TMP/dir/cv.txt"
+export TERM=xterm-256color
+UI_RUNS=$((RUNS > 7 ? RUNS : 7))
+startup() { # label env... -- dir
+    local label=$1 dir=$2
+    shift 2
+    env "$@" "$BIN/bench_startup" ui "$UI_RUNS" "$KA" --no-history "$dir" 2>/dev/null >"$TMP/su"
+    local m q
+    m=$(awk '$1 == "median_ms" { print $2 }' "$TMP/su")
+    q=$(awk '$1 == "quiet_median_ms" { print $2 }' "$TMP/su")
+    if [ "${INFO:-}" = 1 ]; then
+        row "first frame: $label" "$m ms" "output quiet after $q ms" "" "" ""
+    else
+        row "first frame: $label" "$m ms" "output quiet after $q ms" "" "< 50 ms" "$(verdict lt "$m" 50)"
+    fi
+}
+KEYENV=(KOMBO_API_KEY=k KOMBO_INTEGRATION_ID=x:y KOMBO_BASE_URL=http://127.0.0.1:9/v1)
+startup "with a key, small folder" "$TMP/dir" "${KEYENV[@]}"
+startup "sandbox (no key: mock server), small folder" "$TMP/dir"
+INFO=1 startup "with a key, 100,000 files (info)" "$TMP/many" "${KEYENV[@]}"
+"$BIN/bench_startup" exec 20 "$KA" --version 2>/dev/null >"$TMP/su"
+row "kombo-attach --version (20 runs)" "$(awk '$1 == "median_ms" { print $2 }' "$TMP/su") ms" \
+    "" "" "" ""
+rm -rf "$TMP/many"
+
+# ---- table -----------------------------------------------------------------------------
+echo
+echo "kombo-attach benchmarks - medians of $RUNS runs ($B64_RUNS for base64, $BIG_RUNS for 512 MiB and 1 GiB, $UI_RUNS for start-up, 20 for --version)"
+sed 's/^/  /' "$TMP/machine"
+echo
+{
+    printf 'measure\tmedian\tagainst\tratio\ttarget\tresult\n'
+    printf '%s\n' "${ROWS[@]}"
+} | awk -F'\t' '
+    { for (i = 1; i <= 6; i++) { c[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } }
+    END { for (r = 1; r <= NR; r++) {
+            line = ""
+            for (i = 1; i <= 6; i++) line = line sprintf("%-" w[i] "s  ", c[r, i])
+            sub(/ +$/, "", line); print line
+            if (r == 1) { line = ""; for (i = 1; i <= 6; i++) { s = ""; for (j = 0; j < w[i]; j++) s = s "-"; line = line s "  " } sub(/ +$/, "", line); print line }
+          } }'
+missed=$(printf '%s\n' "${ROWS[@]}" | grep -c 'MISSED' || true)
+echo
+echo "targets missed: $missed"
