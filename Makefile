@@ -10,6 +10,8 @@ PKG_CONFIG ?= pkg-config
 BUILD   ?= build
 CFLAGS  ?= -O2 -g
 SAN_FLAGS ?= -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+SAN_ENV   := KA_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+             UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 PKGS    := ncursesw libcurl libcjson libmagic libmicrohttpd cmocka inih libssl libcrypto
@@ -104,8 +106,8 @@ asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="-O1 -g" \
 	  EXTRA_CFLAGS="$(SAN_FLAGS)" EXTRA_LDFLAGS="$(SAN_FLAGS)" build-asan/kombo-attach \
 	  $(TESTS:%=build-asan/tests/%)
-	@KA_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  bash tests/run_tests.sh build-asan $(CURDIR)/build-asan/kombo-attach $(TESTS)
+	@$(SAN_ENV) bash tests/run_tests.sh build-asan $(CURDIR)/build-asan/kombo-attach $(TESTS)
+	@$(SAN_ENV) bash tests/e2e/run.sh $(CURDIR)/build-asan/kombo-attach
 
 # Drive the real UI in xterm under Xvfb and save PNGs of each screen into screenshots/.
 screenshots: kombo-attach deps-screenshots
@@ -144,7 +146,7 @@ FUZZ_BINS    := $(FUZZ_BUILD)/fuzz_answer $(FUZZ_BUILD)/fuzz_settings $(FUZZ_BUI
 FUZZ_SRC_fuzz_answer   := src/answer.c src/utf8.c
 FUZZ_SRC_fuzz_settings := src/settings.c src/format.c src/attachment.c src/mime.c src/utf8.c
 FUZZ_SRC_fuzz_base64   := src/base64.c
-FUZZ_SRC_fuzz_body     := src/body.c src/json_strict.c src/base64.c src/attachment.c src/mime.c src/utf8.c
+FUZZ_SRC_fuzz_body     := src/body.c src/json_strict.c src/base64.c src/format.c src/attachment.c src/mime.c src/utf8.c
 
 .PHONY: fuzz-build fuzz-smoke
 fuzz-build: $(FUZZ_BINS)
