@@ -562,13 +562,13 @@ int cli_run(const struct cli_options *o, char *const files[], int nfiles)
         if (big && !o->quiet) {
             char *f = cli_sanitize(file), size[32];
             fmt_bytes(att.size, size, sizeof size);
-            fprintf(stderr, "kombo-attach: %s: %s is over the 10 MB Kombo advises; many ATSs refuse "
+            fprintf(stderr, "kombo-attach: warning: %s: %s is over the 10 MB Kombo advises; many ATSs refuse "
                     "files this big\n", f ? f : "", size);
             free(f);
         }
         if (att.content_type_generic) {
             char *f = cli_sanitize(file), *ct = cli_sanitize(att.content_type);
-            fprintf(stderr, "kombo-attach: %s: content type is %s; Kombo asks for a meaningful type: "
+            fprintf(stderr, "kombo-attach: warning: %s: content type is %s; Kombo asks for a meaningful type: "
                     "pass --content-type\n", f ? f : "", ct ? ct : "");
             free(f);
             free(ct);
