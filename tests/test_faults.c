@@ -18,168 +18,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "helpers.h"
-#include "mock.h"
 
-#define KEY "sk_test_faults_9d41c7e2b6a8f035"
-#define INTEGRATION "personio:8xAqDJhWCk9g3ZbcKWm2ne3L"
-#define CANDIDATE "4B9bJBkJ6jEGfpdpcCJ7JKJ9"
-#define RUN_LIMIT_S 30.0   /* any single run longer than this is a hang: killed, test fails */
-
-static struct mock *g_mock;
-static char *g_inbox, *g_work;
-static char g_env_url[256], g_env_cfg[300], g_env_state[300], g_env_data[300];
-static bool g_sanitized;
-
-static int setup(void **state)
-{
-    (void)state;
-    g_sanitized = getenv("KA_SANITIZED") != NULL;
-    /* the crash test kills a child with SIGSEGV: no core file in the working folder */
-    struct rlimit nocore = { 0, 0 };
-    setrlimit(RLIMIT_CORE, &nocore);
-    g_inbox = th_tempdir();
-    g_work = th_tempdir();
-    struct mock_config cfg = { .inbox = g_inbox, .quiet = true };
-    char err[256];
-    g_mock = mock_start(&cfg, err, sizeof err);
-    if (!g_mock) {
-        fprintf(stderr, "mock_start: %s\n", err);
-        return -1;
-    }
-    snprintf(g_env_url, sizeof g_env_url, "KOMBO_BASE_URL=%s", mock_base_url(g_mock));
-    snprintf(g_env_cfg, sizeof g_env_cfg, "XDG_CONFIG_HOME=%s/config", g_work);
-    snprintf(g_env_state, sizeof g_env_state, "XDG_STATE_HOME=%s/state", g_work);
-    snprintf(g_env_data, sizeof g_env_data, "XDG_DATA_HOME=%s/data", g_work);
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    mock_stop(g_mock);
-    th_rmtree(g_inbox);
-    th_rmtree(g_work);
-    free(g_inbox);
-    free(g_work);
-    curl_global_cleanup();
-    return 0;
-}
-
-static int before(void **state)
-{
-    (void)state;
-    struct mock_fault none = { .kind = MOCK_FAULT_NONE };
-    mock_inject(g_mock, &none);
-    return 0;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* The key, or a recognisable piece of it, in text. */
-static const char *key_piece_in(const char *text)
-{
-    static const char *const pieces[] = { KEY, "sk_test_faul", "9d41c7e2b6a8f035", "c7e2b6a8f0" };
-    for (size_t i = 0; text && i < sizeof pieces / sizeof *pieces; i++)
-        if (strstr(text, pieces[i]))
-            return pieces[i];
-    return NULL;
-}
-
-static void assert_no_key(const char *where, const struct run_result *r)
-{
-    const char *p = key_piece_in(r->out);
-    if (!p)
-        p = key_piece_in(r->err);
-    if (p)
-        fail_msg("%s: the API key (\"%s\") leaked into the output:\n%s\n%s", where, p, r->out, r->err);
-}
-
-/* argv builder: KA_BIN then the arguments (NULL-ended), optionally behind a prefix
- * (e.g. setpriv ...). */
-static int build_argv(char **argv, int max, const char *const *prefix, const char *arg, va_list ap)
-{
-    int argc = 0;
-    for (int i = 0; prefix && prefix[i] && argc < max - 2; i++)
-        argv[argc++] = (char *)prefix[i];
-    const char *bin = getenv("KA_BIN");
-    assert_non_null(bin);
-    argv[argc++] = (char *)bin;
-    for (const char *a = arg; a && argc < max - 1; a = va_arg(ap, const char *))
-        argv[argc++] = (char *)a;
-    argv[argc] = NULL;
-    return argc;
-}
-
-static int std_env(const char **env, const char *const *env_extra)
-{
-    const char *base[] = { "KOMBO_API_KEY=" KEY, "KOMBO_INTEGRATION_ID=" INTEGRATION, g_env_url,
-                           g_env_cfg, g_env_state, g_env_data, "KOMBO_SERVER", "KOMBO_PROFILE",
-                           "KOMBO_CONFIG", "NO_COLOR=1" };
-    int n = 0;
-    for (size_t i = 0; i < sizeof base / sizeof *base; i++)
-        env[n++] = base[i];
-    for (int i = 0; env_extra && env_extra[i] && n < 30; i++)
-        env[n++] = env_extra[i];
-    env[n] = NULL;
-    return n;
-}
-
-/* Run kombo-attach (time-limited) with the standard environment plus env_extra; the
- * elapsed wall time goes to *secs when not NULL. The key must never appear. */
-static struct run_result ka_run_full(const char *const *prefix, const char *const *env_extra,
-                                     double *secs, const char *arg, ...)
-{
-    char *argv[80];
-    va_list ap;
-    va_start(ap, arg);
-    build_argv(argv, 80, prefix, arg, ap);
-    va_end(ap);
-    const char *env[32];
-    std_env(env, env_extra);
-    struct th_proc p;
-    double t0 = now_s();
-    assert_int_equal(th_spawn(argv, env, &p), 0);
-    struct run_result r = th_wait(&p, RUN_LIMIT_S);
-    if (secs)
-        *secs = now_s() - t0;
-    assert_non_null(r.out);
-    assert_non_null(r.err);
-    if (r.status == 137)
-        fail_msg("kombo-attach hung (killed after %.0f s):\n%s%s", RUN_LIMIT_S, r.out, r.err);
-    assert_no_key("run", &r);
-    return r;
-}
-#define ka_run(...) ka_run_full(NULL, NULL, NULL, __VA_ARGS__)
-#define ka_run_env(env, ...) ka_run_full(NULL, env, NULL, __VA_ARGS__)
-#define ka_run_timed(secs, ...) ka_run_full(NULL, NULL, secs, __VA_ARGS__)
-
-/* stdout + stderr contain needle (case-sensitive). */
-static bool said(const struct run_result *r, const char *needle)
-{
-    return strstr(r->out, needle) || strstr(r->err, needle);
-}
-#define assert_said(r, needle)                                                                   \
-    do {                                                                                         \
-        if (!said(&(r), needle))                                                                 \
-            fail_msg("expected \"%s\" in the output (exit %d):\n%s%s", needle, (r).status,       \
-                     (r).out, (r).err);                                                          \
-    } while (0)
-
-static char *work_file(const char *name)
-{
-    static char p[4][4096];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(p[k], sizeof p[k], "%s/%s", g_work, name);
-    return p[k];
-}
+#include "cli_fixture.h"
 
 /* A mock of our own (own inbox under g_work), e.g. with TLS or one accepted key. */
 static struct mock *extra_mock(const char *sub, const char *api_key, const char *cert,
@@ -959,5 +799,8 @@ int main(void)
         cmocka_unit_test_setup(test_name_quotes_backslashes, before),
         cmocka_unit_test_setup(test_key_never_appears, before),
     };
-    return cmocka_run_group_tests_name("faults", tests, setup, teardown);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    int rc = cmocka_run_group_tests_name("faults", tests, setup, teardown);
+    curl_global_cleanup();
+    return rc;
 }

@@ -10,87 +10,8 @@
 #include <pthread.h>
 #include <time.h>
 
-#include "helpers.h"
-#include "mock.h"
 
-#define KEY "sk_test_integration_5f3c9a1e7b2d4c6f"
-#define INTEGRATION "personio:8xAqDJhWCk9g3ZbcKWm2ne3L"
-#define CANDIDATE "4B9bJBkJ6jEGfpdpcCJ7JKJ9"
-
-static struct mock *g_mock;
-static char *g_inbox, *g_work;
-static char g_env_url[256], g_env_cfg[300], g_env_state[300], g_env_data[300];
-
-static int setup(void **state)
-{
-    (void)state;
-    g_inbox = th_tempdir();
-    g_work = th_tempdir();
-    struct mock_config cfg = { .port = 0, .inbox = g_inbox, .max_body = 1ull << 30, .quiet = true };
-    char err[256];
-    g_mock = mock_start(&cfg, err, sizeof err);
-    if (!g_mock) {
-        fprintf(stderr, "mock_start: %s\n", err);
-        return -1;
-    }
-    snprintf(g_env_url, sizeof g_env_url, "KOMBO_BASE_URL=%s", mock_base_url(g_mock));
-    snprintf(g_env_cfg, sizeof g_env_cfg, "XDG_CONFIG_HOME=%s/config", g_work);
-    snprintf(g_env_state, sizeof g_env_state, "XDG_STATE_HOME=%s/state", g_work);
-    snprintf(g_env_data, sizeof g_env_data, "XDG_DATA_HOME=%s/data", g_work);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    mock_stop(g_mock);
-    th_rmtree(g_inbox);
-    th_rmtree(g_work);
-    free(g_inbox);
-    free(g_work);
-    return 0;
-}
-
-/* Reset faults before each test so one test's leftovers cannot decide another's. */
-static int before(void **state)
-{
-    (void)state;
-    struct mock_fault none = { .kind = MOCK_FAULT_NONE };
-    mock_inject(g_mock, &none);
-    return 0;
-}
-
-/* Run kombo-attach with the standard environment and the given arguments (NULL-ended).
- * Also checks that the API key never appears in any output. */
-static struct run_result ka_run_env(const char *const *env_extra, const char *arg, ...)
-{
-    const char *bin = getenv("KA_BIN");
-    assert_non_null(bin);
-    char *argv[64];
-    int argc = 0;
-    argv[argc++] = (char *)bin;
-    va_list ap;
-    va_start(ap, arg);
-    for (const char *a = arg; a && argc < 63; a = va_arg(ap, const char *))
-        argv[argc++] = (char *)a;
-    va_end(ap);
-    argv[argc] = NULL;
-
-    const char *env[24] = { "KOMBO_API_KEY=" KEY, "KOMBO_INTEGRATION_ID=" INTEGRATION, g_env_url,
-                            g_env_cfg, g_env_state, g_env_data, "KOMBO_SERVER", "KOMBO_PROFILE",
-                            "KOMBO_CONFIG", "NO_COLOR=1" };
-    int n = 10;
-    for (int i = 0; env_extra && env_extra[i] && n < 23; i++)
-        env[n++] = env_extra[i];
-    env[n] = NULL;
-    struct run_result r = th_run(argv, env);
-    assert_non_null(r.out);
-    assert_non_null(r.err);
-    if (strstr(r.out, KEY) || strstr(r.err, KEY))
-        fail_msg("the API key leaked into the output:\n%s\n%s", r.out, r.err);
-    return r;
-}
-#define ka_run(...) ka_run_env(NULL, __VA_ARGS__)
+#include "cli_fixture.h"
 
 static char g_found[4096];
 static const char *g_want;
@@ -110,13 +31,6 @@ static const char *stored(const char *name)
     g_found[0] = '\0';
     nftw(g_inbox, find_cb, 16, FTW_PHYS);
     return g_found[0] ? g_found : NULL;
-}
-
-static char *work_file(const char *name)
-{
-    static char p[4096];
-    snprintf(p, sizeof p, "%s/%s", g_work, name);
-    return p;
 }
 
 static cJSON *json_line(const char *out)
@@ -254,13 +168,6 @@ static void test_retry_503_then_success(void **state)
     assert_int_equal(mock_request_count(g_mock) - before_n, 3);
     assert_non_null(stored("retry.txt"));
     th_run_free(&r);
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static void test_429_retry_after_honoured(void **state)
