@@ -40,6 +40,7 @@ for h in "${harnesses[@]}"; do
     ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" \
     UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
     "$bin" -max_total_time="$secs" -max_len="$(max_len "$h")" -timeout=20 -rss_limit_mb=2048 \
+           ${FUZZ_SEED:+-seed="$FUZZ_SEED"} \
            -print_final_stats=1 -artifact_prefix="$work/$h/artifacts/" "$work/$h/corpus" ) >"$log" 2>&1
   rc=$?
   runs=$(sed -n 's/^Done \([0-9][0-9]*\) runs in .*/\1/p' "$log" | tail -1)
