@@ -1,7 +1,7 @@
 /* Encoder benchmark: in-memory kernel throughput, and streaming a file to /dev/null the way
  * the upload body does (read a chunk, encode it, write it).
  * usage: bench_base64 FILE [runs]  — prints one line per measurement.
- *        bench_base64 --stream scalar|avx2 FILE  — encode FILE to stdout in the same 192 KiB
+ *        bench_base64 --stream scalar|avx2|avx512 FILE  — encode FILE to stdout in the same 192 KiB
  *        chunks (padding at the end, no line breaks: the same bytes as `base64 -w0 FILE`), so
  *        the whole process can be timed side by side with coreutils.
  *        bench_base64 --stream read FILE  — only read FILE in those chunks (the floor). */
@@ -62,7 +62,8 @@ static int stream_stdout(const char *kernel, const char *path)
     enum { CHUNK = STREAM_CHUNK };
     static unsigned char in[CHUNK];
     static char out[CHUNK / 3 * 4 + 4];
-    enum b64_kernel want = strcmp(kernel, "avx2") == 0 ? B64_KERNEL_AVX2 : B64_KERNEL_SCALAR;
+    enum b64_kernel want = strcmp(kernel, "avx512") == 0 ? B64_KERNEL_AVX512
+                         : strcmp(kernel, "avx2") == 0 ? B64_KERNEL_AVX2 : B64_KERNEL_SCALAR;
     bool read_only = strcmp(kernel, "read") == 0; /* the floor: read the file, no encoding */
     if (!read_only && b64_select(want) != want) {
         fprintf(stderr, "bench_base64: kernel %s is not available here\n", kernel);
@@ -127,8 +128,8 @@ int main(int argc, char **argv)
         return 1;
     }
     fclose(f);
-    static const enum b64_kernel kernels[] = { B64_KERNEL_SCALAR, B64_KERNEL_AVX2 };
-    for (size_t k = 0; k < 2; k++) {
+    static const enum b64_kernel kernels[] = { B64_KERNEL_SCALAR, B64_KERNEL_AVX2, B64_KERNEL_AVX512 };
+    for (size_t k = 0; k < sizeof kernels / sizeof *kernels; k++) {
         if (b64_select(kernels[k]) != kernels[k])
             continue;
         double t[50], s[50];

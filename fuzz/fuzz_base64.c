@@ -16,13 +16,14 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-static int have_avx2;
+static int have_avx2, have_avx512;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
     have_avx2 = b64_have_avx2();
+    have_avx512 = b64_have_avx512();
     if (!have_avx2)
         fprintf(stderr, "fuzz_base64: no AVX2 on this CPU; checking the scalar kernel only\n");
     return 0;
@@ -96,6 +97,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (a && (la != ls || memcmp(a, s, ls) != 0))
             fail("scalar and AVX2 kernels differ", size);
         free(a);
+    }
+    if (have_avx512) {
+        size_t lz = 0;
+        char *z = encode_with(B64_KERNEL_AVX512, data, size, &lz);
+        if (z && (lz != ls || memcmp(z, s, ls) != 0))
+            fail("scalar and AVX-512 kernels differ", size);
+        free(z);
     }
     for (size_t i = 0; i < ls; i++) {
         char c = s[i];

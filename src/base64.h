@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum b64_kernel { B64_KERNEL_AUTO, B64_KERNEL_SCALAR, B64_KERNEL_AVX2 };
+enum b64_kernel { B64_KERNEL_AUTO, B64_KERNEL_SCALAR, B64_KERNEL_AVX2, B64_KERNEL_AVX512 };
 
 /* Encoded length of n input bytes, padding included: 4 * ceil(n / 3). */
 uint64_t b64_encoded_len(uint64_t n);
@@ -17,11 +17,12 @@ size_t b64_encode(const unsigned char *in, size_t n, char *out);
  * This is the hot path for streaming. */
 size_t b64_encode_blocks(const unsigned char *in, size_t n, char *out);
 
-/* Choose a kernel: AUTO picks AVX2 when the CPU has it. Returns the kernel in use
- * (falls back to SCALAR if the requested one is unavailable). */
+/* Choose a kernel: AUTO picks AVX-512 VBMI, else AVX2, whichever the CPU (and OS) has first.
+ * Returns the kernel in use (the fastest available one below a requested one that is not). */
 enum b64_kernel b64_select(enum b64_kernel k);
 const char *b64_kernel_name(void);
 int b64_have_avx2(void);
+int b64_have_avx512(void);   /* AVX-512 F, BW and VBMI */
 
 /* Decoder, for tests, the mock server and round-trip checks. Strict: rejects anything
  * but the standard alphabet with correct '=' padding and length multiple of 4.

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "attachment.h"
+#include "base64.h"
 #include "body.h"
 #include "cli.h"
 #include "exitcodes.h"
@@ -344,7 +345,7 @@ static int run(int argc, char **argv)
         return KA_EXIT_OK;
     }
     if (a.version) {
-        printf("kombo-attach %s\n%s\n", KA_VERSION, curl_version());
+        printf("kombo-attach %s (base64 encoder: %s)\n%s\n", KA_VERSION, b64_kernel_name(), curl_version());
         return KA_EXIT_OK;
     }
     char **files = argv + optind;
