@@ -73,4 +73,5 @@ for h in "${harnesses[@]}"; do
   fi
 done
 [ "$crashes" -eq 0 ] && echo "fuzz: no crash" || echo "fuzz: $crashes harness(es) crashed"
+echo "fuzz: $(( ${#harnesses[@]} - crashes )) passed, $crashes failed"
 [ "$crashes" -eq 0 ]
