@@ -31,6 +31,7 @@
 #include "body.h"
 #include "json_strict.h"
 #include "exitcodes.h"
+#include "fuzz_tmp.h"
 #include "utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -52,14 +53,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    const char *tmp = getenv("TMPDIR");
-    if (!tmp || !*tmp || strlen(tmp) > 200)
-        tmp = "/tmp";
-    snprintf(dir, sizeof dir, "%s/ka-fuzz-body-XXXXXX", tmp);
-    if (!mkdtemp(dir)) {
-        perror("fuzz_body: mkdtemp");
-        exit(1);
-    }
+    fuzz_tempdir("fuzz-body", dir, sizeof dir);
     snprintf(path, sizeof path, "%s/file", dir);
     atexit(cleanup);
     const char *l = getenv("KA_FUZZ_BODY_LENIENT");

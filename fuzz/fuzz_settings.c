@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fuzz_tmp.h"
 #include "settings.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -40,14 +41,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    const char *tmp = getenv("TMPDIR");
-    if (!tmp || !*tmp || strlen(tmp) > 200)
-        tmp = "/tmp";
-    snprintf(dir, sizeof dir, "%s/ka-fuzz-settings-XXXXXX", tmp);
-    if (!mkdtemp(dir)) {
-        perror("fuzz_settings: mkdtemp");
-        exit(1);
-    }
+    fuzz_tempdir("fuzz-settings", dir, sizeof dir);
     char xdg[280];
     snprintf(xdg, sizeof xdg, "%s/.config", dir);
     snprintf(cfg_dir, sizeof cfg_dir, "%s/kombo-attach", xdg);

@@ -269,6 +269,19 @@ static void run_job(struct upload *u, struct seen *s, double limit_s)
     }
 }
 
+/* A mock of the test's own, its inbox in a subfolder: cfg's other fields are kept. */
+static struct mock *own_mock(const char *sub, struct mock_config cfg)
+{
+    char inbox[600], err[256];
+    snprintf(inbox, sizeof inbox, "%s/%s", G->dir, sub);
+    cfg.inbox = inbox;
+    cfg.quiet = true;
+    struct mock *m = mock_start(&cfg, err, sizeof err);
+    if (!m)
+        fail_msg("mock_start (%s): %s", sub, err);
+    return m;
+}
+
 static struct upload *start_ok(const struct upload_request *r)
 {
     int code = -1;
@@ -568,13 +581,7 @@ static void test_odd_answers(void **state)
 static void test_rejected_without_key(void **state)
 {
     (void)state;
-    char inbox[600];
-    snprintf(inbox, sizeof inbox, "%s/inbox-auth", G->dir);
-    struct mock_config cfg = {.inbox = inbox, .quiet = true, .api_key = "the-right-key"};
-    char err[256];
-    struct mock *m = mock_start(&cfg, err, sizeof err);
-    if (!m)
-        fail_msg("mock_start: %s", err);
+    struct mock *m = own_mock("inbox-auth", (struct mock_config){.api_key = "the-right-key"});
     struct attachment a;
     make_att(&a, "auth.pdf", 1000);
     struct upload_request r = base_req(mock_base_url(m), &a);
@@ -719,13 +726,7 @@ static void test_drop_is_retried(void **state)
 static void test_timeout_waiting_for_answer(void **state)
 {
     (void)state;
-    char inbox[600];
-    snprintf(inbox, sizeof inbox, "%s/inbox-stall", G->dir);
-    struct mock_config cfg = {.inbox = inbox, .quiet = true};
-    char err[256];
-    struct mock *m = mock_start(&cfg, err, sizeof err);
-    if (!m)
-        fail_msg("mock_start: %s", err);
+    struct mock *m = own_mock("inbox-stall", (struct mock_config){0});
     struct mock_fault f = {.kind = MOCK_FAULT_STALL, .count = -1};
     mock_inject(m, &f);
     struct attachment a;
@@ -799,13 +800,7 @@ static void test_tls_cacert(void **state)
              key, cert);
     if (system(cmd) != 0)
         skip(); /* no openssl tool: nothing to serve TLS with */
-    char inbox[600];
-    snprintf(inbox, sizeof inbox, "%s/inbox-tls", G->dir);
-    struct mock_config cfg = {.inbox = inbox, .quiet = true, .tls_cert = cert, .tls_key = key};
-    char err[256];
-    struct mock *m = mock_start(&cfg, err, sizeof err);
-    if (!m)
-        fail_msg("mock_start with TLS: %s", err);
+    struct mock *m = own_mock("inbox-tls", (struct mock_config){.tls_cert = cert, .tls_key = key});
     assert_int_equal(strncmp(mock_base_url(m), "https://", 8), 0);
     struct attachment a;
     make_att(&a, "tls.pdf", 5000);
@@ -832,6 +827,7 @@ static void test_tls_cacert(void **state)
     /* a file that holds no certificate is refused up front */
     r.cacert = a.path;
     int code = 0;
+    char err[256];
     assert_null(upload_start(&r, &code, err, sizeof err));
     assert_int_equal(code, KA_EXIT_USAGE);
     assert_non_null(strstr(err, "no PEM certificate"));
