@@ -14,7 +14,9 @@ SAN_ENV   := KA_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
              UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
-PKGS    := ncursesw libcurl libcjson libmagic libmicrohttpd cmocka inih libssl libcrypto
+# pkg-config names: the program's libraries, and the ones only the tests link.
+PKGS      := ncursesw libcurl libcjson libmagic libmicrohttpd inih libssl libcrypto
+TEST_PKGS := cmocka
 # Debian packages `make deps` installs when missing (pkg-config names above, tools for tests).
 DEBS    := gcc make pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev libmagic-dev \
            libmicrohttpd-dev libcmocka-dev libinih-dev libssl-dev tmux time coreutils curl \
@@ -23,31 +25,55 @@ SHOT_DEBS := xvfb xterm imagemagick x11-utils fonts-dejavu-core iproute2 procps 
 
 WARN    := -std=c17 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 DEFS    := -D_GNU_SOURCE -DKA_VERSION='"$(VERSION)"'
-PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
-ALL_CFLAGS  = $(WARN) $(DEFS) -Isrc -Iui $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
+PKG_CFLAGS  = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS    = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
+TEST_LIBS   = $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
+ALL_CFLAGS  = $(WARN) $(DEFS) $(INC) $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS)
 LIBS        = $(PKG_LIBS) -lm
 
-SRC_LIB := $(filter-out src/main.c,$(wildcard src/*.c))
-UI_SRC  := $(wildcard ui/*.c)
-LIB_OBJ := $(SRC_LIB:%.c=$(BUILD)/%.o)
-UI_OBJ  := $(UI_SRC:%.c=$(BUILD)/%.o)
-MAIN_OBJ := $(BUILD)/src/main.o
+# Folders and what each may include (so src/ cannot reach ui/ or the front ends by accident):
+#   src/       the backend: no curses, no front end         -Isrc
+#   src/mock/  the mock Kombo server (`kombo-attach mock`)   -Isrc -Isrc/mock
+#   src/cli/   main() and the command-line front end         -Isrc -Isrc/mock -Isrc/cli -Iui
+#   ui/        the curses front end                          -Isrc -Iui
+# Make takes the pattern with the shortest stem, so src/mock/ and src/cli/ beat src/.
+$(BUILD)/src/%.o:      INC = -Isrc
+$(BUILD)/src/mock/%.o: INC = -Isrc -Isrc/mock
+$(BUILD)/src/cli/%.o:  INC = -Isrc -Isrc/mock -Isrc/cli -Iui
+$(BUILD)/ui/%.o:       INC = -Isrc -Iui
+TEST_INC := -Isrc -Isrc/mock -Isrc/cli -Iui -Itests
+
+CORE_SRC := $(wildcard src/*.c)
+MOCK_SRC := $(wildcard src/mock/*.c)
+CLI_SRC  := $(filter-out src/cli/main.c,$(wildcard src/cli/*.c))
+UI_SRC   := $(wildcard ui/*.c)
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+MOCK_OBJ := $(MOCK_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UI_OBJ   := $(UI_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(BUILD)/src/cli/main.o
+# Link order: front ends first, the backend last.
+ARCHIVES := $(BUILD)/libkacli.a $(BUILD)/libkaui.a $(BUILD)/libkamock.a $(BUILD)/libka.a
 TESTS   := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 TEST_BINS := $(TESTS:%=$(BUILD)/tests/%)
 
-.PHONY: all deps deps-screenshots run test unit integration e2e check-asan asan valgrind \
-        install uninstall clean bench fuzz screenshots
+.PHONY: all deps deps-screenshots run test unit e2e asan valgrind install uninstall clean \
+        bench fuzz fuzz-build fuzz-smoke screenshots
 all: kombo-attach
 
 kombo-attach: $(BUILD)/kombo-attach
 	cp $< $@.tmp && mv -f $@.tmp $@
 
-$(BUILD)/kombo-attach: $(MAIN_OBJ) $(BUILD)/libka.a $(BUILD)/libkaui.a
-	$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_OBJ) $(BUILD)/libkaui.a $(BUILD)/libka.a $(ALL_LDFLAGS) $(LIBS)
+$(BUILD)/kombo-attach: $(MAIN_OBJ) $(ARCHIVES)
+	$(CC) $(ALL_CFLAGS) -o $@ $(MAIN_OBJ) $(ARCHIVES) $(ALL_LDFLAGS) $(LIBS)
 
-$(BUILD)/libka.a: $(LIB_OBJ)
+$(BUILD)/libka.a: $(CORE_OBJ)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/libkamock.a: $(MOCK_OBJ)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/libkacli.a: $(CLI_OBJ)
 	rm -f $@ && ar rcs $@ $^
 $(BUILD)/libkaui.a: $(UI_OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -56,15 +82,27 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/%: tests/%.c $(BUILD)/libka.a $(BUILD)/libkaui.a
+# Test programs see every folder's headers (they test modules from all of them) and track
+# their own dependencies, so touching tests/helpers.h rebuilds what includes it.
+$(BUILD)/tests/%: INC = $(TEST_INC)
+$(BUILD)/tests/%: tests/%.c $(ARCHIVES)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(BUILD)/libkaui.a $(BUILD)/libka.a $(ALL_LDFLAGS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) $(TEST_CFLAGS) -MMD -MP -MF $@.d -o $@ $< $(ARCHIVES) $(ALL_LDFLAGS) \
+	  $(LIBS) $(TEST_LIBS)
 
--include $(LIB_OBJ:.o=.d) $(UI_OBJ:.o=.d) $(MAIN_OBJ:.o=.d)
+-include $(CORE_OBJ:.o=.d) $(MOCK_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UI_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) \
+         $(TEST_BINS:%=%.d)
 
 # Install the Debian packages that are missing: apt-get when root, else print the command.
+# Elsewhere (no dpkg) print what the build needs and go on: the compiler then says what is
+# still missing.
 deps:
-	@missing=""; for p in $(DEBS); do \
+	@if ! command -v dpkg-query >/dev/null 2>&1; then \
+	  echo "deps: not a Debian system; install the development files of: $(PKGS) $(TEST_PKGS)"; \
+	  echo "deps: and the test tools: tmux, GNU time, curl, valgrind, clang (libFuzzer), xxd"; \
+	  exit 0; \
+	fi; \
+	missing=""; for p in $(DEBS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -148,7 +186,6 @@ FUZZ_SRC_fuzz_settings := src/settings.c src/format.c src/attachment.c src/mime.
 FUZZ_SRC_fuzz_base64   := src/base64.c
 FUZZ_SRC_fuzz_body     := src/body.c src/json_strict.c src/base64.c src/format.c src/attachment.c src/mime.c src/utf8.c
 
-.PHONY: fuzz-build fuzz-smoke
 fuzz-build: $(FUZZ_BINS)
 
 $(FUZZ_BUILD)/fuzz_answer: $(FUZZ_SRC_fuzz_answer)

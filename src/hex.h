@@ -1,0 +1,14 @@
+/* Hex digits, done once. */
+#ifndef KA_HEX_H
+#define KA_HEX_H
+
+#include <stddef.h>
+
+/* Lower-case hex of n bytes into out (2n+1 bytes, NUL-terminated). */
+void hex_encode(const void *in, size_t n, char *out);
+/* "0123456789ABCDEF"[v & 15]: for \xNN and %NN escapes. */
+char hex_upper_digit(unsigned v);
+/* Value of one hex digit (either case), or -1. */
+int hex_value(int c);
+
+#endif
