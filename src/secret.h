@@ -1,0 +1,17 @@
+/* Secrets (the API key) in memory: read once from a file or a command's output, trimmed,
+ * wiped when freed. */
+#ifndef KA_SECRET_H
+#define KA_SECRET_H
+
+#include <stddef.h>
+
+/* The first line of the first len bytes of buf, without the line break and surrounding
+ * blanks (space, tab, CR), as a new string; NULL when that line is empty. */
+char *secret_first_line(const char *buf, size_t len);
+/* The first line of the file at path ("-" = standard input), as secret_first_line; reads at
+ * most max bytes. NULL with errno set when the file cannot be read (errno 0: empty line). */
+char *secret_read_first_line(const char *path, size_t max);
+/* Wipe s and free it. */
+void secret_free(char *s);
+
+#endif
