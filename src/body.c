@@ -29,8 +29,7 @@
 #include "attachment.h"
 #include "base64.h"
 #include "exitcodes.h"
-#include "json_strict.h"
-#include "utf8.h"
+#include "xalloc.h"
 
 /* A multiple of 3, so every chunk but the file's last encodes without padding. */
 #define BODY_CHUNK (192 * 1024)
@@ -79,110 +78,26 @@ static char *json_string(const char *s)
 {
     cJSON *j = cJSON_CreateString(s);
     char *out = j ? cJSON_PrintUnformatted(j) : NULL;
+    if (!out)
+        xalloc_fatal("cJSON");
     cJSON_Delete(j);
     return out;
 }
 
-/* Check remote_fields and return the exact text to send (the user's own text, trimmed,
- * so that numbers such as 64-bit IDs pass through unchanged; cJSON would round them to
- * doubles). It must be strict JSON: it goes out byte for byte. NULL means {}. Returns NULL
- * with a message in err (empty: out of memory). */
-static char *remote_fields_text(const char *rf, char *err, size_t errlen)
-{
-    if (!rf)
-        return strdup("{}");
-    size_t n = strlen(rf);
-    struct json_strict_info info;
-    if (!json_strict_check(rf, n, &info)) {
-        if (n >= 3 && memcmp(rf, "\xef\xbb\xbf", 3) == 0) {
-            snprintf(err, errlen, "remote fields start with a byte-order mark; save the JSON "
-                     "without it (UTF-8, no BOM)");
-            return NULL;
-        }
-        char near[24] = "";
-        size_t k = 0;
-        for (const char *p = rf + info.error_at; *p && k < 20; p++)
-            near[k++] = (unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f ? '?' : *p;
-        near[k] = '\0';
-        if (info.max_depth >= JSON_STRICT_MAX_DEPTH)
-            snprintf(err, errlen, "remote fields are nested deeper than %d levels",
-                     JSON_STRICT_MAX_DEPTH);
-        else
-            snprintf(err, errlen, "remote fields are not valid JSON (at byte %zu, near \"%s\")",
-                     info.error_at, near);
-        return NULL;
-    }
-    if (!info.object) {
-        snprintf(err, errlen, "remote fields must be a JSON object, e.g. "
-                 "{\"workable\":{\"on_behalf_of_user_remote_id\":\"123\"}}");
-        return NULL;
-    }
-    if (info.lone_surrogate) {
-        snprintf(err, errlen, "remote fields hold a \\u escape of half a surrogate pair, which is "
-                 "not a character");
-        return NULL;
-    }
-    const char *ws = " \t\r\n";
-    size_t start = strspn(rf, ws), len = n;
-    while (len > start && strchr(ws, rf[len - 1]))
-        len--;
-    return strndup(rf + start, len - start);
-}
-
-int body_check_remote_fields(const char *rf, char *err, size_t errlen)
-{
-    err[0] = '\0';
-    char *text = remote_fields_text(rf, err, errlen);
-    if (!text && !err[0])
-        snprintf(err, errlen, "out of memory");
-    free(text);
-    return text ? 0 : -1;
-}
-
 /* Prefix `{"attachment":{"name":..,"type":..,"content_type":..,"data":"` and suffix
- * `"},"remote_fields":{..}}`. Returns 0, or a KA_EXIT_* code with a message. */
-static int build_parts(const struct attachment *att, const char *remote_fields,
-                       char **prefix, char **suffix, char *err, size_t errlen)
+ * `"}}` or `"},"remote_fields":{..}}`. The parts were checked where they were chosen
+ * (attachment_init, sendopts): here they are only assembled. */
+static void build_parts(const struct attachment *att, const char *remote_fields,
+                        char **prefix, char **suffix)
 {
-    *prefix = *suffix = NULL;
-    err[0] = '\0';
-    if (!att->name || !*att->name) {
-        snprintf(err, errlen, "the attachment has no name");
-        return KA_EXIT_USAGE;
-    }
-    if (!utf8_valid(att->name, strlen(att->name))) {
-        snprintf(err, errlen, "the attachment name is not valid UTF-8; choose another name");
-        return KA_EXIT_USAGE;
-    }
-    if (!att->content_type || !utf8_valid(att->content_type, strlen(att->content_type))) {
-        snprintf(err, errlen, "the attachment has no valid content type");
-        return KA_EXIT_USAGE;
-    }
-    char *rf = remote_fields_text(remote_fields, err, errlen);
-    if (!rf && remote_fields)
-        return err[0] ? KA_EXIT_USAGE : KA_EXIT_INTERNAL;
     char *name = json_string(att->name), *ct = json_string(att->content_type);
-    int rc = KA_EXIT_INTERNAL;
-    if (rf && name && ct) {
-        const char *type = att_type_name(att->type);
-        if (asprintf(prefix, "{\"attachment\":{\"name\":%s,\"type\":\"%s\",\"content_type\":%s,"
-                     "\"data\":\"", name, type, ct) < 0)
-            *prefix = NULL;
-        if (asprintf(suffix, "\"},\"remote_fields\":%s}", rf) < 0)
-            *suffix = NULL;
-        if (*prefix && *suffix)
-            rc = 0;
-    }
-    free(rf);
+    *prefix = xasprintf("{\"attachment\":{\"name\":%s,\"type\":\"%s\",\"content_type\":%s,"
+                        "\"data\":\"", name, att_type_name(att->type), ct);
+    /* The SDK leaves remote_fields out when it is not given; so do we. */
+    *suffix = remote_fields ? xasprintf("\"},\"remote_fields\":%s}", remote_fields)
+                            : xstrdup("\"}}");
     cJSON_free(name);
     cJSON_free(ct);
-    if (rc) {
-        free(*prefix);
-        free(*suffix);
-        *prefix = *suffix = NULL;
-        snprintf(err, errlen, "out of memory while preparing the request body");
-    }
-    return rc;
 }
 
 /* ---- the hashing thread ---- */
@@ -457,8 +372,7 @@ struct body *body_open(const struct attachment *att, const char *remote_fields,
 {
     char *prefix, *suffix;
     err[0] = '\0';
-    if ((*code = build_parts(att, remote_fields, &prefix, &suffix, err, errlen)) != 0)
-        return NULL;
+    build_parts(att, remote_fields, &prefix, &suffix);
     struct body *b = calloc(1, sizeof *b);
     if (b)
         b->fd = -1;
@@ -581,13 +495,11 @@ void body_close(struct body *b)
 
 char *body_describe(const struct attachment *att, const char *remote_fields)
 {
-    char *prefix, *suffix, *out, err[256];
-    if (build_parts(att, remote_fields, &prefix, &suffix, err, sizeof err) != 0)
-        return NULL;
-    if (asprintf(&out, "%s<base64 of %llu bytes: %llu characters>%s", prefix,
-                 (unsigned long long)att->size,
-                 (unsigned long long)b64_encoded_len(att->size), suffix) < 0)
-        out = NULL;
+    char *prefix, *suffix;
+    build_parts(att, remote_fields, &prefix, &suffix);
+    char *out = xasprintf("%s<base64 of %llu bytes: %llu characters>%s", prefix,
+                          (unsigned long long)att->size,
+                          (unsigned long long)b64_encoded_len(att->size), suffix);
     free(prefix);
     free(suffix);
     return out;

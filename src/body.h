@@ -1,5 +1,6 @@
 /* The request body, produced on the fly:
- *   {"attachment":{"name":..,"type":..,"content_type":..,"data":"<base64 of file>"},"remote_fields":{..}}
+ *   {"attachment":{"name":..,"type":..,"content_type":..,"data":"<base64 of file>"}}
+ * with ,"remote_fields":{..} before the last brace when they were given.
  * Its exact length is known before sending; memory does not grow with the file. */
 #ifndef KA_BODY_H
 #define KA_BODY_H
@@ -13,8 +14,8 @@ struct body;
 
 #define BODY_READ_ERROR ((size_t)-1)
 
-/* Open the file and prepare prefix/suffix. remote_fields is a JSON object text or NULL
- * (sent as {}). Returns NULL with a one-line message in err (and *code = KA_EXIT_*). */
+/* Open the file and prepare prefix/suffix. The attachment comes from attachment_init and
+ * remote_fields from sendopts_check_remote_fields (or NULL: left out), both checked. Returns NULL with a one-line message in err (and *code = KA_EXIT_*). */
 struct body *body_open(const struct attachment *att, const char *remote_fields,
                        int *code, char *err, size_t errlen);
 uint64_t body_length(const struct body *b);
@@ -32,10 +33,6 @@ bool body_sha256_hex(const struct body *b, char out[65]);
 /* Message for the last error (empty when none). */
 const char *body_error(const struct body *b);
 void body_close(struct body *b);
-
-/* Check --remote-fields text as body_open will: strict JSON, an object. 0, or -1 with a
- * one-line message. */
-int body_check_remote_fields(const char *remote_fields, char *err, size_t errlen);
 
 /* The JSON text of the body with the data replaced by a summary, for --dry-run.
  * Caller frees. */

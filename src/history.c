@@ -285,33 +285,36 @@ char **history_recent_candidates(size_t max, size_t *n)
     return ids;
 }
 
-int history_record(const struct upload_request *req, const struct upload *u, char *err,
-                   size_t errlen)
+int history_record(const struct transfer *upload, char *err, size_t errlen)
 {
-    const struct upload_result *res = upload_get_result(u);
-    const struct attachment *att = req->att;
+    struct upload_info in;
+    if (!upload_get_info(upload, &in)) {
+        snprintf(err, errlen, "internal error: not an upload");
+        return -1;
+    }
+    const struct transfer_result *res = transfer_get_result(upload);
     const struct answer *an = &res->answer;
     char sha[65];
-    bool have_sha = upload_sha256_hex(u, sha);
+    bool have_sha = upload_sha256_hex(upload, sha);
     /* An absolute path: the history is read later, from anywhere. */
-    char *abs = realpath(att->path, NULL);
+    char *abs = realpath(in.path, NULL);
     struct history_entry e = {
         .time = time(NULL),
-        .path = abs ? abs : att->path,
-        .size = att->size,
+        .path = abs ? abs : (char *)in.path,
+        .size = in.size,
         .sha256 = have_sha ? sha : NULL,
-        .candidate = (char *)req->candidate_id,
-        .type = (char *)att_type_name(att->type),
-        .name = att->name,
-        .content_type = att->content_type,
-        .server = (char *)req->base_url,
-        .outcome = (char *)upload_outcome_name(res->outcome),
+        .candidate = (char *)in.candidate_id,
+        .type = (char *)in.type,
+        .name = (char *)in.name,
+        .content_type = (char *)in.content_type,
+        .server = (char *)in.base_url,
+        .outcome = (char *)transfer_outcome_name(res->outcome),
         .http_status = (int)an->http_status,
         .attempts = res->attempts,
         .warnings = an->warnings,
         .n_warnings = an->n_warnings,
         .error_code = an->ok ? NULL : an->err.code,
-        .error_message = res->outcome == UPLOAD_OK ? NULL : (char *)res->message,
+        .error_message = res->outcome == TRANSFER_OK ? NULL : (char *)res->message,
         .log_url = an->ok ? NULL : an->err.log_url,
     };
     int rc = history_append(&e, err, errlen);

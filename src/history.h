@@ -39,12 +39,10 @@ void history_entries_free(struct history_entry *e, size_t n);
 /* One entry as a JSON object text (no newline). Caller frees. */
 char *history_entry_json(const struct history_entry *e);
 
-struct upload_request;
-struct upload;
-/* Append the line for a finished upload job (whatever its outcome), shared by the command
- * line and the UI. 0 or -1 with err. */
-int history_record(const struct upload_request *req, const struct upload *u, char *err,
-                   size_t errlen);
+struct transfer;
+/* Append the line for a finished upload (whatever its outcome), shared by the command line
+ * and the UI: what was sent comes from the upload itself. 0 or -1 with err. */
+int history_record(const struct transfer *upload, char *err, size_t errlen);
 /* Distinct candidate IDs, most recent first, at most max. Caller frees each and the array. */
 char **history_recent_candidates(size_t max, size_t *n);
 

@@ -63,3 +63,25 @@ void secret_free(char *s)
     explicit_bzero(s, strlen(s));
     free(s);
 }
+
+void secret_redact(char **s, const char *key)
+{
+    if (!*s || !key || strlen(key) < 4 || !strstr(*s, key))
+        return;
+    static const char mark[] = "<redacted>";
+    size_t klen = strlen(key), mlen = sizeof mark - 1;
+    char *out = xmalloc(strlen(*s) / klen * mlen + strlen(*s) + 1);
+    const char *p = *s, *hit;
+    size_t o = 0;
+    while ((hit = strstr(p, key)) != NULL) {
+        memcpy(out + o, p, (size_t)(hit - p));
+        o += (size_t)(hit - p);
+        memcpy(out + o, mark, mlen);
+        o += mlen;
+        p = hit + klen;
+    }
+    strcpy(out + o, p);
+    explicit_bzero(*s, strlen(*s));
+    free(*s);
+    *s = out;
+}

@@ -11,6 +11,10 @@ char *secret_first_line(const char *buf, size_t len);
 /* The first line of the file at path ("-" = standard input), as secret_first_line; reads at
  * most max bytes. NULL with errno set when the file cannot be read (errno 0: empty line). */
 char *secret_read_first_line(const char *path, size_t max);
+/* Replace every occurrence of key (4 characters or more) in the heap string *s by
+ * "<redacted>": a server that echoes the key back (or a proxy's error page quoting the
+ * request) must not make it appear on screen or in a log. */
+void secret_redact(char **s, const char *key);
 /* Wipe s and free it. */
 void secret_free(char *s);
 

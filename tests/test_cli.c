@@ -31,7 +31,7 @@ static int display_width(const char *s)
 
 struct progress_case {
     const char *name;
-    struct upload_progress p;
+    struct transfer_progress p;
     uint64_t file_size;
     int width;
     const char *want[4];     /* parts that must appear */
@@ -42,28 +42,28 @@ static void test_progress_line(void **state)
 {
     (void)state;
     static const struct progress_case cases[] = {
-        { "Resume.pdf", { .state = UPLOAD_SENDING, .sent = 2000, .total = 4000, .attempt = 1,
+        { "Resume.pdf", { .state = TRANSFER_SENDING, .sent = 2000, .total = 4000, .attempt = 1,
                           .max_attempts = 4, .rate = 1000, .eta_s = 2 }, 3000, 80,
           { "Resume.pdf  ", " 50%", "ETA 2s", NULL }, "attempt" },
-        { "Resume.pdf", { .state = UPLOAD_SENDING, .sent = 1000, .total = 4000, .attempt = 2,
+        { "Resume.pdf", { .state = TRANSFER_SENDING, .sent = 1000, .total = 4000, .attempt = 2,
                           .max_attempts = 4, .rate = 1000, .eta_s = 3 }, 3000, 80,
           { " 25%", "attempt 2/4", NULL }, NULL },
-        { "Resume.pdf", { .state = UPLOAD_SENDING, .sent = 10, .total = 4000, .attempt = 1,
+        { "Resume.pdf", { .state = TRANSFER_SENDING, .sent = 10, .total = 4000, .attempt = 1,
                           .max_attempts = 4, .rate = 0, .eta_s = -1 }, 3000, 80,
           { "  0%", NULL }, "ETA" },                   /* no rate yet: no guess */
-        { "Resume.pdf", { .state = UPLOAD_WAITING_RETRY, .sent = 0, .total = 4000, .attempt = 2,
+        { "Resume.pdf", { .state = TRANSFER_WAITING_RETRY, .sent = 0, .total = 4000, .attempt = 2,
                           .max_attempts = 4, .wait_ms = 2500, .last_problem = "HTTP 503" }, 3000, 80,
           { "retrying in 2.5s", "attempt 3/4 next", "HTTP 503", NULL }, NULL },
-        { "Resume.pdf", { .state = UPLOAD_WAITING_RETRY, .attempt = 1, .max_attempts = 4,
+        { "Resume.pdf", { .state = TRANSFER_WAITING_RETRY, .attempt = 1, .max_attempts = 4,
                           .wait_ms = 42000 }, 3000, 80,
           { "retrying in 42s", NULL }, NULL },
-        { "Resume.pdf", { .state = UPLOAD_FINISHED, .sent = 4000, .total = 4000, .attempt = 1,
+        { "Resume.pdf", { .state = TRANSFER_FINISHED, .sent = 4000, .total = 4000, .attempt = 1,
                           .max_attempts = 4, .elapsed_s = 3 }, 3000, 80,
           { "100%", "2.93 KiB / 2.93 KiB", "in 3s", NULL }, NULL },
-        { "Resume.pdf", { .state = UPLOAD_WAITING_ANSWER, .sent = 4000, .total = 4000, .attempt = 1,
+        { "Resume.pdf", { .state = TRANSFER_WAITING_ANSWER, .sent = 4000, .total = 4000, .attempt = 1,
                           .max_attempts = 4 }, 3000, 80,
           { "100%", "waiting for Kombo", NULL }, NULL },
-        { "evil\x1b[2Jname.pdf", { .state = UPLOAD_CONNECTING, .total = 4000, .attempt = 1,
+        { "evil\x1b[2Jname.pdf", { .state = TRANSFER_CONNECTING, .total = 4000, .attempt = 1,
                                    .max_attempts = 4 }, 3000, 80,
           { "evil\\x1b[2Jname.pdf", "connecting", NULL }, "\x1b" },
     };
@@ -91,7 +91,7 @@ static void test_progress_narrow(void **state)
         "short.pdf",
     };
     static const int widths[] = { 30, 40, 60, 80 };
-    struct upload_progress p = { .state = UPLOAD_SENDING, .sent = 123456, .total = 999999,
+    struct transfer_progress p = { .state = TRANSFER_SENDING, .sent = 123456, .total = 999999,
                                  .attempt = 3, .max_attempts = 4, .rate = 54321, .eta_s = 75 };
     char line[1024];
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {

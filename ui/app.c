@@ -16,6 +16,7 @@
 
 #include "exitcodes.h"
 #include "mime.h"
+#include "client.h"
 #include "upload.h"
 
 
@@ -415,26 +416,26 @@ static int header_items(const struct ui_options *o, bool verbose, char items[][5
                         enum role *roles)
 {
     int n = 0;
-    if (o->sandbox) {
+    if (o->send->sandbox) {
         snprintf(items[n], 512, " SANDBOX ");
         roles[n] = ROLE_SANDBOX;
         cuts[n++] = TEXT_CUT_END;
     } else {
-        snprintf(items[n], 512, "%s%s", verbose ? "server " : "", o->server_label ? o->server_label : "?");
+        snprintf(items[n], 512, "%s%s", verbose ? "server " : "", o->send->server_label ? o->send->server_label : "?");
         roles[n] = ROLE_HEADER;
         cuts[n++] = TEXT_CUT_MIDDLE;
     }
-    snprintf(items[n], 512, "%s%s", verbose ? "integration " : "", o->integration_id ? o->integration_id : "(none)");
+    snprintf(items[n], 512, "%s%s", verbose ? "integration " : "", o->send->client.integration_id ? o->send->client.integration_id : "(none)");
     roles[n] = ROLE_HEADER;
     cuts[n++] = TEXT_CUT_MIDDLE;
-    if (o->profile) {
-        snprintf(items[n], 512, "profile %s", o->profile);
+    if (o->send->profile) {
+        snprintf(items[n], 512, "profile %s", o->send->profile);
         roles[n] = ROLE_HEADER;
         cuts[n++] = TEXT_CUT_END;
     }
-    if (o->sandbox && o->sandbox_inbox) {
+    if (o->send->sandbox && o->send->sandbox_inbox) {
         char shown[480];
-        text_tilde(o->sandbox_inbox, getenv("HOME"), shown, sizeof shown);
+        text_tilde(o->send->sandbox_inbox, getenv("HOME"), shown, sizeof shown);
         snprintf(items[n], 512, "inbox %s", shown);
         roles[n] = ROLE_HEADER;
         cuts[n++] = TEXT_CUT_START;
@@ -463,7 +464,7 @@ static void draw_header(struct app *a)
     int third = a->cols / 3;
     for (int i = 0; i < n && x >= 0; i++) {
         int lim = right;
-        if (i == 0 && !o->sandbox && n > 1 && x + 3 + text_width(items[i]) > right - 12)
+        if (i == 0 && !o->send->sandbox && n > 1 && x + 3 + text_width(items[i]) > right - 12)
             lim = x + 3 + third;
         x = header_item(x, lim, items[i], theme_attr(roles[i]), cuts[i], false);
     }
@@ -682,7 +683,18 @@ int ui_run(const struct ui_options *o)
         return KA_EXIT_FILE;
     }
     form_init(&a);
+    /* libcurl's -v output would land on the screen: the UI never asks for it. */
+    struct client_options co = o->send->client;
+    co.verbose = false;
+    int code = 0;
+    if (!(a.client = client_new(&co, &code, err, sizeof err))) {
+        picker_free(&a);
+        form_free(&a);
+        fprintf(stderr, "kombo-attach: %s\n", err);
+        return code;
+    }
     if (term_start(err, sizeof err) != 0) {
+        client_free(a.client);
         picker_free(&a);
         form_free(&a);
         fprintf(stderr, "kombo-attach: %s\n", err);
@@ -691,6 +703,7 @@ int ui_run(const struct ui_options *o)
     int rc = run_loop(&a);
     term_stop();
     progress_free(&a);
+    client_free(a.client);
     form_free(&a);
     picker_free(&a);
     mime_cleanup();

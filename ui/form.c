@@ -12,6 +12,7 @@
 #include "format.h"
 #include "history.h"
 #include "mime.h"
+#include "kombo.h"
 #include "upload.h"
 
 #define RECENT_MAX 20
@@ -87,12 +88,12 @@ static void free_files(struct form *f)
 void form_init(struct app *a)
 {
     struct form *f = &a->form;
-    le_init(&f->cand, a->o->candidate_id ? a->o->candidate_id : "", 256);
+    le_init(&f->cand, a->o->send->candidate_id ? a->o->send->candidate_id : "", 256);
     le_init(&f->name, "", 255);
     le_init(&f->ctype, "", 127);
-    f->type = a->o->default_type;
+    f->type = a->o->send->type;
     f->recent_pos = -1;
-    if (!a->o->no_history) {
+    if (!a->o->send->no_history) {
         /* Recent candidates from earlier runs, oldest first so the newest ends up on top. */
         size_t n = 0;
         char **ids = history_recent_candidates(RECENT_MAX, &n);
@@ -176,12 +177,14 @@ void form_set_files(struct app *a, char **paths, size_t n)
         f->n_files++;
     }
     /* Candidate ID and type stay: attaching several documents to one person is the usual case. */
+    /* --name and --content-type prefill what the user did not choose here. */
+    const struct send_options *so = a->o->send;
     if (f->n_files == 1) {
-        le_set(&f->name, f->files[0].base);
-        le_set(&f->ctype, f->files[0].mime);
+        le_set(&f->name, so->name ? so->name : f->files[0].base);
+        le_set(&f->ctype, so->content_type ? so->content_type : f->files[0].mime);
     } else {
         le_set(&f->name, "");
-        le_set(&f->ctype, "");
+        le_set(&f->ctype, so->content_type ? so->content_type : "");
     }
     f->tried_send = false;
     f->notice[0] = '\0';
@@ -213,9 +216,9 @@ static bool check_field(const struct form *f, int field, struct check *c)
             snprintf(c->msg, sizeof c->msg, "required");
             return true;
         }
-        if ((m = upload_check_candidate_id(f->cand.buf)))
+        if ((m = kombo_check_path_id("candidate", f->cand.buf)))
             break;
-        if (!upload_id_looks_like_kombo(f->cand.buf)) {
+        if (!kombo_id_looks_valid(f->cand.buf)) {
             c->role = ROLE_WARNING;
             snprintf(c->msg, sizeof c->msg, "not a Kombo ID (24 base58 characters); sent as typed");
             return true;
@@ -314,9 +317,9 @@ static void try_send(struct app *a)
         snprintf(f->notice, sizeof f->notice, "no file to send: go back with Esc and pick one");
         return;
     }
-    if (f->n_files == 1 && a->o->max_size && f->files[0].size > a->o->max_size) {
+    if (f->n_files == 1 && a->o->send->max_size && f->files[0].size > a->o->send->max_size) {
         char lim[32];
-        fmt_bytes(a->o->max_size, lim, sizeof lim);
+        fmt_bytes(a->o->send->max_size, lim, sizeof lim);
         snprintf(f->notice, sizeof f->notice, "the file is over the limit of %s: pick a smaller "
                  "one (Esc), or start with a larger --max-size", lim);
         return;
@@ -640,9 +643,9 @@ static int render(struct app *a, struct canvas *cv)
     plain_line(cv, g.label_x, "Size", buf, ROLE_NORMAL);
     size_t too_big = 0;
     for (size_t i = 0; i < f->n_files; i++)
-        too_big += a->o->max_size && f->files[i].size > a->o->max_size;
+        too_big += a->o->send->max_size && f->files[i].size > a->o->send->max_size;
     if (too_big) {
-        fmt_bytes(a->o->max_size, s1, sizeof s1);
+        fmt_bytes(a->o->send->max_size, s1, sizeof s1);
         if (f->n_files == 1)
             snprintf(buf, sizeof buf, "%s over the limit of %s (--max-size): it will not be sent",
                      gl->err, s1);

@@ -11,12 +11,11 @@
 
 #include "exitcodes.h"
 #include "format.h"
+#include "client.h"
 #include "history.h"
 #include "upload.h"
 
 #define REDRAW_INTERVAL 0.1   /* seconds: about ten frames a second is plenty for a bar */
-#define DEFAULT_ATTEMPTS 4
-#define DEFAULT_TIMEOUT_S 300
 
 enum progress_action { PR_CANCEL };
 
@@ -34,7 +33,7 @@ const struct binding *progress_bindings(const struct app *a, size_t *n)
 static void job_reset(struct job_file *j)
 {
     if (j->up)
-        upload_free(j->up);
+        transfer_free(j->up);
     j->up = NULL;
     if (j->att_ok)
         attachment_free(&j->att);
@@ -84,26 +83,19 @@ static void start_next(struct app *a)
             continue;
         }
         j->att_ok = true;
-        if ((code = att_check_size(j->att.size, o->max_size, NULL, err, sizeof err)) != 0) {
+        if ((code = att_check_size(j->att.size, o->send->max_size, NULL, err, sizeof err)) != 0) {
             refuse(j, code, err);
             continue;
         }
         free(j->display_name);
         j->display_name = strdup(j->att.name);
         struct upload_request req = {
-            .base_url = o->base_url,
-            .api_key = o->api_key,
-            .integration_id = o->integration_id,
             .candidate_id = b->candidate,
             .att = &j->att,
-            .remote_fields = NULL,
-            .max_attempts = o->max_attempts > 0 ? o->max_attempts : DEFAULT_ATTEMPTS,
-            .timeout_s = o->timeout_s > 0 ? o->timeout_s : DEFAULT_TIMEOUT_S,
-            .cacert = o->cacert,
-            .verbose = false, /* libcurl's debug output would land on the screen */
-            .want_sha256 = !o->no_history,
+            .remote_fields = o->send->remote_fields,
+            .want_sha256 = !o->send->no_history,
         };
-        j->up = upload_start(&req, &code, err, sizeof err);
+        j->up = upload_start(a->client, &req, &code, err, sizeof err);
         if (!j->up) {
             refuse(j, code, err);
             continue;
@@ -163,8 +155,8 @@ void progress_retry(struct app *a)
     bool any = false;
     for (size_t i = 0; i < b->n; i++) {
         struct job_file *j = &b->files[i];
-        const struct upload_result *r = j->up ? upload_get_result(j->up) : NULL;
-        if (j->state == JOB_DONE && r && r->outcome == UPLOAD_OK)
+        const struct transfer_result *r = j->up ? transfer_get_result(j->up) : NULL;
+        if (j->state == JOB_DONE && r && r->outcome == TRANSFER_OK)
             continue; /* attached already: sending it again would make a duplicate */
         job_reset(j);
         any = true;
@@ -180,7 +172,7 @@ void progress_cancel(struct app *a)
         return;
     b->cancelling = true;
     /* The job stops at its next poll; pump keeps polling until it reports it is finished. */
-    upload_cancel(b->files[b->cur].up);
+    transfer_cancel(b->files[b->cur].up);
 }
 
 unsigned progress_pump(struct app *a, int timeout_ms)
@@ -190,21 +182,20 @@ unsigned progress_pump(struct app *a, int timeout_ms)
         return UI_NONE;
     struct job_file *j = &b->files[b->cur];
     bool ready = false;
-    if (upload_poll(j->up, timeout_ms, STDIN_FILENO, &ready)) {
+    client_poll(a->client, timeout_ms, STDIN_FILENO, &ready);
+    if (!transfer_finished(j->up)) {
         /* redraw at most ~10 times a second however often the network wakes us */
         return ui_now() - b->last_draw >= REDRAW_INTERVAL ? UI_REDRAW : UI_NONE;
     }
-    struct upload_progress pr;
-    upload_get_progress(j->up, &pr);
+    struct transfer_progress pr;
+    transfer_get_progress(j->up, &pr);
     j->wire = pr.total;
     j->elapsed_s = pr.elapsed_s;
     j->state = JOB_DONE;
-    if (!a->o->no_history) {
+    if (!a->o->send->no_history) {
         /* Failing to write the history must not spoil the upload: note it, go on. */
-        struct upload_request req = { .base_url = a->o->base_url, .candidate_id = b->candidate,
-                                      .att = &j->att };
         char err[300];
-        if (history_record(&req, j->up, err, sizeof err) != 0)
+        if (history_record(j->up, err, sizeof err) != 0)
             fprintf(stderr, "kombo-attach: history not written: %s\n", err);
     }
     if (b->cancelling) {
@@ -248,18 +239,18 @@ static void draw_bar(int y, int x, int w, double frac)
 static const char *state_glyph(const struct job_file *j, enum role *r)
 {
     const struct glyphs *g = theme_glyphs();
-    const struct upload_result *res = j->up && j->state == JOB_DONE ? upload_get_result(j->up) : NULL;
+    const struct transfer_result *res = j->up && j->state == JOB_DONE ? transfer_get_result(j->up) : NULL;
     switch (j->state) {
     case JOB_RUNNING: *r = ROLE_LABEL; return g->focus;
     case JOB_PENDING: *r = ROLE_DIM; return " ";
     case JOB_SKIPPED: *r = ROLE_DIM; return "-";
     case JOB_REFUSED: *r = ROLE_ERROR; return g->err;
     case JOB_DONE:
-        if (res && res->outcome == UPLOAD_OK) {
+        if (res && res->outcome == TRANSFER_OK) {
             *r = ROLE_OK;
             return g->ok;
         }
-        *r = res && res->outcome == UPLOAD_CANCELLED ? ROLE_WARNING : ROLE_ERROR;
+        *r = res && res->outcome == TRANSFER_CANCELLED ? ROLE_WARNING : ROLE_ERROR;
         return g->err;
     }
     *r = ROLE_NORMAL;
@@ -275,8 +266,8 @@ void progress_draw(struct app *a)
     if (!b->running || b->cur >= b->n)
         return;
     struct job_file *j = &b->files[b->cur];
-    struct upload_progress pr;
-    upload_get_progress(j->up, &pr);
+    struct transfer_progress pr;
+    transfer_get_progress(j->up, &pr);
 
     int x = 2, w = ar->w - 4, y = ar->y + 1;
     int bottom = ar->y + ar->h;
@@ -297,7 +288,7 @@ void progress_draw(struct app *a)
     y++;
 
     double frac = pr.total ? (double)pr.sent / (double)pr.total : 0;
-    if (pr.state == UPLOAD_WAITING_ANSWER)
+    if (pr.state == TRANSFER_WAITING_ANSWER)
         frac = 1; /* everything is sent: always show the 100% */
     draw_bar(y++, x, w, frac);
 
@@ -318,25 +309,26 @@ void progress_draw(struct app *a)
     ui_put(y++, cx, x + w - cx, buf, theme_attr(ROLE_DIM));
     y++;
 
-    if (pr.attempt > 1 || pr.state == UPLOAD_WAITING_RETRY) {
-        snprintf(buf, sizeof buf, "attempt %d of %d", pr.state == UPLOAD_WAITING_RETRY ? pr.attempt + 1 : pr.attempt,
+    if (pr.attempt > 1 || pr.state == TRANSFER_WAITING_RETRY) {
+        snprintf(buf, sizeof buf, "attempt %d of %d", pr.state == TRANSFER_WAITING_RETRY ? pr.attempt + 1 : pr.attempt,
                  pr.max_attempts);
         ui_put(y++, x, w, buf, theme_attr(ROLE_WARNING));
     }
     switch (pr.state) {
-    case UPLOAD_CONNECTING: snprintf(buf, sizeof buf, "connecting"); break;
-    case UPLOAD_SENDING: snprintf(buf, sizeof buf, "sending"); break;
-    case UPLOAD_WAITING_ANSWER: snprintf(buf, sizeof buf, "all sent, waiting for Kombo's answer"); break;
-    case UPLOAD_WAITING_RETRY:
+    case TRANSFER_QUEUED: snprintf(buf, sizeof buf, "waiting for a free slot"); break;
+    case TRANSFER_CONNECTING: snprintf(buf, sizeof buf, "connecting"); break;
+    case TRANSFER_SENDING: snprintf(buf, sizeof buf, "sending"); break;
+    case TRANSFER_WAITING_ANSWER: snprintf(buf, sizeof buf, "all sent, waiting for Kombo's answer"); break;
+    case TRANSFER_WAITING_RETRY:
         snprintf(buf, sizeof buf, "retrying in %.1f s %s previous attempt: %s", (double)pr.wait_ms / 1000.0, g->dash,
                  pr.last_problem ? pr.last_problem : "failed");
         break;
-    case UPLOAD_FINISHED: snprintf(buf, sizeof buf, "finishing"); break;
+    case TRANSFER_FINISHED: snprintf(buf, sizeof buf, "finishing"); break;
     }
     char **lines;
     size_t n = ui_wrap(buf, w, &lines);
     for (size_t i = 0; i < n && y < bottom; i++)
-        ui_put(y++, x, w, lines[i], theme_attr(pr.state == UPLOAD_WAITING_RETRY ? ROLE_WARNING : ROLE_NORMAL));
+        ui_put(y++, x, w, lines[i], theme_attr(pr.state == TRANSFER_WAITING_RETRY ? ROLE_WARNING : ROLE_NORMAL));
     ui_lines_free(lines, n);
 
     if (b->n > 1 && y + 2 < bottom) {

@@ -11,7 +11,6 @@
 #include "upload.h"
 
 #define LABEL_W 13
-#define DEFAULT_ATTEMPTS 4
 
 enum result_action { RA_RETRY, RA_EDIT, RA_PICK, RA_QUIT, RA_UP, RA_DOWN, RA_PGUP, RA_PGDN };
 
@@ -37,8 +36,8 @@ static bool job_ok(const struct job_file *j)
 {
     if (j->state != JOB_DONE || !j->up)
         return false;
-    const struct upload_result *r = upload_get_result(j->up);
-    return r && r->outcome == UPLOAD_OK;
+    const struct transfer_result *r = transfer_get_result(j->up);
+    return r && r->outcome == TRANSFER_OK;
 }
 
 bool result_has_failures(const struct app *a)
@@ -186,16 +185,16 @@ static void dl_free(struct dlines *d)
     free(d->v);
 }
 
-static const char *outcome_text(enum upload_outcome o)
+static const char *outcome_text(enum transfer_outcome o)
 {
     switch (o) {
-    case UPLOAD_OK: return "attached";
-    case UPLOAD_REJECTED: return "rejected by Kombo";
-    case UPLOAD_SERVER: return "server error";
-    case UPLOAD_NETWORK: return "network error";
-    case UPLOAD_FILE: return "file problem";
-    case UPLOAD_CANCELLED: return "cancelled";
-    case UPLOAD_INTERNAL: return "internal error";
+    case TRANSFER_OK: return "attached";
+    case TRANSFER_REJECTED: return "rejected by Kombo";
+    case TRANSFER_SERVER: return "server error";
+    case TRANSFER_NETWORK: return "network error";
+    case TRANSFER_FILE: return "file problem";
+    case TRANSFER_CANCELLED: return "cancelled";
+    case TRANSFER_INTERNAL: return "internal error";
     }
     return "unknown";
 }
@@ -209,12 +208,12 @@ static void short_outcome(const struct job_file *j, char *out, size_t len)
     case JOB_RUNNING: snprintf(out, len, "not sent"); return;
     case JOB_DONE: break;
     }
-    const struct upload_result *r = upload_get_result(j->up);
+    const struct transfer_result *r = transfer_get_result(j->up);
     if (!r) {
         snprintf(out, len, "no result");
         return;
     }
-    if (r->outcome != UPLOAD_OK && r->answer.err.code)
+    if (r->outcome != TRANSFER_OK && r->answer.err.code)
         snprintf(out, len, "%s: %s", outcome_text(r->outcome), r->answer.err.code);
     else
         snprintf(out, len, "%s", outcome_text(r->outcome));
@@ -233,7 +232,7 @@ static void details(struct app *a, const struct job_file *j, struct dlines *d)
     const struct batch *b = &a->batch;
     const struct glyphs *g = theme_glyphs();
     char buf[640], s1[32], s2[32];
-    int max_attempts = a->o->max_attempts > 0 ? a->o->max_attempts : DEFAULT_ATTEMPTS;
+    int max_attempts = a->o->send->client.max_attempts;
 
     if (j->state == JOB_REFUSED) {
         dl_add(d, ROLE_ERROR, "Not sent", j->refused);
@@ -245,9 +244,9 @@ static void details(struct app *a, const struct job_file *j, struct dlines *d)
         dl_add(d, ROLE_NORMAL, "File", j->path);
         return;
     }
-    const struct upload_result *r = upload_get_result(j->up);
+    const struct transfer_result *r = transfer_get_result(j->up);
     const struct answer *an = &r->answer;
-    if (r->outcome == UPLOAD_OK) {
+    if (r->outcome == TRANSFER_OK) {
         dl_add(d, ROLE_NORMAL, "Name", j->att.name);
         dl_add(d, ROLE_NORMAL, "Candidate", b->candidate);
         dl_add(d, ROLE_NORMAL, "Type", att_type_name(j->att.type));
@@ -276,14 +275,14 @@ static void details(struct app *a, const struct job_file *j, struct dlines *d)
     }
     if (an->err.code || an->err.message) {
         /* Kombo's own fields follow in full: a short headline, not the same text twice. */
-        if (r->outcome == UPLOAD_REJECTED)
+        if (r->outcome == TRANSFER_REJECTED)
             snprintf(buf, sizeof buf, "Kombo refused the upload (HTTP %ld).", an->http_status);
         else
             snprintf(buf, sizeof buf, "Kombo could not take the upload (HTTP %ld) after %d attempt%s.",
                      an->http_status, r->attempts, r->attempts == 1 ? "" : "s");
         dl_add(d, ROLE_ERROR, NULL, buf);
     } else {
-        dl_add(d, r->outcome == UPLOAD_CANCELLED ? ROLE_WARNING : ROLE_ERROR, NULL, r->message);
+        dl_add(d, r->outcome == TRANSFER_CANCELLED ? ROLE_WARNING : ROLE_ERROR, NULL, r->message);
     }
     dl_push(d, ROLE_NORMAL, NULL, "");
     dl_add(d, ROLE_NORMAL, "Code", an->err.code);
@@ -346,11 +345,11 @@ void result_draw(struct app *a)
         const struct job_file *j = &b->files[0];
         if (ok)
             snprintf(buf, sizeof buf, "%s Attached to candidate %s", glyph, b->candidate);
-        else if (j->state == JOB_DONE && upload_get_result(j->up)->outcome == UPLOAD_CANCELLED)
+        else if (j->state == JOB_DONE && transfer_get_result(j->up)->outcome == TRANSFER_CANCELLED)
             snprintf(buf, sizeof buf, "%s Not attached: cancelled", glyph);
         else
             snprintf(buf, sizeof buf, "%s Not attached", glyph);
-        if (j->state == JOB_DONE && upload_get_result(j->up)->outcome == UPLOAD_CANCELLED)
+        if (j->state == JOB_DONE && transfer_get_result(j->up)->outcome == TRANSFER_CANCELLED)
             head_role = ROLE_WARNING;
     } else {
         snprintf(buf, sizeof buf, "%s %zu of %zu files attached to candidate %s", glyph, ok, b->n, b->candidate);

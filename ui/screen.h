@@ -13,10 +13,11 @@
 #include "lineedit.h"
 #include "text.h"
 #include "theme.h"
+#include "sendopts.h"
 #include "ui.h"
 
-struct upload;
-struct upload_result;
+struct transfer;
+struct transfer_result;
 
 /* What a key or idle handler changed. Handlers never draw: the loop does, once. */
 enum {
@@ -102,7 +103,7 @@ struct job_file {
     char *display_name;          /* the attachment name (or base name when not prepared) */
     struct attachment att;
     bool att_ok;
-    struct upload *up;           /* kept until the batch is freed: it owns the result */
+    struct transfer *up;           /* kept until the batch is freed: it owns the result */
     enum job_state state;
     int refused_code;            /* KA_EXIT_* when refused before sending */
     char refused[512];
@@ -133,6 +134,7 @@ struct result {
 
 struct app {
     const struct ui_options *o;
+    struct client *client;       /* every upload runs on it; the loop polls it */
     int rows, cols;
     bool too_small;
     struct rect body;            /* between header and footer */

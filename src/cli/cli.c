@@ -1,5 +1,5 @@
-/* The command-line front end. Files are attached one after the other through the same
- * upload job the UI uses; this file only decides what to print and where:
+/* The command-line front end. Files are attached one after the other as uploads on one
+ * client, the machinery the UI uses; this file only decides what to print and where:
  *   stdout: one result line (or JSON object) per file, nothing else, so scripts can read it;
  *   stderr: the progress line (terminals only), warnings, notices. */
 #include "cli.h"
@@ -15,9 +15,13 @@
 #include <wchar.h>
 
 #include "body.h"
+#include "client.h"
+#include "clock.h"
 #include "exitcodes.h"
 #include "format.h"
 #include "history.h"
+#include "kombo.h"
+#include "sendopts.h"
 #include "utf8.h"
 
 #define REDRAW_INTERVAL_S 0.1 /* at most 10 redraws a second: faster only flickers */
@@ -115,13 +119,13 @@ static void append(char *out, size_t outlen, size_t *pos, const char *s)
     out[*pos] = '\0';
 }
 
-void cli_format_progress(const char *name, const struct upload_progress *p, uint64_t file_size,
+void cli_format_progress(const char *name, const struct transfer_progress *p, uint64_t file_size,
                          int width, char *out, size_t outlen)
 {
     char rest[400], a[32], b[32], c[32], d[32], attempt[48] = "";
     if (outlen == 0)
         return;
-    if (p->attempt > 1 || p->state == UPLOAD_WAITING_RETRY)
+    if (p->attempt > 1 || p->state == TRANSFER_WAITING_RETRY)
         snprintf(attempt, sizeof attempt, "  attempt %d/%d", p->attempt, p->max_attempts);
 
     /* Scale body bytes to file bytes: the user knows the file's size, not the body's. */
@@ -130,13 +134,13 @@ void cli_format_progress(const char *name, const struct upload_progress *p, uint
     if (p->total && p->sent >= p->total)
         sent = file_size;
     int pct = p->total ? (int)(p->sent * 100 / p->total) : 0;
-    if (p->state == UPLOAD_FINISHED && p->total && p->sent >= p->total)
+    if (p->state == TRANSFER_FINISHED && p->total && p->sent >= p->total)
         pct = 100;
     fmt_bytes(sent, a, sizeof a);
     fmt_bytes(file_size, b, sizeof b);
 
     switch (p->state) {
-    case UPLOAD_WAITING_RETRY: {
+    case TRANSFER_WAITING_RETRY: {
         char *why = cli_sanitize(p->last_problem ? p->last_problem : "");
         /* Tenths below 10 s: a wait of 0.6 s should not read "0s". */
         if (p->wait_ms < 10000)
@@ -148,20 +152,20 @@ void cli_format_progress(const char *name, const struct upload_progress *p, uint
         free(why);
         break;
     }
-    case UPLOAD_CONNECTING:
+    case TRANSFER_CONNECTING:
         snprintf(rest, sizeof rest, "%3d%%  %s / %s  connecting%s", pct, a, b, attempt);
         break;
-    case UPLOAD_WAITING_ANSWER:
+    case TRANSFER_WAITING_ANSWER:
         snprintf(rest, sizeof rest, "%3d%%  %s / %s  waiting for Kombo's answer%s", pct, a, b, attempt);
         break;
-    case UPLOAD_SENDING:
-    case UPLOAD_FINISHED:
+    case TRANSFER_SENDING:
+    case TRANSFER_FINISHED:
     default:
         fmt_rate(p->rate * scale, c, sizeof c);
-        if (p->state == UPLOAD_SENDING && p->rate > 0 && p->eta_s >= 0) {
+        if (p->state == TRANSFER_SENDING && p->rate > 0 && p->eta_s >= 0) {
             fmt_duration(p->eta_s, d, sizeof d);
             snprintf(rest, sizeof rest, "%3d%%  %s / %s  %s  ETA %s%s", pct, a, b, c, d, attempt);
-        } else if (p->state == UPLOAD_SENDING) {
+        } else if (p->state == TRANSFER_SENDING) {
             /* No rate yet (first fraction of a second, or a stall): no made-up numbers. */
             snprintf(rest, sizeof rest, "%3d%%  %s / %s%s", pct, a, b, attempt);
         } else {
@@ -280,13 +284,6 @@ static void on_sigint(int sig)
     interrupted = 1;
 }
 
-static double mono_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int terminal_width(void)
 {
     struct winsize ws;
@@ -297,7 +294,7 @@ static int terminal_width(void)
     return n > 0 ? n : 80;
 }
 
-static void draw_progress(const char *name, const struct upload_progress *p, uint64_t size)
+static void draw_progress(const char *name, const struct transfer_progress *p, uint64_t size)
 {
     char line[1024];
     cli_format_progress(name, p, size, terminal_width(), line, sizeof line);
@@ -312,7 +309,7 @@ static void report_early_failure(const struct cli_options *o, const char *file,
 {
     if (o->json) {
         struct cli_file_result r = {
-            .file = file, .att = att, .candidate = o->candidate_id,
+            .file = file, .att = att, .candidate = o->send->candidate_id,
             .outcome = outcome_for_code(code), .message = msg,
         };
         char *j = cli_result_json(&r);
@@ -329,14 +326,14 @@ static void report_early_failure(const struct cli_options *o, const char *file,
 }
 
 static void report_result(const struct cli_options *o, const char *file, const struct attachment *att,
-                          const struct upload_result *res)
+                          const struct transfer_result *res)
 {
     const struct answer *an = &res->answer;
-    bool ok = res->outcome == UPLOAD_OK;
+    bool ok = res->outcome == TRANSFER_OK;
     if (o->json) {
         struct cli_file_result r = {
-            .file = file, .att = att, .candidate = o->candidate_id,
-            .outcome = upload_outcome_name(res->outcome), .http_status = an->http_status,
+            .file = file, .att = att, .candidate = o->send->candidate_id,
+            .outcome = transfer_outcome_name(res->outcome), .http_status = an->http_status,
             .attempts = res->attempts, .warnings = an->warnings, .n_warnings = an->n_warnings,
             .error = !ok && an->http_status && !an->ok ? &an->err : NULL,
             .message = ok ? NULL : res->message,
@@ -352,7 +349,7 @@ static void report_result(const struct cli_options *o, const char *file, const s
     if (ok) {
         char size[32];
         fmt_bytes(att->size, size, sizeof size);
-        char *cand = cli_sanitize(o->candidate_id);
+        char *cand = cli_sanitize(o->send->candidate_id);
         char *ct = cli_sanitize(att->content_type);
         printf("ok  %s → candidate %s", f ? f : "", cand ? cand : "");
         /* Say the name the ATS shows when it is not the file's own. */
@@ -385,13 +382,14 @@ static int dry_run_one(const struct cli_options *o, const char *file, const stru
 {
     char err[600];
     int code = 0;
-    char *url = upload_url(o->base_url, o->candidate_id, err, sizeof err);
+    const struct send_options *so = o->send;
+    char *url = upload_url(so->client.base_url, so->candidate_id, err, sizeof err);
     if (!url) {
         report_early_failure(o, file, att, KA_EXIT_USAGE, err);
         return KA_EXIT_USAGE;
     }
     /* Opening the body checks the file as a real run would and gives the exact length. */
-    struct body *b = body_open(att, o->remote_fields, &code, err, sizeof err);
+    struct body *b = body_open(att, so->remote_fields, &code, err, sizeof err);
     if (!b) {
         free(url);
         report_early_failure(o, file, att, code ? code : KA_EXIT_FILE, err);
@@ -399,7 +397,7 @@ static int dry_run_one(const struct cli_options *o, const char *file, const stru
     }
     unsigned long long length = (unsigned long long)body_length(b);
     body_close(b);
-    char *desc = body_describe(att, o->remote_fields);
+    char *desc = body_describe(att, so->remote_fields);
     if (!desc) {
         free(url);
         report_early_failure(o, file, att, KA_EXIT_INTERNAL, "could not describe the body");
@@ -413,7 +411,7 @@ static int dry_run_one(const struct cli_options *o, const char *file, const stru
         cJSON_AddItemToObject(j, "url", json_str_or_null(url));
         cJSON *h = cJSON_AddObjectToObject(j, "headers");
         cJSON_AddStringToObject(h, "Authorization", "Bearer <redacted>");
-        cJSON_AddItemToObject(h, "X-Integration-Id", json_str_or_null(o->integration_id));
+        cJSON_AddItemToObject(h, "X-Integration-Id", json_str_or_null(so->client.integration_id));
         cJSON_AddStringToObject(h, "Content-Type", "application/json");
         cJSON_AddStringToObject(h, "Accept", "application/json");
         cJSON_AddNumberToObject(h, "Content-Length", (double)length);
@@ -425,7 +423,7 @@ static int dry_run_one(const struct cli_options *o, const char *file, const stru
         free(text);
         cJSON_Delete(j);
     } else {
-        char *u = cli_sanitize(url), *i = cli_sanitize(o->integration_id), *d = cli_sanitize(desc);
+        char *u = cli_sanitize(url), *i = cli_sanitize(so->client.integration_id), *d = cli_sanitize(desc);
         printf("POST %s\n"
                "Authorization: Bearer <redacted>\n"
                "X-Integration-Id: %s\n"
@@ -444,46 +442,37 @@ static int dry_run_one(const struct cli_options *o, const char *file, const stru
     return KA_EXIT_OK;
 }
 
-/* Run the upload job for one file, drawing progress. Returns the file's exit code. */
-static int upload_one(const struct cli_options *o, const char *file, const struct attachment *att,
-                      bool show_progress)
+/* Upload one file on the client, drawing progress. Returns the file's exit code. */
+static int upload_one(const struct cli_options *o, struct client *client, const char *file,
+                      const struct attachment *att, bool show_progress)
 {
+    const struct send_options *so = o->send;
     struct upload_request req = {
-        .base_url = o->base_url,
-        .api_key = o->api_key,
-        .integration_id = o->integration_id,
-        .candidate_id = o->candidate_id,
+        .candidate_id = so->candidate_id,
         .att = att,
-        .remote_fields = o->remote_fields,
-        .max_attempts = o->max_attempts,
-        .timeout_s = o->timeout_s,
-        .connect_timeout_s = o->connect_timeout_s,
-        .cacert = o->cacert,
-        .verbose = o->verbose,
-        .want_sha256 = !o->no_history,
+        .remote_fields = so->remote_fields,
+        .want_sha256 = !so->no_history,
     };
     char err[600];
     int code = 0;
-    struct upload *u = upload_start(&req, &code, err, sizeof err);
+    struct transfer *u = upload_start(client, &req, &code, err, sizeof err);
     if (!u) {
         report_early_failure(o, file, att, code ? code : KA_EXIT_INTERNAL, err);
         return code ? code : KA_EXIT_INTERNAL;
     }
-    struct upload_progress p;
+    struct transfer_progress p;
     double last_draw = 0;
-    enum upload_state last_state = UPLOAD_FINISHED;
+    enum transfer_state last_state = TRANSFER_FINISHED;
     int last_attempt = 0;
-    for (;;) {
-        int running = upload_poll(u, 100, -1, NULL);
-        if (interrupted && running) {
-            upload_cancel(u);
-            running = 0;
-        }
-        if (!running)
+    while (!transfer_finished(u)) {
+        client_poll(client, 100, -1, NULL);
+        if (interrupted && !transfer_finished(u)) {
+            transfer_cancel(u);
             break;
-        if (show_progress) {
-            upload_get_progress(u, &p);
-            double t = mono_now();
+        }
+        if (show_progress && !transfer_finished(u)) {
+            transfer_get_progress(u, &p);
+            double t = clock_now();
             /* Redraw at most 10 times a second, but at once when the state changes. */
             if (t - last_draw >= REDRAW_INTERVAL_S || p.state != last_state || p.attempt != last_attempt) {
                 draw_progress(att->name, &p, att->size);
@@ -493,40 +482,53 @@ static int upload_one(const struct cli_options *o, const char *file, const struc
             }
         }
     }
-    const struct upload_result *res = upload_get_result(u);
+    const struct transfer_result *res = transfer_get_result(u);
     if (show_progress) {
         /* Always end on the final state (100% when it went through), then a newline so the
          * result line starts clean. */
-        upload_get_progress(u, &p);
-        p.state = UPLOAD_FINISHED;
-        if (res->outcome == UPLOAD_OK)
+        transfer_get_progress(u, &p);
+        p.state = TRANSFER_FINISHED;
+        if (res->outcome == TRANSFER_OK)
             p.sent = p.total;
         draw_progress(att->name, &p, att->size);
         fputc('\n', stderr);
         fflush(stderr);
     }
     report_result(o, file, att, res);
-    if (!o->no_history) {
+    if (!so->no_history) {
         char herr[300];
-        if (history_record(&req, u, herr, sizeof herr) != 0)
+        if (history_record(u, herr, sizeof herr) != 0)
             fprintf(stderr, "kombo-attach: warning: history not written: %s\n", herr);
     }
-    int rc = res->outcome == UPLOAD_OK ? KA_EXIT_OK : upload_exit_code(res->outcome);
-    upload_free(u);
+    int rc = transfer_exit_code(res->outcome);
+    transfer_free(u);
     return rc;
 }
 
 int cli_run(const struct cli_options *o, char *const files[], int nfiles)
 {
+    const struct send_options *so = o->send;
     int worst = KA_EXIT_OK;
     bool show_progress = !o->quiet && !o->dry_run && isatty(STDERR_FILENO);
 
-    if (!o->dry_run && o->candidate_id && !upload_id_looks_like_kombo(o->candidate_id)) {
-        char *c = cli_sanitize(o->candidate_id);
+    if (!o->dry_run && so->candidate_id && !kombo_id_looks_valid(so->candidate_id)) {
+        char *c = cli_sanitize(so->candidate_id);
         fprintf(stderr, "kombo-attach: warning: candidate \"%s\" does not look like a Kombo ID "
                 "(24 base58 characters) — sending anyway; make sure it is Kombo's ID, not the ATS's\n",
                 c ? c : "");
         free(c);
+    }
+
+    struct client *client = NULL;
+    if (!o->dry_run) {
+        char err[600];
+        int code = 0;
+        client = client_new(&so->client, &code, err, sizeof err);
+        if (!client) {
+            for (int i = 0; i < nfiles; i++)
+                report_early_failure(o, files[i], NULL, code, err);
+            return code;
+        }
     }
 
     struct sigaction sa, old_sa;
@@ -544,7 +546,7 @@ int cli_run(const struct cli_options *o, char *const files[], int nfiles)
         const char *file = files[i];
         struct attachment att;
         char err[600];
-        int code = attachment_init(&att, file, o->name, o->type, o->content_type, err, sizeof err);
+        int code = attachment_init(&att, file, so->name, so->type, so->content_type, err, sizeof err);
         if (code) {
             report_early_failure(o, file, NULL, code, err);
             worst = cli_worse_code(worst, code);
@@ -552,7 +554,7 @@ int cli_run(const struct cli_options *o, char *const files[], int nfiles)
             continue;
         }
         bool big = false;
-        if ((code = att_check_size(att.size, o->max_size, &big, err, sizeof err)) != 0) {
+        if ((code = att_check_size(att.size, so->max_size, &big, err, sizeof err)) != 0) {
             report_early_failure(o, file, NULL, code, err);
             worst = cli_worse_code(worst, code);
             attachment_free(&att);
@@ -573,7 +575,7 @@ int cli_run(const struct cli_options *o, char *const files[], int nfiles)
             free(f);
             free(ct);
         }
-        code = o->dry_run ? dry_run_one(o, file, &att) : upload_one(o, file, &att, show_progress);
+        code = o->dry_run ? dry_run_one(o, file, &att) : upload_one(o, client, file, &att, show_progress);
         worst = cli_worse_code(worst, code);
         attachment_free(&att);
         done++;
@@ -585,5 +587,6 @@ int cli_run(const struct cli_options *o, char *const files[], int nfiles)
                     nfiles - done == 1 ? "" : "s");
     }
     sigaction(SIGINT, &old_sa, NULL);
+    client_free(client);
     return worst;
 }

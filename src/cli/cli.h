@@ -1,4 +1,4 @@
-/* The command-line front end: attach files one after the other through the upload job,
+/* The command-line front end: attach files one after the other as uploads on one client,
  * a progress line on stderr when it is a terminal, one result line (or JSON object) per
  * file on stdout. */
 #ifndef KA_CLI_H
@@ -12,25 +12,13 @@
 #include "attachment.h"
 #include "upload.h"
 
+struct send_options;
+
 struct cli_options {
-    const char *candidate_id;
-    enum att_type type;
-    const char *name;            /* only with one file; NULL = the file's base name */
-    const char *content_type;    /* NULL = detect */
-    const char *remote_fields;   /* JSON object text or NULL */
-    const char *base_url;
-    const char *api_key;         /* never printed */
-    const char *integration_id;
-    const char *cacert;
-    int max_attempts;
-    long timeout_s;
-    long connect_timeout_s;
+    const struct send_options *send; /* what to send and where (the UI gets the same) */
     bool json;                   /* one JSON object per file on stdout */
     bool dry_run;                /* print the requests, send nothing */
     bool quiet;                  /* no progress line */
-    bool verbose;                /* libcurl debug output (headers redacted by the job) */
-    bool no_history;             /* don't append to the history file */
-    uint64_t max_size;           /* refuse bigger files; 0 = no limit */
 };
 
 /* Attach every file in turn. Returns KA_EXIT_OK, or the highest exit code among the
@@ -60,7 +48,7 @@ char *cli_result_json(const struct cli_file_result *r);
 /* The progress line for a terminal `width` columns wide, without \r or newline. file_size
  * scales the body's bytes (base64 is 4/3 bigger) back to the file's, so the numbers match
  * the file the user knows. */
-void cli_format_progress(const char *name, const struct upload_progress *p, uint64_t file_size,
+void cli_format_progress(const char *name, const struct transfer_progress *p, uint64_t file_size,
                          int width, char *out, size_t outlen);
 
 /* s with control characters (C0, DEL, C1) and invalid UTF-8 bytes written as \xNN, safe to

@@ -17,22 +17,25 @@
 
 #include "attachment.h"
 #include "base64.h"
-#include "body.h"
 #include "cli.h"
+#include "client.h"
 #include "exitcodes.h"
 #include "format.h"
+#include "fsutil.h"
+#include "kombo.h"
 #include "mime.h"
+#include "numparse.h"
 #include "mock.h"
+#include "secret.h"
+#include "sendopts.h"
 #include "settings.h"
+#include "xalloc.h"
 #include "ui.h"
-#include "upload.h"
 
 #ifndef KA_VERSION
 #define KA_VERSION "dev"
 #endif
 
-#define DEFAULT_RETRIES 3
-#define DEFAULT_TIMEOUT_S 300
 #define KEY_FILE_MAX 4096
 
 static const char usage_text[] =
@@ -169,22 +172,11 @@ static int fail(int code, const char *fmt, ...)
     return code;
 }
 
-/* A whole number in [min, max] or -1. */
-static long parse_number(const char *s, long min, long max)
-{
-    char *end;
-    errno = 0;
-    long v = strtol(s, &end, 10);
-    if (errno || end == s || *end || v < min || v > max)
-        return -1;
-    return v;
-}
-
 /* Parse argv into *a; files are left in argv[optind..]. Returns 0 or an exit code. */
 static int parse_args(int argc, char **argv, struct args *a)
 {
-    a->retries = DEFAULT_RETRIES;
-    a->timeout_s = DEFAULT_TIMEOUT_S;
+    a->retries = CLIENT_DEFAULT_ATTEMPTS - 1;
+    a->timeout_s = CLIENT_DEFAULT_TIMEOUT_S;
     a->connect_timeout_s = 0;
     opterr = 0; /* our own messages: getopt's would echo "--api-key=SECRET" */
     int c;
@@ -204,17 +196,17 @@ static int parse_args(int argc, char **argv, struct args *a)
                         "shell history and ps — use KOMBO_API_KEY, --api-key-file FILE or the config file");
         case OPT_CACERT: a->cacert = optarg; break;
         case OPT_RETRIES:
-            if ((a->retries = parse_number(optarg, 0, 20)) < 0)
+            if (num_parse_long(optarg, 0, 20, &a->retries) != 0)
                 return fail(KA_EXIT_USAGE, "--retries \"%s\" is not a number from 0 to 20 — "
                             "e.g. --retries 3", optarg);
             break;
         case OPT_TIMEOUT:
-            if ((a->timeout_s = parse_number(optarg, 0, 86400)) < 0)
+            if (num_parse_long(optarg, 0, 86400, &a->timeout_s) != 0)
                 return fail(KA_EXIT_USAGE, "--timeout \"%s\" is not a number of seconds (0 to 86400) — "
                             "e.g. --timeout 300", optarg);
             break;
         case OPT_CONNECT_TIMEOUT:
-            if ((a->connect_timeout_s = parse_number(optarg, 0, 3600)) < 0)
+            if (num_parse_long(optarg, 0, 3600, &a->connect_timeout_s) != 0)
                 return fail(KA_EXIT_USAGE, "--connect-timeout \"%s\" is not a number of seconds "
                             "(0 to 3600) — e.g. --connect-timeout 10", optarg);
             break;
@@ -253,60 +245,41 @@ static int parse_args(int argc, char **argv, struct args *a)
     return 0;
 }
 
+/* Everything one run holds, so the steps below share one clean-up path. */
+struct run {
+    struct args a;
+    char **files;
+    int nfiles;
+    enum att_type type;
+    struct settings s;
+    bool ui;
+    const char *start_dir;
+    char inbox[PATH_MAX];
+    struct mock *mock;
+    char *candidate;             /* trimmed --candidate */
+    char *remote_fields;         /* checked --remote-fields */
+    struct send_options so;
+};
+
 /* The key from --api-key-file: its first line, trimmed. */
 static int read_key_file(const char *path, char **key)
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
-    if (!f)
-        return fail(KA_EXIT_CONFIG, "cannot read the API key file %s: %s — check --api-key-file",
-                    path, strerror(errno));
-    if (f != stdin) {
+    bool is_stdin = strcmp(path, "-") == 0;
+    if (!is_stdin) {
         struct stat st;
-        if (fstat(fileno(f), &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)))
+        if (stat(path, &st) == 0 && (st.st_mode & (S_IRGRP | S_IROTH)))
             fprintf(stderr, "kombo-attach: warning: %s holds an API key and is readable by others; "
                     "run: chmod 600 %s\n", path, path);
     }
-    char *buf = calloc(1, KEY_FILE_MAX);
-    if (!buf)
-        abort();
-    bool got = fgets(buf, KEY_FILE_MAX, f) != NULL;
-    if (f != stdin)
-        fclose(f);
-    char *s = buf;
-    s[strcspn(s, "\r\n")] = '\0';
-    while (*s == ' ' || *s == '\t')
-        s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-        s[--n] = '\0';
-    int rc = 0;
-    if (!got || !n)
-        rc = fail(KA_EXIT_CONFIG, "the API key file %s is empty — put the key on its first line",
-                  strcmp(path, "-") == 0 ? "(stdin)" : path);
-    else
-        *key = strdup(s);
-    explicit_bzero(buf, KEY_FILE_MAX);
-    free(buf);
-    return rc;
-}
-
-/* mkdir -p, private: the sandbox inbox holds the user's documents. */
-static int make_dirs(const char *path)
-{
-    char tmp[PATH_MAX];
-    if (snprintf(tmp, sizeof tmp, "%s", path) >= (int)sizeof tmp)
-        return -1;
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    }
-    if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
-        return -1;
-    return 0;
+    errno = 0;
+    *key = secret_read_first_line(path, KEY_FILE_MAX);
+    if (*key)
+        return 0;
+    if (errno)
+        return fail(KA_EXIT_CONFIG, "cannot read the API key file %s: %s — check --api-key-file",
+                    path, strerror(errno));
+    return fail(KA_EXIT_CONFIG, "the API key file %s is empty — put the key on its first line",
+                is_stdin ? "(stdin)" : path);
 }
 
 static void sandbox_inbox(char *out, size_t len)
@@ -334,202 +307,199 @@ static void bare_type(const char *ct, char *out, size_t len)
     snprintf(out, len, "%.*s", (int)n, ct);
 }
 
-static int run(int argc, char **argv)
+/* Step 1: checks that need no settings come first, so a typo is reported before a key
+ * command runs. Every attachment value is checked here, once. */
+static int check_flags(struct run *r)
 {
-    struct args a = {0};
-    int rc = parse_args(argc, argv, &a);
-    if (rc)
-        return rc;
-    if (a.help) {
-        fputs(usage_text, stdout);
-        return KA_EXIT_OK;
-    }
-    if (a.version) {
-        printf("kombo-attach %s (base64 encoder: %s)\n%s\n", KA_VERSION, b64_kernel_name(), curl_version());
-        return KA_EXIT_OK;
-    }
-    char **files = argv + optind;
-    int nfiles = argc - optind;
-
-    /* Checks that need no settings come first, so a typo is reported before a key
-     * command runs. */
-    enum att_type type = ATT_CV;
-    if (a.type && att_type_parse(a.type, &type) != 0)
-        return fail(KA_EXIT_USAGE, "unknown type \"%s\" — use --type CV, COVER_LETTER or OTHER", a.type);
-    if (a.name && nfiles > 1)
+    const struct args *a = &r->a;
+    r->type = ATT_CV;
+    if (a->type && att_type_parse(a->type, &r->type) != 0)
+        return fail(KA_EXIT_USAGE, "unknown type \"%s\" — use --type CV, COVER_LETTER or OTHER", a->type);
+    if (a->name && r->nfiles > 1)
         return fail(KA_EXIT_USAGE, "--name works with one FILE only (got %d) — attach the files one "
-                    "by one to name each", nfiles);
+                    "by one to name each", r->nfiles);
     const char *problem;
-    if (a.name && (problem = att_check_name(a.name)))
+    if (a->name && (problem = att_check_name(a->name)))
         return fail(KA_EXIT_USAGE, "bad --name: %s — pass a readable file name like Resume.pdf", problem);
-    if (a.content_type && (problem = att_check_content_type(a.content_type))) {
-        if (strchr(a.content_type, ';')) {
+    if (a->content_type && (problem = att_check_content_type(a->content_type))) {
+        if (strchr(a->content_type, ';')) {
             char bare[256];
-            bare_type(a.content_type, bare, sizeof bare);
+            bare_type(a->content_type, bare, sizeof bare);
             return fail(KA_EXIT_USAGE, "--content-type must not have parameters — pass the bare type: "
                         "--content-type %s", bare);
         }
         return fail(KA_EXIT_USAGE, "bad --content-type: %s — e.g. --content-type application/pdf",
                     problem);
     }
-    if (a.remote_fields) {
+    if (a->remote_fields) {
         char why[300];
-        if (body_check_remote_fields(a.remote_fields, why, sizeof why) != 0)
+        if (!(r->remote_fields = sendopts_check_remote_fields(a->remote_fields, why, sizeof why)))
             return fail(KA_EXIT_USAGE, "bad --remote-fields: %s — e.g. --remote-fields "
                         "'{\"workable\":{\"on_behalf_of_user_remote_id\":\"42\"}}'", why);
     }
-    if (a.candidate && (problem = upload_check_candidate_id(a.candidate)))
-        return fail(KA_EXIT_USAGE, "bad candidate ID: %s — pass Kombo's candidate ID with --candidate",
-                    problem);
+    if (a->candidate) {
+        r->candidate = xstrdup(a->candidate);
+        if ((problem = kombo_check_path_id("candidate", r->candidate)))
+            return fail(KA_EXIT_USAGE, "bad candidate ID: %s — pass Kombo's candidate ID with "
+                        "--candidate", problem);
+    }
+    return 0;
+}
 
-    struct settings s = {0};
-    if (a.integration_id) setting_set(&s.integration_id, a.integration_id, SRC_FLAG, "--integration-id");
-    if (a.server) setting_set(&s.server, a.server, SRC_FLAG, "--server");
-    if (a.base_url) setting_set(&s.base_url, a.base_url, SRC_FLAG, "--base-url");
-    if (a.cacert) setting_set(&s.cacert, a.cacert, SRC_FLAG, "--cacert");
-    if (a.profile) setting_set(&s.profile, a.profile, SRC_FLAG, "--profile");
-    if (a.max_size) setting_set(&s.max_size, a.max_size, SRC_FLAG, "--max-size");
-    if (a.api_key_file) {
+/* Step 2: flags, then the environment, then the config file. */
+static int load_settings(struct run *r)
+{
+    const struct args *a = &r->a;
+    struct settings *s = &r->s;
+    if (a->integration_id) setting_set(&s->integration_id, a->integration_id, SRC_FLAG, "--integration-id");
+    if (a->server) setting_set(&s->server, a->server, SRC_FLAG, "--server");
+    if (a->base_url) setting_set(&s->base_url, a->base_url, SRC_FLAG, "--base-url");
+    if (a->cacert) setting_set(&s->cacert, a->cacert, SRC_FLAG, "--cacert");
+    if (a->profile) setting_set(&s->profile, a->profile, SRC_FLAG, "--profile");
+    if (a->max_size) setting_set(&s->max_size, a->max_size, SRC_FLAG, "--max-size");
+    if (a->api_key_file) {
         char *key = NULL;
-        if ((rc = read_key_file(a.api_key_file, &key)) != 0) {
-            settings_free(&s);
+        int rc = read_key_file(a->api_key_file, &key);
+        if (rc)
             return rc;
-        }
         char origin[600];
-        snprintf(origin, sizeof origin, "--api-key-file %s", a.api_key_file);
-        setting_set(&s.api_key, key, SRC_FLAG, origin);
-        explicit_bzero(key, strlen(key));
-        free(key);
+        snprintf(origin, sizeof origin, "--api-key-file %s", a->api_key_file);
+        setting_set(&s->api_key, key, SRC_FLAG, origin);
+        secret_free(key);
     }
     char err[1200];
-    if ((rc = settings_load(&s, err, sizeof err)) != 0) {
-        fail(rc, "%s", err);
-        settings_free(&s);
-        return rc;
-    }
-    if (a.show_config) {
-        settings_print(&s, stdout);
-        if (!s.api_key.value)
-            printf("(no API key: uploads would go to the local sandbox)\n");
-        settings_free(&s);
-        return KA_EXIT_OK;
-    }
-    if (!a.type && s.default_type.value)
-        att_type_parse(s.default_type.value, &type);
+    int rc = settings_load(s, err, sizeof err);
+    if (rc)
+        return fail(rc, "%s", err);
+    if (!a->type && s->default_type.value)
+        att_type_parse(s->default_type.value, &r->type);
+    return 0;
+}
 
-    /* Which mode: the UI needs a terminal on both ends; scripts get the command line. */
+/* Step 3: the UI needs a terminal on both ends; scripts get the command line. */
+static int choose_mode(struct run *r)
+{
+    const struct args *a = &r->a;
     bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-    bool ui = false;
-    const char *start_dir = s.start_dir.value;
-    if (nfiles == 0) {
-        if (!tty || a.json || a.dry_run) {
-            settings_free(&s);
+    r->start_dir = r->s.start_dir.value;
+    if (r->nfiles == 0) {
+        if (!tty || a->json || a->dry_run)
             return fail(KA_EXIT_USAGE, "no FILE given — pass the files to attach (the file picker "
                         "needs a terminal, and --json/--dry-run need files)");
-        }
-        ui = true;
-    } else if (nfiles == 1 && tty && !a.json && !a.dry_run && is_dir(files[0])) {
+        r->ui = true;
+    } else if (r->nfiles == 1 && tty && !a->json && !a->dry_run && is_dir(r->files[0])) {
         /* A folder cannot be attached; in a terminal the user surely means "pick from here". */
-        ui = true;
-        start_dir = files[0];
+        r->ui = true;
+        r->start_dir = r->files[0];
     }
-    if (!ui && !a.candidate) {
-        settings_free(&s);
+    if (!r->ui && !r->candidate)
         return fail(KA_EXIT_USAGE, "no candidate — pass Kombo's candidate ID with --candidate ID");
-    }
-    if (s.cacert.value && access(s.cacert.value, R_OK) != 0) {
-        rc = fail(KA_EXIT_USAGE, "cannot read the CA file %s (%s): %s — check --cacert", s.cacert.value,
-                  s.cacert.origin, strerror(errno));
-        settings_free(&s);
-        return rc;
-    }
+    if (r->s.cacert.value && access(r->s.cacert.value, R_OK) != 0)
+        return fail(KA_EXIT_USAGE, "cannot read the CA file %s (%s): %s — check --cacert",
+                    r->s.cacert.value, r->s.cacert.origin, strerror(errno));
+    return 0;
+}
 
-    bool sandbox = a.sandbox || !s.api_key.value;
-    if (!sandbox && !s.integration_id.value) {
-        settings_free(&s);
+/* Step 4: the send options both front ends get, with the sandbox's mock started when there
+ * is no key (or --sandbox). */
+static int build_send_options(struct run *r)
+{
+    const struct args *a = &r->a;
+    const struct settings *s = &r->s;
+    struct send_options *so = &r->so;
+    so->sandbox = a->sandbox || !s->api_key.value;
+    if (!so->sandbox && !s->integration_id.value)
         return fail(KA_EXIT_USAGE, "no integration ID — set KOMBO_INTEGRATION_ID, pass "
                     "--integration-id ID or add integration_id to the config file");
-    }
+    so->client = (struct client_options){
+        .base_url = settings_base_url(s),
+        .api_key = s->api_key.value,
+        .integration_id = s->integration_id.value,
+        .cacert = s->cacert.value,
+        .max_attempts = (int)a->retries + 1,
+        .timeout_s = a->timeout_s,
+        .connect_timeout_s = a->connect_timeout_s,
+        .verbose = a->verbose,
+    };
+    so->server_label = s->base_url.value ? s->base_url.value : s->server.value ? s->server.value : "eu";
+    so->profile = s->profile.value;
+    so->candidate_id = r->candidate;
+    so->type = r->type;
+    so->name = a->name;
+    so->content_type = a->content_type;
+    so->remote_fields = r->remote_fields;
+    so->no_history = a->no_history;
+    fmt_parse_bytes(s->max_size.value, &so->max_size); /* checked by the flag parser and settings */
+    if (!so->sandbox)
+        return 0;
 
-    char inbox[PATH_MAX];
-    struct mock *mock = NULL;
-    const char *base_url = settings_base_url(&s);
-    const char *api_key = s.api_key.value;
-    const char *integration_id = s.integration_id.value;
-    if (sandbox) {
-        sandbox_inbox(inbox, sizeof inbox);
-        if (make_dirs(inbox) != 0) {
-            rc = fail(KA_EXIT_CONFIG, "cannot create the sandbox folder %s: %s — set XDG_DATA_HOME "
-                      "to a writable folder", inbox, strerror(errno));
-            settings_free(&s);
-            return rc;
-        }
-        struct mock_config mc = { .port = 0, .inbox = inbox, .quiet = true };
-        mock = mock_start(&mc, err, sizeof err);
-        if (!mock) {
-            rc = fail(KA_EXIT_INTERNAL, "cannot start the sandbox server: %s", err);
-            settings_free(&s);
-            return rc;
-        }
-        base_url = mock_base_url(mock);
-        /* Never hand a real key to the mock: it is not Kombo. */
-        api_key = "sandbox";
-        if (!integration_id)
-            integration_id = "sandbox:demo";
-        if (!ui && !a.quiet && !a.dry_run)
-            fprintf(stderr, "sandbox: %s — sending to the local mock; files land in %s\n",
-                    a.sandbox ? "--sandbox given" : "no API key configured", inbox);
-    }
+    sandbox_inbox(r->inbox, sizeof r->inbox);
+    if (fs_mkdir_p(r->inbox, 0700) != 0)
+        return fail(KA_EXIT_CONFIG, "cannot create the sandbox folder %s: %s — set XDG_DATA_HOME "
+                    "to a writable folder", r->inbox, strerror(errno));
+    char err[600];
+    struct mock_config mc = { .port = 0, .inbox = r->inbox, .quiet = true };
+    if (!(r->mock = mock_start(&mc, err, sizeof err)))
+        return fail(KA_EXIT_INTERNAL, "cannot start the sandbox server: %s", err);
+    so->client.base_url = mock_base_url(r->mock);
+    so->client.api_key = "sandbox"; /* never hand a real key to the mock: it is not Kombo */
+    so->client.cacert = NULL;
+    if (!so->client.integration_id)
+        so->client.integration_id = "sandbox:demo";
+    so->server_label = "SANDBOX";
+    so->sandbox_inbox = r->inbox;
+    if (!r->ui && !a->quiet && !a->dry_run)
+        fprintf(stderr, "sandbox: %s — sending to the local mock; files land in %s\n",
+                a->sandbox ? "--sandbox given" : "no API key configured", r->inbox);
+    return 0;
+}
 
-    int max_attempts = (int)a.retries + 1;
-    uint64_t max_size = 0;
-    fmt_parse_bytes(s.max_size.value, &max_size); /* checked by the flag parser and settings */
-    if (ui) {
-        struct ui_options uo = {
-            .start_dir = start_dir,
-            .base_url = base_url,
-            .server_label = sandbox ? "SANDBOX" : s.base_url.value ? s.base_url.value
-                          : s.server.value ? s.server.value : "eu",
-            .api_key = api_key,
-            .integration_id = integration_id,
-            .profile = s.profile.value,
-            .sandbox = sandbox,
-            .sandbox_inbox = sandbox ? inbox : NULL,
-            .default_type = type,
-            .candidate_id = a.candidate,
-            .max_attempts = max_attempts,
-            .timeout_s = a.timeout_s,
-            .cacert = s.cacert.value,
-            .no_history = a.no_history,
-            .max_size = max_size,
-        };
+static int show_config(struct run *r)
+{
+    settings_print(&r->s, stdout);
+    if (!r->s.api_key.value)
+        printf("(no API key: uploads would go to the local sandbox)\n");
+    return KA_EXIT_OK;
+}
+
+static int run(int argc, char **argv)
+{
+    struct run r = {0};
+    int rc = parse_args(argc, argv, &r.a);
+    if (rc)
+        goto out;
+    if (r.a.help) {
+        fputs(usage_text, stdout);
+        goto out;
+    }
+    if (r.a.version) {
+        printf("kombo-attach %s (base64 encoder: %s)\n%s\n", KA_VERSION, b64_kernel_name(), curl_version());
+        goto out;
+    }
+    r.files = argv + optind;
+    r.nfiles = argc - optind;
+    if ((rc = check_flags(&r)) || (rc = load_settings(&r)))
+        goto out;
+    if (r.a.show_config) {
+        rc = show_config(&r);
+        goto out;
+    }
+    if ((rc = choose_mode(&r)) || (rc = build_send_options(&r)))
+        goto out;
+    if (r.ui) {
+        struct ui_options uo = { .send = &r.so, .start_dir = r.start_dir };
         rc = ui_run(&uo);
     } else {
-        struct cli_options co = {
-            .candidate_id = a.candidate,
-            .type = type,
-            .name = a.name,
-            .content_type = a.content_type,
-            .remote_fields = a.remote_fields,
-            .base_url = base_url,
-            .api_key = api_key,
-            .integration_id = integration_id,
-            .cacert = s.cacert.value,
-            .max_attempts = max_attempts,
-            .timeout_s = a.timeout_s,
-            .connect_timeout_s = a.connect_timeout_s,
-            .json = a.json,
-            .dry_run = a.dry_run,
-            .quiet = a.quiet,
-            .verbose = a.verbose,
-            .no_history = a.no_history,
-            .max_size = max_size,
-        };
-        rc = cli_run(&co, files, nfiles);
+        struct cli_options co = { .send = &r.so, .json = r.a.json, .dry_run = r.a.dry_run,
+                                  .quiet = r.a.quiet };
+        rc = cli_run(&co, r.files, r.nfiles);
     }
-    if (mock)
-        mock_stop(mock);
-    settings_free(&s);
+out:
+    if (r.mock)
+        mock_stop(r.mock);
+    settings_free(&r.s);
+    free(r.candidate);
+    free(r.remote_fields);
     return rc;
 }
 

@@ -1,0 +1,635 @@
+/* The life of one transfer on the client, whatever its kind:
+ *
+ *   QUEUED -> CONNECTING -> SENDING -> WAITING_ANSWER -> FINISHED
+ *      ^                \____________________________/
+ *      |                  retryable failure: WAITING_RETRY (a deadline) --+
+ *      +------------------------------------------------------------------+
+ *
+ * QUEUED only while the integration's cap has no free slot. Each attempt sends the body
+ * again from byte 0 (the kind's rewind).
+ *
+ * Which failures are retried:
+ *  - HTTP 429/500/502/503/504, after the wait retry_wait_ms() gives (Retry-After-Ms,
+ *    Retry-After, else backoff with jitter), as Kombo's SDKs do;
+ *  - connection errors where the server cannot have acted (failmsg.c says which).
+ * Anything else (4xx, certificate not trusted, bad CA file, the file changing) stops.
+ *
+ * Secrets: the key lives only in the header list (wiped on free) and the client; messages
+ * never include headers, and server text echoing the key is redacted before it reaches a
+ * result. */
+#include "transfer_priv.h"
+
+#include <cjson/cJSON.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "clock.h"
+#include "exitcodes.h"
+#include "failmsg.h"
+#include "format.h"
+#include "httplog.h"
+#include "secret.h"
+#include "xalloc.h"
+
+#ifndef KA_VERSION
+#define KA_VERSION "dev"
+#endif
+
+#define UPLOAD_BUFFER (512 * 1024)      /* libcurl's upload buffer: fewer, bigger writes */
+#define RATE_WINDOW_S 1.5               /* rate is averaged over about this long */
+
+/* ---- small helpers ------------------------------------------------------------ */
+
+/* Copy src into dst of size n, cutting on a UTF-8 character boundary. */
+static void copy_cut(char *dst, size_t n, const char *src)
+{
+    size_t len = strlen(src);
+    if (len >= n) {
+        len = n - 1;
+        while (len > 0 && ((unsigned char)src[len] & 0xC0) == 0x80)
+            len--;
+    }
+    memmove(dst, src, len);
+    dst[len] = '\0';
+}
+
+static void redact_answer(struct answer *a, const char *key)
+{
+    for (size_t i = 0; i < a->n_warnings; i++)
+        secret_redact(&a->warnings[i], key);
+    secret_redact(&a->err.code, key);
+    secret_redact(&a->err.title, key);
+    secret_redact(&a->err.message, key);
+    secret_redact(&a->err.log_url, key);
+    secret_redact(&a->problem, key);
+}
+
+/* Escaped copy of network-derived text, as a fixed buffer for messages. */
+static void escape_into(char *dst, size_t n, const char *src)
+{
+    char *e = answer_escape(src, strlen(src));
+    copy_cut(dst, n, e ? e : "(unprintable)");
+    free(e);
+}
+
+static void set_message(struct transfer *t, const char *f, ...) __attribute__((format(printf, 2, 3)));
+static void set_message(struct transfer *t, const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    char *s = xvasprintf(f, ap);
+    va_end(ap);
+    secret_redact(&s, client_api_key(t->client));
+    copy_cut(t->result.message, sizeof t->result.message, s);
+    free(s);
+}
+
+const char *transfer_outcome_name(enum transfer_outcome o)
+{
+    switch (o) {
+    case TRANSFER_OK: return "ok";
+    case TRANSFER_REJECTED: return "rejected";
+    case TRANSFER_SERVER: return "server";
+    case TRANSFER_NETWORK: return "network";
+    case TRANSFER_FILE: return "file";
+    case TRANSFER_CANCELLED: return "cancelled";
+    case TRANSFER_INTERNAL: return "internal";
+    }
+    return "internal";
+}
+
+int transfer_exit_code(enum transfer_outcome o)
+{
+    switch (o) {
+    case TRANSFER_OK: return KA_EXIT_OK;
+    case TRANSFER_REJECTED: return KA_EXIT_API;
+    case TRANSFER_SERVER: return KA_EXIT_SERVER;
+    case TRANSFER_NETWORK: return KA_EXIT_SERVER;
+    case TRANSFER_FILE: return KA_EXIT_FILE;
+    case TRANSFER_CANCELLED: return KA_EXIT_CANCELLED;
+    case TRANSFER_INTERNAL: return KA_EXIT_INTERNAL;
+    }
+    return KA_EXIT_INTERNAL;
+}
+
+/* ---- libcurl callbacks: they only record numbers and bytes ---------------------- */
+
+static size_t write_cb(char *data, size_t size, size_t nmemb, void *userp)
+{
+    struct transfer *t = userp;
+    size_t len = size * nmemb;
+    size_t cap = t->kind->answer_keep;
+    size_t keep = t->resp_len < cap ? cap - t->resp_len : 0;
+    if (keep > len)
+        keep = len;
+    if (keep > 0) {
+        if (t->resp_len + keep + 1 > t->resp_cap) {
+            size_t nc = t->resp_cap ? t->resp_cap : 4096;
+            while (nc < t->resp_len + keep + 1)
+                nc *= 2;
+            t->resp = xrealloc(t->resp, nc);
+            t->resp_cap = nc;
+        }
+        memcpy(t->resp + t->resp_len, data, keep);
+        t->resp_len += keep;
+        t->resp[t->resp_len] = '\0';
+    }
+    t->resp_dropped += len - keep;
+    return len;
+}
+
+/* Remember the few answer headers we act on; a new status line (e.g. after
+ * "100 Continue") starts over. */
+static size_t header_cb(char *buf, size_t size, size_t nitems, void *userp)
+{
+    struct transfer *t = userp;
+    size_t len = size * nitems;
+    if (len >= 5 && strncmp(buf, "HTTP/", 5) == 0) {
+        t->resp_ct[0] = t->retry_after[0] = t->retry_after_ms[0] = t->location[0] = '\0';
+        return len;
+    }
+    struct { const char *name; char *dst; size_t cap; } want[] = {
+        {"content-type", t->resp_ct, sizeof t->resp_ct},
+        {"retry-after", t->retry_after, sizeof t->retry_after},
+        {"retry-after-ms", t->retry_after_ms, sizeof t->retry_after_ms},
+        {"location", t->location, sizeof t->location},
+    };
+    const char *colon = memchr(buf, ':', len);
+    if (!colon)
+        return len;
+    size_t nlen = (size_t)(colon - buf);
+    const char *v = colon + 1, *end = buf + len;
+    while (v < end && (*v == ' ' || *v == '\t'))
+        v++;
+    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        if (strlen(want[i].name) == nlen && strncasecmp(buf, want[i].name, nlen) == 0) {
+            size_t n = (size_t)(end - v);
+            if (n >= want[i].cap)
+                n = want[i].cap - 1;
+            memcpy(want[i].dst, v, n);
+            want[i].dst[n] = '\0';
+        }
+    }
+    return len;
+}
+
+static void add_sample(struct transfer *t, double now)
+{
+    if (t->n_samples > 0) {
+        int last = (t->head + RATE_SLOTS - 1) % RATE_SLOTS;
+        if (now - t->samples[last].t < 0.1)
+            return; /* ~10 samples a second are plenty */
+    }
+    t->samples[t->head] = (struct rate_sample){now, t->sent};
+    t->head = (t->head + 1) % RATE_SLOTS;
+    if (t->n_samples < RATE_SLOTS)
+        t->n_samples++;
+}
+
+void transfer_note_sent(struct transfer *t, uint64_t sent)
+{
+    t->sent = sent;
+    if (t->state == TRANSFER_CONNECTING && t->sent > 0)
+        t->state = TRANSFER_SENDING;
+    if (t->state == TRANSFER_SENDING && t->sent >= t->total)
+        t->state = TRANSFER_WAITING_ANSWER;
+    add_sample(t, clock_now());
+}
+
+static int xferinfo_cb(void *userp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    (void)dltotal; (void)dlnow; (void)ultotal;
+    struct transfer *t = userp;
+    if (t->cancelled)
+        return 1;
+    if (t->total == 0) {
+        /* nothing to send: the request is out once connected */
+        if (t->state == TRANSFER_CONNECTING && ulnow >= 0 && t->attached) {
+            curl_off_t connect_us = 0;
+            curl_easy_getinfo(t->easy, CURLINFO_CONNECT_TIME_T, &connect_us);
+            if (connect_us > 0)
+                t->state = TRANSFER_WAITING_ANSWER;
+        }
+        return 0;
+    }
+    transfer_note_sent(t, ulnow > 0 ? (uint64_t)ulnow : 0);
+    return 0;
+}
+
+/* Add the user's CA bundle to the store libcurl already filled with the system's
+ * (libcurl calls this after processing its own CA options), so a private CA is trusted
+ * in addition to, not instead of, the default ones. */
+static CURLcode ssl_ctx_cb(CURL *curl, void *ssl_ctx, void *userp)
+{
+    (void)curl;
+    const char *cacert = userp;
+    X509_STORE *store = SSL_CTX_get_cert_store((SSL_CTX *)ssl_ctx);
+    if (!store || X509_STORE_load_file(store, cacert) != 1) {
+        ERR_clear_error();
+        return CURLE_SSL_CACERT_BADFILE;
+    }
+    return CURLE_OK;
+}
+
+/* ---- set-up --------------------------------------------------------------------- */
+
+static void add_header(struct curl_slist **list, const char *f, const char *v)
+{
+    char *line = xasprintf(f, v);
+    struct curl_slist *n = curl_slist_append(*list, line);
+    explicit_bzero(line, strlen(line));
+    free(line);
+    if (!n)
+        xalloc_fatal("curl_slist_append");
+    *list = n;
+}
+
+static void wipe_headers(struct curl_slist *h)
+{
+    for (struct curl_slist *p = h; p; p = p->next)
+        explicit_bzero(p->data, strlen(p->data));
+    curl_slist_free_all(h);
+}
+
+static bool setup_easy(struct transfer *t, const char *content_type)
+{
+    struct client *c = t->client;
+    const struct client_options *o = client_options(c);
+    add_header(&t->headers, "Authorization: Bearer %s", client_api_key(c));
+    if (t->integration_id)
+        add_header(&t->headers, "X-Integration-Id: %s", t->integration_id);
+    if (content_type)
+        add_header(&t->headers, "Content-Type: %s", content_type);
+    add_header(&t->headers, "%s", "Accept: application/json");
+    CURL *e = t->easy;
+    bool ok = true;
+#define SET(opt, val) ok = ok && curl_easy_setopt(e, opt, val) == CURLE_OK
+    SET(CURLOPT_URL, t->url);
+    SET(CURLOPT_PROTOCOLS_STR, "http,https");
+    SET(CURLOPT_HTTPHEADER, t->headers);
+    SET(CURLOPT_USERAGENT, "kombo-attach/" KA_VERSION);
+    SET(CURLOPT_UPLOAD_BUFFERSIZE, (long)UPLOAD_BUFFER);
+    SET(CURLOPT_WRITEFUNCTION, write_cb);
+    SET(CURLOPT_WRITEDATA, t);
+    SET(CURLOPT_HEADERFUNCTION, header_cb);
+    SET(CURLOPT_HEADERDATA, t);
+    SET(CURLOPT_NOPROGRESS, 0L);
+    SET(CURLOPT_XFERINFOFUNCTION, xferinfo_cb);
+    SET(CURLOPT_XFERINFODATA, t);
+    SET(CURLOPT_ERRORBUFFER, t->errbuf);
+    SET(CURLOPT_PRIVATE, t);
+    SET(CURLOPT_NOSIGNAL, 1L);
+    SET(CURLOPT_SSL_VERIFYPEER, 1L);
+    SET(CURLOPT_SSL_VERIFYHOST, 2L);
+    SET(CURLOPT_TCP_KEEPALIVE, 1L); /* an answer can take minutes; keep NATs from dropping us */
+    SET(CURLOPT_FOLLOWLOCATION, 0L); /* a request with the key or the file must not wander off */
+    if (o->timeout_s > 0)
+        SET(CURLOPT_TIMEOUT, o->timeout_s);
+    if (o->connect_timeout_s > 0)
+        SET(CURLOPT_CONNECTTIMEOUT, o->connect_timeout_s);
+    if (client_cacert(c)) {
+        SET(CURLOPT_SSL_CTX_FUNCTION, ssl_ctx_cb);
+        SET(CURLOPT_SSL_CTX_DATA, (void *)client_cacert(c));
+    }
+    if (o->verbose) {
+        SET(CURLOPT_VERBOSE, 1L);
+        SET(CURLOPT_DEBUGFUNCTION, httplog_debug_cb);
+        SET(CURLOPT_DEBUGDATA, (void *)client_api_key(c));
+    }
+#undef SET
+    return ok && t->kind->setup(t, e);
+}
+
+struct transfer *transfer_new(struct client *c, const struct transfer_kind *kind, void *kind_data,
+                              char *url, const char *integration_id, bool counts,
+                              const char *content_type, uint64_t total)
+{
+    struct transfer *t = xcalloc(1, sizeof *t);
+    t->client = c;
+    t->kind = kind;
+    t->kind_data = kind_data;
+    t->url = url;
+    if (!integration_id)
+        integration_id = client_options(c)->integration_id;
+    t->integration_id = integration_id && *integration_id ? xstrdup(integration_id) : NULL;
+    t->counts = counts;
+    t->total = total;
+    t->state = TRANSFER_QUEUED;
+    t->easy = curl_easy_init();
+    client_link(c, t);
+    if (!t->easy || !setup_easy(t, content_type)) {
+        transfer_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+/* ---- the machine ---------------------------------------------------------------- */
+
+static void detach(struct transfer *t)
+{
+    if (t->attached) {
+        curl_multi_remove_handle(client_multi(t->client), t->easy);
+        t->attached = false;
+    }
+    if (t->holds_slot)
+        client_release_slot(t->client, t);
+}
+
+static void finish(struct transfer *t, enum transfer_outcome o)
+{
+    detach(t);
+    t->state = TRANSFER_FINISHED;
+    t->result.outcome = o;
+    t->result.attempts = t->attempt;
+}
+
+static void start_attempt(struct transfer *t)
+{
+    t->attempt++;
+    t->state = TRANSFER_CONNECTING;
+    t->sent = 0;
+    t->n_samples = t->head = 0;
+    t->resp_len = 0;
+    t->resp_dropped = 0;
+    t->resp_ct[0] = t->retry_after[0] = t->retry_after_ms[0] = t->location[0] = '\0';
+    t->errbuf[0] = '\0';
+    t->kind_failed = false;
+    answer_free(&t->result.answer); /* the result's answer is always the last attempt's */
+    t->attempt_t0 = clock_now();
+    char err[512];
+    if (t->attempt > 1 && t->kind->rewind && t->kind->rewind(t, err, sizeof err) != 0) {
+        set_message(t, "%s", err);
+        finish(t, TRANSFER_FILE);
+        return;
+    }
+    if (curl_multi_add_handle(client_multi(t->client), t->easy) != CURLM_OK) {
+        set_message(t, "internal error: could not start the transfer");
+        finish(t, TRANSFER_INTERNAL);
+        return;
+    }
+    t->attached = true;
+}
+
+/* Start now if the integration's cap has room, else stay (or go back) in the queue. */
+static void try_start(struct transfer *t)
+{
+    if (!client_take_slot(t->client, t)) {
+        t->state = TRANSFER_QUEUED;
+        return;
+    }
+    start_attempt(t);
+}
+
+void transfer_submit(struct transfer *t)
+{
+    t->t0 = clock_now();
+    try_start(t);
+}
+
+void transfer_tick(struct transfer *t, double now)
+{
+    if (t->state == TRANSFER_WAITING_RETRY && now >= t->retry_at)
+        try_start(t);
+    else if (t->state == TRANSFER_QUEUED && t->t0 > 0)
+        try_start(t);
+}
+
+/* Either schedule another attempt (problem becomes last_problem) or finish with outcome,
+ * saying how many attempts were made. */
+static void retry_or_give_up(struct transfer *t, enum transfer_outcome outcome, const char *problem)
+{
+    copy_cut(t->last_problem, sizeof t->last_problem, problem);
+    const struct retry_policy *p = client_policy(t->client);
+    if (t->attempt < p->max_attempts) {
+        long wait = retry_wait_ms(p, t->attempt, t->retry_after_ms[0] ? t->retry_after_ms : NULL,
+                                  t->retry_after[0] ? t->retry_after : NULL, time(NULL),
+                                  client_random(t->client));
+        detach(t);
+        t->retry_at = clock_now() + (double)wait / 1000.0;
+        t->state = TRANSFER_WAITING_RETRY;
+        return;
+    }
+    if (t->attempt > 1)
+        set_message(t, "gave up after %d attempts; the last one: %s", t->attempt, problem);
+    else
+        set_message(t, "%s", problem);
+    finish(t, outcome);
+}
+
+static void handle_answer(struct transfer *t)
+{
+    long status = 0;
+    curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
+    struct answer *a = &t->result.answer;
+    answer_free(a);
+    answer_parse(status, t->resp_ct[0] ? t->resp_ct : NULL, t->resp, t->resp_len, a);
+    if (t->resp_dropped) {
+        /* Only the start of a very large answer is kept: say so instead of calling the JSON
+         * broken. Kombo's answers are small; this is a proxy or a misbehaving server. */
+        char kept[32], all[32];
+        fmt_bytes(t->resp_len, kept, sizeof kept);
+        fmt_bytes(t->resp_len + t->resp_dropped, all, sizeof all);
+        answer_free(a);
+        a->http_status = status;
+        a->problem = xasprintf("HTTP %ld with an answer of %s, far larger than Kombo's; only the "
+                               "first %s were read", status, all, kept);
+    }
+    redact_answer(a, client_api_key(t->client));
+    char *sum = answer_summary(a);
+    const char *s = sum ? sum : "(out of memory)";
+    const char *noun = t->kind->noun;
+    char problem[768];
+
+    if (a->ok) {
+        char attempts[48] = "";
+        if (t->attempt > 1)
+            snprintf(attempts, sizeof attempts, " after %d attempts", t->attempt);
+        const char *done = t->kind->sends_file ? "attached" : "answered";
+        if (a->n_warnings)
+            set_message(t, "%s (HTTP %ld)%s with %zu warning%s: %s", done, status, attempts,
+                        a->n_warnings, a->n_warnings == 1 ? "" : "s", a->warnings[0]);
+        else
+            set_message(t, "%s (HTTP %ld)%s", done, status, attempts);
+        if (t->kind->answered)
+            t->kind->answered(t);
+        if (t->state != TRANSFER_FINISHED)
+            finish(t, TRANSFER_OK);
+    } else if (status >= 200 && status <= 299 && a->problem) {
+        if (t->kind->sends_file)
+            set_message(t, "%s; the file may have been attached: check before sending it again", s);
+        else
+            set_message(t, "%s", s);
+        finish(t, TRANSFER_SERVER);
+    } else if (status >= 200 && status <= 299) {
+        set_message(t, "Kombo refused the %s (HTTP %ld): %s", noun, status, s);
+        finish(t, TRANSFER_REJECTED);
+    } else if (retry_status_retryable(status)) {
+        snprintf(problem, sizeof problem, "HTTP %ld: %s", status, s);
+        retry_or_give_up(t, TRANSFER_SERVER, problem);
+    } else if (status >= 300 && status <= 399) {
+        char loc[400];
+        escape_into(loc, sizeof loc, t->location[0] ? t->location : "(no Location)");
+        set_message(t, "the server redirected (HTTP %ld) to %s: check --base-url", status, loc);
+        finish(t, TRANSFER_SERVER);
+    } else if (status >= 400 && status <= 499) {
+        set_message(t, "Kombo refused the %s (HTTP %ld): %s%s", noun, status, s,
+                    failmsg_status_hint(status, a->err.code,
+                                        t->kind->sends_file ? "the candidate ID" : NULL));
+        finish(t, TRANSFER_REJECTED);
+    } else {
+        set_message(t, "HTTP %ld: %s", status, s);
+        finish(t, TRANSFER_SERVER);
+    }
+    free(sum);
+}
+
+void transfer_done(struct transfer *t, CURLcode rc)
+{
+    if (t->state == TRANSFER_FINISHED) {
+        detach(t); /* cancelled from inside a callback: already settled */
+        return;
+    }
+    if (t->kind_failed) {
+        set_message(t, "%s", t->kind_error[0] ? t->kind_error : "the file could not be read while sending");
+        finish(t, TRANSFER_FILE);
+        return;
+    }
+    if (rc == CURLE_OK) {
+        handle_answer(t);
+        return;
+    }
+    if (rc == CURLE_OUT_OF_MEMORY)
+        xalloc_fatal("libcurl");
+    curl_off_t up = 0, connect_us = 0;
+    long os_errno = 0;
+    curl_easy_getinfo(t->easy, CURLINFO_SIZE_UPLOAD_T, &up);
+    curl_easy_getinfo(t->easy, CURLINFO_CONNECT_TIME_T, &connect_us);
+    curl_easy_getinfo(t->easy, CURLINFO_OS_ERRNO, &os_errno);
+    char detail[CURL_ERROR_SIZE * 2];
+    escape_into(detail, sizeof detail, t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
+    struct fail_facts f = {
+        .curl_code = (int)rc,
+        .detail = detail,
+        .os_errno = os_errno,
+        .sends_file = t->kind->sends_file,
+        .sent = up > 0 ? (uint64_t)up : 0,
+        .total = t->total,
+        .connected = connect_us > 0,
+        .took_s = (long)(clock_now() - t->attempt_t0 + 0.5),
+        .host = client_host(t->client),
+        .cacert = client_cacert(t->client),
+    };
+    char problem[1536]; /* room for host + libcurl's text; cut later to the result */
+    bool retryable;
+    failmsg_network(&f, problem, sizeof problem, &retryable);
+    if (retryable) {
+        retry_or_give_up(t, TRANSFER_NETWORK, problem);
+    } else {
+        set_message(t, "%s", problem);
+        finish(t, TRANSFER_NETWORK);
+    }
+}
+
+/* ---- the public side ------------------------------------------------------------ */
+
+bool transfer_finished(const struct transfer *t)
+{
+    return !t || t->state == TRANSFER_FINISHED;
+}
+
+void transfer_get_progress(const struct transfer *t, struct transfer_progress *out)
+{
+    memset(out, 0, sizeof *out);
+    out->eta_s = -1;
+    if (!t)
+        return;
+    double now = clock_now();
+    out->state = t->state;
+    out->sent = t->sent;
+    out->total = t->total;
+    out->attempt = t->attempt;
+    out->max_attempts = client_policy(t->client)->max_attempts;
+    out->elapsed_s = t->t0 > 0 ? now - t->t0 : 0;
+    out->last_problem = t->last_problem[0] ? t->last_problem : NULL;
+    if (t->state == TRANSFER_WAITING_RETRY) {
+        double left = t->retry_at - now;
+        out->wait_ms = left > 0 ? (long)(left * 1000.0 + 0.5) : 0;
+    }
+    if (t->state != TRANSFER_SENDING)
+        return;
+    /* Bytes sent since the oldest sample inside the window, over the time since then:
+     * steady enough to read, and it falls to 0 when the connection stalls. */
+    const struct rate_sample *old = NULL;
+    for (int i = 0; i < t->n_samples; i++) {
+        const struct rate_sample *s = &t->samples[(t->head - t->n_samples + i + RATE_SLOTS) % RATE_SLOTS];
+        if (now - s->t <= RATE_WINDOW_S) {
+            old = s;
+            break;
+        }
+    }
+    if (old && now - old->t >= 0.2 && t->sent >= old->sent)
+        out->rate = (double)(t->sent - old->sent) / (now - old->t);
+    if (out->rate > 0)
+        out->eta_s = (double)(t->total - t->sent) / out->rate;
+}
+
+void transfer_cancel(struct transfer *t)
+{
+    if (!t || t->state == TRANSFER_FINISHED)
+        return;
+    t->cancelled = true;
+    char msg[512];
+    if (t->kind->cancelled)
+        t->kind->cancelled(t, msg, sizeof msg);
+    else
+        snprintf(msg, sizeof msg, "cancelled");
+    set_message(t, "%s", msg);
+    /* Removing the handle closes an unfinished connection at once: no further byte leaves
+     * and the server sees a short body. */
+    finish(t, TRANSFER_CANCELLED);
+}
+
+const struct transfer_result *transfer_get_result(const struct transfer *t)
+{
+    return t ? &t->result : NULL;
+}
+
+void transfer_set_data(struct transfer *t, void *data)
+{
+    t->user = data;
+}
+
+void *transfer_data(const struct transfer *t)
+{
+    return t->user;
+}
+
+void transfer_free(struct transfer *t)
+{
+    if (!t)
+        return;
+    detach(t);
+    client_unlink(t->client, t);
+    if (t->easy)
+        curl_easy_cleanup(t->easy);
+    wipe_headers(t->headers);
+    if (t->kind->free)
+        t->kind->free(t);
+    answer_free(&t->result.answer);
+    cJSON_Delete(t->result.json);
+    free(t->resp);
+    free(t->url);
+    free(t->integration_id);
+    free(t);
+}
