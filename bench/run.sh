@@ -5,6 +5,8 @@
 # Every figure is a median of several runs measured side by side in this one run; temp files
 # live in one folder under /tmp (at most ~1.1 GiB at a time) and are removed at the end.
 # RUNS=N (default 5) and BIG_RUNS=N (default 3) change the number of runs.
+# KA_BASELINE=/path/to/an/older/kombo-attach also times that binary's uploads in the same
+# loop, for before/after figures of a change on the upload path.
 set -euo pipefail
 
 KA=${1:?usage: run.sh KOMBO_ATTACH BENCH_BIN_DIR}
@@ -154,7 +156,7 @@ BODY=$TMP/body.json
 {
     printf '{"attachment":{"name":"f256","type":"CV","content_type":"application/pdf","data":"'
     base64 -w0 "$F256"
-    printf '"},"remote_fields":{}}'
+    printf '"}}'
 } >"$BODY"
 export KOMBO_API_KEY=k KOMBO_INTEGRATION_ID=x:y KOMBO_BASE_URL=$URL
 # the body kombo-attach sends must be exactly this one
@@ -169,6 +171,10 @@ for ((r = 0; r < RUNS; r++)); do
     run up_hist "$KA" "${KA_ARGS[@]}" "$F256"
     run up_curl_T curl -sS -f -o /dev/null -X POST -T "$BODY" "${CURL_H[@]}" "$CURL_URL"
     run up_curl_data curl -sS -f -o /dev/null --data-binary @"$BODY" "${CURL_H[@]}" "$CURL_URL"
+    if [ -n "${KA_BASELINE:-}" ]; then
+        run up_base_nohist "$KA_BASELINE" "${KA_ARGS[@]}" --no-history "$F256"
+        run up_base_hist "$KA_BASELINE" "${KA_ARGS[@]}" "$F256"
+    fi
 done
 ct=$(med_t up_curl_T)
 row "upload 256 MiB: curl -X POST -T body.json" "$(ms "$ct") ms" "" "1.00" "" "" 
@@ -178,6 +184,14 @@ for v in up_nohist:"kombo-attach --no-history" up_hist:"kombo-attach (with histo
     row "upload 256 MiB: $label" "$(ms "$t") ms" "curl -T" "$(ratio "$t" "$ct")" "<= 1.10x" \
         "$(verdict le "$(rawratio "$t" "$ct")" 1.1)"
 done
+if [ -n "${KA_BASELINE:-}" ]; then
+    for v in nohist:"--no-history" hist:"with history"; do
+        key=${v%%:*} label=${v#*:}
+        t=$(med_t "up_$key") b=$(med_t "up_base_$key")
+        row "upload 256 MiB $label: before (KA_BASELINE) / now" "$(ms "$b") / $(ms "$t") ms" \
+            "before" "$(ratio "$t" "$b")" "<= 1.05x" "$(verdict le "$(rawratio "$t" "$b")" 1.05)"
+    done
+fi
 cd_t=$(med_t up_curl_data)
 row "upload 256 MiB: curl --data-binary @body.json (info)" "$(ms "$cd_t") ms" "curl -T" \
     "$(ratio "$cd_t" "$ct")" "" ""

@@ -16,60 +16,18 @@
 #include "attachment.h"
 #include "client.h"
 #include "exitcodes.h"
-#include "helpers.h"
 #include "jsonreq.h"
-#include "mock.h"
+#include "mock_fixture.h"
 #include "upload.h"
 
 #define KEY "sk_test_client_key_0123456789"
 #define INTEGRATION "workday:HWUTwvyx2wLoSUHphiWVrp28"
 #define FRANK "4B7z5qJ8dXcR2mTnWvKpLs9a" /* seeded in the mock */
 
-struct env {
-    char *dir;
-    char inbox[512];
-    struct mock *mock;
-};
-
-static struct env *G;
-
-static int group_setup(void **state)
-{
-    (void)state;
-    static const char *const proxies[] = {"http_proxy", "https_proxy", "HTTPS_PROXY",
-                                          "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"};
-    for (size_t i = 0; i < sizeof proxies / sizeof proxies[0]; i++)
-        unsetenv(proxies[i]);
-    G = calloc(1, sizeof *G);
-    if (!G || !(G->dir = th_tempdir()))
-        return -1;
-    snprintf(G->inbox, sizeof G->inbox, "%s/inbox", G->dir);
-    struct mock_config cfg = {.inbox = G->inbox, .quiet = true};
-    char err[256];
-    if (!(G->mock = mock_start(&cfg, err, sizeof err))) {
-        fprintf(stderr, "mock_start: %s\n", err);
-        return -1;
-    }
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    if (G) {
-        mock_stop(G->mock);
-        th_rmtree(G->dir);
-        free(G->dir);
-        free(G);
-    }
-    return 0;
-}
-
 static int test_setup(void **state)
 {
     (void)state;
-    struct mock_fault none = {.kind = MOCK_FAULT_NONE};
-    mock_inject(G->mock, &none);
+    mf_clear_faults();
     return 0;
 }
 
@@ -88,14 +46,6 @@ static struct client *new_client(void)
     return c;
 }
 
-static void make_att(struct attachment *a, const char *name, size_t n)
-{
-    char path[600], err[256];
-    snprintf(path, sizeof path, "%s/%s", G->dir, name);
-    assert_int_equal(th_write_random(path, n, (unsigned)n), 0);
-    if (attachment_init(a, path, NULL, ATT_CV, "application/pdf", err, sizeof err) != 0)
-        fail_msg("attachment_init: %s", err);
-}
 
 static struct transfer *upload(struct client *c, const struct attachment *a, const char *cand)
 {
@@ -160,8 +110,8 @@ static void test_many_at_once(void **state)
 {
     (void)state;
     struct attachment a, b;
-    make_att(&a, "a-retried.pdf", 300 * 1024);
-    make_att(&b, "b-cancelled.pdf", 16 * 1024 * 1024);
+    mf_make_att(&a, "a-retried.pdf", 300 * 1024);
+    mf_make_att(&b, "b-cancelled.pdf", 16 * 1024 * 1024);
     unsigned stored0 = mock_stored_count(G->mock);
     struct client *c = new_client();
 
@@ -249,7 +199,7 @@ static void test_cap_per_integration(void **state)
     char name[32];
     for (int i = 0; i < 3; i++) {
         snprintf(name, sizeof name, "capped-%d.pdf", i);
-        make_att(&a[i], name, 2 * 1024 * 1024);
+        mf_make_att(&a[i], name, 2 * 1024 * 1024);
     }
     struct client *c = new_client();
     client_set_limit(c, NULL, 1);
@@ -301,8 +251,8 @@ static void test_cancel_queued(void **state)
 {
     (void)state;
     struct attachment a, b;
-    make_att(&a, "first.pdf", 64 * 1024);
-    make_att(&b, "never-sent.pdf", 64 * 1024);
+    mf_make_att(&a, "first.pdf", 64 * 1024);
+    mf_make_att(&b, "never-sent.pdf", 64 * 1024);
     struct client *c = new_client();
     client_set_limit(c, INTEGRATION, 1);
     unsigned requests0 = mock_request_count(G->mock);
@@ -404,5 +354,5 @@ int main(void)
         cmocka_unit_test_setup(test_json_answers, test_setup),
         cmocka_unit_test(test_client_refusals),
     };
-    return cmocka_run_group_tests_name("client", tests, group_setup, group_teardown);
+    return cmocka_run_group_tests_name("client", tests, mf_group_setup, mf_group_teardown);
 }

@@ -21,8 +21,7 @@
 
 #include "attachment.h"
 #include "exitcodes.h"
-#include "helpers.h"
-#include "mock.h"
+#include "mock_fixture.h"
 #include "client.h"
 #include "upload.h"
 
@@ -31,65 +30,7 @@
 #define KEY "sk_test_secret_key_123456"
 #define INTEGRATION "workday:HWUTwvyx2wLoSUHphiWVrp28"
 
-struct env {
-    char *dir;            /* temp folder: files to send, inbox, certificates */
-    char inbox[512];
-    struct mock *mock;
-};
 
-static struct env *G;
-
-static int group_setup(void **state)
-{
-    (void)state;
-    /* A proxy from the environment must not swallow loopback traffic. */
-    static const char *const proxies[] = {"http_proxy", "https_proxy", "HTTPS_PROXY",
-                                          "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"};
-    for (size_t i = 0; i < sizeof proxies / sizeof proxies[0]; i++)
-        unsetenv(proxies[i]);
-    G = calloc(1, sizeof *G);
-    if (!G || !(G->dir = th_tempdir()))
-        return -1;
-    snprintf(G->inbox, sizeof G->inbox, "%s/inbox", G->dir);
-    struct mock_config cfg = {.inbox = G->inbox, .quiet = true};
-    char err[256];
-    G->mock = mock_start(&cfg, err, sizeof err);
-    if (!G->mock) {
-        fprintf(stderr, "mock_start: %s\n", err);
-        return -1;
-    }
-    return 0;
-}
-
-static int group_teardown(void **state)
-{
-    (void)state;
-    if (G) {
-        mock_stop(G->mock);
-        th_rmtree(G->dir);
-        free(G->dir);
-        free(G);
-    }
-    return 0;
-}
-
-static void clear_faults(struct mock *m)
-{
-    struct mock_fault none = {.kind = MOCK_FAULT_NONE};
-    mock_inject(m, &none);
-}
-
-/* A file of n pseudo-random bytes in the temp folder, and its attachment. */
-static void make_att(struct attachment *a, const char *name, size_t n)
-{
-    char path[600];
-    snprintf(path, sizeof path, "%s/%s", G->dir, name);
-    assert_int_equal(th_write_random(path, n, (unsigned)n), 0);
-    char err[256];
-    int rc = attachment_init(a, path, NULL, ATT_CV, "application/pdf", err, sizeof err);
-    if (rc != 0)
-        fail_msg("attachment_init: %s", err);
-}
 
 /* One upload on a client of its own: the client's options and the upload's. */
 struct req {
@@ -252,7 +193,7 @@ static void test_start_refusals(void **state)
 {
     (void)state;
     struct attachment a;
-    make_att(&a, "small.pdf", 1000);
+    mf_make_att(&a, "small.pdf", 1000);
     unsigned short port;
     int probe = listen_probe(&port);
     char base[128];
@@ -316,8 +257,8 @@ static void test_success_and_progress(void **state)
 {
     (void)state;
     struct attachment a;
-    make_att(&a, "cv.pdf", 3 * 1024 * 1024 + 7);
-    clear_faults(G->mock);
+    mf_make_att(&a, "cv.pdf", 3 * 1024 * 1024 + 7);
+    mf_clear_faults();
     unsigned stored0 = mock_stored_count(G->mock), req0 = mock_request_count(G->mock);
     struct req r = base_req(mock_base_url(G->mock), &a);
     struct job *u = start_ok(&r);
@@ -357,8 +298,8 @@ static void test_path_encoding_on_the_wire(void **state)
 {
     (void)state;
     struct attachment a;
-    make_att(&a, "enc.pdf", 100);
-    clear_faults(G->mock);
+    mf_make_att(&a, "enc.pdf", 100);
+    mf_clear_faults();
     struct req r = base_req(mock_base_url(G->mock), &a);
     r.u.candidate_id = "a/b?c#d%e f..\xC3\xA9";
     struct job *u = start_ok(&r);
@@ -378,7 +319,7 @@ static void test_retry_then_success(void **state)
 {
     (void)state;
     struct attachment a;
-    make_att(&a, "retry.pdf", 200 * 1024);
+    mf_make_att(&a, "retry.pdf", 200 * 1024);
     struct mock_fault f = {.kind = MOCK_FAULT_STATUS, .count = 2, .status = 503,
                            .retry_after_ms = "30"};
     mock_inject(G->mock, &f);
@@ -410,7 +351,7 @@ static void test_retry_after_seconds(void **state)
 {
     (void)state;
     struct attachment a;
-    make_att(&a, "ra.pdf", 1000);
+    mf_make_att(&a, "ra.pdf", 1000);
     struct mock_fault f = {.kind = MOCK_FAULT_STATUS, .count = 1, .status = 429, .retry_after = "1"};
     mock_inject(G->mock, &f);
     struct req r = base_req(mock_base_url(G->mock), &a);
@@ -433,7 +374,7 @@ static void test_retries_exhausted(void **state)
 {
     (void)state;
     struct attachment a;
-    make_att(&a, "exhaust.pdf", 1000);
+    mf_make_att(&a, "exhaust.pdf", 1000);
     struct mock_fault f = {.kind = MOCK_FAULT_STATUS, .count = -1, .status = 503,
                            .retry_after_ms = "5"};
     mock_inject(G->mock, &f);
@@ -442,7 +383,7 @@ static void test_retries_exhausted(void **state)
     r.c.max_attempts = 3;
     struct job *u = start_ok(&r);
     run_job(u, NULL, 30);
-    clear_faults(G->mock);
+    mf_clear_faults();
     const struct transfer_result *res = job_result(u);
     assert_int_equal(res->outcome, TRANSFER_SERVER);
     assert_int_equal(res->attempts, 3);
@@ -473,7 +414,7 @@ static void test_odd_answers(void **state)
         {MOCK_FAULT_BAD_JSON, TRANSFER_SERVER, 1, "may have been attached"},
     };
     struct attachment a;
-    make_att(&a, "odd.pdf", 1000);
+    mf_make_att(&a, "odd.pdf", 1000);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct mock_fault f = {.kind = cases[i].kind, .count = -1};
         mock_inject(G->mock, &f);
@@ -489,7 +430,7 @@ static void test_odd_answers(void **state)
         assert_false(res->answer.ok);
         job_free(u);
     }
-    clear_faults(G->mock);
+    mf_clear_faults();
     attachment_free(&a);
 }
 
@@ -498,7 +439,7 @@ static void test_rejected_without_key(void **state)
     (void)state;
     struct mock *m = own_mock("inbox-auth", (struct mock_config){.api_key = "the-right-key"});
     struct attachment a;
-    make_att(&a, "auth.pdf", 1000);
+    mf_make_att(&a, "auth.pdf", 1000);
     struct req r = base_req(mock_base_url(m), &a);
     struct job *u = start_ok(&r);
     run_job(u, NULL, 30);
@@ -524,7 +465,7 @@ static void test_connection_refused(void **state)
     char base[128];
     snprintf(base, sizeof base, "http://127.0.0.1:%u/v1", port);
     struct attachment a;
-    make_att(&a, "refused.pdf", 1000);
+    mf_make_att(&a, "refused.pdf", 1000);
     struct req r = base_req(base, &a);
     r.c.max_attempts = 2;
     struct job *u = start_ok(&r);
@@ -564,8 +505,8 @@ static void test_cancel_mid_upload(void **state)
 {
     (void)state;
     struct attachment a;
-    make_att(&a, "big.pdf", 20 * 1024 * 1024);
-    clear_faults(G->mock);
+    mf_make_att(&a, "big.pdf", 20 * 1024 * 1024);
+    mf_clear_faults();
     unsigned stored0 = mock_stored_count(G->mock);
     struct req r = base_req(mock_base_url(G->mock), &a);
     struct job *u = start_ok(&r);
@@ -594,8 +535,8 @@ static void test_file_changed_mid_upload(void **state)
 {
     (void)state;
     struct attachment a;
-    make_att(&a, "shrink.pdf", 20 * 1024 * 1024);
-    clear_faults(G->mock);
+    mf_make_att(&a, "shrink.pdf", 20 * 1024 * 1024);
+    mf_clear_faults();
     unsigned stored0 = mock_stored_count(G->mock);
     struct req r = base_req(mock_base_url(G->mock), &a);
     struct job *u = start_ok(&r);
@@ -621,7 +562,7 @@ static void test_drop_is_retried(void **state)
 {
     (void)state;
     struct attachment a;
-    make_att(&a, "drop.pdf", 24 * 1024 * 1024);
+    mf_make_att(&a, "drop.pdf", 24 * 1024 * 1024);
     struct mock_fault f = {.kind = MOCK_FAULT_DROP, .count = 1};
     mock_inject(G->mock, &f);
     unsigned stored0 = mock_stored_count(G->mock);
@@ -633,7 +574,7 @@ static void test_drop_is_retried(void **state)
         fail_msg("outcome %d after %d attempts: %s", res->outcome, res->attempts, res->message);
     assert_int_equal(mock_stored_count(G->mock), stored0 + 1);
     job_free(u);
-    clear_faults(G->mock);
+    mf_clear_faults();
     attachment_free(&a);
 }
 
@@ -645,7 +586,7 @@ static void test_timeout_waiting_for_answer(void **state)
     struct mock_fault f = {.kind = MOCK_FAULT_STALL, .count = -1};
     mock_inject(m, &f);
     struct attachment a;
-    make_att(&a, "stall.pdf", 1000);
+    mf_make_att(&a, "stall.pdf", 1000);
     struct req r = base_req(mock_base_url(m), &a);
     r.c.timeout_s = 1;
     struct job *u = start_ok(&r);
@@ -670,7 +611,7 @@ static void test_verbose_redacts(void **state)
     th_write_text(path, "HELLOHELLOHELLOHELLO");
     char err[256];
     assert_int_equal(attachment_init(&a, path, NULL, ATT_OTHER, "text/plain", err, sizeof err), 0);
-    clear_faults(G->mock);
+    mf_clear_faults();
     char logp[600];
     snprintf(logp, sizeof logp, "%s/verbose.log", G->dir);
     fflush(stderr);
@@ -718,7 +659,7 @@ static void test_tls_cacert(void **state)
     struct mock *m = own_mock("inbox-tls", (struct mock_config){.tls_cert = cert, .tls_key = key});
     assert_int_equal(strncmp(mock_base_url(m), "https://", 8), 0);
     struct attachment a;
-    make_att(&a, "tls.pdf", 5000);
+    mf_make_att(&a, "tls.pdf", 5000);
 
     struct req r = base_req(mock_base_url(m), &a);
     struct job *u = start_ok(&r);
@@ -758,7 +699,7 @@ static void test_extra_fd_wakes(void **state)
     int fds[2];
     assert_int_equal(pipe(fds), 0);
     struct attachment a;
-    make_att(&a, "wake.pdf", 1000);
+    mf_make_att(&a, "wake.pdf", 1000);
 
     for (int phase = 0; phase < 2; phase++) {
         struct mock_fault f = phase == 0
@@ -801,7 +742,7 @@ static void test_extra_fd_wakes(void **state)
         assert_int_equal(res->answer.http_status, phase == 0 ? 429 : 0);
         job_free(u);
     }
-    clear_faults(G->mock);
+    mf_clear_faults();
     close(fds[0]);
     close(fds[1]);
     attachment_free(&a);
@@ -817,7 +758,7 @@ static void test_rate_falls_when_stalled(void **state)
     char base[128];
     snprintf(base, sizeof base, "http://127.0.0.1:%u/v1", port);
     struct attachment a;
-    make_att(&a, "stalled.pdf", 20 * 1024 * 1024);
+    mf_make_att(&a, "stalled.pdf", 20 * 1024 * 1024);
     struct req r = base_req(base, &a);
     struct job *u = start_ok(&r);
     bool saw_rate = false, saw_eta = false;
@@ -877,5 +818,5 @@ int main(void)
         cmocka_unit_test(test_verbose_redacts),
         cmocka_unit_test(test_tls_cacert),
     };
-    return cmocka_run_group_tests_name("upload", tests, group_setup, group_teardown);
+    return cmocka_run_group_tests_name("upload", tests, mf_group_setup, mf_group_teardown);
 }
