@@ -10,9 +10,17 @@
  * nothing behind. */
 #include "mock.h"
 
+#include "clock.h"
 #include "exitcodes.h"
+#include "format.h"
+#include "fsutil.h"
+#include "hex.h"
 #include "inbox.h"
+#include "json_util.h"
+#include "kombo.h"
 #include "mock_json.h"
+#include "numparse.h"
+#include "xalloc.h"
 
 #include <arpa/inet.h>
 #include <cjson/cJSON.h>
@@ -126,6 +134,7 @@ struct req {
     char *partial_path;
     uint64_t received, content_length;
     uint64_t slow_rate;      /* MOCK_FAULT_SLOW: read the body at this many bytes/s */
+    double slow_start;       /* clock_now() at the first chunk of a slow body */
     bool have_cl, too_big;
 
     int status;
@@ -135,20 +144,11 @@ struct req {
 
 /* ---------------------------------------------------------------- small helpers */
 
-static char *xstrdup(const char *s)
+/* NULL stays NULL (xstrdup makes it ""): here NULL and "" differ, e.g. Retry-After by
+ * default vs. omitted. */
+static char *dup_opt(const char *s)
 {
-    return s ? strdup(s) : NULL;
-}
-
-static char *xasprintf(const char *fmt, ...)
-{
-    va_list ap;
-    char *s = NULL;
-    va_start(ap, fmt);
-    if (vasprintf(&s, fmt, ap) < 0)
-        s = NULL;
-    va_end(ap);
-    return s;
+    return s ? xstrdup(s) : NULL;
 }
 
 static void fault_clear(struct fault_state *f)
@@ -190,43 +190,17 @@ static int fault_parse(const char *s, enum mock_fault_kind *out)
     return -1;
 }
 
-static void human_bytes(uint64_t n, char *out, size_t len)
+/* Real Kombo IDs, so clients that check the shape accept them; a scrambled counter keeps
+ * them unique without looking sequential. */
+static void make_id(struct mock *m, char out[KOMBO_ID_LEN + 1])
 {
-    static const char *const unit[] = { "KiB", "MiB", "GiB", "TiB" };
-    if (n < 1024) {
-        snprintf(out, len, "%llu B", (unsigned long long)n);
-        return;
-    }
-    double v = (double)n / 1024;
-    int u = 0;
-    while (v >= 1024 && u < 3) {
-        v /= 1024;
-        u++;
-    }
-    snprintf(out, len, "%.1f %s", v, unit[u]);
-}
-
-/* Kombo IDs are 24 base58 characters; the mock makes its own from a counter. */
-static void make_id(struct mock *m, char out[25])
-{
-    static const char b58[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    static const char b58[] = KOMBO_BASE58;
     uint64_t x = m->id_state += 0x9E3779B97F4A7C15ULL;
-    for (int i = 0; i < 24; i++) {
+    for (int i = 0; i < KOMBO_ID_LEN; i++) {
         x ^= x >> 12; x ^= x << 25; x ^= x >> 27;
-        out[i] = b58[(x * 0x2545F4914F6CDD1DULL >> 32) % 58];
+        out[i] = b58[(x * 0x2545F4914F6CDD1DULL >> 32) % (sizeof b58 - 1)];
     }
-    out[24] = '\0';
-}
-
-static const char *json_kind(const cJSON *j)
-{
-    if (cJSON_IsObject(j)) return "an object";
-    if (cJSON_IsArray(j)) return "an array";
-    if (cJSON_IsString(j)) return "a string";
-    if (cJSON_IsNumber(j)) return "a number";
-    if (cJSON_IsBool(j)) return "a boolean";
-    if (cJSON_IsNull(j)) return "null";
-    return "something else";
+    out[KOMBO_ID_LEN] = '\0';
 }
 
 /* ------------------------------------------------------------------ seeded data */
@@ -349,10 +323,19 @@ static void record(struct mock *m, struct req *r, int status)
     if (!m->quiet) {
         char size[32], line[1024];
         size_t k = 0;
-        human_bytes(r->received, size, sizeof size);
-        /* The raw target comes from the network: keep control bytes off the terminal. */
-        for (const char *p = r->raw ? r->raw : ""; *p && k < sizeof line - 1; p++)
-            line[k++] = ((unsigned char)*p < 0x20 || *p == 0x7F) ? '?' : *p;
+        fmt_bytes(r->received, size, sizeof size);
+        /* The raw target comes from the network: keep control bytes off the terminal, and
+         * write them as the %XX a client would have had to send. */
+        for (const char *p = r->raw ? r->raw : ""; *p && k < sizeof line - 3; p++) {
+            unsigned char b = (unsigned char)*p;
+            if (b < 0x20 || b == 0x7F) {
+                line[k++] = '%';
+                line[k++] = hex_upper_digit(b >> 4);
+                line[k++] = hex_upper_digit(b);
+            } else {
+                line[k++] = (char)b;
+            }
+        }
         line[k] = '\0';
         if (status == 0)
             fprintf(stderr, "%s %s --- %s %s\n", r->method, line, size,
@@ -409,10 +392,8 @@ static enum MHD_Result respond(struct mock *m, struct req *r, struct MHD_Connect
     struct MHD_Response *resp =
         body ? MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE)
              : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
-    if (!resp) {
-        free(body);
-        return MHD_NO;
-    }
+    if (!resp)
+        xalloc_fatal("MHD_create_response_from_buffer");
     if (ctype)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
     for (size_t i = 0; hdrs && hdrs[i] && hdrs[i + 1]; i += 2)
@@ -429,7 +410,7 @@ static enum MHD_Result respond_json(struct mock *m, struct req *r, struct MHD_Co
     char *txt = cJSON_PrintUnformatted(root);
     cJSON_Delete(root);
     if (!txt)
-        return MHD_NO;
+        xalloc_fatal("cJSON_PrintUnformatted");
     return respond(m, r, c, status, "application/json", txt, strlen(txt), hdrs);
 }
 
@@ -467,12 +448,10 @@ static enum MHD_Result respond_success(struct mock *m, struct req *r, struct MHD
 static void decide_error(struct req *r, int status, const char *code, const char *fmt, ...)
 {
     va_list ap;
-    char *s = NULL;
     if (r->err_status)
         return;            /* the first problem found is the one reported */
     va_start(ap, fmt);
-    if (vasprintf(&s, fmt, ap) < 0)
-        s = NULL;
+    char *s = xvasprintf(fmt, ap);
     va_end(ap);
     r->err_status = status;
     r->err_code = code;
@@ -482,25 +461,15 @@ static void decide_error(struct req *r, int status, const char *code, const char
 
 /* ------------------------------------------------------------------ routing */
 
-static int hexv(int c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 /* Percent-decode one path segment; NULL when an escape is malformed. */
 static char *pct_decode(const char *s, size_t n, size_t *outlen)
 {
-    char *o = malloc(n + 1);
+    char *o = xmalloc(n + 1);
     size_t k = 0;
-    if (!o)
-        return NULL;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '%') {
-            int a = i + 2 < n ? hexv(s[i + 1]) : -1;
-            int b = a >= 0 ? hexv(s[i + 2]) : -1;
+            int a = i + 2 < n ? hex_value(s[i + 1]) : -1;
+            int b = a >= 0 ? hex_value(s[i + 2]) : -1;
             if (a < 0 || b < 0) {
                 free(o);
                 return NULL;
@@ -527,11 +496,7 @@ static void route(struct req *r)
 {
     const char *raw = r->raw ? r->raw : "/";
     size_t plen = strcspn(raw, "?#");
-    char *path = strndup(raw, plen);
-    if (!path) {
-        r->route = R_NOT_FOUND;
-        return;
-    }
+    char *path = xstrndup(raw, plen);
     r->route = R_NOT_FOUND;
     if (!strcmp(path, "/__mock/fault")) {
         r->control = true;
@@ -630,7 +595,7 @@ static void check_integration(struct req *r, struct MHD_Connection *c)
                      "missing X-Integration-Id header: send the integration's ID "
                      "(e.g. workday:HWUTwvyx2wLoSUHphiWVrp28)");
     else
-        r->integration = strdup(h);
+        r->integration = xstrdup(h);
 }
 
 static void check_content_type(struct req *r, struct MHD_Connection *c)
@@ -652,8 +617,6 @@ static void check_content_type(struct req *r, struct MHD_Connection *c)
 static int open_temp(struct mock *m, const char *suffix, char **path)
 {
     *path = xasprintf("%s/.mock-XXXXXX%s", m->inbox, suffix);
-    if (!*path)
-        return -1;
     int fd = mkostemps(*path, (int)strlen(suffix), O_CLOEXEC);
     if (fd < 0) {
         free(*path);
@@ -675,7 +638,7 @@ static enum MHD_Result begin(struct mock *m, struct req *r, struct MHD_Connectio
     if (!r->control) {
         m->requests++;
         free(m->last_raw);
-        m->last_raw = xstrdup(r->raw);
+        m->last_raw = dup_opt(r->raw);
     }
     if (r->route == R_UPLOAD) {
         m->uploads++;
@@ -683,11 +646,11 @@ static enum MHD_Result begin(struct mock *m, struct req *r, struct MHD_Connectio
         if (m->fault.kind != MOCK_FAULT_NONE && m->fault.count != 0) {
             r->fault.kind = m->fault.kind;
             r->fault.status = m->fault.status;
-            r->fault.retry_after = xstrdup(m->fault.retry_after);
-            r->fault.retry_after_ms = xstrdup(m->fault.retry_after_ms);
+            r->fault.retry_after = dup_opt(m->fault.retry_after);
+            r->fault.retry_after_ms = dup_opt(m->fault.retry_after_ms);
             r->fault.rate = m->fault.rate;
-            r->fault.code = xstrdup(m->fault.code);
-            r->fault.message = xstrdup(m->fault.message);
+            r->fault.code = dup_opt(m->fault.code);
+            r->fault.message = dup_opt(m->fault.message);
             if (m->fault.count > 0 && --m->fault.count == 0)
                 fault_clear(&m->fault);
             /* A slow request is otherwise an ordinary one: only its reading is throttled. */
@@ -700,15 +663,8 @@ static enum MHD_Result begin(struct mock *m, struct req *r, struct MHD_Connectio
     pthread_mutex_unlock(&m->mu);
 
     const char *cl = header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (cl) {
-        char *end;
-        errno = 0;
-        unsigned long long v = strtoull(cl, &end, 10);
-        if (!errno && end != cl && !*end) {
-            r->have_cl = true;
-            r->content_length = v;
-        }
-    }
+    if (cl && num_parse_u64(cl, UINT64_MAX, &r->content_length) == 0)
+        r->have_cl = true;
     if (r->fault.kind != MOCK_FAULT_NONE)
         return MHD_YES;    /* body drained (or dropped); the fault answers at the end */
 
@@ -855,14 +811,14 @@ static enum MHD_Result answer_fault(struct mock *m, struct req *r, struct MHD_Co
         return respond_error(m, r, c, st, f->code ? f->code : code_for_status(st), msg, hdrs);
     }
     case MOCK_FAULT_HTML: {
-        char *page = strdup("<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+        char *page = xstrdup("<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
                             "<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n");
-        return respond(m, r, c, 502, "text/html", page, page ? strlen(page) : 0, NULL);
+        return respond(m, r, c, 502, "text/html", page, strlen(page), NULL);
     }
     case MOCK_FAULT_BAD_JSON: {
-        char *txt = strdup("{\"status\":\"success\",\"data\":{\"warn");
+        char *txt = xstrdup("{\"status\":\"success\",\"data\":{\"warn");
         return respond(m, r, c, f->status ? f->status : 200, "application/json", txt,
-                       txt ? strlen(txt) : 0, NULL);
+                       strlen(txt), NULL);
     }
     case MOCK_FAULT_EMPTY:
         return respond(m, r, c, f->status ? f->status : 500, NULL, NULL, 0, NULL);
@@ -870,7 +826,7 @@ static enum MHD_Result answer_fault(struct mock *m, struct req *r, struct MHD_Co
         struct MHD_Response *resp = MHD_create_response_from_callback(MOCK_HUGE_BYTES, 65536,
                                                                       huge_reader, NULL, NULL);
         if (!resp)
-            return MHD_NO;
+            xalloc_fatal("MHD_create_response_from_callback");
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
         int st = f->status ? f->status : 200;
         record(m, r, st);
@@ -879,9 +835,9 @@ static enum MHD_Result answer_fault(struct mock *m, struct req *r, struct MHD_Co
         return ret;
     }
     case MOCK_FAULT_STALL: {
-        struct stall *s = malloc(sizeof *s);
+        struct stall *s = xmalloc(sizeof *s);
         pthread_mutex_lock(&m->mu);
-        if (m->stopping || !s) {
+        if (m->stopping) {
             pthread_mutex_unlock(&m->mu);
             free(s);
             return MHD_NO;
@@ -999,9 +955,7 @@ static void content_type_warnings(cJSON *warnings, const char *ct)
     if (ct[bare])
         warn(warnings, "attachment.content_type \"%.100s\" has parameters; send a bare "
              "type/subtype such as \"%.*s\"", ct, (int)(bare > 100 ? 100 : bare), ct);
-    char *t = strndup(ct, bare);
-    if (!t)
-        return;
+    char *t = xstrndup(ct, bare);
     size_t e = strlen(t);
     while (e > 0 && t[e - 1] == ' ')
         t[--e] = '\0';
@@ -1039,34 +993,28 @@ static enum MHD_Result store_upload(struct mock *m, struct req *r, struct MHD_Co
         }
         free(r->partial_path);
         r->partial_path = NULL;
-        r->stored_path = strdup(final);
+        r->stored_path = xstrdup(final);
     } else {
         warn(warnings, "mock: data_url is not downloaded; nothing was stored");
     }
 
-    struct stored *s = calloc(1, sizeof *s);
-    if (s) {
-        s->integration = strdup(r->integration);
-        s->candidate = malloc(owner_len + 1);
-        if (s->candidate) {
-            memcpy(s->candidate, owner, owner_len);
-            s->candidate[owner_len] = '\0';
-        }
-        s->candidate_len = owner_len;
-        s->application = r->application ? xstrdup(r->id) : (seed ? xstrdup(seed->app_id) : NULL);
-        s->file_name = strdup(f->name);
-        s->content_type = xstrdup(f->content_type);
-        s->type = strdup(f->type);
-        s->data_url = xstrdup(f->data_url);
-        s->path = xstrdup(r->stored_path);
-        s->created = time(NULL);
-    }
+    struct stored *s = xcalloc(1, sizeof *s);
+    s->integration = xstrdup(r->integration);
+    s->candidate = xmalloc(owner_len + 1);
+    memcpy(s->candidate, owner, owner_len);
+    s->candidate[owner_len] = '\0';
+    s->candidate_len = owner_len;
+    s->application = r->application ? xstrdup(r->id) : NULL;
+    s->file_name = xstrdup(f->name);
+    s->content_type = dup_opt(f->content_type);
+    s->type = xstrdup(f->type);
+    s->data_url = dup_opt(f->data_url);
+    s->path = dup_opt(r->stored_path);
+    s->created = time(NULL);
     pthread_mutex_lock(&m->mu);
-    if (s) {
-        make_id(m, s->id);
-        *m->stored_tail = s;
-        m->stored_tail = &s->next;
-    }
+    make_id(m, s->id);
+    *m->stored_tail = s;
+    m->stored_tail = &s->next;
     if (f->has_data)
         m->stored_n++;
     pthread_mutex_unlock(&m->mu);
@@ -1119,13 +1067,7 @@ static enum MHD_Result process_upload(struct mock *m, struct req *r, struct MHD_
                  "accepts at most %u", rl, MOCK_REST_MAX);
         goto fail;
     }
-    rest = malloc(rl + 1);
-    if (!rest) {
-        status = 500;
-        code = "PLATFORM.UNKNOWN_ERROR";
-        snprintf(msg, sizeof msg, "mock: out of memory");
-        goto fail;
-    }
+    rest = xmalloc(rl + 1);
     if (sp.found) {
         memcpy(rest, map, sp.start);
         memcpy(rest + sp.start, map + sp.end, n - sp.end);
@@ -1252,13 +1194,9 @@ static enum MHD_Result answer_candidates(struct mock *m, struct req *r, struct M
     const char *ids = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "ids");
     const char *ps = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page_size");
     long page = 100;
-    if (ps) {
-        char *end;
-        page = strtol(ps, &end, 10);
-        if (end == ps || *end || page < 1 || page > 250)
+    if (ps && num_parse_long(ps, 1, 250, &page) < 0)
             return respond_error(m, r, c, 400, "PLATFORM.INPUT_INVALID",
                                  "page_size must be a whole number from 1 to 250", NULL);
-    }
     cJSON *data = cJSON_CreateObject();
     cJSON_AddNullToObject(data, "next");
     cJSON *results = cJSON_AddArrayToObject(data, "results");
@@ -1292,18 +1230,17 @@ static enum MHD_Result answer_fault_control(struct mock *m, struct req *r, struc
         return respond_error(m, r, c, 400, "PLATFORM.INPUT_INVALID",
                              "kind must be one of none, status, stall, drop, html, bad_json, "
                              "empty, huge, slow", NULL);
+    long v;
     if (count) {
-        char *end;
-        long v = !strcmp(count, "all") ? -1 : strtol(count, &end, 10);
-        if (strcmp(count, "all") && (end == count || *end || v < -1 || v > 1000000))
+        if (!strcmp(count, "all"))
+            v = -1;
+        else if (num_parse_long(count, -1, 1000000, &v) < 0)
             return respond_error(m, r, c, 400, "PLATFORM.INPUT_INVALID",
                                  "count must be a number of requests, or -1/all", NULL);
         f.count = (int)v;
     }
     if (status) {
-        char *end;
-        long v = strtol(status, &end, 10);
-        if (end == status || *end || v < 100 || v > 599)
+        if (num_parse_long(status, 100, 599, &v) < 0)
             return respond_error(m, r, c, 400, "PLATFORM.INPUT_INVALID",
                                  "status must be an HTTP status from 100 to 599", NULL);
         f.status = (int)v;
@@ -1313,14 +1250,9 @@ static enum MHD_Result answer_fault_control(struct mock *m, struct req *r, struc
     f.code = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "code");
     f.message = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "message");
     const char *rate = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "rate");
-    if (rate) {
-        char *end;
-        unsigned long long v = strtoull(rate, &end, 10);
-        if (end == rate || *end || v == 0)
-            return respond_error(m, r, c, 400, "PLATFORM.INPUT_INVALID",
-                                 "rate must be a number of bytes per second", NULL);
-        f.rate = v;
-    }
+    if (rate && (num_parse_u64(rate, UINT64_MAX, &f.rate) < 0 || f.rate == 0))
+        return respond_error(m, r, c, 400, "PLATFORM.INPUT_INVALID",
+                             "rate must be a number of bytes per second", NULL);
     mock_inject(m, &f);
     cJSON *data = cJSON_CreateObject();
     cJSON_AddStringToObject(data, "kind", fault_name(f.kind));
@@ -1362,19 +1294,19 @@ static enum MHD_Result answer_stats(struct mock *m, struct req *r, struct MHD_Co
 
 static enum MHD_Result answer_log(struct mock *m, struct req *r, struct MHD_Connection *c)
 {
-    const char *p = r->raw + 6;
-    char *end;
-    unsigned long n = strtoul(p, &end, 10);
+    char *digits = xstrndup(r->raw + 6, strcspn(r->raw + 6, "?"));
+    uint64_t n;
     cJSON *found = NULL;
-    if (end != p && (*end == '\0' || *end == '?')) {
+    if (num_parse_u64(digits, UINT_MAX, &n) == 0) {
         pthread_mutex_lock(&m->mu);
         for (int i = 0; i < MOCK_RING && !found; i++) {
             const cJSON *id = cJSON_GetObjectItemCaseSensitive(m->ring[i], "id");
-            if (id && (unsigned long)id->valuedouble == n)
+            if (id && (uint64_t)id->valuedouble == n)
                 found = cJSON_Duplicate(m->ring[i], 1);
         }
         pthread_mutex_unlock(&m->mu);
     }
+    free(digits);
     if (!found)
         return respond_error(m, r, c, 404, "PLATFORM.INPUT_INVALID",
                              "no such log entry (the mock keeps the last 64 requests)", NULL);
@@ -1413,9 +1345,7 @@ static enum MHD_Result finish(struct mock *m, struct req *r, struct MHD_Connecti
 
 static struct req *req_new(struct mock *m, const char *uri)
 {
-    struct req *r = calloc(1, sizeof *r);
-    if (!r)
-        return NULL;
+    struct req *r = xcalloc(1, sizeof *r);
     r->m = m;
     r->spool_fd = -1;
     r->raw = xstrdup(uri);
@@ -1446,8 +1376,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     (void)version;
     if (!r) {
         r = req_new(m, url);
-        if (!r)
-            return MHD_NO;
         *con_cls = r;
     }
     if (!r->started) {
@@ -1457,11 +1385,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (*upload_data_size) {
         size_t n = *upload_data_size;
         if (r->slow_rate) {
-            /* Hold the thread for as long as these bytes take at slow_rate: the client then
-             * sees a link of that speed. This blocks one of the pool's threads; fine for a
+            /* Hold the thread until these bytes are due at slow_rate: the client then sees a
+             * link of that speed. Due times count from the first chunk, so the time spent
+             * reading is not added on top. This blocks one of the pool's threads; fine for a
              * test fault. */
-            uint64_t us = (uint64_t)n * 1000000u / r->slow_rate;
-            usleep((useconds_t)(us < 5000000u ? us : 5000000u));
+            double now = clock_now();
+            if (r->slow_start == 0)
+                r->slow_start = now;
+            double wait = r->slow_start + (double)(r->received + n) / (double)r->slow_rate - now;
+            if (wait > 0)
+                usleep((useconds_t)((wait < 5 ? wait : 5) * 1e6));
         }
         enum MHD_Result rc = consume(m, r, upload_data, n);
         *upload_data_size = 0;
@@ -1501,49 +1434,19 @@ static char *read_file(const char *path, char *err, size_t errlen)
         return NULL;
     }
     size_t cap = 8192, n = 0, k;
-    char *buf = malloc(cap);
-    while (buf && (k = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+    char *buf = xmalloc(cap);
+    while ((k = fread(buf + n, 1, cap - n - 1, f)) > 0) {
         n += k;
         if (n + 1 == cap) {
             if (cap > (1u << 20))
                 break;      /* a PEM or key file is never this big */
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
+            buf = xrealloc(buf, cap * 2);
             cap *= 2;
         }
     }
     fclose(f);
-    if (!buf) {
-        snprintf(err, errlen, "cannot read %s: out of memory", path);
-        return NULL;
-    }
     buf[n] = '\0';
     return buf;
-}
-
-static int mkdir_p(const char *path)
-{
-    char *p = strdup(path);
-    if (!p)
-        return -1;
-    for (char *s = p + 1; *s; s++) {
-        if (*s == '/') {
-            *s = '\0';
-            if (mkdir(p, 0755) < 0 && errno != EEXIST) {
-                free(p);
-                return -1;
-            }
-            *s = '/';
-        }
-    }
-    int rc = mkdir(p, 0755) < 0 && errno != EEXIST ? -1 : 0;
-    free(p);
-    return rc;
 }
 
 static void mock_free(struct mock *m)
@@ -1589,22 +1492,18 @@ struct mock *mock_start(const struct mock_config *cfg, char *err, size_t errlen)
         snprintf(err, errlen, "mock: HTTPS needs both a certificate and a key");
         return NULL;
     }
-    if (mkdir_p(cfg->inbox) < 0) {
+    if (fs_mkdir_p(cfg->inbox, 0755) < 0) {
         snprintf(err, errlen, "mock: cannot create the inbox %s: %s", cfg->inbox, strerror(errno));
         return NULL;
     }
-    struct mock *m = calloc(1, sizeof *m);
-    if (!m) {
-        snprintf(err, errlen, "mock: out of memory");
-        return NULL;
-    }
+    struct mock *m = xcalloc(1, sizeof *m);
     pthread_mutex_init(&m->mu, NULL);
-    m->inbox = strdup(cfg->inbox);
+    m->inbox = xstrdup(cfg->inbox);
     size_t il = strlen(m->inbox);
     while (il > 1 && m->inbox[il - 1] == '/')
         m->inbox[--il] = '\0';
     m->max_body = cfg->max_body ? cfg->max_body : MOCK_DEFAULT_MAX_BODY;
-    m->api_key = xstrdup(cfg->api_key);
+    m->api_key = dup_opt(cfg->api_key);
     m->quiet = cfg->quiet;
     m->stored_tail = &m->stored;
     m->id_state = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
@@ -1673,11 +1572,11 @@ void mock_inject(struct mock *m, const struct mock_fault *f)
         m->fault.kind = f->kind;
         m->fault.count = f->count;
         m->fault.status = f->status;
-        m->fault.retry_after = xstrdup(f->retry_after);
-        m->fault.retry_after_ms = xstrdup(f->retry_after_ms);
+        m->fault.retry_after = dup_opt(f->retry_after);
+        m->fault.retry_after_ms = dup_opt(f->retry_after_ms);
         m->fault.rate = f->rate;
-        m->fault.code = xstrdup(f->code);
-        m->fault.message = xstrdup(f->message);
+        m->fault.code = dup_opt(f->code);
+        m->fault.message = dup_opt(f->message);
     }
     pthread_mutex_unlock(&m->mu);
 }
@@ -1705,7 +1604,7 @@ char *mock_last_raw_path(const struct mock *m)
 {
     struct mock *mm = (struct mock *)m;
     pthread_mutex_lock(&mm->mu);
-    char *v = xstrdup(mm->last_raw);
+    char *v = dup_opt(mm->last_raw);
     pthread_mutex_unlock(&mm->mu);
     return v;
 }

@@ -12,7 +12,8 @@
 #include "exitcodes.h"
 #include "format.h"
 #include "mock.h"
-
+#include "numparse.h"
+#include "secret.h"
 
 static void usage(FILE *out)
 {
@@ -29,41 +30,8 @@ static void usage(FILE *out)
             "GET /__mock/requests lists recent requests (raw paths), GET /__mock/stats counts.\n");
 }
 
-/* A whole number from 0 to max (no sign, no suffix), or -1. */
-static int parse_whole(const char *s, uint64_t max, uint64_t *out)
-{
-    if (!s || *s < '0' || *s > '9')
-        return -1;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-/* The first line of path, trimmed: the key a test wants the mock to accept. */
-static char *read_key_line(const char *path, char *err, size_t errlen)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-        return NULL;
-    }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n = getline(&line, &cap, f);
-    fclose(f);
-    while (n > 0 && strchr("\r\n \t", line[n - 1]))
-        line[--n] = '\0';
-    if (n <= 0) {
-        snprintf(err, errlen, "%s is empty", path);
-        free(line);
-        return NULL;
-    }
-    return line;
-}
+/* Longest API key file read: a key is one short line. */
+#define KEY_FILE_MAX 4096
 
 int mock_main(int argc, char **argv)
 {
@@ -108,7 +76,7 @@ int mock_main(int argc, char **argv)
         }
         uint64_t v = 0;
         if (!strcmp(flag, "--port")) {
-            if (parse_whole(val, 65535, &v) < 0) {
+            if (num_parse_u64(val, 65535, &v) < 0) {
                 fprintf(stderr, "kombo-attach mock: --port must be a number from 0 to 65535\n");
                 return KA_EXIT_USAGE;
             }
@@ -133,14 +101,14 @@ int mock_main(int argc, char **argv)
         } else if (!strcmp(flag, "--tls-key")) {
             cfg.tls_key = val;
         } else if (!strcmp(flag, "--fail-next")) {
-            if (parse_whole(val, 1000000, &v) < 0 || v == 0) {
+            if (num_parse_u64(val, 1000000, &v) < 0 || v == 0) {
                 fprintf(stderr, "kombo-attach mock: --fail-next must be a positive number\n");
                 return KA_EXIT_USAGE;
             }
             fail_next = v;
             have_fail_next = true;
         } else if (!strcmp(flag, "--fail-status")) {
-            if (parse_whole(val, 599, &v) < 0 || v < 100) {
+            if (num_parse_u64(val, 599, &v) < 0 || v < 100) {
                 fprintf(stderr, "kombo-attach mock: --fail-status must be an HTTP status "
                         "from 100 to 599\n");
                 return KA_EXIT_USAGE;
@@ -161,8 +129,13 @@ int mock_main(int argc, char **argv)
     }
     char *key = NULL;
     if (key_file) {
-        if (!(key = read_key_line(key_file, err, sizeof err))) {
-            fprintf(stderr, "kombo-attach mock: --api-key-file: %s\n", err);
+        /* Read as the client reads its key file, so both agree on what the key is. */
+        if (!(key = secret_read_first_line(key_file, KEY_FILE_MAX))) {
+            if (errno)
+                fprintf(stderr, "kombo-attach mock: --api-key-file: cannot read %s: %s\n",
+                        key_file, strerror(errno));
+            else
+                fprintf(stderr, "kombo-attach mock: --api-key-file: %s is empty\n", key_file);
             return KA_EXIT_USAGE;
         }
         cfg.api_key = key;
@@ -179,7 +152,7 @@ int mock_main(int argc, char **argv)
     struct mock *m = mock_start(&cfg, err, sizeof err);
     if (!m) {
         fprintf(stderr, "kombo-attach %s\n", err);
-        free(key);
+        secret_free(key);
         pthread_sigmask(SIG_SETMASK, &old, NULL);
         return KA_EXIT_INTERNAL;
     }
@@ -196,7 +169,7 @@ int mock_main(int argc, char **argv)
     int sig = 0;
     sigwait(&set, &sig);
     mock_stop(m);
-    free(key);
+    secret_free(key);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (!cfg.quiet)
         fprintf(stderr, "mock stopped\n");
