@@ -32,6 +32,8 @@ static void usage(FILE *out)
             "  kind: status (status, code, message, retry_after, retry_after_ms), stall, drop, html,\n"
             "  bad_json,"
             " empty, huge, slow (rate=BYTES_PER_SECOND), none; count: N or all (default 1).\n"
+            "  Faults hit uploads only, unless targeted: path=/check-api-key (a prefix of the\n"
+            "  path after /v1) and/or method=GET; count then counts the requests that match.\n"
             "GET /__mock/requests lists recent requests (raw paths), GET /__mock/stats counts.\n");
 }
 

@@ -1,7 +1,7 @@
 /* Injected faults: one pending fault per mock, set by mock_inject or POST /__mock/fault,
- * handed to the next `count` requests it targets and answered in place of the real answer.
- * A fault hits a request whatever it holds, before any check, as a proxy in front of
- * Kombo would. */
+ * handed to the next `count` requests it targets (see mock.h) and answered in place of
+ * the real answer. A fault hits a request whatever it holds, before any check, as a proxy
+ * in front of Kombo would. */
 #include "mock_priv.h"
 
 #include "numparse.h"
@@ -48,6 +48,8 @@ void mock_fault_clear(struct mock_fault_state *f)
     free(f->retry_after_ms);
     free(f->code);
     free(f->message);
+    free(f->path);
+    free(f->method);
     memset(f, 0, sizeof *f);
 }
 
@@ -62,6 +64,8 @@ static void assign(struct mock_fault_state *d, const struct mock_fault *f)
     d->rate = f->rate;
     d->code = mock_dup_opt(f->code);
     d->message = mock_dup_opt(f->message);
+    d->path = mock_dup_opt(f->path);
+    d->method = mock_dup_opt(f->method);
 }
 
 /* The state seen through the public struct, to copy it with assign. */
@@ -70,7 +74,7 @@ static struct mock_fault view(const struct mock_fault_state *s)
     return (struct mock_fault){
         .kind = s->kind, .count = s->count, .status = s->status, .retry_after = s->retry_after,
         .retry_after_ms = s->retry_after_ms, .rate = s->rate, .code = s->code,
-        .message = s->message,
+        .message = s->message, .path = s->path, .method = s->method,
     };
 }
 
@@ -83,9 +87,27 @@ void mock_inject(struct mock *m, const struct mock_fault *f)
     pthread_mutex_unlock(&m->mu);
 }
 
+/* Does the path of raw ("/v1/...") start with prefix at a segment boundary? */
+static bool path_has_prefix(const char *raw, const char *prefix)
+{
+    const char *p = raw + 3;                    /* "/..." after "/v1" */
+    size_t n = strlen(prefix), len = strcspn(p, "?#");
+    if (n > len || strncmp(p, prefix, n) != 0)
+        return false;
+    return n == len || (n > 0 && prefix[n - 1] == '/') || p[n] == '/';
+}
+
 static bool targets(const struct mock_fault_state *f, const struct req *r)
 {
-    return f->kind != MOCK_FAULT_NONE && f->count != 0 && r->route == R_UPLOAD;
+    if (f->kind == MOCK_FAULT_NONE || f->count == 0)
+        return false;
+    if (!f->path && !f->method)
+        return r->route == R_UPLOAD;    /* what faults hit before they had targets */
+    if (r->control || !r->raw || strncmp(r->raw, "/v1/", 4) != 0)
+        return false;
+    if (f->method && strcasecmp(f->method, r->method) != 0)
+        return false;
+    return !f->path || path_has_prefix(r->raw, f->path);
 }
 
 void mock_fault_take(struct mock *m, struct req *r)
@@ -226,6 +248,32 @@ enum MHD_Result mock_fault_answer(struct mock *m, struct req *r, struct MHD_Conn
     return MHD_NO;
 }
 
+/* Why a target given to POST /__mock/fault could never match, or NULL. A fault that
+ * silently never fires would make a test pass for the wrong reason. */
+static const char *target_problem(const char *path, const char *method)
+{
+    if (path && (path[0] != '/' || strpbrk(path, "?#")))
+        return "path must be a path below /v1 starting with '/', without a query, "
+               "e.g. path=/check-api-key or path=/ats/candidates";
+    if (path && (!strncmp(path, "/v1/", 4) || !strcmp(path, "/v1")))
+        return "path is the part after /v1: write path=/check-api-key, not "
+               "path=/v1/check-api-key";
+    size_t n = method ? strlen(method) : 1;
+    if (method && (n == 0 || n >= MOCK_METHOD_MAX ||
+                   strspn(method, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") != n))
+        return "method must be an HTTP method such as GET or POST";
+    return NULL;
+}
+
+/* Only when set: without a target the answer looks as it always did. */
+static void add_target(cJSON *o, const char *path, const char *method)
+{
+    if (path)
+        cJSON_AddStringToObject(o, "path", path);
+    if (method)
+        cJSON_AddStringToObject(o, "method", method);
+}
+
 enum MHD_Result mock_fault_control(struct mock *m, struct req *r, struct MHD_Connection *c)
 {
     const char *count = mock_route_arg(c, "count"), *status = mock_route_arg(c, "status");
@@ -257,10 +305,16 @@ enum MHD_Result mock_fault_control(struct mock *m, struct req *r, struct MHD_Con
     f.retry_after_ms = mock_route_arg(c, "retry_after_ms");
     f.code = mock_route_arg(c, "code");
     f.message = mock_route_arg(c, "message");
+    f.path = mock_route_arg(c, "path");
+    f.method = mock_route_arg(c, "method");
+    const char *why = target_problem(f.path, f.method);
+    if (why)
+        return mock_respond_error(m, r, c, 400, "PLATFORM.INPUT_INVALID", why, NULL);
     mock_inject(m, &f);
     cJSON *data = cJSON_CreateObject();
     cJSON_AddStringToObject(data, "kind", mock_fault_name(f.kind));
     cJSON_AddNumberToObject(data, "count", f.count);
+    add_target(data, f.path, f.method);
     return mock_respond_success(m, r, c, data);
 }
 
@@ -268,4 +322,5 @@ void mock_fault_describe(const struct mock_fault_state *f, cJSON *into)
 {
     cJSON_AddStringToObject(into, "kind", mock_fault_name(f->kind));
     cJSON_AddNumberToObject(into, "remaining", f->count);
+    add_target(into, f->path, f->method);
 }

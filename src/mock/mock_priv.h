@@ -28,6 +28,7 @@
 #define MOCK_REST_MAX (4u << 20)     /* JSON outside attachment.data: parsed in RAM */
 #define MOCK_HUGE_BYTES (8u << 20)   /* size of the HUGE fault's answer */
 #define MOCK_SLOW_DEFAULT_RATE (1024u * 1024u)
+#define MOCK_METHOD_MAX 16           /* bytes kept of a request's method, NUL included */
 
 enum mock_route {
     R_NOT_FOUND, R_BAD_METHOD, R_UPLOAD, R_LIST, R_CANDIDATES, R_CHECK,
@@ -43,6 +44,7 @@ struct mock_fault_state {
     char *retry_after_ms;
     uint64_t rate;
     char *code, *message;
+    char *path, *method;     /* the target; both NULL: uploads only */
 };
 
 struct mock_stored {
@@ -96,7 +98,7 @@ struct req {
     struct mock *m;
     char *raw;               /* request target exactly as received */
     unsigned seq;
-    char method[16];
+    char method[MOCK_METHOD_MAX];
     bool started, recorded, control, stalled;
     enum mock_route route;
     bool application;
@@ -186,7 +188,7 @@ void mock_fault_take(struct mock *m, struct req *r);
 enum MHD_Result mock_fault_answer(struct mock *m, struct req *r, struct MHD_Connection *c);
 /* POST /__mock/fault */
 enum MHD_Result mock_fault_control(struct mock *m, struct req *r, struct MHD_Connection *c);
-/* kind and remaining of the pending fault, for /__mock/stats (m->mu held). */
+/* kind, remaining and target of the pending fault, for /__mock/stats (m->mu held). */
 void mock_fault_describe(const struct mock_fault_state *f, cJSON *into);
 
 #endif
