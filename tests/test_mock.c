@@ -936,6 +936,9 @@ static void test_fault_http_control(void **state)
     (void)state;
     static const struct { const char *query; long status; } bad[] = {
         { "?kind=explode", 400 }, { "?kind=status&status=99", 400 }, { "?kind=status&count=x", 400 },
+        /* targets that could never match are refused, not silently kept */
+        { "?kind=status&path=check-api-key", 400 }, { "?kind=status&path=/v1/check-api-key", 400 },
+        { "?kind=drop&method=G3T", 400 }, { "?kind=drop&method=", 400 },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char path[128];
@@ -974,6 +977,148 @@ static void test_fault_http_control(void **state)
     r = call(&(struct call){ .path = "/v1/ats/candidates/ctl/attachments", .body = EXAMPLE_BODY });
     assert_int_equal(r.status, 200);    /* kind=none cleared the drop */
     resp_free(&r);
+}
+
+/* The pending fault as /__mock/stats shows it. Caller deletes. */
+static cJSON *fault_stats(void)
+{
+    struct resp r = call(&(struct call){ .method = "GET", .path = "/__mock/stats", .auth = AUTH_NONE });
+    assert_int_equal(r.status, 200);
+    cJSON *f = cJSON_Duplicate(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "data"), "fault"), 1);
+    resp_free(&r);
+    return f;
+}
+
+static long get_status(const char *path)
+{
+    struct resp r = call(&(struct call){ .method = "GET", .path = path });
+    long st = r.status;
+    resp_free(&r);
+    return st;
+}
+
+static long upload_status(void)
+{
+    struct resp r = call(&(struct call){ .path = "/v1/ats/candidates/target/attachments",
+                                         .body = EXAMPLE_BODY });
+    long st = r.status;
+    resp_free(&r);
+    return st;
+}
+
+/* POST /__mock/fault?path=/check-api-key: one GET answers 503 in Kombo's error shape with
+ * the Retry-After headers asked for, then the next succeeds; nothing else is hit. */
+static void test_get_fault_503_then_success(void **state)
+{
+    (void)state;
+    struct resp r = call(&(struct call){
+        .path = "/__mock/fault?kind=status&status=503&retry_after=1&retry_after_ms=250"
+                "&path=/check-api-key", .auth = AUTH_NONE });
+    assert_int_equal(r.status, 200);
+    assert_string_equal(jstr(cJSON_GetObjectItem(r.json, "data"), "path", NULL), "/check-api-key");
+    resp_free(&r);
+    cJSON *f = fault_stats();
+    assert_string_equal(jstr(f, "kind", NULL), "status");
+    assert_string_equal(jstr(f, "path", NULL), "/check-api-key");
+    assert_int_equal(cJSON_GetObjectItem(f, "remaining")->valueint, 1);
+    cJSON_Delete(f);
+
+    /* Other requests pass through and do not count. */
+    assert_int_equal(upload_status(), 200);
+    assert_int_equal(get_status("/v1/ats/candidates"), 200);
+
+    r = call(&(struct call){ .method = "GET", .path = "/v1/check-api-key", .no_integration = true });
+    assert_int_equal(r.status, 503);
+    assert_string_equal(r.retry_after, "1");
+    assert_string_equal(r.retry_after_ms, "250");
+    assert_string_equal(jstr(r.json, "status", NULL), "error");
+    assert_string_equal(jstr(r.json, "error", "code"), "REMOTE.SERVICE_UNAVAILABLE");
+    assert_non_null(jstr(r.json, "error", "log_url"));
+    resp_free(&r);
+
+    r = call(&(struct call){ .method = "GET", .path = "/v1/check-api-key", .no_integration = true });
+    assert_int_equal(r.status, 200);
+    assert_string_equal(jstr(cJSON_GetObjectItem(r.json, "data"), "environment_id", NULL), "mock-env");
+    assert_string_equal(r.retry_after, "");
+    resp_free(&r);
+    f = fault_stats();
+    assert_string_equal(jstr(f, "kind", NULL), "none");
+    assert_null(cJSON_GetObjectItem(f, "path"));
+    cJSON_Delete(f);
+}
+
+/* An untargeted fault hits uploads only; a GET-targeted one hits GETs only; count counts
+ * only the requests a fault hits; paths match at segment boundaries. */
+static void test_fault_targets_do_not_cross(void **state)
+{
+    (void)state;
+    struct mock_fault up = { .kind = MOCK_FAULT_STATUS, .count = 1, .status = 503 };
+    mock_inject(g_mock, &up);
+    assert_int_equal(get_status("/v1/check-api-key"), 200);
+    assert_int_equal(get_status("/v1/ats/candidates?first_name=Ada"), 200);
+    assert_int_equal(get_status("/v1/ats/candidates/target/attachments"), 200);
+    assert_int_equal(upload_status(), 503);
+    assert_int_equal(upload_status(), 200);
+
+    struct mock_fault gets = { .kind = MOCK_FAULT_STATUS, .count = 2, .status = 503,
+                               .method = "get" };
+    mock_inject(g_mock, &gets);
+    assert_int_equal(upload_status(), 200);
+    assert_int_equal(get_status("/v1/ats/candidates"), 503);
+    assert_int_equal(get_status("/v1/check-api-key"), 503);
+    assert_int_equal(get_status("/v1/check-api-key"), 200);
+    assert_int_equal(upload_status(), 200);
+
+    /* The mock's own endpoints never match, even a GET-everything fault. */
+    struct mock_fault one_get = { .kind = MOCK_FAULT_STATUS, .count = 1, .status = 500,
+                                  .method = "GET" };
+    mock_inject(g_mock, &one_get);
+    cJSON *f = fault_stats();
+    assert_int_equal(cJSON_GetObjectItem(f, "remaining")->valueint, 1);
+    assert_string_equal(jstr(f, "method", NULL), "GET");
+    cJSON_Delete(f);
+    assert_int_equal(get_status("/v1/check-api-key"), 500);
+
+    /* A prefix ends at a segment boundary, and covers what lies below it. */
+    struct mock_fault cands = { .kind = MOCK_FAULT_STATUS, .count = 2, .status = 503,
+                                .path = "/ats/candidates", .method = "GET" };
+    mock_inject(g_mock, &cands);
+    assert_int_equal(get_status("/v1/check-api-key"), 200);
+    assert_int_equal(upload_status(), 200);             /* POST: not this fault's method */
+    assert_int_equal(get_status("/v1/ats/candidates/target/attachments"), 503);
+    assert_int_equal(get_status("/v1/ats/candidates?email=ada@example.net"), 503);
+    assert_int_equal(get_status("/v1/ats/candidates"), 200);
+
+    struct mock_fault partial = { .kind = MOCK_FAULT_STATUS, .count = 1, .status = 503,
+                                  .path = "/ats/cand" };
+    mock_inject(g_mock, &partial);
+    assert_int_equal(get_status("/v1/ats/candidates"), 200);
+    f = fault_stats();
+    assert_int_equal(cJSON_GetObjectItem(f, "remaining")->valueint, 1);
+    cJSON_Delete(f);
+    mock_inject(g_mock, &(struct mock_fault){ .kind = MOCK_FAULT_NONE });
+    assert_int_equal(wait_no_temp_files(g_inbox), 0);
+}
+
+/* A targeted drop closes the connection of a GET; a targeted stall never answers it. */
+static void test_get_drop_and_stall(void **state)
+{
+    (void)state;
+    struct resp r = call(&(struct call){ .path = "/__mock/fault?kind=drop&method=GET&path=/check-api-key",
+                                         .auth = AUTH_NONE });
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    r = call(&(struct call){ .method = "GET", .path = "/v1/check-api-key" });
+    assert_int_not_equal(r.rc, CURLE_OK);
+    resp_free(&r);
+    assert_int_equal(get_status("/v1/check-api-key"), 200);
+
+    struct mock_fault stall = { .kind = MOCK_FAULT_STALL, .count = 1, .path = "/ats/candidates" };
+    mock_inject(g_mock, &stall);
+    r = call(&(struct call){ .method = "GET", .path = "/v1/ats/candidates", .timeout_ms = 700 });
+    assert_int_equal(r.rc, CURLE_OPERATION_TIMEDOUT);
+    resp_free(&r);
+    assert_int_equal(get_status("/v1/ats/candidates"), 200);
 }
 
 /* A client that announces more bytes than it sends and hangs up. */
@@ -1425,6 +1570,9 @@ int main(void)
         cmocka_unit_test(test_stall_fault),
         cmocka_unit_test(test_slow_fault),
         cmocka_unit_test(test_fault_http_control),
+        cmocka_unit_test(test_get_fault_503_then_success),
+        cmocka_unit_test(test_fault_targets_do_not_cross),
+        cmocka_unit_test(test_get_drop_and_stall),
         cmocka_unit_test(test_short_body_leaves_nothing),
         cmocka_unit_test(test_raw_path_recorded),
         cmocka_unit_test(test_check_api_key),
