@@ -1477,7 +1477,7 @@ static void test_start_errors(void **state)
 static void test_mock_main_bad_flags(void **state)
 {
     (void)state;
-    static const char *const cases[][4] = {
+    static const char *const cases[][5] = {
         { "mock", "--bogus", NULL },
         { "mock", "--port", NULL },
         { "mock", "--port", "70000", NULL },
@@ -1489,6 +1489,11 @@ static void test_mock_main_bad_flags(void **state)
         { "mock", "--fail-next", "0", NULL },
         { "mock", "--api-key-file", "/nonexistent/key", NULL },
         { "mock", "--retry-after", "3", NULL },
+        /* stops inside a cluster of short options: the next call must start afresh */
+        { "mock", "-xh", NULL },
+        { "mock", "--quiet=yes", NULL },
+        { "mock", "--api-key", "k", NULL },
+        { "mock", "--port", "0", "stray" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int argc = 0;
@@ -1500,6 +1505,87 @@ static void test_mock_main_bad_flags(void **state)
     }
 }
 
+/* `kombo-attach mock` with bad flags, through the real binary: exit code 2 and one line
+ * naming the problem, never the value of an unknown option or a key given on the line. */
+static void test_mock_main_flag_messages(void **state)
+{
+    (void)state;
+    const char *bin = getenv("KA_BIN");
+    if (!bin || access(bin, X_OK) != 0)
+        skip();
+#define SECRET "s3cr3t-k3y-value"
+    static const struct { const char *args[4]; const char *want; } cases[] = {
+        { { "--bogus=" SECRET }, "unknown or ambiguous option --bogus" },
+        { { "--bogus", SECRET }, "unknown or ambiguous option --bogus" },
+        { { "-x" }, "unknown option -x" },
+        { { "--tls=" SECRET }, "ambiguous option --tls" },
+        { { "--port" }, "--port needs a value" },
+        { { "--inbox" }, "--inbox needs a value" },
+        { { "--port=abc" }, "--port must be a number" },
+        { { "--po=70000" }, "--port must be a number" },
+        { { "--max-body=0" }, "--max-body" },
+        { { "--fail-status=42" }, "--fail-status" },
+        { { "--quiet=" SECRET }, "--quiet takes no value" },
+        { { "--api-key", SECRET }, "no --api-key flag" },
+        { { "--api-key=" SECRET }, "no --api-key flag" },
+        { { "--port", "0", SECRET }, "unexpected argument" },
+        { { "--tls-cert=a.pem" }, "--tls-cert and --tls-key go together" },
+        { { "--retry-after=3" }, "--retry-after needs" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *argv[7] = { (char *)bin, "mock" };
+        int n = 2;
+        for (int k = 0; k < 4 && cases[i].args[k]; k++)
+            argv[n++] = (char *)cases[i].args[k];
+        argv[n] = NULL;
+        struct run_result rr = th_run(argv, NULL);
+        const char *err = rr.err ? rr.err : "";
+        const char *nl = strchr(err, '\n');
+        if (rr.status != KA_EXIT_USAGE || !strstr(err, cases[i].want) || strstr(err, SECRET) ||
+            strncmp(err, "kombo-attach mock: ", 19) || !nl || nl[1])
+            fail_msg("case %zu (%s): exit %d, stderr \"%s\"", i, cases[i].args[0], rr.status, err);
+        th_run_free(&rr);
+    }
+#undef SECRET
+}
+
+/* Start the real binary as `kombo-attach mock ARGS` (a shell fragment); its port, or 0. */
+static unsigned start_bin_mock(const char *bin, const char *args, const char *out, int *pid)
+{
+    char cmd[PATH_MAX * 3];
+    snprintf(cmd, sizeof cmd, "'%s' mock %s > '%s' 2>&1 & echo $!", bin, args, out);
+    FILE *p = popen(cmd, "r");
+    *pid = 0;
+    if (!p || fscanf(p, "%d", pid) != 1)
+        *pid = 0;
+    if (p)
+        pclose(p);
+    char *text = NULL;
+    unsigned port = 0;
+    for (int i = 0; i < 300 && !port && *pid > 0; i++) {
+        usleep(10000);
+        free(text);
+        text = th_slurp(out, NULL);
+        const char *at = text ? strstr(text, "http://127.0.0.1:") : NULL;
+        if (at)
+            sscanf(at, "http://127.0.0.1:%u", &port);
+    }
+    if (port && (!strstr(text, "mock Kombo server on") || !strstr(text, "(Ctrl-C to stop)")))
+        port = 0;
+    if (!port)
+        fprintf(stderr, "kombo-attach mock %s: no banner: %s\n", args, text ? text : "");
+    free(text);
+    return port;
+}
+
+static void stop_bin_mock(int pid)
+{
+    kill(pid, SIGTERM);
+    for (int i = 0; i < 300 && kill(pid, 0) == 0; i++)
+        usleep(10000);
+    assert_int_not_equal(kill(pid, 0), 0);
+}
+
 /* The standalone server, run as `kombo-attach mock`, answers and stops on SIGTERM. */
 static void test_mock_main_runs(void **state)
 {
@@ -1508,44 +1594,68 @@ static void test_mock_main_runs(void **state)
     if (!bin || access(bin, X_OK) != 0)
         skip();
     char *inbox = th_tempdir();
-    char cmd[PATH_MAX * 2];
-    char out[PATH_MAX];
+    char args[PATH_MAX + 64], out[PATH_MAX];
     snprintf(out, sizeof out, "%s.out", inbox);
-    snprintf(cmd, sizeof cmd, "'%s' mock --port 0 --inbox '%s' --quiet > '%s' 2>&1 & echo $!",
-             bin, inbox, out);
-    FILE *p = popen(cmd, "r");
-    int pid = 0;
-    assert_int_equal(fscanf(p, "%d", &pid), 1);
-    pclose(p);
-    char *text = NULL;
-    unsigned port = 0;
-    for (int i = 0; i < 300 && !port; i++) {
-        usleep(10000);
-        free(text);
-        text = th_slurp(out, NULL);
-        const char *at = text ? strstr(text, "http://127.0.0.1:") : NULL;
-        if (at)
-            sscanf(at, "http://127.0.0.1:%u", &port);
-    }
+    snprintf(args, sizeof args, "--port 0 --inbox '%s' --quiet", inbox);
+    int pid;
+    unsigned port = start_bin_mock(bin, args, out, &pid);
     if (!port) {
-        kill(pid, SIGKILL);
-        fail_msg("no banner: %s", text ? text : "");
+        if (pid > 0)
+            kill(pid, SIGKILL);
+        fail_msg("kombo-attach mock did not start");
     }
-    assert_non_null(strstr(text, "mock Kombo server on"));
-    assert_non_null(strstr(text, "(Ctrl-C to stop)"));
-    free(text);
     char origin[64];
     snprintf(origin, sizeof origin, "http://127.0.0.1:%u", port);
     struct resp r = call_url(origin, &(struct call){ .path = UP, .body = EXAMPLE_BODY }, NULL);
     assert_int_equal(r.status, 200);
     assert_true(inside(inbox, r.stored));
     resp_free(&r);
-    kill(pid, SIGTERM);
-    int st = 0;
-    for (int i = 0; i < 300 && kill(pid, 0) == 0; i++)
-        usleep(10000);
-    assert_int_not_equal(kill(pid, 0), 0);
-    (void)st;
+    stop_bin_mock(pid);
+    unlink(out);
+    th_rmtree(inbox);
+    free(inbox);
+}
+
+/* Every value in the --flag=value form reaches the server: the inbox, a 1 KiB body limit
+ * and one 503 with Retry-After 2. */
+static void test_mock_main_equals_form(void **state)
+{
+    (void)state;
+    const char *bin = getenv("KA_BIN");
+    if (!bin || access(bin, X_OK) != 0)
+        skip();
+    char *inbox = th_tempdir();
+    char args[PATH_MAX + 128], out[PATH_MAX];
+    snprintf(out, sizeof out, "%s.out", inbox);
+    snprintf(args, sizeof args, "--port=0 --inbox='%s' --quiet --max-body=1K --fail-next=1 "
+             "--fail-status=503 --retry-after=2", inbox);
+    int pid;
+    unsigned port = start_bin_mock(bin, args, out, &pid);
+    if (!port) {
+        if (pid > 0)
+            kill(pid, SIGKILL);
+        fail_msg("kombo-attach mock did not start");
+    }
+    char origin[64];
+    snprintf(origin, sizeof origin, "http://127.0.0.1:%u", port);
+    struct resp r = call_url(origin, &(struct call){ .path = UP, .body = EXAMPLE_BODY }, NULL);
+    assert_int_equal(r.status, 503);
+    assert_string_equal(r.retry_after, "2");
+    resp_free(&r);
+    r = call_url(origin, &(struct call){ .path = UP, .body = EXAMPLE_BODY }, NULL);
+    assert_int_equal(r.status, 200);
+    assert_true(inside(inbox, r.stored));
+    resp_free(&r);
+    char data[1500];
+    memset(data, 'A', sizeof data - 1);
+    data[sizeof data - 1] = '\0';
+    char *big = upload_body("big.bin", "OTHER", "application/pdf", data);
+    r = call_url(origin, &(struct call){ .path = UP, .body = big }, NULL);
+    assert_int_equal(r.status, 413);
+    assert_non_null(strstr(jstr(r.json, "error", "message"), "1024"));
+    resp_free(&r);
+    free(big);
+    stop_bin_mock(pid);
     unlink(out);
     th_rmtree(inbox);
     free(inbox);
@@ -1581,7 +1691,9 @@ int main(void)
         cmocka_unit_test(test_https),
         cmocka_unit_test(test_start_errors),
         cmocka_unit_test(test_mock_main_bad_flags),
+        cmocka_unit_test(test_mock_main_flag_messages),
         cmocka_unit_test(test_mock_main_runs),
+        cmocka_unit_test(test_mock_main_equals_form),
     };
     return cmocka_run_group_tests(tests, setup_group, teardown_group);
 }
