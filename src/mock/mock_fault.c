@@ -68,7 +68,7 @@ static void assign(struct mock_fault_state *d, const struct mock_fault *f)
     d->method = mock_dup_opt(f->method);
 }
 
-/* The state seen through the public struct, to copy it with assign. */
+/* Injecting and taking then share one copy routine, so no field can be forgotten in one. */
 static struct mock_fault view(const struct mock_fault_state *s)
 {
     return (struct mock_fault){
@@ -87,7 +87,8 @@ void mock_inject(struct mock *m, const struct mock_fault *f)
     pthread_mutex_unlock(&m->mu);
 }
 
-/* Does the path of raw ("/v1/...") start with prefix at a segment boundary? */
+/* raw is "/v1/..."; a prefix counts only where a segment ends, so path=/ats/cand never
+ * hits /ats/candidates by accident. */
 static bool path_has_prefix(const char *raw, const char *prefix)
 {
     const char *p = raw + 3;                    /* "/..." after "/v1" */
