@@ -936,6 +936,9 @@ static void test_fault_http_control(void **state)
     (void)state;
     static const struct { const char *query; long status; } bad[] = {
         { "?kind=explode", 400 }, { "?kind=status&status=99", 400 }, { "?kind=status&count=x", 400 },
+        /* targets that could never match are refused, not silently kept */
+        { "?kind=status&path=check-api-key", 400 }, { "?kind=status&path=/v1/check-api-key", 400 },
+        { "?kind=drop&method=G3T", 400 }, { "?kind=drop&method=", 400 },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char path[128];
@@ -974,6 +977,148 @@ static void test_fault_http_control(void **state)
     r = call(&(struct call){ .path = "/v1/ats/candidates/ctl/attachments", .body = EXAMPLE_BODY });
     assert_int_equal(r.status, 200);    /* kind=none cleared the drop */
     resp_free(&r);
+}
+
+/* The pending fault as /__mock/stats shows it. Caller deletes. */
+static cJSON *fault_stats(void)
+{
+    struct resp r = call(&(struct call){ .method = "GET", .path = "/__mock/stats", .auth = AUTH_NONE });
+    assert_int_equal(r.status, 200);
+    cJSON *f = cJSON_Duplicate(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "data"), "fault"), 1);
+    resp_free(&r);
+    return f;
+}
+
+static long get_status(const char *path)
+{
+    struct resp r = call(&(struct call){ .method = "GET", .path = path });
+    long st = r.status;
+    resp_free(&r);
+    return st;
+}
+
+static long upload_status(void)
+{
+    struct resp r = call(&(struct call){ .path = "/v1/ats/candidates/target/attachments",
+                                         .body = EXAMPLE_BODY });
+    long st = r.status;
+    resp_free(&r);
+    return st;
+}
+
+/* POST /__mock/fault?path=/check-api-key: one GET answers 503 in Kombo's error shape with
+ * the Retry-After headers asked for, then the next succeeds; nothing else is hit. */
+static void test_get_fault_503_then_success(void **state)
+{
+    (void)state;
+    struct resp r = call(&(struct call){
+        .path = "/__mock/fault?kind=status&status=503&retry_after=1&retry_after_ms=250"
+                "&path=/check-api-key", .auth = AUTH_NONE });
+    assert_int_equal(r.status, 200);
+    assert_string_equal(jstr(cJSON_GetObjectItem(r.json, "data"), "path", NULL), "/check-api-key");
+    resp_free(&r);
+    cJSON *f = fault_stats();
+    assert_string_equal(jstr(f, "kind", NULL), "status");
+    assert_string_equal(jstr(f, "path", NULL), "/check-api-key");
+    assert_int_equal(cJSON_GetObjectItem(f, "remaining")->valueint, 1);
+    cJSON_Delete(f);
+
+    /* Other requests pass through and do not count. */
+    assert_int_equal(upload_status(), 200);
+    assert_int_equal(get_status("/v1/ats/candidates"), 200);
+
+    r = call(&(struct call){ .method = "GET", .path = "/v1/check-api-key", .no_integration = true });
+    assert_int_equal(r.status, 503);
+    assert_string_equal(r.retry_after, "1");
+    assert_string_equal(r.retry_after_ms, "250");
+    assert_string_equal(jstr(r.json, "status", NULL), "error");
+    assert_string_equal(jstr(r.json, "error", "code"), "REMOTE.SERVICE_UNAVAILABLE");
+    assert_non_null(jstr(r.json, "error", "log_url"));
+    resp_free(&r);
+
+    r = call(&(struct call){ .method = "GET", .path = "/v1/check-api-key", .no_integration = true });
+    assert_int_equal(r.status, 200);
+    assert_string_equal(jstr(cJSON_GetObjectItem(r.json, "data"), "environment_id", NULL), "mock-env");
+    assert_string_equal(r.retry_after, "");
+    resp_free(&r);
+    f = fault_stats();
+    assert_string_equal(jstr(f, "kind", NULL), "none");
+    assert_null(cJSON_GetObjectItem(f, "path"));
+    cJSON_Delete(f);
+}
+
+/* An untargeted fault hits uploads only; a GET-targeted one hits GETs only; count counts
+ * only the requests a fault hits; paths match at segment boundaries. */
+static void test_fault_targets_do_not_cross(void **state)
+{
+    (void)state;
+    struct mock_fault up = { .kind = MOCK_FAULT_STATUS, .count = 1, .status = 503 };
+    mock_inject(g_mock, &up);
+    assert_int_equal(get_status("/v1/check-api-key"), 200);
+    assert_int_equal(get_status("/v1/ats/candidates?first_name=Ada"), 200);
+    assert_int_equal(get_status("/v1/ats/candidates/target/attachments"), 200);
+    assert_int_equal(upload_status(), 503);
+    assert_int_equal(upload_status(), 200);
+
+    struct mock_fault gets = { .kind = MOCK_FAULT_STATUS, .count = 2, .status = 503,
+                               .method = "get" };
+    mock_inject(g_mock, &gets);
+    assert_int_equal(upload_status(), 200);
+    assert_int_equal(get_status("/v1/ats/candidates"), 503);
+    assert_int_equal(get_status("/v1/check-api-key"), 503);
+    assert_int_equal(get_status("/v1/check-api-key"), 200);
+    assert_int_equal(upload_status(), 200);
+
+    /* The mock's own endpoints never match, even a GET-everything fault. */
+    struct mock_fault one_get = { .kind = MOCK_FAULT_STATUS, .count = 1, .status = 500,
+                                  .method = "GET" };
+    mock_inject(g_mock, &one_get);
+    cJSON *f = fault_stats();
+    assert_int_equal(cJSON_GetObjectItem(f, "remaining")->valueint, 1);
+    assert_string_equal(jstr(f, "method", NULL), "GET");
+    cJSON_Delete(f);
+    assert_int_equal(get_status("/v1/check-api-key"), 500);
+
+    /* A prefix ends at a segment boundary, and covers what lies below it. */
+    struct mock_fault cands = { .kind = MOCK_FAULT_STATUS, .count = 2, .status = 503,
+                                .path = "/ats/candidates", .method = "GET" };
+    mock_inject(g_mock, &cands);
+    assert_int_equal(get_status("/v1/check-api-key"), 200);
+    assert_int_equal(upload_status(), 200);             /* POST: not this fault's method */
+    assert_int_equal(get_status("/v1/ats/candidates/target/attachments"), 503);
+    assert_int_equal(get_status("/v1/ats/candidates?email=ada@example.net"), 503);
+    assert_int_equal(get_status("/v1/ats/candidates"), 200);
+
+    struct mock_fault partial = { .kind = MOCK_FAULT_STATUS, .count = 1, .status = 503,
+                                  .path = "/ats/cand" };
+    mock_inject(g_mock, &partial);
+    assert_int_equal(get_status("/v1/ats/candidates"), 200);
+    f = fault_stats();
+    assert_int_equal(cJSON_GetObjectItem(f, "remaining")->valueint, 1);
+    cJSON_Delete(f);
+    mock_inject(g_mock, &(struct mock_fault){ .kind = MOCK_FAULT_NONE });
+    assert_int_equal(wait_no_temp_files(g_inbox), 0);
+}
+
+/* A targeted drop closes the connection of a GET; a targeted stall never answers it. */
+static void test_get_drop_and_stall(void **state)
+{
+    (void)state;
+    struct resp r = call(&(struct call){ .path = "/__mock/fault?kind=drop&method=GET&path=/check-api-key",
+                                         .auth = AUTH_NONE });
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    r = call(&(struct call){ .method = "GET", .path = "/v1/check-api-key" });
+    assert_int_not_equal(r.rc, CURLE_OK);
+    resp_free(&r);
+    assert_int_equal(get_status("/v1/check-api-key"), 200);
+
+    struct mock_fault stall = { .kind = MOCK_FAULT_STALL, .count = 1, .path = "/ats/candidates" };
+    mock_inject(g_mock, &stall);
+    r = call(&(struct call){ .method = "GET", .path = "/v1/ats/candidates", .timeout_ms = 700 });
+    assert_int_equal(r.rc, CURLE_OPERATION_TIMEDOUT);
+    resp_free(&r);
+    assert_int_equal(get_status("/v1/ats/candidates"), 200);
 }
 
 /* A client that announces more bytes than it sends and hangs up. */
@@ -1332,7 +1477,7 @@ static void test_start_errors(void **state)
 static void test_mock_main_bad_flags(void **state)
 {
     (void)state;
-    static const char *const cases[][4] = {
+    static const char *const cases[][5] = {
         { "mock", "--bogus", NULL },
         { "mock", "--port", NULL },
         { "mock", "--port", "70000", NULL },
@@ -1344,6 +1489,11 @@ static void test_mock_main_bad_flags(void **state)
         { "mock", "--fail-next", "0", NULL },
         { "mock", "--api-key-file", "/nonexistent/key", NULL },
         { "mock", "--retry-after", "3", NULL },
+        /* stops inside a cluster of short options: the next call must start afresh */
+        { "mock", "-xh", NULL },
+        { "mock", "--quiet=yes", NULL },
+        { "mock", "--api-key", "k", NULL },
+        { "mock", "--port", "0", "stray" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int argc = 0;
@@ -1355,6 +1505,87 @@ static void test_mock_main_bad_flags(void **state)
     }
 }
 
+/* `kombo-attach mock` with bad flags, through the real binary: exit code 2 and one line
+ * naming the problem, never the value of an unknown option or a key given on the line. */
+static void test_mock_main_flag_messages(void **state)
+{
+    (void)state;
+    const char *bin = getenv("KA_BIN");
+    if (!bin || access(bin, X_OK) != 0)
+        skip();
+#define SECRET "s3cr3t-k3y-value"
+    static const struct { const char *args[4]; const char *want; } cases[] = {
+        { { "--bogus=" SECRET }, "unknown or ambiguous option --bogus" },
+        { { "--bogus", SECRET }, "unknown or ambiguous option --bogus" },
+        { { "-x" }, "unknown option -x" },
+        { { "--tls=" SECRET }, "ambiguous option --tls" },
+        { { "--port" }, "--port needs a value" },
+        { { "--inbox" }, "--inbox needs a value" },
+        { { "--port=abc" }, "--port must be a number" },
+        { { "--po=70000" }, "--port must be a number" },
+        { { "--max-body=0" }, "--max-body" },
+        { { "--fail-status=42" }, "--fail-status" },
+        { { "--quiet=" SECRET }, "--quiet takes no value" },
+        { { "--api-key", SECRET }, "no --api-key flag" },
+        { { "--api-key=" SECRET }, "no --api-key flag" },
+        { { "--port", "0", SECRET }, "unexpected argument" },
+        { { "--tls-cert=a.pem" }, "--tls-cert and --tls-key go together" },
+        { { "--retry-after=3" }, "--retry-after needs" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *argv[7] = { (char *)bin, "mock" };
+        int n = 2;
+        for (int k = 0; k < 4 && cases[i].args[k]; k++)
+            argv[n++] = (char *)cases[i].args[k];
+        argv[n] = NULL;
+        struct run_result rr = th_run(argv, NULL);
+        const char *err = rr.err ? rr.err : "";
+        const char *nl = strchr(err, '\n');
+        if (rr.status != KA_EXIT_USAGE || !strstr(err, cases[i].want) || strstr(err, SECRET) ||
+            strncmp(err, "kombo-attach mock: ", 19) || !nl || nl[1])
+            fail_msg("case %zu (%s): exit %d, stderr \"%s\"", i, cases[i].args[0], rr.status, err);
+        th_run_free(&rr);
+    }
+#undef SECRET
+}
+
+/* Start the real binary as `kombo-attach mock ARGS` (a shell fragment); its port, or 0. */
+static unsigned start_bin_mock(const char *bin, const char *args, const char *out, int *pid)
+{
+    char cmd[PATH_MAX * 3];
+    snprintf(cmd, sizeof cmd, "'%s' mock %s > '%s' 2>&1 & echo $!", bin, args, out);
+    FILE *p = popen(cmd, "r");
+    *pid = 0;
+    if (!p || fscanf(p, "%d", pid) != 1)
+        *pid = 0;
+    if (p)
+        pclose(p);
+    char *text = NULL;
+    unsigned port = 0;
+    for (int i = 0; i < 300 && !port && *pid > 0; i++) {
+        usleep(10000);
+        free(text);
+        text = th_slurp(out, NULL);
+        const char *at = text ? strstr(text, "http://127.0.0.1:") : NULL;
+        if (at)
+            sscanf(at, "http://127.0.0.1:%u", &port);
+    }
+    if (port && (!strstr(text, "mock Kombo server on") || !strstr(text, "(Ctrl-C to stop)")))
+        port = 0;
+    if (!port)
+        fprintf(stderr, "kombo-attach mock %s: no banner: %s\n", args, text ? text : "");
+    free(text);
+    return port;
+}
+
+static void stop_bin_mock(int pid)
+{
+    kill(pid, SIGTERM);
+    for (int i = 0; i < 300 && kill(pid, 0) == 0; i++)
+        usleep(10000);
+    assert_int_not_equal(kill(pid, 0), 0);
+}
+
 /* The standalone server, run as `kombo-attach mock`, answers and stops on SIGTERM. */
 static void test_mock_main_runs(void **state)
 {
@@ -1363,44 +1594,68 @@ static void test_mock_main_runs(void **state)
     if (!bin || access(bin, X_OK) != 0)
         skip();
     char *inbox = th_tempdir();
-    char cmd[PATH_MAX * 2];
-    char out[PATH_MAX];
+    char args[PATH_MAX + 64], out[PATH_MAX];
     snprintf(out, sizeof out, "%s.out", inbox);
-    snprintf(cmd, sizeof cmd, "'%s' mock --port 0 --inbox '%s' --quiet > '%s' 2>&1 & echo $!",
-             bin, inbox, out);
-    FILE *p = popen(cmd, "r");
-    int pid = 0;
-    assert_int_equal(fscanf(p, "%d", &pid), 1);
-    pclose(p);
-    char *text = NULL;
-    unsigned port = 0;
-    for (int i = 0; i < 300 && !port; i++) {
-        usleep(10000);
-        free(text);
-        text = th_slurp(out, NULL);
-        const char *at = text ? strstr(text, "http://127.0.0.1:") : NULL;
-        if (at)
-            sscanf(at, "http://127.0.0.1:%u", &port);
-    }
+    snprintf(args, sizeof args, "--port 0 --inbox '%s' --quiet", inbox);
+    int pid;
+    unsigned port = start_bin_mock(bin, args, out, &pid);
     if (!port) {
-        kill(pid, SIGKILL);
-        fail_msg("no banner: %s", text ? text : "");
+        if (pid > 0)
+            kill(pid, SIGKILL);
+        fail_msg("kombo-attach mock did not start");
     }
-    assert_non_null(strstr(text, "mock Kombo server on"));
-    assert_non_null(strstr(text, "(Ctrl-C to stop)"));
-    free(text);
     char origin[64];
     snprintf(origin, sizeof origin, "http://127.0.0.1:%u", port);
     struct resp r = call_url(origin, &(struct call){ .path = UP, .body = EXAMPLE_BODY }, NULL);
     assert_int_equal(r.status, 200);
     assert_true(inside(inbox, r.stored));
     resp_free(&r);
-    kill(pid, SIGTERM);
-    int st = 0;
-    for (int i = 0; i < 300 && kill(pid, 0) == 0; i++)
-        usleep(10000);
-    assert_int_not_equal(kill(pid, 0), 0);
-    (void)st;
+    stop_bin_mock(pid);
+    unlink(out);
+    th_rmtree(inbox);
+    free(inbox);
+}
+
+/* Every value in the --flag=value form reaches the server: the inbox, a 1 KiB body limit
+ * and one 503 with Retry-After 2. */
+static void test_mock_main_equals_form(void **state)
+{
+    (void)state;
+    const char *bin = getenv("KA_BIN");
+    if (!bin || access(bin, X_OK) != 0)
+        skip();
+    char *inbox = th_tempdir();
+    char args[PATH_MAX + 128], out[PATH_MAX];
+    snprintf(out, sizeof out, "%s.out", inbox);
+    snprintf(args, sizeof args, "--port=0 --inbox='%s' --quiet --max-body=1K --fail-next=1 "
+             "--fail-status=503 --retry-after=2", inbox);
+    int pid;
+    unsigned port = start_bin_mock(bin, args, out, &pid);
+    if (!port) {
+        if (pid > 0)
+            kill(pid, SIGKILL);
+        fail_msg("kombo-attach mock did not start");
+    }
+    char origin[64];
+    snprintf(origin, sizeof origin, "http://127.0.0.1:%u", port);
+    struct resp r = call_url(origin, &(struct call){ .path = UP, .body = EXAMPLE_BODY }, NULL);
+    assert_int_equal(r.status, 503);
+    assert_string_equal(r.retry_after, "2");
+    resp_free(&r);
+    r = call_url(origin, &(struct call){ .path = UP, .body = EXAMPLE_BODY }, NULL);
+    assert_int_equal(r.status, 200);
+    assert_true(inside(inbox, r.stored));
+    resp_free(&r);
+    char data[1500];
+    memset(data, 'A', sizeof data - 1);
+    data[sizeof data - 1] = '\0';
+    char *big = upload_body("big.bin", "OTHER", "application/pdf", data);
+    r = call_url(origin, &(struct call){ .path = UP, .body = big }, NULL);
+    assert_int_equal(r.status, 413);
+    assert_non_null(strstr(jstr(r.json, "error", "message"), "1024"));
+    resp_free(&r);
+    free(big);
+    stop_bin_mock(pid);
     unlink(out);
     th_rmtree(inbox);
     free(inbox);
@@ -1425,6 +1680,9 @@ int main(void)
         cmocka_unit_test(test_stall_fault),
         cmocka_unit_test(test_slow_fault),
         cmocka_unit_test(test_fault_http_control),
+        cmocka_unit_test(test_get_fault_503_then_success),
+        cmocka_unit_test(test_fault_targets_do_not_cross),
+        cmocka_unit_test(test_get_drop_and_stall),
         cmocka_unit_test(test_short_body_leaves_nothing),
         cmocka_unit_test(test_raw_path_recorded),
         cmocka_unit_test(test_check_api_key),
@@ -1433,7 +1691,9 @@ int main(void)
         cmocka_unit_test(test_https),
         cmocka_unit_test(test_start_errors),
         cmocka_unit_test(test_mock_main_bad_flags),
+        cmocka_unit_test(test_mock_main_flag_messages),
         cmocka_unit_test(test_mock_main_runs),
+        cmocka_unit_test(test_mock_main_equals_form),
     };
     return cmocka_run_group_tests(tests, setup_group, teardown_group);
 }

@@ -1,13 +1,14 @@
 /* Safe placement of received files under the mock's inbox. */
 #include "inbox.h"
 
+#include "fsutil.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* Length of the well-formed UTF-8 sequence at s (at most n bytes), 0 if ill-formed.
@@ -99,28 +100,14 @@ size_t inbox_safe_component(const char *in, size_t len, char *out, size_t outlen
     return o;
 }
 
-static int make_one(const char *path)
-{
-    if (mkdir(path, 0755) == 0 || errno == EEXIST)
-        return 0;
-    return -1;
-}
-
 int inbox_make_dir(const char *inbox, const char *a, const char *b, char *dir, size_t dirlen)
 {
-    int n = snprintf(dir, dirlen, "%s/%s", inbox, a);
+    int n = snprintf(dir, dirlen, "%s/%s/%s", inbox, a, b);
     if (n < 0 || (size_t)n >= dirlen) {
         errno = ENAMETOOLONG;
         return -1;
     }
-    if (make_one(dir) < 0)
-        return -1;
-    n = snprintf(dir, dirlen, "%s/%s/%s", inbox, a, b);
-    if (n < 0 || (size_t)n >= dirlen) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    return make_one(dir);
+    return fs_mkdir_p(dir, 0755);
 }
 
 /* Move without replacing: renameat2(RENAME_NOREPLACE) where the file system has it,

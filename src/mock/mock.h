@@ -7,9 +7,19 @@
  * collisions become "name (2).ext"; the success answer carries X-Mock-Stored-Path.
  * Besides the attachment endpoints it serves GET /v1/check-api-key,
  * GET /v1/ats/candidates (three seeded candidates), GET /v1/ats/candidates/{id}/attachments,
- * and, without auth, POST /__mock/fault?kind=..&status=..&count=..&retry_after=..&retry_after_ms=..,
- * GET /__mock/requests (recent requests: method, raw path, header names, status),
- * GET /__mock/stats and GET /logs/<n> (the target of every error's log_url). */
+ * and, without auth, POST /__mock/fault?kind=..&status=..&count=..&retry_after=..&retry_after_ms=..
+ * &path=..&method=.., GET /__mock/requests (recent requests: method, raw path, header names,
+ * status), GET /__mock/stats and GET /logs/<n> (the target of every error's log_url).
+ *
+ * Which requests a fault hits: without a target, upload requests only (POST
+ * .../attachments). With `path` and/or `method` (struct mock_fault's fields, or the query
+ * parameters of the same names), any request below /v1 that matches all that is given:
+ * `path` is a prefix of the path after /v1 as sent (still percent-encoded), ending at a
+ * segment boundary ("/ats/candidates" matches /v1/ats/candidates and
+ * /v1/ats/candidates/{id}/attachments, not /v1/ats/candidatesX); `method` is compared
+ * ignoring case. So path=/check-api-key&kind=status&status=503&retry_after=1 makes the next
+ * GET /v1/check-api-key answer 503 once, and method=GET&kind=stall stalls the next GET.
+ * `count` counts only the requests the fault hits; the mock's own endpoints never match. */
 #ifndef KA_MOCK_H
 #define KA_MOCK_H
 
@@ -44,13 +54,16 @@ enum mock_fault_kind {
 
 struct mock_fault {
     enum mock_fault_kind kind;
-    int count;              /* how many of the next upload requests get it (-1 = all) */
+    int count;              /* how many of the next targeted requests get it (-1 = all) */
     int status;             /* for MOCK_FAULT_STATUS: 429, 500, 503 ... */
     const char *retry_after;    /* Retry-After header value or NULL */
     const char *retry_after_ms; /* Retry-After-Ms header value or NULL */
     uint64_t rate;          /* for MOCK_FAULT_SLOW: bytes per second (0 = 1 MiB/s) */
     const char *code;       /* for MOCK_FAULT_STATUS: Kombo error code (NULL = by status) */
     const char *message;    /* for MOCK_FAULT_STATUS: error message (NULL = a generic one) */
+    /* The target (see the top of this file); both NULL = upload requests only. */
+    const char *path;       /* prefix of the path after /v1, e.g. "/check-api-key"; NULL = any */
+    const char *method;     /* "GET", "POST", ... (any case); NULL = any */
 };
 
 struct mock *mock_start(const struct mock_config *cfg, char *err, size_t errlen);

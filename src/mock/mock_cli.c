@@ -1,18 +1,24 @@
 /* `kombo-attach mock`: the mock server as a program of its own, for integration testing
- * by hand or from another language's test suite. Flags in, mock_start, wait for Ctrl-C. */
+ * by hand or from another language's test suite. Flags in, mock_start, wait for Ctrl-C.
+ * Flags are read with getopt_long as the main command's are, and refused the same way: one
+ * line naming the problem and what to do, exit code KA_EXIT_USAGE. */
 #include <errno.h>
+#include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer.h"
 #include "exitcodes.h"
 #include "format.h"
 #include "mock.h"
-
+#include "numparse.h"
+#include "secret.h"
 
 static void usage(FILE *out)
 {
@@ -26,146 +32,188 @@ static void usage(FILE *out)
             "  kind: status (status, code, message, retry_after, retry_after_ms), stall, drop, html,\n"
             "  bad_json,"
             " empty, huge, slow (rate=BYTES_PER_SECOND), none; count: N or all (default 1).\n"
+            "  Faults hit uploads only, unless targeted: path=/check-api-key (a prefix of the\n"
+            "  path after /v1) and/or method=GET; count then counts the requests that match.\n"
             "GET /__mock/requests lists recent requests (raw paths), GET /__mock/stats counts.\n");
 }
 
-/* A whole number from 0 to max (no sign, no suffix), or -1. */
-static int parse_whole(const char *s, uint64_t max, uint64_t *out)
+/* Longest API key file read: a key is one short line. */
+#define KEY_FILE_MAX 4096
+
+/* Flags without a short form. */
+enum {
+    OPT_PORT = 256, OPT_INBOX, OPT_MAX_BODY, OPT_API_KEY_FILE, OPT_API_KEY, OPT_TLS_CERT,
+    OPT_TLS_KEY, OPT_FAIL_NEXT, OPT_FAIL_STATUS, OPT_RETRY_AFTER, OPT_QUIET,
+};
+
+static const struct option long_options[] = {
+    { "port", required_argument, NULL, OPT_PORT },
+    { "inbox", required_argument, NULL, OPT_INBOX },
+    { "max-body", required_argument, NULL, OPT_MAX_BODY },
+    { "api-key-file", required_argument, NULL, OPT_API_KEY_FILE },
+    /* Listed only to refuse it: without this exact entry getopt would take "--api-key X"
+     * as an abbreviation of --api-key-file and then name the key as a file in an error. */
+    { "api-key", optional_argument, NULL, OPT_API_KEY },
+    { "tls-cert", required_argument, NULL, OPT_TLS_CERT },
+    { "tls-key", required_argument, NULL, OPT_TLS_KEY },
+    { "fail-next", required_argument, NULL, OPT_FAIL_NEXT },
+    { "fail-status", required_argument, NULL, OPT_FAIL_STATUS },
+    { "retry-after", required_argument, NULL, OPT_RETRY_AFTER },
+    { "quiet", no_argument, NULL, OPT_QUIET },
+    { "help", no_argument, NULL, 'h' },
+    { NULL, 0, NULL, 0 },
+};
+
+struct mock_args {
+    struct mock_config cfg;
+    const char *key_file, *retry_after;
+    uint64_t fail_next, fail_status;
+    bool have_fail_next, have_fail_status, help;
+};
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
 {
-    if (!s || *s < '0' || *s > '9')
-        return -1;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end || v > max)
-        return -1;
-    *out = v;
+    va_list ap;
+    fputs("kombo-attach mock: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return KA_EXIT_USAGE;
+}
+
+static const struct option *option_of(int val)
+{
+    for (const struct option *o = long_options; o->name; o++)
+        if (o->val == val)
+            return o;
+    return NULL;
+}
+
+/* An option getopt refused: named as typed, but never with its "=value", which could be
+ * a secret, and escaped, since it is whatever was typed. */
+static int refuse_option(const char *typed, int opt)
+{
+    const struct option *o = opt ? option_of(opt) : NULL;
+    if (o && o->has_arg == no_argument)
+        return usage_error("--%s takes no value — write just --%s", o->name, o->name);
+    if (opt > 0 && opt < 256 && !o)
+        return usage_error("unknown option -%c — see kombo-attach mock --help", opt);
+    char *name = answer_escape(typed, strcspn(typed, "="));
+    int rc = usage_error("unknown or ambiguous option %s — see kombo-attach mock --help",
+                         name ? name : "?");
+    free(name);
+    return rc;
+}
+
+/* The value of one option, checked. 0, or the exit code. */
+static int take_value(struct mock_args *a, int opt, const char *val)
+{
+    uint64_t v = 0;
+    switch (opt) {
+    case OPT_PORT:
+        if (num_parse_u64(val, 65535, &v) < 0)
+            return usage_error("--port must be a number from 0 to 65535");
+        a->cfg.port = (unsigned short)v;
+        break;
+    case OPT_INBOX:
+        if (!*val)
+            return usage_error("--inbox must not be empty");
+        a->cfg.inbox = val;
+        break;
+    case OPT_MAX_BODY:
+        if (fmt_parse_bytes(val, &v) < 0 || v == 0)
+            return usage_error("--max-body must be a positive number of bytes "
+                               "(suffixes K, M, G allowed)");
+        a->cfg.max_body = v;
+        break;
+    case OPT_API_KEY_FILE: a->key_file = val; break;
+    case OPT_TLS_CERT: a->cfg.tls_cert = val; break;
+    case OPT_TLS_KEY: a->cfg.tls_key = val; break;
+    case OPT_FAIL_NEXT:
+        if (num_parse_u64(val, 1000000, &v) < 0 || v == 0)
+            return usage_error("--fail-next must be a positive number");
+        a->fail_next = v;
+        a->have_fail_next = true;
+        break;
+    case OPT_FAIL_STATUS:
+        if (num_parse_u64(val, 599, &v) < 0 || v < 100)
+            return usage_error("--fail-status must be an HTTP status from 100 to 599");
+        a->fail_status = v;
+        a->have_fail_status = true;
+        break;
+    case OPT_RETRY_AFTER: a->retry_after = val; break;
+    }
     return 0;
 }
 
-/* The first line of path, trimmed: the key a test wants the mock to accept. */
-static char *read_key_line(const char *path, char *err, size_t errlen)
+/* argv into *a. 0, or the exit code. */
+static int parse_args(int argc, char **argv, struct mock_args *a)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
-        return NULL;
+    /* 0, not 1: glibc and musl then forget a previous scan entirely (tests call this more
+     * than once in one process). */
+    optind = 0;
+    opterr = 0;   /* our own messages: getopt's would echo "--api-key=SECRET" */
+    int c;
+    /* "+": the mock takes no operands, so stop at the first one instead of permuting. */
+    while ((c = getopt_long(argc, argv, "+:h", long_options, NULL)) != -1) {
+        switch (c) {
+        case 'h':
+            a->help = true;   /* as before getopt: help wins over whatever follows */
+            return 0;
+        case OPT_QUIET: a->cfg.quiet = true; break;
+        case OPT_API_KEY:
+            return usage_error("there is no --api-key flag: keys on command lines leak into "
+                               "shell history and ps — put the key in a file and use "
+                               "--api-key-file FILE");
+        case ':': {
+            const struct option *o = option_of(optopt);
+            if (o)
+                return usage_error("--%s needs a value — see kombo-attach mock --help", o->name);
+            return refuse_option(argv[optind - 1], 0);
+        }
+        case '?':
+            return refuse_option(argv[optind - 1], optopt);
+        default: {
+            int rc = take_value(a, c, optarg);
+            if (rc)
+                return rc;
+        }
+        }
     }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n = getline(&line, &cap, f);
-    fclose(f);
-    while (n > 0 && strchr("\r\n \t", line[n - 1]))
-        line[--n] = '\0';
-    if (n <= 0) {
-        snprintf(err, errlen, "%s is empty", path);
-        free(line);
-        return NULL;
-    }
-    return line;
+    if (optind < argc)
+        return usage_error("unexpected argument (the mock takes options only) — see "
+                           "kombo-attach mock --help");
+    if (!a->cfg.tls_cert != !a->cfg.tls_key)
+        return usage_error("--tls-cert and --tls-key go together");
+    if (a->retry_after && !a->have_fail_next && !a->have_fail_status)
+        return usage_error("--retry-after needs --fail-next/--fail-status");
+    return 0;
 }
 
 int mock_main(int argc, char **argv)
 {
-    struct mock_config cfg = { .inbox = "./mock-inbox" };
-    struct mock_fault fault = { .kind = MOCK_FAULT_NONE };
-    const char *key_file = NULL;
-    uint64_t fail_next = 0, fail_status = 0;
-    bool have_fail_next = false, have_fail_status = false;
+    struct mock_args a = { .cfg = { .inbox = "./mock-inbox" } };
     char err[512];
 
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *val = NULL;
-        const char *eq = strncmp(a, "--", 2) == 0 ? strchr(a, '=') : NULL;
-        char flag[32];
-        snprintf(flag, sizeof flag, "%.*s", eq ? (int)(eq - a) : (int)strlen(a), a);
-        if (!strcmp(flag, "-h") || !strcmp(flag, "--help")) {
-            usage(stdout);
-            return KA_EXIT_OK;
-        }
-        if (!strcmp(flag, "--quiet") && !eq) {
-            cfg.quiet = true;
-            continue;
-        }
-        static const char *const with_value[] = {
-            "--port", "--inbox", "--max-body", "--api-key-file", "--tls-cert", "--tls-key",
-            "--fail-next", "--fail-status", "--retry-after", NULL
-        };
-        bool known = false;
-        for (int k = 0; with_value[k]; k++)
-            known |= !strcmp(flag, with_value[k]);
-        if (!known) {
-            fprintf(stderr, "kombo-attach mock: unknown option %s (see --help)\n", a);
-            return KA_EXIT_USAGE;
-        }
-        if (eq)
-            val = eq + 1;
-        else if (i + 1 < argc)
-            val = argv[++i];
-        else {
-            fprintf(stderr, "kombo-attach mock: %s needs a value\n", flag);
-            return KA_EXIT_USAGE;
-        }
-        uint64_t v = 0;
-        if (!strcmp(flag, "--port")) {
-            if (parse_whole(val, 65535, &v) < 0) {
-                fprintf(stderr, "kombo-attach mock: --port must be a number from 0 to 65535\n");
-                return KA_EXIT_USAGE;
-            }
-            cfg.port = (unsigned short)v;
-        } else if (!strcmp(flag, "--inbox")) {
-            if (!*val) {
-                fprintf(stderr, "kombo-attach mock: --inbox must not be empty\n");
-                return KA_EXIT_USAGE;
-            }
-            cfg.inbox = val;
-        } else if (!strcmp(flag, "--max-body")) {
-            if (fmt_parse_bytes(val, &v) < 0 || v == 0) {
-                fprintf(stderr, "kombo-attach mock: --max-body must be a positive number of bytes "
-                        "(suffixes K, M, G allowed)\n");
-                return KA_EXIT_USAGE;
-            }
-            cfg.max_body = v;
-        } else if (!strcmp(flag, "--api-key-file")) {
-            key_file = val;
-        } else if (!strcmp(flag, "--tls-cert")) {
-            cfg.tls_cert = val;
-        } else if (!strcmp(flag, "--tls-key")) {
-            cfg.tls_key = val;
-        } else if (!strcmp(flag, "--fail-next")) {
-            if (parse_whole(val, 1000000, &v) < 0 || v == 0) {
-                fprintf(stderr, "kombo-attach mock: --fail-next must be a positive number\n");
-                return KA_EXIT_USAGE;
-            }
-            fail_next = v;
-            have_fail_next = true;
-        } else if (!strcmp(flag, "--fail-status")) {
-            if (parse_whole(val, 599, &v) < 0 || v < 100) {
-                fprintf(stderr, "kombo-attach mock: --fail-status must be an HTTP status "
-                        "from 100 to 599\n");
-                return KA_EXIT_USAGE;
-            }
-            fail_status = v;
-            have_fail_status = true;
-        } else if (!strcmp(flag, "--retry-after")) {
-            fault.retry_after = val;
-        }
-    }
-    if (!cfg.tls_cert != !cfg.tls_key) {
-        fprintf(stderr, "kombo-attach mock: --tls-cert and --tls-key go together\n");
-        return KA_EXIT_USAGE;
-    }
-    if (fault.retry_after && !have_fail_next && !have_fail_status) {
-        fprintf(stderr, "kombo-attach mock: --retry-after needs --fail-next/--fail-status\n");
-        return KA_EXIT_USAGE;
+    int rc = parse_args(argc, argv, &a);
+    if (rc)
+        return rc;
+    if (a.help) {
+        usage(stdout);
+        return KA_EXIT_OK;
     }
     char *key = NULL;
-    if (key_file) {
-        if (!(key = read_key_line(key_file, err, sizeof err))) {
-            fprintf(stderr, "kombo-attach mock: --api-key-file: %s\n", err);
-            return KA_EXIT_USAGE;
+    if (a.key_file) {
+        /* Read as the client reads its key file, so both agree on what the key is. */
+        if (!(key = secret_read_first_line(a.key_file, KEY_FILE_MAX))) {
+            if (errno)
+                return usage_error("--api-key-file: cannot read %s: %s", a.key_file,
+                                   strerror(errno));
+            return usage_error("--api-key-file: %s is empty", a.key_file);
         }
-        cfg.api_key = key;
+        a.cfg.api_key = key;
     }
 
     /* Block the stop signals before the server threads exist so that they inherit the
@@ -176,29 +224,32 @@ int mock_main(int argc, char **argv)
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, &old);
 
-    struct mock *m = mock_start(&cfg, err, sizeof err);
+    struct mock *m = mock_start(&a.cfg, err, sizeof err);
     if (!m) {
         fprintf(stderr, "kombo-attach %s\n", err);
-        free(key);
+        secret_free(key);
         pthread_sigmask(SIG_SETMASK, &old, NULL);
         return KA_EXIT_INTERNAL;
     }
-    if (have_fail_next || have_fail_status) {
-        fault.kind = MOCK_FAULT_STATUS;
-        fault.count = have_fail_next ? (int)fail_next : 1;
-        fault.status = have_fail_status ? (int)fail_status : 503;
+    if (a.have_fail_next || a.have_fail_status) {
+        struct mock_fault fault = {
+            .kind = MOCK_FAULT_STATUS,
+            .count = a.have_fail_next ? (int)a.fail_next : 1,
+            .status = a.have_fail_status ? (int)a.fail_status : 503,
+            .retry_after = a.retry_after,
+        };
         mock_inject(m, &fault);
     }
     printf("mock Kombo server on %s \xe2\x80\x94 inbox %s (Ctrl-C to stop)\n", mock_base_url(m),
-           cfg.inbox);
+           a.cfg.inbox);
     fflush(stdout);
 
     int sig = 0;
     sigwait(&set, &sig);
     mock_stop(m);
-    free(key);
+    secret_free(key);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (!cfg.quiet)
+    if (!a.cfg.quiet)
         fprintf(stderr, "mock stopped\n");
     return KA_EXIT_OK;
 }

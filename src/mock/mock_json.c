@@ -2,6 +2,8 @@
 #include "mock_json.h"
 
 #include "base64.h"
+#include "hex.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -80,14 +82,6 @@ static int scan_string(struct scan *s, size_t *cs, size_t *ce)
     return fail(s, "unterminated string starting at byte %zu", open);
 }
 
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 /* Does the raw key p[cs..ce) spell want, escapes decoded ("d\u0061ta" is "data")? */
 static bool key_is(const unsigned char *p, size_t cs, size_t ce, const char *want)
 {
@@ -97,7 +91,8 @@ static bool key_is(const unsigned char *p, size_t cs, size_t ce, const char *wan
         if (c == '\\' && i + 1 < ce) {
             unsigned e = p[i + 1];
             if (e == 'u' && i + 6 <= ce) {
-                int a = hexval(p[i + 2]), b = hexval(p[i + 3]), d = hexval(p[i + 4]), f = hexval(p[i + 5]);
+                int a = hex_value(p[i + 2]), b = hex_value(p[i + 3]), d = hex_value(p[i + 4]),
+                    f = hex_value(p[i + 5]);
                 if (a < 0 || b < 0 || d < 0 || f < 0)
                     return false;
                 c = (unsigned)(a << 12 | b << 8 | d << 4 | f);
@@ -323,14 +318,8 @@ int mj_decode_base64(const unsigned char *s, size_t n, const unsigned char *map_
 {
     struct dec d = { .fd = fd, .err = err, .errlen = errlen };
     int rc = -1, pad = 0;
-    d.in = malloc(DEC_IN);
-    d.out = malloc(DEC_IN / 4 * 3);
-    if (!d.in || !d.out) {
-        snprintf(err, errlen, "out of memory");
-        errno = ENOMEM;
-        rc = -2;
-        goto out;
-    }
+    d.in = xmalloc(DEC_IN);
+    d.out = xmalloc(DEC_IN / 4 * 3);
     for (size_t i = 0; i < n;) {
         unsigned c = s[i];
         if (c == '\\') {
@@ -343,8 +332,8 @@ int mj_decode_base64(const unsigned char *s, size_t n, const unsigned char *map_
             case 'b': c = '\b'; i += 2; break;
             case 'f': c = '\f'; i += 2; break;
             case 'u': {
-                int a = i + 5 < n ? hexval(s[i + 2]) : -1, b = a >= 0 ? hexval(s[i + 3]) : -1,
-                    g = b >= 0 ? hexval(s[i + 4]) : -1, h = g >= 0 ? hexval(s[i + 5]) : -1;
+                int a = i + 5 < n ? hex_value(s[i + 2]) : -1, b = a >= 0 ? hex_value(s[i + 3]) : -1,
+                    g = b >= 0 ? hex_value(s[i + 4]) : -1, h = g >= 0 ? hex_value(s[i + 5]) : -1;
                 if (h < 0) {
                     dec_fail(&d, "invalid \\u escape at character %llu", (unsigned long long)d.pos);
                     goto out;

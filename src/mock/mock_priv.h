@@ -1,0 +1,194 @@
+/* The mock server's insides, shared by its parts and by nothing outside src/mock/ (mock.h
+ * is the only public header). One prefix per part:
+ *   mock_server_   mock_server.c   start/stop, libmicrohttpd callbacks, a request's life
+ *   mock_route_    mock_route.c    routing by the raw target, header checks
+ *   mock_respond_  mock_respond.c  answers in Kombo's success/error shapes, the request log
+ *   mock_upload_   mock_upload.c   spooling, checking and storing an upload
+ *   mock_read_     mock_read.c     the read endpoints and their seeded data
+ *   mock_fault_    mock_fault.c    injected faults: which request gets one, and its answer
+ * Locking: m->mu guards the fields of struct mock marked so; a struct req belongs to the
+ * one MHD thread serving its connection and needs no lock. */
+#ifndef KA_MOCK_PRIV_H
+#define KA_MOCK_PRIV_H
+
+#include "kombo.h"
+#include "mock.h"
+#include "xalloc.h"
+
+#include <cjson/cJSON.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#define MOCK_DEFAULT_MAX_BODY (100ULL << 20)
+#define MOCK_RING 64                 /* requests kept for /__mock/requests and /logs/<n> */
+#define MOCK_REST_MAX (4u << 20)     /* JSON outside attachment.data: parsed in RAM */
+#define MOCK_HUGE_BYTES (8u << 20)   /* size of the HUGE fault's answer */
+#define MOCK_SLOW_DEFAULT_RATE (1024u * 1024u)
+#define MOCK_METHOD_MAX 16           /* bytes kept of a request's method, NUL included */
+
+enum mock_route {
+    R_NOT_FOUND, R_BAD_METHOD, R_UPLOAD, R_LIST, R_CANDIDATES, R_CHECK,
+    R_CTL_FAULT, R_CTL_REQUESTS, R_CTL_STATS, R_LOG
+};
+
+/* struct mock_fault with strings of its own. */
+struct mock_fault_state {
+    enum mock_fault_kind kind;
+    int count;
+    int status;
+    char *retry_after;
+    char *retry_after_ms;
+    uint64_t rate;
+    char *code, *message;
+    char *path, *method;     /* the target; both NULL: uploads only */
+};
+
+struct mock_stored {
+    struct mock_stored *next;
+    char id[KOMBO_ID_LEN + 1];
+    char *integration;
+    char *candidate;        /* decoded path id the file belongs to (may hold any byte) */
+    size_t candidate_len;
+    char *application;      /* for the applications endpoint */
+    char *file_name, *content_type, *type, *data_url, *path;
+    time_t created;
+};
+
+struct mock_stall {
+    struct mock_stall *next;
+    struct MHD_Connection *c;
+};
+
+struct req;
+
+struct mock {
+    struct MHD_Daemon *d;
+    unsigned short port;
+    bool tls;
+    char base_url[64];
+    char origin[48];         /* scheme://127.0.0.1:port, for log_url */
+    char *inbox;
+    uint64_t max_body;
+    char *api_key;
+    bool quiet;
+    char *cert_pem, *key_pem;
+
+    pthread_mutex_t mu;      /* guards everything below */
+    struct mock_fault_state fault;
+    unsigned seq;            /* every request, control ones included */
+    unsigned requests;       /* non-control requests */
+    unsigned uploads;
+    unsigned stored_n;
+    cJSON *ring[MOCK_RING];  /* recent non-control requests, oldest at ring_next */
+    unsigned ring_next;
+    char *last_raw;
+    struct mock_stored *stored, **stored_tail;
+    struct mock_stall *stalls;
+    bool stopping;
+    uint64_t id_state;
+    struct req *live;        /* requests not yet completed; freed at stop if MHD forgot them */
+};
+
+struct req {
+    struct req *prev, *next;
+    struct mock *m;
+    char *raw;               /* request target exactly as received */
+    unsigned seq;
+    char method[MOCK_METHOD_MAX];
+    bool started, recorded, control, stalled;
+    enum mock_route route;
+    bool application;
+    char *id;                /* decoded path id (may hold any byte) */
+    size_t id_len;
+    char *integration;
+    cJSON *header_names;
+    const char *allow;
+
+    int err_status;          /* decided from the headers; the body is drained first */
+    const char *err_code;
+    char *err_msg;
+
+    struct mock_fault_state fault;
+
+    int spool_fd;
+    char *spool_path;
+    char *partial_path;
+    uint64_t received, content_length;
+    uint64_t slow_rate;      /* MOCK_FAULT_SLOW: read the body at this many bytes/s */
+    double slow_start;       /* clock_now() at the first chunk of a slow body */
+    bool have_cl, too_big;
+
+    int status;
+    char *stored_path;
+    uint64_t stored_size;
+};
+
+/* A copy of an optional string. NULL stays NULL (xstrdup makes it ""): here NULL and ""
+ * differ, e.g. Retry-After by default vs. omitted. */
+static inline char *mock_dup_opt(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+/* mock_route.c */
+/* Sets r->route, r->control, r->allow and, for attachment paths, r->id and r->application. */
+void mock_route_parse(struct req *r);
+/* The checks of the route's headers (auth, integration, content type, size, path ID), each
+ * failure recorded with mock_respond_later. */
+void mock_route_check(struct mock *m, struct req *r, struct MHD_Connection *c);
+/* A query argument, decoded (NULL: absent). */
+const char *mock_route_arg(struct MHD_Connection *c, const char *name);
+
+/* mock_respond.c */
+/* Adds r to the ring of recent requests and prints its log line; once per request
+ * (status 0: nothing was answered, e.g. dropped or stalled). */
+void mock_respond_record(struct mock *m, struct req *r, int status);
+/* Queue body (malloc'ed, taken over; NULL when len is 0) with extra headers given as a
+ * NULL-terminated list of name, value pairs. */
+enum MHD_Result mock_respond(struct mock *m, struct req *r, struct MHD_Connection *c, int status,
+                             const char *ctype, char *body, size_t len, const char *const *hdrs);
+enum MHD_Result mock_respond_json(struct mock *m, struct req *r, struct MHD_Connection *c,
+                                  int status, cJSON *root, const char *const *hdrs);
+enum MHD_Result mock_respond_error(struct mock *m, struct req *r, struct MHD_Connection *c,
+                                   int status, const char *code, const char *msg,
+                                   const char *const *hdrs);
+enum MHD_Result mock_respond_success(struct mock *m, struct req *r, struct MHD_Connection *c,
+                                     cJSON *data);
+/* Decide an error now, answer it with mock_respond_decided once the body is drained; the
+ * first one decided wins. */
+void mock_respond_later(struct req *r, int status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+enum MHD_Result mock_respond_decided(struct mock *m, struct req *r, struct MHD_Connection *c);
+
+/* mock_upload.c */
+/* Opens the spool file of an upload that passed the header checks. */
+void mock_upload_begin(struct mock *m, struct req *r);
+/* Appends a chunk of body to the spool (nothing when there is none). */
+void mock_upload_spool(struct req *r, const char *data, size_t n);
+void mock_upload_drop_spool(struct req *r);
+enum MHD_Result mock_upload_process(struct mock *m, struct req *r, struct MHD_Connection *c);
+void mock_upload_free_all(struct mock *m);
+
+/* mock_read.c */
+/* The seeded candidate owning the application id[0..len), or NULL. */
+const char *mock_read_application_owner(const char *id, size_t len);
+/* Answers R_LIST, R_CANDIDATES, R_CHECK, R_CTL_REQUESTS, R_CTL_STATS and R_LOG. */
+enum MHD_Result mock_read_answer(struct mock *m, struct req *r, struct MHD_Connection *c);
+
+/* mock_fault.c */
+void mock_fault_clear(struct mock_fault_state *f);
+const char *mock_fault_name(enum mock_fault_kind k);
+/* Gives r the pending fault when it targets r, counting it down. Call with m->mu held,
+ * after mock_route_parse. */
+void mock_fault_take(struct mock *m, struct req *r);
+enum MHD_Result mock_fault_answer(struct mock *m, struct req *r, struct MHD_Connection *c);
+/* POST /__mock/fault */
+enum MHD_Result mock_fault_control(struct mock *m, struct req *r, struct MHD_Connection *c);
+/* kind, remaining and target of the pending fault, for /__mock/stats (m->mu held). */
+void mock_fault_describe(const struct mock_fault_state *f, cJSON *into);
+
+#endif
