@@ -321,6 +321,106 @@ static void test_json_answers(void **state)
     client_free(c);
 }
 
+/* A GET is retried like an upload (503 with Retry-After-Ms), and also after a dropped
+ * connection, which for a request without a file is always safe. */
+static void test_get_retried(void **state)
+{
+    (void)state;
+    struct client *c = new_client();
+    const char *segs[] = {"check-api-key", NULL};
+    struct mock_fault f = {.kind = MOCK_FAULT_STATUS, .count = 2, .status = 503,
+                           .retry_after_ms = "50", .path = "/check-api-key"};
+    mock_inject(G->mock, &f);
+    struct transfer *t = get(c, segs, NULL, "");
+    while (client_poll(c, 20, -1, NULL) > 0)
+        ;
+    const struct transfer_result *r = transfer_get_result(t);
+    if (r->outcome != TRANSFER_OK)
+        fail_msg("GET after two 503s: %s", r->message);
+    assert_int_equal(r->attempts, 3);
+    assert_non_null(strstr(r->message, "after 3 attempts"));
+
+    /* A fresh client: on a reused connection libcurl itself repeats a request that got
+     * no answer, and this test is about our retry. */
+    client_free(c);
+    c = new_client();
+    struct mock_fault drop = {.kind = MOCK_FAULT_DROP, .count = 1, .method = "GET"};
+    mock_inject(G->mock, &drop);
+    struct transfer *t2 = get(c, segs, NULL, "");
+    while (client_poll(c, 20, -1, NULL) > 0)
+        ;
+    r = transfer_get_result(t2);
+    if (r->outcome != TRANSFER_OK)
+        fail_msg("GET after a drop: %s", r->message);
+    assert_int_equal(r->attempts, 2);
+    client_free(c);
+}
+
+/* What the mock received for the last upload: its /__mock/requests record, read with a
+ * client of its own (the mock's control endpoints sit beside /v1). Caller deletes. */
+static cJSON *last_upload_record(void)
+{
+    char root[256];
+    snprintf(root, sizeof root, "%s", mock_base_url(G->mock));
+    root[strlen(root) - 3] = '\0'; /* drop "/v1" */
+    struct client_options o = {.base_url = root, .api_key = KEY};
+    int code;
+    char err[256];
+    struct client *c = client_new(&o, &code, err, sizeof err);
+    assert_non_null(c);
+    const char *segs[] = {"__mock", "requests", NULL};
+    struct transfer *t = get(c, segs, NULL, "");
+    while (client_poll(c, 20, -1, NULL) > 0)
+        ;
+    const cJSON *list = cJSON_GetObjectItemCaseSensitive(data_of(t), "requests");
+    cJSON *found = NULL;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, list) {
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(it, "method");
+        if (cJSON_IsString(m) && strcmp(m->valuestring, "POST") == 0) {
+            cJSON_Delete(found);
+            found = cJSON_Duplicate(it, 1);
+        }
+    }
+    client_free(c);
+    assert_non_null(found);
+    return found;
+}
+
+/* As the official SDK: no remote_fields key unless they were given; given ones arrive as
+ * written. */
+static void test_remote_fields_only_when_given(void **state)
+{
+    (void)state;
+    struct attachment a;
+    mf_make_att(&a, "rf.pdf", 1000);
+    struct client *c = new_client();
+    static const char *const rfs[] = {NULL, "{\"workable\":{\"on_behalf_of_user_remote_id\":\"9\"}}"};
+    for (size_t i = 0; i < 2; i++) {
+        struct upload_request r = {.candidate_id = FRANK, .att = &a, .remote_fields = rfs[i]};
+        int code;
+        char err[256];
+        struct transfer *t = upload_start(c, &r, &code, err, sizeof err);
+        assert_non_null(t);
+        while (client_poll(c, 20, -1, NULL) > 0)
+            ;
+        assert_int_equal(transfer_get_result(t)->outcome, TRANSFER_OK);
+        cJSON *rec = last_upload_record();
+        const cJSON *got = cJSON_GetObjectItemCaseSensitive(rec, "remote_fields");
+        if (!rfs[i]) {
+            assert_null(got);
+        } else {
+            cJSON *want = cJSON_Parse(rfs[i]);
+            assert_true(cJSON_Compare(got, want, 1));
+            cJSON_Delete(want);
+        }
+        cJSON_Delete(rec);
+        transfer_free(t);
+    }
+    client_free(c);
+    attachment_free(&a);
+}
+
 /* A bad client configuration is refused before any traffic, with the field named. */
 static void test_client_refusals(void **state)
 {
@@ -352,6 +452,8 @@ int main(void)
         cmocka_unit_test_setup(test_cap_per_integration, test_setup),
         cmocka_unit_test_setup(test_cancel_queued, test_setup),
         cmocka_unit_test_setup(test_json_answers, test_setup),
+        cmocka_unit_test_setup(test_remote_fields_only_when_given, test_setup),
+        cmocka_unit_test_setup(test_get_retried, test_setup),
         cmocka_unit_test(test_client_refusals),
     };
     return cmocka_run_group_tests_name("client", tests, mf_group_setup, mf_group_teardown);

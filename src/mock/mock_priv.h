@@ -125,6 +125,7 @@ struct req {
     int status;
     char *stored_path;
     uint64_t stored_size;
+    struct cJSON *remote_fields; /* an upload's remote_fields as received, or NULL */
 };
 
 /* A copy of an optional string. NULL stays NULL (xstrdup makes it ""): here NULL and ""

@@ -80,6 +80,8 @@ void mock_respond_record(struct mock *m, struct req *r, int status)
         cJSON_AddStringToObject(o, "message", r->err_msg);
     if (r->stored_path)
         cJSON_AddStringToObject(o, "stored_path", r->stored_path);
+    if (r->remote_fields)
+        cJSON_AddItemToObject(o, "remote_fields", cJSON_Duplicate(r->remote_fields, 1));
 
     pthread_mutex_lock(&m->mu);
     cJSON_Delete(m->ring[m->ring_next % MOCK_RING]);

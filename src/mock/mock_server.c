@@ -52,6 +52,7 @@ static void req_free(struct req *r)
     free(r->integration);
     free(r->err_msg);
     free(r->stored_path);
+    cJSON_Delete(r->remote_fields);
     cJSON_Delete(r->header_names);
     mock_fault_clear(&r->fault);
     free(r);

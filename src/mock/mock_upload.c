@@ -306,6 +306,11 @@ enum MHD_Result mock_upload_process(struct mock *m, struct req *r, struct MHD_Co
         goto fail;
     }
     struct fields f;
+    /* Kept for /__mock/requests, so tests can see what reached the server (the SDK leaves
+     * the key out when there are none: so must we). */
+    const cJSON *rf = cJSON_GetObjectItemCaseSensitive(root, "remote_fields");
+    if (rf && !r->remote_fields)
+        r->remote_fields = cJSON_Duplicate(rf, 1);
     if (check_fields(root, sp.found, &f, msg, sizeof msg))
         goto fail;
 
