@@ -181,8 +181,9 @@ FUZZ_ALL_CFLAGS = $(WARN) $(DEFS) -Isrc $(shell $(PKG_CONFIG) --cflags $(FUZZ_PK
 FUZZ_LIBS    = $(shell $(PKG_CONFIG) --libs $(FUZZ_PKGS) 2>/dev/null) -lm
 FUZZ_BINS    := $(FUZZ_BUILD)/fuzz_answer $(FUZZ_BUILD)/fuzz_settings $(FUZZ_BUILD)/fuzz_base64 \
                 $(FUZZ_BUILD)/fuzz_body
-FUZZ_SRC_fuzz_answer   := src/answer.c src/utf8.c
-FUZZ_SRC_fuzz_settings := src/settings.c src/format.c src/attachment.c src/mime.c src/utf8.c
+FUZZ_SRC_fuzz_answer   := src/answer.c src/termsafe.c src/utf8.c src/hex.c src/xalloc.c
+FUZZ_SRC_fuzz_settings := src/settings.c src/format.c src/attachment.c src/mime.c src/utf8.c \
+                          src/termsafe.c src/hex.c src/xalloc.c
 FUZZ_SRC_fuzz_base64   := src/base64.c
 FUZZ_SRC_fuzz_body     := src/body.c src/json_strict.c src/base64.c src/format.c src/attachment.c src/mime.c src/utf8.c
 

@@ -5,7 +5,8 @@
  * cursor, change colours, retitle the terminal or split one line of output into two. */
 #include "answer.h"
 
-#include "utf8.h"
+#include "termsafe.h"
+#include "xalloc.h"
 
 #include <cjson/cJSON.h>
 #include <stdarg.h>
@@ -19,90 +20,47 @@
 
 /* ---- escaping ------------------------------------------------------------------ */
 
-/* Code points that are invisible yet change how a terminal shows text: C1 controls
- * (0x9B is CSI on some terminals), bidi overrides and isolates (can reorder a line so
- * it reads differently), line/paragraph separators and the BOM. */
-static bool cp_needs_escape(uint32_t cp)
-{
-    return (cp >= 0x80 && cp <= 0x9F) || cp == 0x200E || cp == 0x200F ||
-           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
-           cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF;
-}
-
 char *answer_escape(const char *s, size_t n)
 {
-    /* Worst case: every byte becomes \xNN (4 bytes). */
-    char *out = malloc(n * 4 + 1);
-    if (!out)
-        return NULL;
-    const unsigned char *p = (const unsigned char *)s;
-    size_t o = 0;
-    for (size_t i = 0; i < n;) {
-        unsigned char c = p[i];
-        uint32_t cp;
-        size_t len = utf8_decode((const char *)p + i, n - i, &cp);
-        if (len == 0) {
-            o += (size_t)sprintf(out + o, "\\x%02X", c);
-            i++;
-        } else if (len == 1 && (c < 0x20 || c == 0x7F)) {
-            if (c == '\n') { out[o++] = '\\'; out[o++] = 'n'; }
-            else if (c == '\r') { out[o++] = '\\'; out[o++] = 'r'; }
-            else if (c == '\t') { out[o++] = '\\'; out[o++] = 't'; }
-            else o += (size_t)sprintf(out + o, "\\x%02X", c);
-            i++;
-        } else if (cp_needs_escape(cp)) {
-            /* \u0085 is 6 bytes for a 2-byte sequence: within the 4x budget. */
-            o += (size_t)sprintf(out + o, "\\u%04X", (unsigned)cp);
-            i += len;
-        } else {
-            memcpy(out + o, p + i, len);
-            o += len;
-            i += len;
-        }
-    }
-    out[o] = '\0';
-    char *shrunk = realloc(out, o + 1);
-    return shrunk ? shrunk : out;
+    return ts_escape(s, n, TS_ONE_LINE);
 }
 
-/* Escape, squeeze runs of white space into one space, trim, and cut at max bytes on a
- * character boundary (adding "..."). For quoting server text inside a problem line. */
+/* Squeeze runs of white space into one space, trim, escape, and cut at max bytes between
+ * two characters (or two escapes: never inside one), adding "...". For quoting server text
+ * inside a problem line. */
 static char *snippet(const char *s, size_t n, size_t max)
 {
-    char *flat = malloc(n + 1);
-    if (!flat)
-        return NULL;
+    char *out = xmalloc(max + 4);
     size_t o = 0;
-    bool space = false;
-    for (size_t i = 0; i < n; i++) {
+    bool space = false, cut = false;
+    for (size_t i = 0; i < n && !cut;) {
         char c = s[i];
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
             space = o > 0;
+            i++;
             continue;
         }
-        if (space)
-            flat[o++] = ' ';
-        space = false;
-        flat[o++] = c;
-    }
-    char *esc = answer_escape(flat, o);
-    free(flat);
-    if (!esc)
-        return NULL;
-    size_t len = strlen(esc);
-    if (len > max) {
-        size_t cut = max;
-        while (cut > 0 && ((unsigned char)esc[cut] & 0xC0) == 0x80)
-            cut--;
-        char *cutd = malloc(cut + 4);
-        if (cutd) {
-            memcpy(cutd, esc, cut);
-            memcpy(cutd + cut, "...", 4);
+        struct ts_unit u;
+        ts_next(s + i, n - i, TS_ONE_LINE, &u);
+        const char *shown = u.esc_len ? u.esc : s + i;
+        size_t len = u.esc_len ? u.esc_len : u.len;
+        if (o + space + len > max) {
+            cut = true;
+            break;
         }
-        free(esc);
-        return cutd;
+        if (space)
+            out[o++] = ' ';
+        space = false;
+        memcpy(out + o, shown, len);
+        o += len;
+        i += u.len;
     }
-    return esc;
+    if (cut) {
+        memcpy(out + o, "...", 3);
+        o += 3;
+    }
+    out[o] = '\0';
+    return out;
 }
 
 /* ---- small string helpers -------------------------------------------------------- */

@@ -20,6 +20,7 @@
 
 #include "attachment.h"
 #include "exitcodes.h"
+#include "termsafe.h"
 
 #define URL_EU "https://api.kombo.dev/v1"
 #define URL_US "https://api.us.kombo.dev/v1"
@@ -627,15 +628,12 @@ out:
     return rc;
 }
 
-/* Print a value with control characters escaped: paths and IDs come from users. */
+/* Print a value made safe for the terminal: paths and IDs come from users. */
 static void print_safe(FILE *out, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p < 0x20 || *p == 0x7f)
-            fprintf(out, "\\x%02x", *p);
-        else
-            fputc(*p, out);
-    }
+    char *safe = ts_escape(s, strlen(s), TS_ONE_LINE);
+    fputs(safe, out);
+    free(safe);
 }
 
 static void print_line(FILE *out, const char *label, const struct setting *st, bool secret)

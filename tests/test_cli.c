@@ -127,13 +127,17 @@ static void test_sanitize(void **state)
     (void)state;
     static const struct sanitize_case cases[] = {
         { "plain text", "plain text" },
-        { "a\nb", "a\\x0ab" },
+        { "a\nb\tc\rd", "a\\nb\\tc\\rd" },
         { "\x1b[2J", "\\x1b[2J" },
         { "del\x7f", "del\\x7f" },
         { "café 履歴書", "café 履歴書" },
         { "bad\xff", "bad\\xff" },
         { "trunc\xc3", "trunc\\xc3" },
-        { "c1\xc2\x85", "c1\\xc2\\x85" },
+        { "c1\xc2\x85", "c1\\u0085" },
+        /* U+202E (right-to-left override) would show "fdp.exe" as "exe.pdf": escaped */
+        { "invoice\xe2\x80\xae" "fdp.exe", "invoice\\u202efdp.exe" },
+        { "isolate\xe2\x81\xa7x\xe2\x81\xa9", "isolate\\u2067x\\u2069" },
+        { "zero\xe2\x80\x8bwidth", "zero\\u200bwidth" },
         { "nbsp\xc2\xa0", "nbsp\xc2\xa0" },
         { "", "" },
         { NULL, "" },

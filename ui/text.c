@@ -3,7 +3,8 @@
  * escape like \xff is never cut in half and text_width(raw) equals text_width(sanitised). */
 #include "text.h"
 
-#include "utf8.h"
+#include "termsafe.h"
+#include "xalloc.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -15,72 +16,47 @@
 #define ELLIPSIS_LEN 3
 
 struct unit {
-    size_t len;     /* raw bytes consumed */
+    size_t len;       /* raw bytes consumed */
     const char *show; /* raw bytes when shown as they are, else esc */
     size_t show_len;
     int width;
-    char esc[12];
+    char esc[TS_ESC_MAX];
 };
 
-static void set_esc(struct unit *u, const char *s)
-{
-    size_t l = strlen(s);
-    memcpy(u->esc, s, l + 1);
-    u->show = u->esc;
-    u->show_len = l;
-    u->width = (int)l; /* escapes are ASCII */
-}
-
-/* The unit that starts at s (n > 0). */
+/* The unit that starts at s (n > 0): termsafe.h's, plus what the locale cannot draw
+ * (wcwidth < 0: unassigned code points, say) escaped in the same notation. */
 static void next_unit(const char *s, size_t n, struct unit *u)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    uint32_t cp = 0;
-    size_t len = utf8_decode((const char *)p, n, &cp);
-    char buf[16];
-    if (len == 0) {
-        u->len = 1;
-        snprintf(buf, sizeof buf, "\\x%02x", p[0]);
-        set_esc(u, buf);
-        return;
+    struct ts_unit t;
+    ts_next(s, n, TS_ONE_LINE, &t);
+    u->len = t.len;
+    if (!t.esc_len) {
+        int w = wcwidth((wchar_t)t.cp);
+        if (w >= 0) {
+            u->show = s;
+            u->show_len = t.len;
+            u->width = w;
+            return;
+        }
+        t.esc_len = ts_escape_cp(t.cp, t.esc);
     }
-    u->len = len;
-    if (cp < 0x20) {
-        buf[0] = '^';
-        buf[1] = (char)(cp + 0x40);
-        buf[2] = '\0';
-        set_esc(u, buf);
-        return;
-    }
-    if (cp == 0x7f) {
-        set_esc(u, "\\x7f");
-        return;
-    }
-    /* C1 controls and anything the locale calls unprintable (wcwidth < 0) could move the
-     * terminal's cursor or be drawn unpredictably: show the code point instead. */
-    int w = (cp >= 0x80 && cp < 0xa0) ? -1 : wcwidth((wchar_t)cp);
-    if (w < 0) {
-        if (cp <= 0xffff)
-            snprintf(buf, sizeof buf, "\\u%04x", (unsigned)cp);
-        else
-            snprintf(buf, sizeof buf, "\\U%08x", (unsigned)cp);
-        set_esc(u, buf);
-        return;
-    }
-    u->show = s;
-    u->show_len = len;
-    u->width = w;
+    memcpy(u->esc, t.esc, t.esc_len + 1);
+    u->show = u->esc;
+    u->show_len = t.esc_len;
+    u->width = (int)t.esc_len; /* escapes are ASCII: one column a byte */
 }
 
 char *text_sanitize(const char *s, size_t n)
 {
-    /* Worst case: every byte becomes a 4-byte escape. */
-    /* Worst case 4 output bytes per input byte: an invalid byte becomes \xNN, a C1
-     * control (2 bytes) \u0085, a 4-byte character at most \U0010ffff. */
-    size_t cap = n * 4 + 1, o = 0;
-    char *out = malloc(cap);
-    if (!out)
-        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        struct unit u;
+        next_unit(s + i, n - i, &u);
+        o += u.show_len;
+        i += u.len;
+    }
+    char *out = xmalloc(o + 1);
+    o = 0;
     for (size_t i = 0; i < n;) {
         struct unit u;
         next_unit(s + i, n - i, &u);
