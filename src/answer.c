@@ -5,11 +5,11 @@
  * cursor, change colours, retitle the terminal or split one line of output into two. */
 #include "answer.h"
 
+#include "json_util.h"
 #include "termsafe.h"
 #include "xalloc.h"
 
 #include <cjson/cJSON.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,18 +65,6 @@ static char *snippet(const char *s, size_t n, size_t max)
 
 /* ---- small string helpers -------------------------------------------------------- */
 
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-    va_list ap;
-    va_start(ap, f);
-    char *s = NULL;
-    if (vasprintf(&s, f, ap) < 0)
-        s = NULL;
-    va_end(ap);
-    return s;
-}
-
 static const char *find_ci(const char *hay, size_t n, const char *needle)
 {
     size_t m = strlen(needle);
@@ -92,16 +80,6 @@ static char *json_string_or_null(const cJSON *obj, const char *key)
     if (!cJSON_IsString(v) || !v->valuestring)
         return NULL;
     return answer_escape(v->valuestring, strlen(v->valuestring));
-}
-
-static const char *json_kind(const cJSON *j)
-{
-    if (cJSON_IsArray(j)) return "an array";
-    if (cJSON_IsString(j)) return "a string";
-    if (cJSON_IsNumber(j)) return "a number";
-    if (cJSON_IsBool(j)) return "a boolean";
-    if (cJSON_IsNull(j)) return "null";
-    return "an object";
 }
 
 /* ---- parsing --------------------------------------------------------------------- */
@@ -122,15 +100,15 @@ static char *html_problem(long status, const char *body, size_t len)
             const char *end = find_ci(start, rest, "</title");
             size_t tlen = end ? (size_t)(end - start) : rest;
             char *title = snippet(start, tlen, SNIPPET_MAX);
-            if (title && *title) {
-                char *p = fmt("HTTP %ld with an HTML body: <title>%s</title>", status, title);
+            if (*title) {
+                char *p = xasprintf("HTTP %ld with an HTML body: <title>%s</title>", status, title);
                 free(title);
                 return p;
             }
             free(title);
         }
     }
-    return fmt("HTTP %ld with an HTML body without a title (%zu bytes)", status, len);
+    return xasprintf("HTTP %ld with an HTML body without a title (%zu bytes)", status, len);
 }
 
 static char *shape_problem(long status, const cJSON *j, const char *why)
@@ -145,8 +123,8 @@ static char *shape_problem(long status, const cJSON *j, const char *why)
             hint = m->valuestring;
     }
     char *h = hint ? snippet(hint, strlen(hint), SNIPPET_MAX) : NULL;
-    char *p = h && *h ? fmt("HTTP %ld with JSON that is not Kombo's answer (%s): %s", status, why, h)
-                      : fmt("HTTP %ld with JSON that is not Kombo's answer (%s)", status, why);
+    char *p = h && *h ? xasprintf("HTTP %ld with JSON that is not Kombo's answer (%s): %s", status, why, h)
+                      : xasprintf("HTTP %ld with JSON that is not Kombo's answer (%s)", status, why);
     free(h);
     return p;
 }
@@ -159,9 +137,7 @@ static void parse_warnings(const cJSON *root, struct answer *out)
     int n = cJSON_GetArraySize(w);
     if (n <= 0)
         return;
-    out->warnings = calloc((size_t)n, sizeof *out->warnings);
-    if (!out->warnings)
-        return;
+    out->warnings = xcalloc((size_t)n, sizeof *out->warnings);
     const cJSON *item;
     cJSON_ArrayForEach(item, w) {
         const char *msg = NULL;
@@ -174,9 +150,7 @@ static void parse_warnings(const cJSON *root, struct answer *out)
         }
         if (!msg)
             continue; /* a warning without text says nothing worth showing */
-        char *e = answer_escape(msg, strlen(msg));
-        if (e)
-            out->warnings[out->n_warnings++] = e;
+        out->warnings[out->n_warnings++] = answer_escape(msg, strlen(msg));
     }
 }
 
@@ -193,7 +167,7 @@ void answer_parse(long http_status, const char *content_type, const char *body, 
     while (skip < len && is_ws(body[skip]))
         skip++;
     if (skip == len) {
-        out->problem = fmt("HTTP %ld with an empty body", http_status);
+        out->problem = xasprintf("HTTP %ld with an empty body", http_status);
         return;
     }
 
@@ -205,13 +179,13 @@ void answer_parse(long http_status, const char *content_type, const char *body, 
         if (html) {
             out->problem = html_problem(http_status, body, len);
         } else if (first == '{' || first == '[') {
-            out->problem = fmt("HTTP %ld with invalid or truncated JSON (%zu bytes)", http_status, len);
+            out->problem = xasprintf("HTTP %ld with invalid or truncated JSON (%zu bytes)", http_status, len);
         } else {
             char *s = snippet(body, len, SNIPPET_MAX);
             char *ct = content_type && *content_type
                            ? snippet(content_type, strlen(content_type), 60) : NULL;
-            out->problem = fmt("HTTP %ld with a non-JSON body (%s): %s", http_status,
-                               ct ? ct : "no content type", s ? s : "");
+            out->problem = xasprintf("HTTP %ld with a non-JSON body (%s): %s", http_status,
+                                     ct ? ct : "no content type", s);
             free(s);
             free(ct);
         }
@@ -228,7 +202,7 @@ void answer_parse(long http_status, const char *content_type, const char *body, 
         if (is_2xx)
             out->ok = true;
         else
-            out->problem = fmt("HTTP %ld with a success answer", http_status);
+            out->problem = xasprintf("HTTP %ld with a success answer", http_status);
     } else if (strcmp(st->valuestring, "error") == 0) {
         const cJSON *e = cJSON_GetObjectItemCaseSensitive(root, "error");
         if (cJSON_IsObject(e)) {
@@ -239,8 +213,8 @@ void answer_parse(long http_status, const char *content_type, const char *body, 
         }
     } else {
         char *s = snippet(st->valuestring, strlen(st->valuestring), 40);
-        char *why = fmt("status \"%s\"", s ? s : "");
-        out->problem = shape_problem(http_status, root, why ? why : "unknown status");
+        char *why = xasprintf("status \"%s\"", s);
+        out->problem = shape_problem(http_status, root, why);
         free(why);
         free(s);
     }
@@ -266,43 +240,35 @@ char *answer_summary(const struct answer *a)
 {
     if (a->ok) {
         if (a->n_warnings == 0)
-            return fmt("success (HTTP %ld)", a->http_status);
-        char *s = fmt("success (HTTP %ld) with %zu warning%s:", a->http_status, a->n_warnings,
-                      a->n_warnings == 1 ? "" : "s");
-        for (size_t i = 0; s && i < a->n_warnings; i++) {
-            char *n = fmt("%s%s %s", s, i ? ";" : "", a->warnings[i]);
+            return xasprintf("success (HTTP %ld)", a->http_status);
+        char *s = xasprintf("success (HTTP %ld) with %zu warning%s:", a->http_status,
+                            a->n_warnings, a->n_warnings == 1 ? "" : "s");
+        for (size_t i = 0; i < a->n_warnings; i++) {
+            char *n = xasprintf("%s%s %s", s, i ? ";" : "", a->warnings[i]);
             free(s);
             s = n;
         }
         return s;
     }
     if (a->problem)
-        return strdup(a->problem);
+        return xstrdup(a->problem);
 
+    /* "CODE (title): message [log: url]", leaving out what Kombo did not send. */
     const struct kombo_error *e = &a->err;
-    char *s = strdup("");
-    if (s && e->code) {
-        free(s);
-        s = strdup(e->code);
-    }
-    if (s && e->title) {
-        char *n = *s ? fmt("%s (%s)", s, e->title) : strdup(e->title);
-        free(s);
-        s = n;
-    }
-    if (s && e->message) {
-        char *n = *s ? fmt("%s: %s", s, e->message) : strdup(e->message);
+    char *s = xstrdup(e->code ? e->code : "");
+    static const char *const joined[] = { "%s (%s)", "%s: %s", "%s [log: %s]" };
+    static const char *const alone[] = { "%s%s", "%s%s", "%s[log: %s]" };
+    const char *const parts[] = { e->title, e->message, e->log_url };
+    for (size_t i = 0; i < 3; i++) {
+        if (!parts[i])
+            continue;
+        char *n = xasprintf(*s ? joined[i] : alone[i], s, parts[i]);
         free(s);
         s = n;
     }
-    if (s && e->log_url) {
-        char *n = *s ? fmt("%s [log: %s]", s, e->log_url) : fmt("[log: %s]", e->log_url);
+    if (!*s) {
         free(s);
-        s = n;
-    }
-    if (s && !*s) {
-        free(s);
-        s = fmt("HTTP %ld error without details", a->http_status);
+        s = xasprintf("HTTP %ld error without details", a->http_status);
     }
     return s;
 }

@@ -29,8 +29,10 @@
 #include "attachment.h"
 #include "base64.h"
 #include "exitcodes.h"
+#include "hex.h"
 #include "json_strict.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 /* A multiple of 3, so every chunk but the file's last encodes without padding. */
 #define BODY_CHUNK (192 * 1024)
@@ -80,17 +82,19 @@ static char *json_string(const char *s)
     cJSON *j = cJSON_CreateString(s);
     char *out = j ? cJSON_PrintUnformatted(j) : NULL;
     cJSON_Delete(j);
+    if (!out)
+        xalloc_fatal("cJSON_PrintUnformatted");
     return out;
 }
 
 /* Check remote_fields and return the exact text to send (the user's own text, trimmed,
  * so that numbers such as 64-bit IDs pass through unchanged; cJSON would round them to
  * doubles). It must be strict JSON: it goes out byte for byte. NULL means {}. Returns NULL
- * with a message in err (empty: out of memory). */
+ * with a message in err. */
 static char *remote_fields_text(const char *rf, char *err, size_t errlen)
 {
     if (!rf)
-        return strdup("{}");
+        return xstrdup("{}");
     size_t n = strlen(rf);
     struct json_strict_info info;
     if (!json_strict_check(rf, n, &info)) {
@@ -126,15 +130,13 @@ static char *remote_fields_text(const char *rf, char *err, size_t errlen)
     size_t start = strspn(rf, ws), len = n;
     while (len > start && strchr(ws, rf[len - 1]))
         len--;
-    return strndup(rf + start, len - start);
+    return xstrndup(rf + start, len - start);
 }
 
 int body_check_remote_fields(const char *rf, char *err, size_t errlen)
 {
     err[0] = '\0';
     char *text = remote_fields_text(rf, err, errlen);
-    if (!text && !err[0])
-        snprintf(err, errlen, "out of memory");
     free(text);
     return text ? 0 : -1;
 }
@@ -159,30 +161,16 @@ static int build_parts(const struct attachment *att, const char *remote_fields,
         return KA_EXIT_USAGE;
     }
     char *rf = remote_fields_text(remote_fields, err, errlen);
-    if (!rf && remote_fields)
-        return err[0] ? KA_EXIT_USAGE : KA_EXIT_INTERNAL;
+    if (!rf)
+        return KA_EXIT_USAGE;
     char *name = json_string(att->name), *ct = json_string(att->content_type);
-    int rc = KA_EXIT_INTERNAL;
-    if (rf && name && ct) {
-        const char *type = att_type_name(att->type);
-        if (asprintf(prefix, "{\"attachment\":{\"name\":%s,\"type\":\"%s\",\"content_type\":%s,"
-                     "\"data\":\"", name, type, ct) < 0)
-            *prefix = NULL;
-        if (asprintf(suffix, "\"},\"remote_fields\":%s}", rf) < 0)
-            *suffix = NULL;
-        if (*prefix && *suffix)
-            rc = 0;
-    }
+    *prefix = xasprintf("{\"attachment\":{\"name\":%s,\"type\":\"%s\",\"content_type\":%s,"
+                        "\"data\":\"", name, att_type_name(att->type), ct);
+    *suffix = xasprintf("\"},\"remote_fields\":%s}", rf);
     free(rf);
     cJSON_free(name);
     cJSON_free(ct);
-    if (rc) {
-        free(*prefix);
-        free(*suffix);
-        *prefix = *suffix = NULL;
-        snprintf(err, errlen, "out of memory while preparing the request body");
-    }
-    return rc;
+    return 0;
 }
 
 /* ---- the hashing thread ---- */
@@ -215,9 +203,7 @@ static void *hasher_main(void *arg)
  * thread (Ctrl-C, SIGWINCH for the UI). NULL when it cannot start: hash inline then. */
 static struct hasher *hasher_start(EVP_MD_CTX *ctx)
 {
-    struct hasher *h = calloc(1, sizeof *h);
-    if (!h)
-        return NULL;
+    struct hasher *h = xcalloc(1, sizeof *h);
     h->ctx = ctx;
     if (pthread_mutex_init(&h->mu, NULL) != 0) {
         free(h);
@@ -459,14 +445,10 @@ struct body *body_open(const struct attachment *att, const char *remote_fields,
     err[0] = '\0';
     if ((*code = build_parts(att, remote_fields, &prefix, &suffix, err, errlen)) != 0)
         return NULL;
-    struct body *b = calloc(1, sizeof *b);
-    if (b)
-        b->fd = -1;
-    if (!b || !(b->path = strdup(att->path)) || !(b->in = b->buf[0] = malloc(BODY_CHUNK))) {
-        *code = KA_EXIT_INTERNAL;
-        snprintf(err, errlen, "out of memory while preparing the request body");
-        goto fail;
-    }
+    struct body *b = xcalloc(1, sizeof *b);
+    b->fd = -1;
+    b->path = xstrdup(att->path);
+    b->in = b->buf[0] = xmalloc(BODY_CHUNK);
     b->prefix = prefix;
     b->suffix = suffix;
     prefix = suffix = NULL;
@@ -539,12 +521,14 @@ int body_want_sha256(struct body *b)
     if (b->pos != 0 || !(b->sha = EVP_MD_CTX_new()) ||
         EVP_DigestInit_ex(b->sha, EVP_sha256(), NULL) != 1)
         return -1;
-    /* A second buffer and the thread; without them (or for a file of one chunk or less,
-     * where there is nothing to overlap) the hash is computed inline. */
-    if (b->size > BODY_CHUNK && (b->buf[1] = malloc(BODY_CHUNK)) != NULL &&
-        !(b->hasher = hasher_start(b->sha))) {
-        free(b->buf[1]);
-        b->buf[1] = NULL;
+    /* A second buffer and the thread; without the thread (or for a file of one chunk or
+     * less, where there is nothing to overlap) the hash is computed inline. */
+    if (b->size > BODY_CHUNK) {
+        b->buf[1] = xmalloc(BODY_CHUNK);
+        if (!(b->hasher = hasher_start(b->sha))) {
+            free(b->buf[1]);
+            b->buf[1] = NULL;
+        }
     }
     return 0;
 }
@@ -553,8 +537,7 @@ bool body_sha256_hex(const struct body *b, char out[65])
 {
     if (!b->sha_done)
         return false;
-    for (int i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", b->digest[i]);
+    hex_encode(b->digest, sizeof b->digest, out);
     return true;
 }
 
@@ -584,10 +567,9 @@ char *body_describe(const struct attachment *att, const char *remote_fields)
     char *prefix, *suffix, *out, err[256];
     if (build_parts(att, remote_fields, &prefix, &suffix, err, sizeof err) != 0)
         return NULL;
-    if (asprintf(&out, "%s<base64 of %llu bytes: %llu characters>%s", prefix,
-                 (unsigned long long)att->size,
-                 (unsigned long long)b64_encoded_len(att->size), suffix) < 0)
-        out = NULL;
+    out = xasprintf("%s<base64 of %llu bytes: %llu characters>%s", prefix,
+                    (unsigned long long)att->size,
+                    (unsigned long long)b64_encoded_len(att->size), suffix);
     free(prefix);
     free(suffix);
     return out;

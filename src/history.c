@@ -3,7 +3,9 @@
 #include "history.h"
 
 #include "attachment.h"
+#include "fsutil.h"
 #include "upload.h"
+#include "xalloc.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -20,30 +22,27 @@ char *history_path(void)
 {
     const char *state = getenv("XDG_STATE_HOME");
     const char *home = getenv("HOME");
-    char buf[4096];
     if (state && state[0] == '/')
-        snprintf(buf, sizeof buf, "%s/kombo-attach/history.jsonl", state);
-    else if (home && home[0])
-        snprintf(buf, sizeof buf, "%s/.local/state/kombo-attach/history.jsonl", home);
-    else
-        return NULL;
-    return strdup(buf);
+        return xasprintf("%s/kombo-attach/history.jsonl", state);
+    if (home && home[0])
+        return xasprintf("%s/.local/state/kombo-attach/history.jsonl", home);
+    return NULL;
 }
 
-/* mkdir -p for the parent folders of path, private to the user. */
+/* mkdir -p for the folder that holds path, private to the user. */
 static int make_parents(const char *path)
 {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
+    char *dir = xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    int rc = 0;
+    if (slash && slash != dir) {
+        *slash = '\0';
+        rc = fs_mkdir_p(dir, 0700);
     }
-    return 0;
+    int saved = errno;
+    free(dir);
+    errno = saved;
+    return rc;
 }
 
 static void add_str(cJSON *o, const char *k, const char *v)
@@ -57,6 +56,8 @@ static void add_str(cJSON *o, const char *k, const char *v)
 char *history_entry_json(const struct history_entry *e)
 {
     cJSON *o = cJSON_CreateObject();
+    if (!o)
+        xalloc_fatal("cJSON_CreateObject");
     char when[32];
     struct tm tm;
     gmtime_r(&e->time, &tm);
@@ -81,6 +82,8 @@ char *history_entry_json(const struct history_entry *e)
     add_str(o, "log_url", e->log_url);
     char *s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
+    if (!s)
+        xalloc_fatal("cJSON_PrintUnformatted");
     return s;
 }
 
@@ -94,10 +97,6 @@ int history_append(const struct history_entry *e, char *err, size_t errlen)
     int rc = -1;
     char *line = history_entry_json(e);
     int fd = -1;
-    if (!line) {
-        snprintf(err, errlen, "out of memory writing the history");
-        goto out;
-    }
     if (make_parents(path) != 0) {
         snprintf(err, errlen, "cannot create the folder for %s: %s", path, strerror(errno));
         goto out;
@@ -128,7 +127,7 @@ out:
 static char *dup_str(const cJSON *o, const char *k)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
+    return cJSON_IsString(v) ? xstrdup(v->valuestring) : NULL;
 }
 
 static int num(const cJSON *o, const char *k)
@@ -173,11 +172,11 @@ static int parse_line(const char *line, struct history_entry *e)
     const cJSON *w = cJSON_GetObjectItemCaseSensitive(o, "warnings");
     int nw = cJSON_IsArray(w) ? cJSON_GetArraySize(w) : 0;
     if (nw > 0) {
-        e->warnings = calloc((size_t)nw, sizeof *e->warnings);
+        e->warnings = xcalloc((size_t)nw, sizeof *e->warnings);
         const cJSON *it;
         cJSON_ArrayForEach(it, w)
-            if (cJSON_IsString(it) && e->warnings)
-                e->warnings[e->n_warnings++] = strdup(it->valuestring);
+            if (cJSON_IsString(it))
+                e->warnings[e->n_warnings++] = xstrdup(it->valuestring);
     }
     cJSON_Delete(o);
     return 0;
@@ -223,12 +222,7 @@ int history_read(size_t max, struct history_entry **out, size_t *n, size_t *skip
     }
     free(path);
     /* A ring of the last `max` entries: memory stays bounded however long the file is. */
-    struct history_entry *ring = calloc(max, sizeof *ring);
-    if (!ring) {
-        fclose(f);
-        snprintf(err, errlen, "out of memory reading the history");
-        return -1;
-    }
+    struct history_entry *ring = xcalloc(max, sizeof *ring);
     size_t count = 0, head = 0;
     char *line = NULL;
     size_t cap = 0;
@@ -248,12 +242,7 @@ int history_read(size_t max, struct history_entry **out, size_t *n, size_t *skip
     }
     free(line);
     fclose(f);
-    struct history_entry *res = calloc(count ? count : 1, sizeof *res);
-    if (!res) {
-        history_entries_free(ring, count);
-        snprintf(err, errlen, "out of memory reading the history");
-        return -1;
-    }
+    struct history_entry *res = xcalloc(count ? count : 1, sizeof *res);
     size_t start = count == max ? head : 0;
     for (size_t i = 0; i < count; i++)
         res[i] = ring[(start + i) % max];
@@ -271,15 +260,15 @@ char **history_recent_candidates(size_t max, size_t *n)
     char err[256];
     if (max == 0 || history_read(500, &e, &count, NULL, err, sizeof err) != 0)
         return NULL;
-    char **ids = calloc(max, sizeof *ids);
-    for (size_t i = count; ids && i-- > 0 && *n < max;) {
+    char **ids = xcalloc(max, sizeof *ids);
+    for (size_t i = count; i-- > 0 && *n < max;) {
         if (!e[i].candidate || !e[i].candidate[0])
             continue;
         size_t j = 0;
         while (j < *n && strcmp(ids[j], e[i].candidate) != 0)
             j++;
         if (j == *n)
-            ids[(*n)++] = strdup(e[i].candidate);
+            ids[(*n)++] = xstrdup(e[i].candidate);
     }
     history_entries_free(e, count);
     return ids;

@@ -20,7 +20,9 @@
 
 #include "attachment.h"
 #include "exitcodes.h"
+#include "secret.h"
 #include "termsafe.h"
+#include "xalloc.h"
 
 #define URL_EU "https://api.kombo.dev/v1"
 #define URL_US "https://api.us.kombo.dev/v1"
@@ -59,31 +61,12 @@ struct parse_ctx {
     FILE *f;
 };
 
-static char *xstrdup(const char *s)
-{
-    if (!s)
-        return NULL;
-    char *d = strdup(s);
-    if (!d)
-        abort(); /* settings are tiny; running out of memory here leaves nothing to do */
-    return d;
-}
-
-/* Overwrite a secret before freeing it so it does not linger in freed heap memory. */
-static void free_secret(char *s)
-{
-    if (s) {
-        explicit_bzero(s, strlen(s));
-        free(s);
-    }
-}
-
 void setting_set(struct setting *st, const char *value, enum setting_source src, const char *origin)
 {
     /* Copy first: value may point into st's own strings. */
-    char *v = xstrdup(value);
-    char *o = xstrdup(origin);
-    free_secret(st->value);
+    char *v = value ? xstrdup(value) : NULL;
+    char *o = origin ? xstrdup(origin) : NULL;
+    secret_free(st->value);
     free(st->origin);
     st->value = v;
     st->origin = o;
@@ -92,7 +75,7 @@ void setting_set(struct setting *st, const char *value, enum setting_source src,
 
 static void setting_free(struct setting *st)
 {
-    free_secret(st->value);
+    secret_free(st->value);
     free(st->origin);
     memset(st, 0, sizeof *st);
 }
@@ -123,12 +106,9 @@ const char *settings_base_url(const struct settings *s)
 
 char *settings_redact(const char *secret)
 {
-    char buf[96];
     size_t n = secret ? strlen(secret) : 0;
-    if (n == 0) {
-        snprintf(buf, sizeof buf, "(unset)");
-        return xstrdup(buf);
-    }
+    if (n == 0)
+        return xstrdup("(unset)");
     /* The last 4 characters help tell two keys apart; for short keys they would be too
      * large a share of the secret, so nothing is shown. Non-printable tails are hidden too. */
     bool tail_ok = n >= 12;
@@ -136,10 +116,8 @@ char *settings_redact(const char *secret)
         if ((unsigned char)secret[i] < 0x21 || (unsigned char)secret[i] > 0x7e)
             tail_ok = false;
     if (tail_ok)
-        snprintf(buf, sizeof buf, "****…%s (%zu chars)", secret + n - 4, n);
-    else
-        snprintf(buf, sizeof buf, "**** (%zu chars)", n);
-    return xstrdup(buf);
+        return xasprintf("****…%s (%zu chars)", secret + n - 4, n);
+    return xasprintf("**** (%zu chars)", n);
 }
 
 /* "~/..." for paths under $HOME, to keep origins short. Caller frees. */
@@ -147,33 +125,23 @@ static char *display_path(const char *path)
 {
     const char *home = getenv("HOME");
     size_t hl = home ? strlen(home) : 0;
-    if (hl > 1 && strncmp(path, home, hl) == 0 && path[hl] == '/') {
-        size_t n = strlen(path + hl) + 2;
-        char *d = malloc(n);
-        if (!d)
-            abort();
-        snprintf(d, n, "~%s", path + hl);
-        return d;
-    }
+    if (hl > 1 && strncmp(path, home, hl) == 0 && path[hl] == '/')
+        return xasprintf("~%s", path + hl);
     return xstrdup(path);
 }
 
 static char *default_config_path(void)
 {
     const char *xdg = getenv("XDG_CONFIG_HOME");
-    char buf[4096];
     /* The XDG spec says relative values are invalid and must be ignored. */
-    if (xdg && xdg[0] == '/') {
-        snprintf(buf, sizeof buf, "%s/kombo-attach/config", xdg);
-        return xstrdup(buf);
-    }
+    if (xdg && xdg[0] == '/')
+        return xasprintf("%s/kombo-attach/config", xdg);
     const char *home = getenv("HOME");
     if (!home || !*home) {
         struct passwd *pw = getpwuid(getuid());
         home = pw ? pw->pw_dir : "/";
     }
-    snprintf(buf, sizeof buf, "%s/.config/kombo-attach/config", home);
-    return xstrdup(buf);
+    return xasprintf("%s/.config/kombo-attach/config", home);
 }
 
 static int find_key(const char *name)
@@ -190,10 +158,7 @@ static void profile_note(struct parse_ctx *c, const char *name)
     for (size_t i = 0; i < c->n_profiles; i++)
         if (strcmp(c->profiles[i], name) == 0)
             return;
-    char **n = realloc(c->profiles, (c->n_profiles + 1) * sizeof *n);
-    if (!n)
-        abort();
-    c->profiles = n;
+    c->profiles = xrealloc(c->profiles, (c->n_profiles + 1) * sizeof *c->profiles);
     c->profiles[c->n_profiles++] = xstrdup(name);
 }
 
@@ -293,7 +258,7 @@ static int on_ini_line(void *user, const char *section, const char *name, const 
     }
     const char *problem = check_value(k, v);
     if (problem) {
-        free_secret(v);
+        secret_free(v);
         return set_parse_error(c, "%s", problem);
     }
     if (k == K_API_KEY || k == K_API_KEY_COMMAND)
@@ -301,17 +266,17 @@ static int on_ini_line(void *user, const char *section, const char *name, const 
     if (k == K_API_KEY_COMMAND)
         c->holds_command = true;
     if (!dst) {
-        free_secret(v);
+        secret_free(v);
         return 1;
     }
     /* api_key and api_key_command are two spellings of one value: in one section the
      * later line wins, so a profile's command overrides a top-level key and vice versa. */
     if (k == K_API_KEY || k == K_API_KEY_COMMAND) {
         int other = k == K_API_KEY ? K_API_KEY_COMMAND : K_API_KEY;
-        free_secret(dst->val[other]);
+        secret_free(dst->val[other]);
         dst->val[other] = NULL;
     }
-    free_secret(dst->val[k]);
+    secret_free(dst->val[k]);
     dst->val[k] = v;
     dst->line[k] = c->line;
     return 1;
@@ -347,7 +312,7 @@ static char *read_ini_line(char *str, int num, void *stream)
 static void layer_free(struct layer *l)
 {
     for (int i = 0; i < K_COUNT; i++)
-        free_secret(l->val[i]);
+        secret_free(l->val[i]);
 }
 
 /* Run api_key_command through the shell; its first output line, trimmed, is the key.
@@ -374,9 +339,7 @@ static int run_key_command(const char *cmd, const char *where, char **key, char 
         _exit(127);
     }
     close(fds[1]);
-    char *buf = calloc(1, KEY_CMD_MAX + 1);
-    if (!buf)
-        abort();
+    char *buf = xmalloc(KEY_CMD_MAX);
     size_t len = 0;
     char sink[4096];
     for (;;) {
@@ -403,23 +366,14 @@ static int run_key_command(const char *cmd, const char *where, char **key, char 
         snprintf(err, errlen, "api_key_command (%s) failed with exit status %d — run it yourself to see why",
                  where, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
         rc = KA_EXIT_CONFIG;
-    } else {
-        char *start = buf;
-        start[strcspn(start, "\n")] = '\0';
-        while (*start == ' ' || *start == '\t' || *start == '\r')
-            start++;
-        size_t n = strlen(start);
-        while (n && (start[n - 1] == ' ' || start[n - 1] == '\t' || start[n - 1] == '\r'))
-            start[--n] = '\0';
-        if (!n) {
-            snprintf(err, errlen, "api_key_command (%s) printed no key — make it print the key on its "
-                     "first line", where);
-            rc = KA_EXIT_CONFIG;
-        } else {
-            *key = xstrdup(start);
-        }
+    } else if (!(*key = secret_first_line(buf, len)) || !**key) { /* "" : a NUL byte first */
+        secret_free(*key);
+        *key = NULL;
+        snprintf(err, errlen, "api_key_command (%s) printed no key — make it print the key on its "
+                 "first line", where);
+        rc = KA_EXIT_CONFIG;
     }
-    explicit_bzero(buf, KEY_CMD_MAX + 1);
+    explicit_bzero(buf, KEY_CMD_MAX);
     free(buf);
     return rc;
 }
@@ -582,7 +536,7 @@ int settings_load(struct settings *s, char *err, size_t errlen)
             } else {
                 setting_set(st, v, SRC_ENV, env_name(k));
             }
-            free_secret(v);
+            secret_free(v);
             continue;
         }
         /* File: the selected profile first, then the top level. */
@@ -599,7 +553,7 @@ int settings_load(struct settings *s, char *err, size_t errlen)
                 rc = run_key_command(l->val[K_API_KEY_COMMAND], origin, &key, err, errlen);
                 if (!rc)
                     setting_set(st, key, SRC_FILE, origin);
-                free_secret(key);
+                secret_free(key);
                 break;
             }
             if (l->val[k]) {

@@ -94,11 +94,9 @@ struct cluster {
 
 static struct cluster *clusters_of(const char *s, size_t n, size_t *count, int *total)
 {
-    struct cluster *c = malloc((n ? n : 1) * sizeof *c);
+    struct cluster *c = xcalloc(n ? n : 1, sizeof *c);
     size_t k = 0;
     int tw = 0;
-    if (!c)
-        return NULL;
     for (size_t i = 0; i < n;) {
         struct unit u;
         next_unit(s + i, n - i, &u);
@@ -135,18 +133,13 @@ char *text_fit(const char *s, size_t n, int width, enum text_cut cut)
     size_t count;
     int total;
     struct cluster *c = clusters_of(s, n, &count, &total);
-    if (!c)
-        return NULL;
     if (total <= width) {
         free(c);
         return text_sanitize(s, n);
     }
-    char *out = malloc(n * 4 + ELLIPSIS_LEN + 1);
+    /* At most 4 shown bytes a raw byte: \xff for one, \u0085 for two, \U0010ffff for four. */
+    char *out = xmalloc(n * 4 + ELLIPSIS_LEN + 1);
     size_t o = 0;
-    if (!out) {
-        free(c);
-        return NULL;
-    }
     if (width <= 0) {
         out[0] = '\0';
         free(c);
@@ -209,19 +202,10 @@ void text_tilde(const char *path, const char *home, char *out, size_t outlen)
 static void lines_push(char ***lines, size_t *n, size_t *cap, const char *s, size_t len)
 {
     if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 8;
-        char **nl = realloc(*lines, nc * sizeof *nl);
-        if (!nl)
-            return;
-        *lines = nl;
-        *cap = nc;
+        *cap = *cap ? *cap * 2 : 8;
+        *lines = xrealloc(*lines, *cap * sizeof **lines);
     }
-    char *l = malloc(len + 1);
-    if (!l)
-        return;
-    memcpy(l, s, len);
-    l[len] = '\0';
-    (*lines)[(*n)++] = l;
+    (*lines)[(*n)++] = xstrndup(s, len);
 }
 
 /* Where a word too wide for the line may break: after these, identifiers such as
@@ -279,10 +263,8 @@ size_t text_wrap(const char *s, int w, char ***lines)
         const char *nl = strchr(p, '\n');
         size_t plen = nl ? (size_t)(nl - p) : strlen(p);
         char *clean = text_sanitize(p, plen);
-        if (clean) {
-            wrap_para(clean, w, lines, &n, &cap);
-            free(clean);
-        }
+        wrap_para(clean, w, lines, &n, &cap);
+        free(clean);
         if (!nl)
             break;
         p = nl + 1;
