@@ -14,6 +14,7 @@
 #include "answer.h"
 #include "termsafe.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -76,20 +77,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t ct_len = nl ? (size_t)(nl - data) : size;
     char *ct = NULL;
     if (!(ct_len == 1 && data[0] == '-')) {
-        ct = malloc(ct_len + 1);
-        if (!ct)
-            return 0;
+        ct = xmalloc(ct_len + 1);
         memcpy(ct, data, ct_len);
         ct[ct_len] = '\0';
     }
     size_t skip = nl ? ct_len + 1 : size;
     size_t blen = size - skip;
     /* An exact-size copy, so ASan sees any read past len. */
-    char *body = malloc(blen ? blen : 1);
-    if (!body) {
-        free(ct);
-        return 0;
-    }
+    char *body = xmalloc(blen);
     memcpy(body, data + skip, blen);
 
     struct answer a;

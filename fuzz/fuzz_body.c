@@ -32,6 +32,7 @@
 #include "json_strict.h"
 #include "exitcodes.h"
 #include "fuzz_tmp.h"
+#include "hex.h"
 #include "utf8.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -39,23 +40,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 #define BIG_MIN (192 * 1024 + 7)
 
-static char dir[256], path[300];
+static char path[300];
 static bool strict = true;
 static bool have_avx2;
-
-static void cleanup(void)
-{
-    unlink(path);
-    rmdir(dir);
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    fuzz_tempdir("fuzz-body", dir, sizeof dir);
-    snprintf(path, sizeof path, "%s/file", dir);
-    atexit(cleanup);
+    snprintf(path, sizeof path, "%s/file", fuzz_workdir("fuzz-body"));
     const char *l = getenv("KA_FUZZ_BODY_LENIENT");
     strict = !(l && *l && strcmp(l, "0") != 0);
     have_avx2 = b64_have_avx2();
@@ -68,17 +61,6 @@ static void fail(const char *what, const char *detail)
     abort();
 }
 
-/* strndup without reading past n: the fuzzer's bytes are not NUL-terminated, and ASan's
- * strndup checks one byte beyond. */
-static char *copy_n(const void *p, size_t n)
-{
-    char *s = malloc(n + 1);
-    if (s) {
-        memcpy(s, p, n);
-        s[n] = '\0';
-    }
-    return s;
-}
 
 /* The product's own strict validator (src/json_strict.c, unit-tested against a table in
  * tests/test_json_strict.c) checks the body the product builds. */
@@ -135,9 +117,7 @@ static char *read_all(struct body *b, unsigned pattern, bool big, uint64_t total
         { 262144, 1, 2, 3 },
     };
     const size_t *sizes = big ? big_sizes[pattern & 7] : small_sizes[pattern & 7];
-    char *buf = malloc(total + 1);
-    if (!buf)
-        fail("out of memory", NULL);
+    char *buf = xmalloc(total + 1);
     uint64_t got = 0;
     for (unsigned i = 0;; i++) {
         size_t want = sizes[i % 4];
@@ -146,9 +126,7 @@ static char *read_all(struct body *b, unsigned pattern, bool big, uint64_t total
         size_t room = want < left + 1 ? want : (size_t)left + 1;
         if (room == 0)
             room = 1;
-        char *chunk = malloc(room);
-        if (!chunk)
-            fail("out of memory", NULL);
+        char *chunk = xmalloc(room);
         size_t n = body_read(b, chunk, room);
         if (n == BODY_READ_ERROR)
             fail("body_read failed", body_error(b));
@@ -200,9 +178,7 @@ static void check_body(const char *text, uint64_t total, const char *name, const
     if (strcmp(jt->valuestring, att_type_name(type)) != 0)
         fail("attachment.type differs from the type given", jt->valuestring);
     size_t dl = strlen(jd->valuestring);
-    unsigned char *dec = malloc(3 * (dl / 4) + 1);
-    if (!dec)
-        fail("out of memory", NULL);
+    unsigned char *dec = xmalloc(3 * (dl / 4) + 1);
     long long r = b64_decode(jd->valuestring, dl, dec);
     if (r != (long long)file_len || (file_len && memcmp(dec, file, file_len) != 0))
         fail("attachment.data does not decode to the file", NULL);
@@ -237,9 +213,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int i = 0; i < 3 && off < size; i++) {
         const uint8_t *z = memchr(data + off, '\0', size - off);
         size_t len = z ? (size_t)(z - (data + off)) : size - off;
-        own[i] = copy_n((const char *)data + off, len);
-        if (!own[i])
-            goto out;
+        own[i] = fuzz_copy_n(data + off, len);
         field[i] = own[i];
         off += len + (z ? 1 : 0);
     }
@@ -251,18 +225,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     b64_select((flags & 4) || !have_avx2 ? B64_KERNEL_SCALAR : B64_KERNEL_AVX2);
 
     size_t file_len = size - off;
-    unsigned char *file = malloc(file_len ? file_len : 1);
-    if (!file)
-        goto out;
+    unsigned char *file = xmalloc(file_len);
     memcpy(file, data + off, file_len);
     if (big) {
         /* Repeat the bytes (or a pattern when there are none) past two chunks. */
         size_t n = BIG_MIN + file_len % 3;
-        unsigned char *b = malloc(n);
-        if (!b) {
-            free(file);
-            goto out;
-        }
+        unsigned char *b = xmalloc(n);
         size_t have = file_len ? (file_len < n ? file_len : n) : 256;
         if (file_len)
             memcpy(b, file, have);
@@ -331,8 +299,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char hex[65], want_hex[65];
     unsigned char md[SHA256_DIGEST_LENGTH];
     SHA256(file, file_len, md);
-    for (int i = 0; i < SHA256_DIGEST_LENGTH; i++)
-        snprintf(want_hex + 2 * i, 3, "%02x", md[i]);
+    hex_encode(md, sizeof md, want_hex);
     if (!body_sha256_hex(b, hex) || strcmp(hex, want_hex) != 0)
         fail("the SHA-256 of the file is wrong", hex);
 
@@ -352,7 +319,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 done:
     free(desc);
     free(file);
-out:
     for (int i = 0; i < 3; i++)
         free(own[i]);
     return 0;
