@@ -93,15 +93,19 @@ static void apply_flags(const uint8_t *data, size_t size, struct settings *s)
         if (end < i + 3) /* "#\n:" is no flag line */
             break;
         char *v = fuzz_copy_n(data + i + 3, end - i - 3);
-        struct setting *st = NULL;
         const char *flag = NULL;
         switch (data[i + 1]) {
-        case 'p': st = &s->profile; flag = "--profile"; break;
-        case 's': st = &s->server; flag = "--server"; break;
-        case 'b': st = &s->base_url; flag = "--base-url"; break;
-        case 't': st = &s->default_type; flag = "--type"; break;
-        case 'i': st = &s->integration_id; flag = "--integration-id"; break;
+        case 'p': flag = "--profile"; break;
+        case 's': flag = "--server"; break;
+        case 'b': flag = "--base-url"; break;
+        case 't': flag = "--type"; break;
+        case 'i': flag = "--integration-id"; break;
         default: break;
+        }
+        struct setting *st = flag ? settings_for_flag(s, flag) : NULL;
+        if (flag && !st) {
+            fprintf(stderr, "fuzz_settings: settings_for_flag does not know %s\n", flag);
+            abort();
         }
         if (st)
             setting_set(st, v, SRC_FLAG, flag);

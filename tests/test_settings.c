@@ -350,7 +350,10 @@ static void test_file_errors(void **state)
 {
     (void)state;
     static const struct err_case cases[] = {
-        { "server = eu\n\napi_token = abc\n", "line 3: unknown key \"api_token\"" },
+        { "server = eu\n\napi_token = abc\n", "line 3: unknown key \"api_token\" (known: api_key, "
+          "api_key_command, integration_id, server, base_url, default_type, start_dir, cacert, "
+          "max_size)" },
+        { "profile = work\n", "line 1: unknown key \"profile\"" },  /* [profile NAME] picks it */
         { "[profile a]\nserver = eu\n[profile b]\ncolour = red\n", "line 4: unknown key \"colour\"" },
         { "server = mars\n", "line 1: server must be eu or us" },
         { "# comment\nbase_url = ftp://x\n", "line 2: base_url must start with https://" },
@@ -470,6 +473,59 @@ static void test_print_never_shows_key(void **state)
     unsetenv("KOMBO_API_KEY");
 }
 
+/* The one table: every flag finds its setting, --show-config lists every setting in the
+ * table's order, and a bad flag value names its flag. */
+static void test_one_table(void **state)
+{
+    (void)state;
+    struct settings s = {0};
+    static const struct { const char *flag; size_t offset; } rows[] = {
+        { "--profile", offsetof(struct settings, profile) },
+        { "--api-key-file", offsetof(struct settings, api_key) },
+        { "--integration-id", offsetof(struct settings, integration_id) },
+        { "--server", offsetof(struct settings, server) },
+        { "--base-url", offsetof(struct settings, base_url) },
+        { "--type", offsetof(struct settings, default_type) },
+        { "--cacert", offsetof(struct settings, cacert) },
+        { "--max-size", offsetof(struct settings, max_size) },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+        assert_ptr_equal(settings_for_flag(&s, rows[i].flag), (char *)&s + rows[i].offset);
+    assert_null(settings_for_flag(&s, "--api-key"));
+    assert_null(settings_for_flag(&s, "--nope"));
+
+    char err[512];
+    setting_set(settings_for_flag(&s, "--max-size"), "lots", SRC_FLAG, NULL);
+    assert_int_equal(settings_load(&s, err, sizeof err), KA_EXIT_USAGE);
+    assert_string_equal(err, "max_size must be a size such as 25M, 100MiB or 1G (--max-size) — fix the flag");
+    settings_free(&s);
+
+    assert_int_equal(settings_load(&s, err, sizeof err), 0);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    settings_print(&s, f);
+    fclose(f);
+    static const char *const labels[] = { "config file", "profile", "api_key", "integration_id",
+                                          "server", "base_url", "default_type", "start_dir",
+                                          "cacert", "max_size" };
+    const char *line = buf;
+    for (size_t i = 0; i < sizeof labels / sizeof *labels; i++) {
+        if (strncmp(line, labels[i], strlen(labels[i])) != 0 || line[strlen(labels[i])] != ' ')
+            fail_msg("line %zu is not \"%s\": %s", i, labels[i], line);
+        line = strchr(line, '\n');
+        assert_non_null(line);
+        line++;
+    }
+    assert_string_equal(line, "");
+    assert_non_null(strstr(buf, "server          eu  (default)\n"));
+    assert_non_null(strstr(buf, "max_size        100MiB  (default)\n"));
+    assert_non_null(strstr(buf, "base_url        https://api.kombo.dev/v1  (from server eu)\n"));
+    free(buf);
+    settings_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -485,6 +541,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_kombo_config_override, setup, teardown),
         cmocka_unit_test_setup_teardown(test_redact, setup, teardown),
         cmocka_unit_test_setup_teardown(test_print_never_shows_key, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_one_table, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
