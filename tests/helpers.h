@@ -1,7 +1,15 @@
-/* Shared helpers for the integration tests: temp folders, files, running the real binary.
- * Header-only on purpose: each test program is one translation unit. */
+/* Shared helpers for the test programs: how every program starts (run through the runner;
+ * one test by name), temp folders, files, running the real binary.
+ * Header-only on purpose: each test program is one translation unit. Every test program
+ * includes it (directly or through cli_fixture.h), so what starts here applies to all. */
 #ifndef KA_TEST_HELPERS_H
 #define KA_TEST_HELPERS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +28,24 @@
 #include "xalloc.h"
 
 extern char **environ;
+
+/* ---- how a test program starts ------------------------------------------------------
+ * Before main: a program run bare (not by tests/run_tests.sh, which sets KA_BIN and
+ * KA_TESTS_DIR) says in one line how to run it and exits 2, instead of failing test after
+ * test; and KA_TEST_FILTER=PATTERN (cmocka's glob: * and ?) runs only the tests whose names
+ * match, e.g. make unit TESTS=test_format KA_TEST_FILTER=test_bytes. */
+__attribute__((constructor)) static void th_program_start(void)
+{
+    if (!getenv("KA_BIN") || !getenv("KA_TESTS_DIR")) {
+        fprintf(stderr, "%s: run it through the test runner: make unit TESTS=%s "
+                "[KA_TEST_FILTER=PATTERN] (it sets KA_BIN and KA_TESTS_DIR)\n",
+                program_invocation_short_name, program_invocation_short_name);
+        exit(2);
+    }
+    const char *filter = getenv("KA_TEST_FILTER");
+    if (filter && *filter)
+        cmocka_set_test_filter(filter);
+}
 
 struct run_result {
     int status;          /* exit code, or 128 + signal */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "answer.h"
+#include "helpers.h"
 
 #define ABSENT ((const char *)0)
 

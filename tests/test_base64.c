@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "base64.h"
-#include "xalloc.h"
+#include "helpers.h"
 
 static const enum b64_kernel kernels[] = { B64_KERNEL_SCALAR, B64_KERNEL_AVX2, B64_KERNEL_AVX512 };
 #define N_KERNELS (sizeof kernels / sizeof kernels[0])

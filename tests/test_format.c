@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "helpers.h"
 
 struct bytes_case {
     uint64_t n;
