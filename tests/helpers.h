@@ -99,6 +99,33 @@ static inline void th_rmtree(const char *dir)
         nftw(dir, th_rm_cb, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* A fresh temporary folder for each test, th_dir while it runs: the cmocka setup and
+ * teardown of the programs that make files (wrap them to do more). */
+static char *th_dir;
+
+static inline int th_setup_tempdir(void **state)
+{
+    (void)state;
+    th_dir = th_tempdir();
+    return th_dir ? 0 : -1;
+}
+
+static inline int th_teardown_tempdir(void **state)
+{
+    (void)state;
+    th_rmtree(th_dir);
+    free(th_dir);
+    th_dir = NULL;
+    return 0;
+}
+
+/* th_dir/name, written into buf; returns buf. */
+static inline char *th_path(char *buf, size_t len, const char *name)
+{
+    snprintf(buf, len, "%s/%s", th_dir, name);
+    return buf;
+}
+
 /* Write n pseudo-random bytes (seeded) to path. */
 static inline int th_write_random(const char *path, size_t n, unsigned seed)
 {

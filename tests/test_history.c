@@ -8,21 +8,11 @@
 #include "helpers.h"
 #include "history.h"
 
-static char *g_dir;
-
 static int setup(void **state)
 {
-    (void)state;
-    g_dir = th_tempdir();
-    setenv("XDG_STATE_HOME", g_dir, 1);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    th_rmtree(g_dir);
-    free(g_dir);
+    if (th_setup_tempdir(state) != 0)
+        return -1;
+    setenv("XDG_STATE_HOME", th_dir, 1);
     return 0;
 }
 
@@ -179,5 +169,5 @@ int main(void)
         cmocka_unit_test(test_recent_candidates_distinct_newest_first),
         cmocka_unit_test(test_concurrent_appends),
     };
-    return cmocka_run_group_tests_name("history", tests, setup, teardown);
+    return cmocka_run_group_tests_name("history", tests, setup, th_teardown_tempdir);
 }

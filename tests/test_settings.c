@@ -14,7 +14,6 @@
 #include "helpers.h"
 #include "settings.h"
 
-static char *tmpdir;
 static char cfg_path[512];
 
 static const char *const env_vars[] = {
@@ -24,26 +23,15 @@ static const char *const env_vars[] = {
 
 static int setup(void **state)
 {
-    (void)state;
-    tmpdir = th_tempdir();
-    if (!tmpdir)
+    if (th_setup_tempdir(state) != 0)
         return -1;
     for (size_t i = 0; i < sizeof env_vars / sizeof env_vars[0]; i++)
         unsetenv(env_vars[i]);
-    setenv("XDG_CONFIG_HOME", tmpdir, 1);
-    snprintf(cfg_path, sizeof cfg_path, "%s/kombo-attach", tmpdir);
+    setenv("XDG_CONFIG_HOME", th_dir, 1);
+    th_path(cfg_path, sizeof cfg_path, "kombo-attach");
     if (mkdir(cfg_path, 0700) != 0)
         return -1;
-    snprintf(cfg_path, sizeof cfg_path, "%s/kombo-attach/config", tmpdir);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    th_rmtree(tmpdir);
-    free(tmpdir);
-    tmpdir = NULL;
+    th_path(cfg_path, sizeof cfg_path, "kombo-attach/config");
     return 0;
 }
 
@@ -324,7 +312,7 @@ static void test_api_key_command_skipped(void **state)
 {
     (void)state;
     char file[1024], marker[600], err[512];
-    snprintf(marker, sizeof marker, "%s/ran", tmpdir);
+    th_path(marker, sizeof marker, "ran");
     snprintf(file, sizeof file, "api_key_command = touch %s; echo k_0123456789abcdef\n", marker);
     write_config(file, 0600);
     setenv("KOMBO_API_KEY", "env_key_0123456789", 1);
@@ -400,7 +388,7 @@ static void test_kombo_config_override(void **state)
 {
     (void)state;
     char other[600], err[512];
-    snprintf(other, sizeof other, "%s/elsewhere.ini", tmpdir);
+    th_path(other, sizeof other, "elsewhere.ini");
     assert_int_equal(th_write_text(other, "integration_id = other:int\n"), 0);
     write_config("integration_id = default:int\n", 0600);
 
@@ -412,7 +400,7 @@ static void test_kombo_config_override(void **state)
     settings_free(&s);
 
     /* Naming a file that is not there is a mistake worth reporting. */
-    snprintf(other, sizeof other, "%s/missing.ini", tmpdir);
+    th_path(other, sizeof other, "missing.ini");
     setenv("KOMBO_CONFIG", other, 1);
     assert_int_equal(settings_load(&s, err, sizeof err), KA_EXIT_CONFIG);
     assert_non_null(strstr(err, "KOMBO_CONFIG"));
@@ -445,6 +433,18 @@ static void test_redact(void **state)
     }
 }
 
+/* What settings_print prints (--show-config). Caller frees. */
+static char *printed(const struct settings *s)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    settings_print(s, f);
+    fclose(f);
+    return buf;
+}
+
 /* --show-config output: every setting with its origin, never the key. */
 static void test_print_never_shows_key(void **state)
 {
@@ -455,12 +455,7 @@ static void test_print_never_shows_key(void **state)
     setenv("KOMBO_API_KEY", key, 1);
     struct settings s = {0};
     assert_int_equal(settings_load(&s, err, sizeof err), 0);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    assert_non_null(f);
-    settings_print(&s, f);
-    fclose(f);
+    char *buf = printed(&s);
     assert_null(strstr(buf, "SUPERSECRET"));
     assert_null(strstr(buf, "0123456789"));
     assert_non_null(strstr(buf, "****…wxyz"));
@@ -501,12 +496,7 @@ static void test_one_table(void **state)
     settings_free(&s);
 
     assert_int_equal(settings_load(&s, err, sizeof err), 0);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    assert_non_null(f);
-    settings_print(&s, f);
-    fclose(f);
+    char *buf = printed(&s);
     static const char *const labels[] = { "config file", "profile", "api_key", "integration_id",
                                           "server", "base_url", "default_type", "start_dir",
                                           "cacert", "max_size" };
@@ -529,19 +519,19 @@ static void test_one_table(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_precedence, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_base_url_and_defaults, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_profiles, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unknown_profile, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_permissions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_api_key_command, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_api_key_command_skipped, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_file_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_env_and_flag, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_kombo_config_override, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_redact, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_print_never_shows_key, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_one_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_precedence, setup, th_teardown_tempdir),
+        cmocka_unit_test_setup_teardown(test_base_url_and_defaults, setup, th_teardown_tempdir),
+        cmocka_unit_test_setup_teardown(test_profiles, setup, th_teardown_tempdir),
+        cmocka_unit_test_setup_teardown(test_unknown_profile, setup, th_teardown_tempdir),
+        cmocka_unit_test_setup_teardown(test_permissions, setup, th_teardown_tempdir),
+        cmocka_unit_test_setup_teardown(test_api_key_command, setup, th_teardown_tempdir),
+        cmocka_unit_test_setup_teardown(test_api_key_command_skipped, setup, th_teardown_tempdir),
+        cmocka_unit_test_setup_teardown(test_file_errors, setup, th_teardown_tempdir),
+        cmocka_unit_test_setup_teardown(test_bad_env_and_flag, setup, th_teardown_tempdir),
+        cmocka_unit_test_setup_teardown(test_kombo_config_override, setup, th_teardown_tempdir),
+        cmocka_unit_test_setup_teardown(test_redact, setup, th_teardown_tempdir),
+        cmocka_unit_test_setup_teardown(test_print_never_shows_key, setup, th_teardown_tempdir),
+        cmocka_unit_test_setup_teardown(test_one_table, setup, th_teardown_tempdir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,37 +46,50 @@ static void next_unit(const char *s, size_t n, struct unit *u)
     u->width = (int)t.esc_len; /* escapes are ASCII: one column a byte */
 }
 
+/* What raw s[0..n) shows as: its bytes and its columns (either may be NULL). */
+static void measure(const char *s, size_t n, size_t *bytes, int *width)
+{
+    size_t b = 0;
+    int w = 0;
+    for (size_t i = 0; i < n;) {
+        struct unit u;
+        next_unit(s + i, n - i, &u);
+        b += u.show_len;
+        w += u.width;
+        i += u.len;
+    }
+    if (bytes)
+        *bytes = b;
+    if (width)
+        *width = w;
+}
+
+/* Append the sanitised form of raw bytes s[0..len) to out at *o. */
+static void put_raw(char *out, size_t *o, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        struct unit u;
+        next_unit(s + i, len - i, &u);
+        memcpy(out + *o, u.show, u.show_len);
+        *o += u.show_len;
+        i += u.len;
+    }
+}
+
 char *text_sanitize(const char *s, size_t n)
 {
-    size_t o = 0;
-    for (size_t i = 0; i < n;) {
-        struct unit u;
-        next_unit(s + i, n - i, &u);
-        o += u.show_len;
-        i += u.len;
-    }
-    char *out = xmalloc(o + 1);
-    o = 0;
-    for (size_t i = 0; i < n;) {
-        struct unit u;
-        next_unit(s + i, n - i, &u);
-        memcpy(out + o, u.show, u.show_len);
-        o += u.show_len;
-        i += u.len;
-    }
+    size_t len, o = 0;
+    measure(s, n, &len, NULL);
+    char *out = xmalloc(len + 1);
+    put_raw(out, &o, s, n);
     out[o] = '\0';
     return out;
 }
 
 int text_width_n(const char *s, size_t n)
 {
-    int w = 0;
-    for (size_t i = 0; i < n;) {
-        struct unit u;
-        next_unit(s + i, n - i, &u);
-        w += u.width;
-        i += u.len;
-    }
+    int w;
+    measure(s, n, NULL, &w);
     return w;
 }
 
@@ -114,18 +127,6 @@ static struct cluster *clusters_of(const char *s, size_t n, size_t *count, int *
     *count = k;
     *total = tw;
     return c;
-}
-
-/* Append the sanitised form of raw bytes s[off..off+len) to out at *o. */
-static void put_raw(char *out, size_t *o, const char *s, size_t len)
-{
-    for (size_t i = 0; i < len;) {
-        struct unit u;
-        next_unit(s + i, len - i, &u);
-        memcpy(out + *o, u.show, u.show_len);
-        *o += u.show_len;
-        i += u.len;
-    }
 }
 
 char *text_fit(const char *s, size_t n, int width, enum text_cut cut)
