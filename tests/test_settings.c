@@ -516,22 +516,25 @@ static void test_one_table(void **state)
     settings_free(&s);
 }
 
+/* Each test in a fresh XDG_CONFIG_HOME. */
+#define WITH_DIR(f) cmocka_unit_test_setup_teardown(f, setup, th_teardown_tempdir)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_precedence, setup, th_teardown_tempdir),
-        cmocka_unit_test_setup_teardown(test_base_url_and_defaults, setup, th_teardown_tempdir),
-        cmocka_unit_test_setup_teardown(test_profiles, setup, th_teardown_tempdir),
-        cmocka_unit_test_setup_teardown(test_unknown_profile, setup, th_teardown_tempdir),
-        cmocka_unit_test_setup_teardown(test_permissions, setup, th_teardown_tempdir),
-        cmocka_unit_test_setup_teardown(test_api_key_command, setup, th_teardown_tempdir),
-        cmocka_unit_test_setup_teardown(test_api_key_command_skipped, setup, th_teardown_tempdir),
-        cmocka_unit_test_setup_teardown(test_file_errors, setup, th_teardown_tempdir),
-        cmocka_unit_test_setup_teardown(test_bad_env_and_flag, setup, th_teardown_tempdir),
-        cmocka_unit_test_setup_teardown(test_kombo_config_override, setup, th_teardown_tempdir),
-        cmocka_unit_test_setup_teardown(test_redact, setup, th_teardown_tempdir),
-        cmocka_unit_test_setup_teardown(test_print_never_shows_key, setup, th_teardown_tempdir),
-        cmocka_unit_test_setup_teardown(test_one_table, setup, th_teardown_tempdir),
+        WITH_DIR(test_precedence),
+        WITH_DIR(test_base_url_and_defaults),
+        WITH_DIR(test_profiles),
+        WITH_DIR(test_unknown_profile),
+        WITH_DIR(test_permissions),
+        WITH_DIR(test_api_key_command),
+        WITH_DIR(test_api_key_command_skipped),
+        WITH_DIR(test_file_errors),
+        WITH_DIR(test_bad_env_and_flag),
+        WITH_DIR(test_kombo_config_override),
+        WITH_DIR(test_redact),
+        WITH_DIR(test_print_never_shows_key),
+        WITH_DIR(test_one_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
