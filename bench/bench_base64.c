@@ -15,24 +15,12 @@
 #include <unistd.h>
 
 #include "base64.h"
+#include "bench.h"
 
 /* Chunk of the streaming paths: body.c's BODY_CHUNK. */
 #ifndef STREAM_CHUNK
 #define STREAM_CHUNK (192 * 1024)
 #endif
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 /* Stream path through the encoder into /dev/null in 192 KiB chunks (as body.c does). */
 static double stream_file(const char *path)
@@ -43,14 +31,14 @@ static double stream_file(const char *path)
     int fd = open(path, O_RDONLY), null = open("/dev/null", O_WRONLY);
     if (fd < 0 || null < 0)
         return -1;
-    double t0 = now();
+    double t0 = clock_now();
     ssize_t n;
     while ((n = read(fd, in, CHUNK)) > 0) {
         size_t m = b64_encode(in, (size_t)n, out);
         if (write(null, out, m) != (ssize_t)m)
             break;
     }
-    double dt = now() - t0;
+    double dt = clock_now() - t0;
     close(fd);
     close(null);
     return dt;
@@ -111,19 +99,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench_base64 FILE [runs]\n");
         return 2;
     }
-    int runs = argc > 2 ? atoi(argv[2]) : 5;
-    if (runs < 1 || runs > 50)
-        runs = 5;
+    int runs = bench_number(argc > 2 ? argv[2] : NULL, 5, 50);
     struct stat st;
     if (stat(argv[1], &st) != 0) {
         perror(argv[1]);
         return 1;
     }
     size_t n = (size_t)st.st_size / 3 * 3;
-    unsigned char *buf = malloc(n ? n : 1);
-    char *out = malloc(b64_encoded_len(n) + 1);
+    unsigned char *buf = xmalloc(n);
+    char *out = xmalloc(b64_encoded_len(n) + 1);
     FILE *f = fopen(argv[1], "rb");
-    if (!buf || !out || !f || fread(buf, 1, n, f) != n) {
+    if (!f || fread(buf, 1, n, f) != n) {
         fprintf(stderr, "cannot read %s\n", argv[1]);
         return 1;
     }
@@ -134,15 +120,14 @@ int main(int argc, char **argv)
             continue;
         double t[50], s[50];
         for (int r = 0; r < runs; r++) {
-            double t0 = now();
+            double t0 = clock_now();
             b64_encode_blocks(buf, n, out);
-            t[r] = now() - t0;
+            t[r] = clock_now() - t0;
             s[r] = stream_file(argv[1]);
         }
-        qsort(t, (size_t)runs, sizeof *t, cmp_double);
-        qsort(s, (size_t)runs, sizeof *s, cmp_double);
+        double tm = bench_median(t, runs), sm = bench_median(s, runs);
         printf("kernel %-6s in-memory %8.1f MB/s (median %.4f s)  file->/dev/null median %.4f s\n",
-               b64_kernel_name(), n / t[runs / 2] / 1e6, t[runs / 2], s[runs / 2]);
+               b64_kernel_name(), n / tm / 1e6, tm, sm);
     }
     free(buf);
     free(out);

@@ -20,26 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "filelist.h"
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 static size_t heap_used(void)
 {
@@ -83,28 +65,26 @@ static const char *const fig_name[NF] = { "open_sort_ms", "visible_ms", "first_f
 int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--make") == 0)
-        return make_files(argv[2], atol(argv[3]));
+        return make_files(argv[2], bench_number(argv[3], 0, 10000000));
     if (argc < 2) {
         fprintf(stderr, "usage: bench_filelist DIR [runs] | --make DIR N\n");
         return 2;
     }
-    int runs = argc > 2 ? atoi(argv[2]) : 5;
-    if (runs < 1 || runs > 100)
-        runs = 5;
+    int runs = bench_number(argc > 2 ? argv[2] : NULL, 5, 100);
     double v[NF][100];
     size_t entries = 0, shown1 = 0, shown2 = 0;
     for (int r = 0; r < runs; r++) {
         char err[256];
         size_t h0 = heap_used();
-        double t0 = now_ms();
+        double t0 = bench_now_ms();
         struct filelist *fl = fl_open(argv[1], false, FL_SORT_NAME, err, sizeof err);
-        double t1 = now_ms();
+        double t1 = bench_now_ms();
         if (!fl) {
             fprintf(stderr, "%s\n", err);
             return 1;
         }
         fl_stat_range(fl, 0, 50);
-        double t2 = now_ms();
+        double t2 = bench_now_ms();
         for (size_t i = 0; i < 50 && i < fl_count(fl); i++)
             if (!fl_get(fl, i)->stat_done) {
                 fprintf(stderr, "row %zu not stat-ed\n", i);
@@ -112,15 +92,15 @@ int main(int argc, char **argv)
             }
         while (fl_stat_step(fl, 8))
             ;
-        double t3 = now_ms();
+        double t3 = bench_now_ms();
         fl_set_filter(fl, "1");
-        double t4 = now_ms();
+        double t4 = bench_now_ms();
         shown1 = fl_count(fl);
         fl_set_filter(fl, "12");
-        double t5 = now_ms();
+        double t5 = bench_now_ms();
         shown2 = fl_count(fl);
         fl_set_filter(fl, "1");
-        double t6 = now_ms();
+        double t6 = bench_now_ms();
         fl_set_filter(fl, "");
         size_t h1 = heap_used();
         entries = fl_total(fl);
@@ -137,7 +117,7 @@ int main(int argc, char **argv)
     printf("entries %zu\nruns %d\nshown_1 %zu\nshown_12 %zu\n", entries, runs, shown1, shown2);
     double bytes = 0;
     for (int f = 0; f < NF; f++) {
-        double m = median(v[f], runs);
+        double m = bench_median(v[f], runs);
         if (f == F_BYTES) {
             bytes = m;
             printf("%s %.0f\n", fig_name[f], m);

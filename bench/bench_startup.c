@@ -18,24 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
+#include "bench.h"
 
 static void stop(pid_t pid)
 {
@@ -54,7 +37,7 @@ static double ui_once(char **argv, double *quiet_ms)
 {
     struct winsize ws = { .ws_row = 24, .ws_col = 80 };
     int master;
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     pid_t pid = forkpty(&master, NULL, NULL, &ws);
     if (pid < 0) {
         perror("forkpty");
@@ -68,7 +51,7 @@ static double ui_once(char **argv, double *quiet_ms)
     size_t have = 0;
     double found = -1, last = t0;
     for (;;) {
-        double t = now_ms();
+        double t = bench_now_ms();
         if (found < 0 && t - t0 > 10000)
             break; /* never drew its footer */
         struct pollfd p = { .fd = master, .events = POLLIN };
@@ -84,7 +67,7 @@ static double ui_once(char **argv, double *quiet_ms)
         ssize_t n = read(master, buf, sizeof buf);
         if (n <= 0)
             break;
-        last = now_ms();
+        last = bench_now_ms();
         if (found < 0) {
             /* keep the whole output so far, so a "quit" split across reads is still found */
             size_t take = (size_t)n < sizeof acc - 1 - have ? (size_t)n : sizeof acc - 1 - have;
@@ -103,7 +86,7 @@ static double ui_once(char **argv, double *quiet_ms)
 
 static double exec_once(char **argv)
 {
-    double t0 = now_ms();
+    double t0 = bench_now_ms();
     pid_t pid = fork();
     if (pid == 0) {
         int nul = open("/dev/null", O_RDWR);
@@ -114,7 +97,7 @@ static double exec_once(char **argv)
     }
     int st;
     waitpid(pid, &st, 0);
-    double t = now_ms() - t0;
+    double t = bench_now_ms() - t0;
     return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? t : -1;
 }
 
@@ -124,9 +107,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench_startup ui|exec RUNS PROGRAM ARGS...\n");
         return 2;
     }
-    int ui = strcmp(argv[1], "ui") == 0, runs = atoi(argv[2]);
-    if (runs < 1 || runs > 200)
-        runs = 5;
+    int ui = strcmp(argv[1], "ui") == 0, runs = bench_number(argv[2], 5, 200);
     double t[200], q[200];
     for (int r = 0; r < runs; r++) {
         t[r] = ui ? ui_once(argv + 3, &q[r]) : exec_once(argv + 3);
@@ -137,8 +118,8 @@ int main(int argc, char **argv)
         }
         fprintf(stderr, "run %d: %.2f ms\n", r + 1, t[r]);
     }
-    printf("median_ms %.2f\n", median(t, runs));
+    printf("median_ms %.2f\n", bench_median(t, runs));
     if (ui)
-        printf("quiet_median_ms %.2f\n", median(q, runs));
+        printf("quiet_median_ms %.2f\n", bench_median(q, runs));
     return 0;
 }

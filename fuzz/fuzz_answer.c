@@ -4,14 +4,17 @@
  * means no Content-Type), then the body (the rest, not NUL-terminated).
  * Checks: no crash or leak; every stored field and the summary are valid UTF-8 holding
  * no control characters, bidi controls or line separators (answer.h's promise); the
- * summary is non-NULL; ok implies a 2xx status and no problem. */
+ * summary is non-NULL; ok implies a 2xx status and no problem; the raw body escaped by
+ * termsafe (one line, and keeping newlines) is safe too. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "answer.h"
+#include "termsafe.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -21,16 +24,17 @@ static void fail(const char *what, const char *s)
     abort();
 }
 
-/* The same set answer_escape() promises to escape. */
+/* The set termsafe.h promises to escape, written out again here as the oracle. */
 static int cp_unsafe(uint32_t cp)
 {
-    return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x200E ||
-           cp == 0x200F || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
-           cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF;
+    return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F) || cp == 0x061C ||
+           (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2060 || cp == 0x2028 || cp == 0x2029 ||
+           cp == 0xFEFF;
 }
 
-/* s must be valid UTF-8 and printable on one line. */
-static void check_safe(const char *what, const char *s)
+/* s must be valid UTF-8 and printable on one line (or lines, with newline_ok). */
+static void check_safe_lines(const char *what, const char *s, int newline_ok)
 {
     if (!s)
         return;
@@ -47,12 +51,17 @@ static void check_safe(const char *what, const char *s)
         else { cp = p[i] & 0x07; len = 4; }
         for (size_t k = 1; k < len; k++)
             cp = cp << 6 | (p[i + k] & 0x3F);
-        if (cp_unsafe(cp)) {
+        if (cp_unsafe(cp) && !(newline_ok && cp == '\n')) {
             fprintf(stderr, "fuzz_answer: %s holds U+%04X at byte %zu\n", what, (unsigned)cp, i);
             fail("unsafe character", s);
         }
         i += len;
     }
+}
+
+static void check_safe(const char *what, const char *s)
+{
+    check_safe_lines(what, s, 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -68,20 +77,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t ct_len = nl ? (size_t)(nl - data) : size;
     char *ct = NULL;
     if (!(ct_len == 1 && data[0] == '-')) {
-        ct = malloc(ct_len + 1);
-        if (!ct)
-            return 0;
+        ct = xmalloc(ct_len + 1);
         memcpy(ct, data, ct_len);
         ct[ct_len] = '\0';
     }
     size_t skip = nl ? ct_len + 1 : size;
     size_t blen = size - skip;
     /* An exact-size copy, so ASan sees any read past len. */
-    char *body = malloc(blen ? blen : 1);
-    if (!body) {
-        free(ct);
-        return 0;
-    }
+    char *body = xmalloc(blen);
     memcpy(body, data + skip, blen);
 
     struct answer a;
@@ -114,6 +117,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!esc)
         fail("answer_escape returned NULL", NULL);
     check_safe("answer_escape", esc);
+    if (strlen(esc) != ts_escaped_len(body, blen, TS_ONE_LINE))
+        fail("ts_escaped_len differs from the result", esc);
+    free(esc);
+    /* The form that keeps line breaks: the same but for "\n". */
+    esc = ts_escape(body, blen, TS_KEEP_NEWLINES);
+    check_safe_lines("ts_escape keeping newlines", esc, 1);
     free(esc);
 
     free(body);

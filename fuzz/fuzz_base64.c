@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "base64.h"
+#include "xalloc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -41,20 +42,14 @@ static char *encode_with(enum b64_kernel k, const uint8_t *in, size_t n, size_t 
     if (b64_select(k) != k)
         fail("b64_select did not take the kernel", n);
     size_t want = (size_t)b64_encoded_len(n);
-    char *out = malloc(want ? want : 1);
-    if (!out)
-        return NULL;
+    char *out = xmalloc(want);
     *out_len = b64_encode(in, n, out);
     if (*out_len != want)
         fail("b64_encode length differs from b64_encoded_len", n);
 
     /* The streaming hot path on whole groups must agree with the padded encoder. */
     size_t whole = n - n % 3;
-    char *blk = malloc(whole / 3 * 4 + 1);
-    if (!blk) {
-        free(out);
-        return NULL;
-    }
+    char *blk = xmalloc(whole / 3 * 4 + 1);
     size_t bl = b64_encode_blocks(in, whole, blk);
     if (bl != whole / 3 * 4 || memcmp(blk, out, bl) != 0)
         fail("b64_encode_blocks differs from b64_encode", n);
@@ -65,9 +60,7 @@ static char *encode_with(enum b64_kernel k, const uint8_t *in, size_t n, size_t 
 static void decode_arbitrary(const uint8_t *data, size_t size)
 {
     size_t cap = 3 * (size / 4);
-    unsigned char *out = malloc(cap ? cap : 1);
-    if (!out)
-        return;
+    unsigned char *out = xmalloc(cap);
     /* The text, as an exact-size copy (the input buffer already is). */
     long long r = b64_decode((const char *)data, size, out);
     if (r < -1 || r > (long long)cap)
@@ -76,9 +69,7 @@ static void decode_arbitrary(const uint8_t *data, size_t size)
         if (size % 4)
             fail("b64_decode accepted a length that is not a multiple of 4", size);
         size_t el = (size_t)b64_encoded_len((uint64_t)r);
-        char *re = malloc(el ? el : 1);
-        if (!re)
-            fail("out of memory", size);
+        char *re = xmalloc(el);
         if (b64_encode(out, (size_t)r, re) != size || memcmp(re, data, size) != 0)
             fail("b64_decode accepted non-canonical text", size);
         free(re);
@@ -90,18 +81,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t ls = 0, la = 0;
     char *s = encode_with(B64_KERNEL_SCALAR, data, size, &ls);
-    if (!s)
-        return 0;
     if (have_avx2) {
         char *a = encode_with(B64_KERNEL_AVX2, data, size, &la);
-        if (a && (la != ls || memcmp(a, s, ls) != 0))
+        if (la != ls || memcmp(a, s, ls) != 0)
             fail("scalar and AVX2 kernels differ", size);
         free(a);
     }
     if (have_avx512) {
         size_t lz = 0;
         char *z = encode_with(B64_KERNEL_AVX512, data, size, &lz);
-        if (z && (lz != ls || memcmp(z, s, ls) != 0))
+        if (lz != ls || memcmp(z, s, ls) != 0)
             fail("scalar and AVX-512 kernels differ", size);
         free(z);
     }
@@ -113,9 +102,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
 
     size_t cap = 3 * (ls / 4);
-    unsigned char *back = malloc(cap ? cap : 1);
-    if (!back)
-        fail("out of memory", size);
+    unsigned char *back = xmalloc(cap);
     long long r = b64_decode(s, ls, back);
     if (r != (long long)size || (size && memcmp(back, data, size) != 0))
         fail("b64_decode does not round-trip the encoder's output", size);

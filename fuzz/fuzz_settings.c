@@ -23,26 +23,15 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-static char dir[256];
-static char cfg_dir[300], cfg_path[320];
+static char cfg_path[320];
 static FILE *devnull;
-
-static void cleanup(void)
-{
-    unlink(cfg_path);
-    rmdir(cfg_dir);
-    char xdg[280];
-    snprintf(xdg, sizeof xdg, "%s/.config", dir);
-    rmdir(xdg);
-    rmdir(dir);
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    fuzz_tempdir("fuzz-settings", dir, sizeof dir);
-    char xdg[280];
+    const char *dir = fuzz_workdir("fuzz-settings");
+    char xdg[280], cfg_dir[300];
     snprintf(xdg, sizeof xdg, "%s/.config", dir);
     snprintf(cfg_dir, sizeof cfg_dir, "%s/kombo-attach", xdg);
     snprintf(cfg_path, sizeof cfg_path, "%s/config", cfg_dir);
@@ -50,7 +39,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         perror("fuzz_settings: mkdir");
         exit(1);
     }
-    atexit(cleanup);
     setenv("HOME", dir, 1);
     setenv("XDG_CONFIG_HOME", xdg, 1);
     static const char *const clear[] = {
@@ -65,18 +53,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         exit(1);
     }
     return 0;
-}
-
-/* strndup without reading past n: the fuzzer's bytes are not NUL-terminated, and ASan's
- * strndup checks one byte beyond. */
-static char *copy_n(const void *p, size_t n)
-{
-    char *s = malloc(n + 1);
-    if (s) {
-        memcpy(s, p, n);
-        s[n] = '\0';
-    }
-    return s;
 }
 
 static int mentions_key_command(const uint8_t *data, size_t size)
@@ -116,18 +92,20 @@ static void apply_flags(const uint8_t *data, size_t size, struct settings *s)
         size_t end = nl ? (size_t)(nl - data) : size;
         if (end < i + 3) /* "#\n:" is no flag line */
             break;
-        char *v = copy_n((const char *)data + i + 3, end - i - 3);
-        if (!v)
-            return;
-        struct setting *st = NULL;
+        char *v = fuzz_copy_n(data + i + 3, end - i - 3);
         const char *flag = NULL;
         switch (data[i + 1]) {
-        case 'p': st = &s->profile; flag = "--profile"; break;
-        case 's': st = &s->server; flag = "--server"; break;
-        case 'b': st = &s->base_url; flag = "--base-url"; break;
-        case 't': st = &s->default_type; flag = "--type"; break;
-        case 'i': st = &s->integration_id; flag = "--integration-id"; break;
+        case 'p': flag = "--profile"; break;
+        case 's': flag = "--server"; break;
+        case 'b': flag = "--base-url"; break;
+        case 't': flag = "--type"; break;
+        case 'i': flag = "--integration-id"; break;
         default: break;
+        }
+        struct setting *st = flag ? settings_for_flag(s, flag) : NULL;
+        if (flag && !st) {
+            fprintf(stderr, "fuzz_settings: settings_for_flag does not know %s\n", flag);
+            abort();
         }
         if (st)
             setting_set(st, v, SRC_FLAG, flag);

@@ -5,10 +5,11 @@
  * cursor, change colours, retitle the terminal or split one line of output into two. */
 #include "answer.h"
 
-#include "utf8.h"
+#include "json_util.h"
+#include "termsafe.h"
+#include "xalloc.h"
 
 #include <cjson/cJSON.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,105 +20,50 @@
 
 /* ---- escaping ------------------------------------------------------------------ */
 
-/* Code points that are invisible yet change how a terminal shows text: C1 controls
- * (0x9B is CSI on some terminals), bidi overrides and isolates (can reorder a line so
- * it reads differently), line/paragraph separators and the BOM. */
-static bool cp_needs_escape(uint32_t cp)
-{
-    return (cp >= 0x80 && cp <= 0x9F) || cp == 0x200E || cp == 0x200F ||
-           (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
-           cp == 0x2028 || cp == 0x2029 || cp == 0xFEFF;
-}
-
 char *answer_escape(const char *s, size_t n)
 {
-    /* Worst case: every byte becomes \xNN (4 bytes). */
-    char *out = malloc(n * 4 + 1);
-    if (!out)
-        return NULL;
-    const unsigned char *p = (const unsigned char *)s;
-    size_t o = 0;
-    for (size_t i = 0; i < n;) {
-        unsigned char c = p[i];
-        uint32_t cp;
-        size_t len = utf8_decode((const char *)p + i, n - i, &cp);
-        if (len == 0) {
-            o += (size_t)sprintf(out + o, "\\x%02X", c);
-            i++;
-        } else if (len == 1 && (c < 0x20 || c == 0x7F)) {
-            if (c == '\n') { out[o++] = '\\'; out[o++] = 'n'; }
-            else if (c == '\r') { out[o++] = '\\'; out[o++] = 'r'; }
-            else if (c == '\t') { out[o++] = '\\'; out[o++] = 't'; }
-            else o += (size_t)sprintf(out + o, "\\x%02X", c);
-            i++;
-        } else if (cp_needs_escape(cp)) {
-            /* \u0085 is 6 bytes for a 2-byte sequence: within the 4x budget. */
-            o += (size_t)sprintf(out + o, "\\u%04X", (unsigned)cp);
-            i += len;
-        } else {
-            memcpy(out + o, p + i, len);
-            o += len;
-            i += len;
-        }
-    }
-    out[o] = '\0';
-    char *shrunk = realloc(out, o + 1);
-    return shrunk ? shrunk : out;
+    return ts_escape(s, n, TS_ONE_LINE);
 }
 
-/* Escape, squeeze runs of white space into one space, trim, and cut at max bytes on a
- * character boundary (adding "..."). For quoting server text inside a problem line. */
+/* Squeeze runs of white space into one space, trim, escape, and cut at max bytes between
+ * two characters (or two escapes: never inside one), adding "...". For quoting server text
+ * inside a problem line. */
 static char *snippet(const char *s, size_t n, size_t max)
 {
-    char *flat = malloc(n + 1);
-    if (!flat)
-        return NULL;
+    char *out = xmalloc(max + 4);
     size_t o = 0;
-    bool space = false;
-    for (size_t i = 0; i < n; i++) {
+    bool space = false, cut = false;
+    for (size_t i = 0; i < n && !cut;) {
         char c = s[i];
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
             space = o > 0;
+            i++;
             continue;
         }
-        if (space)
-            flat[o++] = ' ';
-        space = false;
-        flat[o++] = c;
-    }
-    char *esc = answer_escape(flat, o);
-    free(flat);
-    if (!esc)
-        return NULL;
-    size_t len = strlen(esc);
-    if (len > max) {
-        size_t cut = max;
-        while (cut > 0 && ((unsigned char)esc[cut] & 0xC0) == 0x80)
-            cut--;
-        char *cutd = malloc(cut + 4);
-        if (cutd) {
-            memcpy(cutd, esc, cut);
-            memcpy(cutd + cut, "...", 4);
+        struct ts_unit u;
+        ts_next(s + i, n - i, TS_ONE_LINE, &u);
+        const char *shown = u.esc_len ? u.esc : s + i;
+        size_t len = u.esc_len ? u.esc_len : u.len;
+        if (o + space + len > max) {
+            cut = true;
+            break;
         }
-        free(esc);
-        return cutd;
+        if (space)
+            out[o++] = ' ';
+        space = false;
+        memcpy(out + o, shown, len);
+        o += len;
+        i += u.len;
     }
-    return esc;
+    if (cut) {
+        memcpy(out + o, "...", 3);
+        o += 3;
+    }
+    out[o] = '\0';
+    return out;
 }
 
 /* ---- small string helpers -------------------------------------------------------- */
-
-static char *fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt(const char *f, ...)
-{
-    va_list ap;
-    va_start(ap, f);
-    char *s = NULL;
-    if (vasprintf(&s, f, ap) < 0)
-        s = NULL;
-    va_end(ap);
-    return s;
-}
 
 static const char *find_ci(const char *hay, size_t n, const char *needle)
 {
@@ -134,16 +80,6 @@ static char *json_string_or_null(const cJSON *obj, const char *key)
     if (!cJSON_IsString(v) || !v->valuestring)
         return NULL;
     return answer_escape(v->valuestring, strlen(v->valuestring));
-}
-
-static const char *json_kind(const cJSON *j)
-{
-    if (cJSON_IsArray(j)) return "an array";
-    if (cJSON_IsString(j)) return "a string";
-    if (cJSON_IsNumber(j)) return "a number";
-    if (cJSON_IsBool(j)) return "a boolean";
-    if (cJSON_IsNull(j)) return "null";
-    return "an object";
 }
 
 /* ---- parsing --------------------------------------------------------------------- */
@@ -164,15 +100,15 @@ static char *html_problem(long status, const char *body, size_t len)
             const char *end = find_ci(start, rest, "</title");
             size_t tlen = end ? (size_t)(end - start) : rest;
             char *title = snippet(start, tlen, SNIPPET_MAX);
-            if (title && *title) {
-                char *p = fmt("HTTP %ld with an HTML body: <title>%s</title>", status, title);
+            if (*title) {
+                char *p = xasprintf("HTTP %ld with an HTML body: <title>%s</title>", status, title);
                 free(title);
                 return p;
             }
             free(title);
         }
     }
-    return fmt("HTTP %ld with an HTML body without a title (%zu bytes)", status, len);
+    return xasprintf("HTTP %ld with an HTML body without a title (%zu bytes)", status, len);
 }
 
 static char *shape_problem(long status, const cJSON *j, const char *why)
@@ -187,8 +123,8 @@ static char *shape_problem(long status, const cJSON *j, const char *why)
             hint = m->valuestring;
     }
     char *h = hint ? snippet(hint, strlen(hint), SNIPPET_MAX) : NULL;
-    char *p = h && *h ? fmt("HTTP %ld with JSON that is not Kombo's answer (%s): %s", status, why, h)
-                      : fmt("HTTP %ld with JSON that is not Kombo's answer (%s)", status, why);
+    char *p = h && *h ? xasprintf("HTTP %ld with JSON that is not Kombo's answer (%s): %s", status, why, h)
+                      : xasprintf("HTTP %ld with JSON that is not Kombo's answer (%s)", status, why);
     free(h);
     return p;
 }
@@ -201,9 +137,7 @@ static void parse_warnings(const cJSON *root, struct answer *out)
     int n = cJSON_GetArraySize(w);
     if (n <= 0)
         return;
-    out->warnings = calloc((size_t)n, sizeof *out->warnings);
-    if (!out->warnings)
-        return;
+    out->warnings = xcalloc((size_t)n, sizeof *out->warnings);
     const cJSON *item;
     cJSON_ArrayForEach(item, w) {
         const char *msg = NULL;
@@ -216,9 +150,7 @@ static void parse_warnings(const cJSON *root, struct answer *out)
         }
         if (!msg)
             continue; /* a warning without text says nothing worth showing */
-        char *e = answer_escape(msg, strlen(msg));
-        if (e)
-            out->warnings[out->n_warnings++] = e;
+        out->warnings[out->n_warnings++] = answer_escape(msg, strlen(msg));
     }
 }
 
@@ -235,7 +167,7 @@ void answer_parse(long http_status, const char *content_type, const char *body, 
     while (skip < len && is_ws(body[skip]))
         skip++;
     if (skip == len) {
-        out->problem = fmt("HTTP %ld with an empty body", http_status);
+        out->problem = xasprintf("HTTP %ld with an empty body", http_status);
         return;
     }
 
@@ -247,13 +179,13 @@ void answer_parse(long http_status, const char *content_type, const char *body, 
         if (html) {
             out->problem = html_problem(http_status, body, len);
         } else if (first == '{' || first == '[') {
-            out->problem = fmt("HTTP %ld with invalid or truncated JSON (%zu bytes)", http_status, len);
+            out->problem = xasprintf("HTTP %ld with invalid or truncated JSON (%zu bytes)", http_status, len);
         } else {
             char *s = snippet(body, len, SNIPPET_MAX);
             char *ct = content_type && *content_type
                            ? snippet(content_type, strlen(content_type), 60) : NULL;
-            out->problem = fmt("HTTP %ld with a non-JSON body (%s): %s", http_status,
-                               ct ? ct : "no content type", s ? s : "");
+            out->problem = xasprintf("HTTP %ld with a non-JSON body (%s): %s", http_status,
+                                     ct ? ct : "no content type", s);
             free(s);
             free(ct);
         }
@@ -270,7 +202,7 @@ void answer_parse(long http_status, const char *content_type, const char *body, 
         if (is_2xx)
             out->ok = true;
         else
-            out->problem = fmt("HTTP %ld with a success answer", http_status);
+            out->problem = xasprintf("HTTP %ld with a success answer", http_status);
     } else if (strcmp(st->valuestring, "error") == 0) {
         const cJSON *e = cJSON_GetObjectItemCaseSensitive(root, "error");
         if (cJSON_IsObject(e)) {
@@ -281,8 +213,8 @@ void answer_parse(long http_status, const char *content_type, const char *body, 
         }
     } else {
         char *s = snippet(st->valuestring, strlen(st->valuestring), 40);
-        char *why = fmt("status \"%s\"", s ? s : "");
-        out->problem = shape_problem(http_status, root, why ? why : "unknown status");
+        char *why = xasprintf("status \"%s\"", s);
+        out->problem = shape_problem(http_status, root, why);
         free(why);
         free(s);
     }
@@ -308,43 +240,35 @@ char *answer_summary(const struct answer *a)
 {
     if (a->ok) {
         if (a->n_warnings == 0)
-            return fmt("success (HTTP %ld)", a->http_status);
-        char *s = fmt("success (HTTP %ld) with %zu warning%s:", a->http_status, a->n_warnings,
-                      a->n_warnings == 1 ? "" : "s");
-        for (size_t i = 0; s && i < a->n_warnings; i++) {
-            char *n = fmt("%s%s %s", s, i ? ";" : "", a->warnings[i]);
+            return xasprintf("success (HTTP %ld)", a->http_status);
+        char *s = xasprintf("success (HTTP %ld) with %zu warning%s:", a->http_status,
+                            a->n_warnings, a->n_warnings == 1 ? "" : "s");
+        for (size_t i = 0; i < a->n_warnings; i++) {
+            char *n = xasprintf("%s%s %s", s, i ? ";" : "", a->warnings[i]);
             free(s);
             s = n;
         }
         return s;
     }
     if (a->problem)
-        return strdup(a->problem);
+        return xstrdup(a->problem);
 
+    /* "CODE (title): message [log: url]", leaving out what Kombo did not send. */
     const struct kombo_error *e = &a->err;
-    char *s = strdup("");
-    if (s && e->code) {
-        free(s);
-        s = strdup(e->code);
-    }
-    if (s && e->title) {
-        char *n = *s ? fmt("%s (%s)", s, e->title) : strdup(e->title);
-        free(s);
-        s = n;
-    }
-    if (s && e->message) {
-        char *n = *s ? fmt("%s: %s", s, e->message) : strdup(e->message);
+    char *s = xstrdup(e->code ? e->code : "");
+    static const char *const joined[] = { "%s (%s)", "%s: %s", "%s [log: %s]" };
+    static const char *const alone[] = { "%s%s", "%s%s", "%s[log: %s]" };
+    const char *const parts[] = { e->title, e->message, e->log_url };
+    for (size_t i = 0; i < 3; i++) {
+        if (!parts[i])
+            continue;
+        char *n = xasprintf(*s ? joined[i] : alone[i], s, parts[i]);
         free(s);
         s = n;
     }
-    if (s && e->log_url) {
-        char *n = *s ? fmt("%s [log: %s]", s, e->log_url) : fmt("[log: %s]", e->log_url);
+    if (!*s) {
         free(s);
-        s = n;
-    }
-    if (s && !*s) {
-        free(s);
-        s = fmt("HTTP %ld error without details", a->http_status);
+        s = xasprintf("HTTP %ld error without details", a->http_status);
     }
     return s;
 }

@@ -30,10 +30,10 @@ void answer_free(struct answer *a);
 /* One line for humans: "PLATFORM.INPUT_INVALID (Input invalid): message [log: url]". Caller frees. */
 char *answer_summary(const struct answer *a);
 
-/* Text from the network made safe to print: control characters (C0, DEL, C1), bidi and
- * line-separator code points are escaped as \n, \t, \xNN or \uXXXX; invalid UTF-8 bytes
- * as \xNN. The result is one line. s need not be NUL-terminated. Caller frees; NULL only
- * when out of memory. */
+/* Text from the network made safe to print, as termsafe.h's ts_escape (one line): control
+ * characters, bidi, zero-width and line-separator code points escaped as \n, \t, \x1b or
+ * \u202e, invalid UTF-8 bytes as \xff. s need not be NUL-terminated. Caller frees; never
+ * NULL. */
 char *answer_escape(const char *s, size_t n);
 
 #endif

@@ -16,6 +16,7 @@
 #include "format.h"
 #include "mime.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 #define NAME_MAX_BYTES 255
 #define CONTENT_TYPE_MAX_BYTES 255
@@ -274,14 +275,9 @@ int attachment_init(struct attachment *a, const char *path, const char *name,
         guessed = true;
     }
 
-    a->path = strdup(path);
-    a->name = strdup(use_name);
-    a->content_type = strdup(content_type);
-    if (!a->path || !a->name || !a->content_type) {
-        attachment_free(a);
-        snprintf(err, errlen, "out of memory");
-        return KA_EXIT_INTERNAL;
-    }
+    a->path = xstrdup(path);
+    a->name = xstrdup(use_name);
+    a->content_type = xstrdup(content_type);
     a->type = type;
     a->size = size;
     a->content_type_guessed = guessed;

@@ -29,6 +29,7 @@
 #include "attachment.h"
 #include "base64.h"
 #include "exitcodes.h"
+#include "hex.h"
 #include "xalloc.h"
 
 /* A multiple of 3, so every chunk but the file's last encodes without padding. */
@@ -78,9 +79,9 @@ static char *json_string(const char *s)
 {
     cJSON *j = cJSON_CreateString(s);
     char *out = j ? cJSON_PrintUnformatted(j) : NULL;
-    if (!out)
-        xalloc_fatal("cJSON");
     cJSON_Delete(j);
+    if (!out)
+        xalloc_fatal("cJSON_PrintUnformatted");
     return out;
 }
 
@@ -130,9 +131,7 @@ static void *hasher_main(void *arg)
  * thread (Ctrl-C, SIGWINCH for the UI). NULL when it cannot start: hash inline then. */
 static struct hasher *hasher_start(EVP_MD_CTX *ctx)
 {
-    struct hasher *h = calloc(1, sizeof *h);
-    if (!h)
-        return NULL;
+    struct hasher *h = xcalloc(1, sizeof *h);
     h->ctx = ctx;
     if (pthread_mutex_init(&h->mu, NULL) != 0) {
         free(h);
@@ -373,14 +372,10 @@ struct body *body_open(const struct attachment *att, const char *remote_fields,
     char *prefix, *suffix;
     err[0] = '\0';
     build_parts(att, remote_fields, &prefix, &suffix);
-    struct body *b = calloc(1, sizeof *b);
-    if (b)
-        b->fd = -1;
-    if (!b || !(b->path = strdup(att->path)) || !(b->in = b->buf[0] = malloc(BODY_CHUNK))) {
-        *code = KA_EXIT_INTERNAL;
-        snprintf(err, errlen, "out of memory while preparing the request body");
-        goto fail;
-    }
+    struct body *b = xcalloc(1, sizeof *b);
+    b->fd = -1;
+    b->path = xstrdup(att->path);
+    b->in = b->buf[0] = xmalloc(BODY_CHUNK);
     b->prefix = prefix;
     b->suffix = suffix;
     prefix = suffix = NULL;
@@ -453,12 +448,14 @@ int body_want_sha256(struct body *b)
     if (b->pos != 0 || !(b->sha = EVP_MD_CTX_new()) ||
         EVP_DigestInit_ex(b->sha, EVP_sha256(), NULL) != 1)
         return -1;
-    /* A second buffer and the thread; without them (or for a file of one chunk or less,
-     * where there is nothing to overlap) the hash is computed inline. */
-    if (b->size > BODY_CHUNK && (b->buf[1] = malloc(BODY_CHUNK)) != NULL &&
-        !(b->hasher = hasher_start(b->sha))) {
-        free(b->buf[1]);
-        b->buf[1] = NULL;
+    /* A second buffer and the thread; without the thread (or for a file of one chunk or
+     * less, where there is nothing to overlap) the hash is computed inline. */
+    if (b->size > BODY_CHUNK) {
+        b->buf[1] = xmalloc(BODY_CHUNK);
+        if (!(b->hasher = hasher_start(b->sha))) {
+            free(b->buf[1]);
+            b->buf[1] = NULL;
+        }
     }
     return 0;
 }
@@ -467,8 +464,7 @@ bool body_sha256_hex(const struct body *b, char out[65])
 {
     if (!b->sha_done)
         return false;
-    for (int i = 0; i < 32; i++)
-        snprintf(out + 2 * i, 3, "%02x", b->digest[i]);
+    hex_encode(b->digest, sizeof b->digest, out);
     return true;
 }
 

@@ -7,7 +7,8 @@
 /* Shared by sizes and rates: below 1 KiB whole bytes; above, the largest unit that keeps the
  * value under 1024, printed with three significant digits. The decimals are chosen from the
  * rounded value so that 9.996 KiB prints "10.0 KiB", not "10.00 KiB". Values from 999.5 to
- * 1023.x keep four digits ("1010 KiB") rather than show "0.99 MiB". */
+ * 1023.4 keep four digits ("1010 KiB") rather than show "0.99 MiB"; from 1023.5 the next
+ * unit takes over, so no size ever reads "1024 KiB". */
 static void fmt_units(double v, const char *suffix, char *out, size_t outlen)
 {
     static const char *const units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
@@ -16,7 +17,8 @@ static void fmt_units(double v, const char *suffix, char *out, size_t outlen)
         snprintf(out, outlen, "%.0f B%s", floor(v), suffix);
         return;
     }
-    while (v >= 1024.0 && u + 1 < sizeof units / sizeof units[0]) {
+    /* 1023.5 and up would print as "1024": the next unit says it better ("1.00 MiB"). */
+    while (v >= 1023.5 && u + 1 < sizeof units / sizeof units[0]) {
         v /= 1024.0;
         u++;
     }

@@ -2,12 +2,13 @@
  * under flock, so concurrent runs never interleave lines; reading skips what doesn't parse. */
 #include "history.h"
 
-#include "attachment.h"
-#include "upload.h"
+#include "fsutil.h"
+#include "xalloc.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,30 +21,27 @@ char *history_path(void)
 {
     const char *state = getenv("XDG_STATE_HOME");
     const char *home = getenv("HOME");
-    char buf[4096];
     if (state && state[0] == '/')
-        snprintf(buf, sizeof buf, "%s/kombo-attach/history.jsonl", state);
-    else if (home && home[0])
-        snprintf(buf, sizeof buf, "%s/.local/state/kombo-attach/history.jsonl", home);
-    else
-        return NULL;
-    return strdup(buf);
+        return xasprintf("%s/kombo-attach/history.jsonl", state);
+    if (home && home[0])
+        return xasprintf("%s/.local/state/kombo-attach/history.jsonl", home);
+    return NULL;
 }
 
-/* mkdir -p for the parent folders of path, private to the user. */
+/* mkdir -p for the folder that holds path, private to the user. */
 static int make_parents(const char *path)
 {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s", path);
-    for (char *p = tmp + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
+    char *dir = xstrdup(path);
+    char *slash = strrchr(dir, '/');
+    int rc = 0;
+    if (slash && slash != dir) {
+        *slash = '\0';
+        rc = fs_mkdir_p(dir, 0700);
     }
-    return 0;
+    int saved = errno;
+    free(dir);
+    errno = saved;
+    return rc;
 }
 
 static void add_str(cJSON *o, const char *k, const char *v)
@@ -54,33 +52,70 @@ static void add_str(cJSON *o, const char *k, const char *v)
         cJSON_AddNullToObject(o, k);
 }
 
+/* Every field of a line, in the line's order: written, read and freed from this one list. */
+enum field_kind { F_TIME, F_STR, F_SIZE, F_INT, F_STRS };
+static const struct field {
+    const char *key;
+    enum field_kind kind;
+    size_t offset;
+} fields[] = {
+    { "time", F_TIME, offsetof(struct history_entry, time) },
+    { "path", F_STR, offsetof(struct history_entry, path) },
+    { "size", F_SIZE, offsetof(struct history_entry, size) },
+    { "sha256", F_STR, offsetof(struct history_entry, sha256) },
+    { "candidate", F_STR, offsetof(struct history_entry, candidate) },
+    { "type", F_STR, offsetof(struct history_entry, type) },
+    { "name", F_STR, offsetof(struct history_entry, name) },
+    { "content_type", F_STR, offsetof(struct history_entry, content_type) },
+    { "server", F_STR, offsetof(struct history_entry, server) },
+    { "outcome", F_STR, offsetof(struct history_entry, outcome) },
+    { "http_status", F_INT, offsetof(struct history_entry, http_status) },
+    { "attempts", F_INT, offsetof(struct history_entry, attempts) },
+    { "warnings", F_STRS, offsetof(struct history_entry, warnings) }, /* n_warnings of them */
+    { "error_code", F_STR, offsetof(struct history_entry, error_code) },
+    { "error_message", F_STR, offsetof(struct history_entry, error_message) },
+    { "log_url", F_STR, offsetof(struct history_entry, log_url) },
+};
+#define FIELD(e, f, type) ((type *)((char *)(e) + (f)->offset))
+#define CFIELD(e, f, type) ((const type *)((const char *)(e) + (f)->offset))
+
 char *history_entry_json(const struct history_entry *e)
 {
     cJSON *o = cJSON_CreateObject();
-    char when[32];
-    struct tm tm;
-    gmtime_r(&e->time, &tm);
-    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    cJSON_AddStringToObject(o, "time", when);
-    add_str(o, "path", e->path);
-    cJSON_AddNumberToObject(o, "size", (double)e->size);
-    add_str(o, "sha256", e->sha256);
-    add_str(o, "candidate", e->candidate);
-    add_str(o, "type", e->type);
-    add_str(o, "name", e->name);
-    add_str(o, "content_type", e->content_type);
-    add_str(o, "server", e->server);
-    add_str(o, "outcome", e->outcome);
-    cJSON_AddNumberToObject(o, "http_status", e->http_status);
-    cJSON_AddNumberToObject(o, "attempts", e->attempts);
-    cJSON *w = cJSON_AddArrayToObject(o, "warnings");
-    for (size_t i = 0; i < e->n_warnings; i++)
-        cJSON_AddItemToArray(w, cJSON_CreateString(e->warnings[i]));
-    add_str(o, "error_code", e->error_code);
-    add_str(o, "error_message", e->error_message);
-    add_str(o, "log_url", e->log_url);
+    if (!o)
+        xalloc_fatal("cJSON_CreateObject");
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const struct field *f = &fields[i];
+        switch (f->kind) {
+        case F_TIME: {
+            char when[32];
+            struct tm tm = { 0 };
+            gmtime_r(CFIELD(e, f, time_t), &tm);
+            strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+            cJSON_AddStringToObject(o, f->key, when);
+            break;
+        }
+        case F_STR:
+            add_str(o, f->key, *CFIELD(e, f, char *));
+            break;
+        case F_SIZE:
+            cJSON_AddNumberToObject(o, f->key, (double)*CFIELD(e, f, uint64_t));
+            break;
+        case F_INT:
+            cJSON_AddNumberToObject(o, f->key, *CFIELD(e, f, int));
+            break;
+        case F_STRS: {
+            cJSON *w = cJSON_AddArrayToObject(o, f->key);
+            for (size_t k = 0; k < e->n_warnings; k++)
+                cJSON_AddItemToArray(w, cJSON_CreateString(e->warnings[k]));
+            break;
+        }
+        }
+    }
     char *s = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
+    if (!s)
+        xalloc_fatal("cJSON_PrintUnformatted");
     return s;
 }
 
@@ -94,10 +129,6 @@ int history_append(const struct history_entry *e, char *err, size_t errlen)
     int rc = -1;
     char *line = history_entry_json(e);
     int fd = -1;
-    if (!line) {
-        snprintf(err, errlen, "out of memory writing the history");
-        goto out;
-    }
     if (make_parents(path) != 0) {
         snprintf(err, errlen, "cannot create the folder for %s: %s", path, strerror(errno));
         goto out;
@@ -125,16 +156,28 @@ out:
     return rc;
 }
 
-static char *dup_str(const cJSON *o, const char *k)
+static void entry_free(struct history_entry *e)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsString(v) ? strdup(v->valuestring) : NULL;
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        if (fields[i].kind == F_STR)
+            free(*FIELD(e, &fields[i], char *));
+    for (size_t i = 0; i < e->n_warnings; i++)
+        free(e->warnings[i]);
+    free(e->warnings);
 }
 
-static int num(const cJSON *o, const char *k)
+/* "2024-05-01T10:00:00Z" as written by history_entry_json; 0, or -1 when it is not such a
+ * time or not one that can be written back the same way (years 1 to 9999, once a leap
+ * second or a 31st of June has been carried over). */
+static int parse_time(const char *s, time_t *out)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsNumber(v) ? v->valueint : 0;
+    struct tm tm = { 0 }, back;
+    if (!strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        return -1;
+    *out = timegm(&tm);
+    if (!gmtime_r(out, &back) || back.tm_year < 1 - 1900 || back.tm_year > 9999 - 1900)
+        return -1;
+    return 0;
 }
 
 /* Parse one line; 0 when it is a history object with at least a time and an outcome. */
@@ -142,55 +185,49 @@ static int parse_line(const char *line, struct history_entry *e)
 {
     memset(e, 0, sizeof *e);
     cJSON *o = cJSON_Parse(line);
-    if (!cJSON_IsObject(o)) {
-        cJSON_Delete(o);
-        return -1;
-    }
-    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "time");
     const cJSON *oc = cJSON_GetObjectItemCaseSensitive(o, "outcome");
-    struct tm tm = { 0 };
-    if (!cJSON_IsString(t) || !cJSON_IsString(oc) ||
-        !strptime(t->valuestring, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+    if (!cJSON_IsObject(o) || !cJSON_IsString(oc)) {
         cJSON_Delete(o);
         return -1;
     }
-    e->time = timegm(&tm);
-    e->path = dup_str(o, "path");
-    const cJSON *sz = cJSON_GetObjectItemCaseSensitive(o, "size");
-    e->size = cJSON_IsNumber(sz) && sz->valuedouble > 0 ? (uint64_t)sz->valuedouble : 0;
-    e->sha256 = dup_str(o, "sha256");
-    e->candidate = dup_str(o, "candidate");
-    e->type = dup_str(o, "type");
-    e->name = dup_str(o, "name");
-    e->content_type = dup_str(o, "content_type");
-    e->server = dup_str(o, "server");
-    e->outcome = dup_str(o, "outcome");
-    e->http_status = num(o, "http_status");
-    e->attempts = num(o, "attempts");
-    e->error_code = dup_str(o, "error_code");
-    e->error_message = dup_str(o, "error_message");
-    e->log_url = dup_str(o, "log_url");
-    const cJSON *w = cJSON_GetObjectItemCaseSensitive(o, "warnings");
-    int nw = cJSON_IsArray(w) ? cJSON_GetArraySize(w) : 0;
-    if (nw > 0) {
-        e->warnings = calloc((size_t)nw, sizeof *e->warnings);
-        const cJSON *it;
-        cJSON_ArrayForEach(it, w)
-            if (cJSON_IsString(it) && e->warnings)
-                e->warnings[e->n_warnings++] = strdup(it->valuestring);
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        const struct field *f = &fields[i];
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, f->key);
+        switch (f->kind) {
+        case F_TIME:
+            if (!cJSON_IsString(v) || parse_time(v->valuestring, FIELD(e, f, time_t)) != 0) {
+                cJSON_Delete(o);
+                entry_free(e);
+                return -1;
+            }
+            break;
+        case F_STR:
+            *FIELD(e, f, char *) = cJSON_IsString(v) ? xstrdup(v->valuestring) : NULL;
+            break;
+        case F_SIZE:
+            /* Only sizes a uint64_t holds convert (2^64 does not): 1e300 would be undefined. */
+            *FIELD(e, f, uint64_t) = cJSON_IsNumber(v) && v->valuedouble > 0 &&
+                                             v->valuedouble < 18446744073709551616.0
+                                         ? (uint64_t)v->valuedouble : 0;
+            break;
+        case F_INT:
+            *FIELD(e, f, int) = cJSON_IsNumber(v) ? v->valueint : 0; /* cJSON clamps */
+            break;
+        case F_STRS: {
+            int n = cJSON_IsArray(v) ? cJSON_GetArraySize(v) : 0;
+            if (n <= 0)
+                break;
+            e->warnings = xcalloc((size_t)n, sizeof *e->warnings);
+            const cJSON *it;
+            cJSON_ArrayForEach(it, v)
+                if (cJSON_IsString(it))
+                    e->warnings[e->n_warnings++] = xstrdup(it->valuestring);
+            break;
+        }
+        }
     }
     cJSON_Delete(o);
     return 0;
-}
-
-static void entry_free(struct history_entry *e)
-{
-    free(e->path); free(e->sha256); free(e->candidate); free(e->type); free(e->name);
-    free(e->content_type); free(e->server); free(e->outcome); free(e->error_code);
-    free(e->error_message); free(e->log_url);
-    for (size_t i = 0; i < e->n_warnings; i++)
-        free(e->warnings[i]);
-    free(e->warnings);
 }
 
 void history_entries_free(struct history_entry *e, size_t n)
@@ -223,12 +260,7 @@ int history_read(size_t max, struct history_entry **out, size_t *n, size_t *skip
     }
     free(path);
     /* A ring of the last `max` entries: memory stays bounded however long the file is. */
-    struct history_entry *ring = calloc(max, sizeof *ring);
-    if (!ring) {
-        fclose(f);
-        snprintf(err, errlen, "out of memory reading the history");
-        return -1;
-    }
+    struct history_entry *ring = xcalloc(max, sizeof *ring);
     size_t count = 0, head = 0;
     char *line = NULL;
     size_t cap = 0;
@@ -248,12 +280,7 @@ int history_read(size_t max, struct history_entry **out, size_t *n, size_t *skip
     }
     free(line);
     fclose(f);
-    struct history_entry *res = calloc(count ? count : 1, sizeof *res);
-    if (!res) {
-        history_entries_free(ring, count);
-        snprintf(err, errlen, "out of memory reading the history");
-        return -1;
-    }
+    struct history_entry *res = xcalloc(count ? count : 1, sizeof *res);
     size_t start = count == max ? head : 0;
     for (size_t i = 0; i < count; i++)
         res[i] = ring[(start + i) % max];
@@ -271,53 +298,16 @@ char **history_recent_candidates(size_t max, size_t *n)
     char err[256];
     if (max == 0 || history_read(500, &e, &count, NULL, err, sizeof err) != 0)
         return NULL;
-    char **ids = calloc(max, sizeof *ids);
-    for (size_t i = count; ids && i-- > 0 && *n < max;) {
+    char **ids = xcalloc(max, sizeof *ids);
+    for (size_t i = count; i-- > 0 && *n < max;) {
         if (!e[i].candidate || !e[i].candidate[0])
             continue;
         size_t j = 0;
         while (j < *n && strcmp(ids[j], e[i].candidate) != 0)
             j++;
         if (j == *n)
-            ids[(*n)++] = strdup(e[i].candidate);
+            ids[(*n)++] = xstrdup(e[i].candidate);
     }
     history_entries_free(e, count);
     return ids;
-}
-
-int history_record(const struct transfer *upload, char *err, size_t errlen)
-{
-    struct upload_info in;
-    if (!upload_get_info(upload, &in)) {
-        snprintf(err, errlen, "internal error: not an upload");
-        return -1;
-    }
-    const struct transfer_result *res = transfer_get_result(upload);
-    const struct answer *an = &res->answer;
-    char sha[65];
-    bool have_sha = upload_sha256_hex(upload, sha);
-    /* An absolute path: the history is read later, from anywhere. */
-    char *abs = realpath(in.path, NULL);
-    struct history_entry e = {
-        .time = time(NULL),
-        .path = abs ? abs : (char *)in.path,
-        .size = in.size,
-        .sha256 = have_sha ? sha : NULL,
-        .candidate = (char *)in.candidate_id,
-        .type = (char *)in.type,
-        .name = (char *)in.name,
-        .content_type = (char *)in.content_type,
-        .server = (char *)in.base_url,
-        .outcome = (char *)transfer_outcome_name(res->outcome),
-        .http_status = (int)an->http_status,
-        .attempts = res->attempts,
-        .warnings = an->warnings,
-        .n_warnings = an->n_warnings,
-        .error_code = an->ok ? NULL : an->err.code,
-        .error_message = res->outcome == TRANSFER_OK ? NULL : (char *)res->message,
-        .log_url = an->ok ? NULL : an->err.log_url,
-    };
-    int rc = history_append(&e, err, errlen);
-    free(abs);
-    return rc;
 }

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "hex.h"
 #include "utf8.h"
 
 struct jv {
@@ -19,21 +20,13 @@ static void jv_ws(struct jv *j)
         j->p++;
 }
 
-static int hexval(unsigned char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 static bool jv_hex4(struct jv *j, unsigned *out)
 {
     if (j->end - j->p < 4)
         return false;
     unsigned v = 0;
     for (int i = 0; i < 4; i++) {
-        int h = hexval(j->p[i]);
+        int h = hex_value(j->p[i]);
         if (h < 0)
             return false;
         v = v << 4 | (unsigned)h;

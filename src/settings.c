@@ -20,6 +20,9 @@
 
 #include "attachment.h"
 #include "exitcodes.h"
+#include "secret.h"
+#include "termsafe.h"
+#include "xalloc.h"
 
 #define URL_EU "https://api.kombo.dev/v1"
 #define URL_US "https://api.us.kombo.dev/v1"
@@ -28,20 +31,111 @@
  * the command does not die of SIGPIPE. */
 #define KEY_CMD_MAX 8192
 
-enum key_id {
-    K_API_KEY, K_API_KEY_COMMAND, K_INTEGRATION_ID, K_SERVER, K_BASE_URL,
-    K_DEFAULT_TYPE, K_START_DIR, K_CACERT, K_MAX_SIZE, K_COUNT
+/* Validators: NULL when v is fine (normalised in place), else the problem, one line. */
+static const char *check_server(char *v)
+{
+    if (strcasecmp(v, "eu") != 0 && strcasecmp(v, "us") != 0)
+        return "server must be eu or us";
+    for (char *p = v; *p; p++)
+        *p = (char)(*p | 0x20);
+    return NULL;
+}
+
+static const char *check_base_url(char *v)
+{
+    if (strncasecmp(v, "https://", 8) != 0 && strncasecmp(v, "http://", 7) != 0)
+        return "base_url must start with https:// (or http:// for a local mock)";
+    return NULL;
+}
+
+static const char *check_type(char *v)
+{
+    enum att_type t;
+    if (att_type_parse(v, &t) != 0)
+        return "default_type must be CV, COVER_LETTER or OTHER";
+    /* Canonical spelling; the buffer is long enough as "cover-letter" has the same length. */
+    strcpy(v, att_type_name(t));
+    return NULL;
+}
+
+static const char *check_size(char *v)
+{
+    uint64_t n;
+    if (fmt_parse_bytes(v, &n) != 0 || n == 0)
+        return "max_size must be a size such as 25M, 100MiB or 1G";
+    return NULL;
+}
+
+enum {
+    KEY_NOT_IN_FILE = 1u << 0, /* no key in the config file (the profile picks the section) */
+    KEY_SECRET = 1u << 1,      /* the API key: the file must not be readable by others */
+    KEY_COMMAND = 1u << 2,     /* a command whose output is the value: the file must not be
+                                  writable by others */
 };
 
-static const char *const key_names[K_COUNT] = {
-    "api_key", "api_key_command", "integration_id", "server", "base_url",
-    "default_type", "start_dir", "cacert", "max_size",
+/* Every setting, once: loading (flag, then environment, then the file), the file's keys,
+ * the environment's variables and --show-config (in this order) all read this table. Rows
+ * with the same offset are two spellings of one setting (api_key and api_key_command). */
+static const struct key {
+    const char *name;            /* key in the config file, and --show-config's label */
+    const char *env;             /* environment variable, or NULL */
+    const char *flag;            /* command-line flag, or NULL */
+    size_t offset;               /* of its struct setting in struct settings */
+    const char *(*check)(char *v); /* NULL: any value */
+    const char *def;             /* default value, or NULL */
+    const char *flag_fix;        /* what to say after a bad flag value; NULL: "fix the flag" */
+    unsigned flags;
+} keys[] = {
+    { "profile", "KOMBO_PROFILE", "--profile", offsetof(struct settings, profile), NULL, NULL,
+      NULL, KEY_NOT_IN_FILE },
+    { "api_key", "KOMBO_API_KEY", "--api-key-file", offsetof(struct settings, api_key), NULL, NULL,
+      NULL, KEY_SECRET },
+    { "api_key_command", NULL, NULL, offsetof(struct settings, api_key), NULL, NULL, NULL,
+      KEY_SECRET | KEY_COMMAND },
+    { "integration_id", "KOMBO_INTEGRATION_ID", "--integration-id",
+      offsetof(struct settings, integration_id), NULL, NULL, NULL, 0 },
+    { "server", "KOMBO_SERVER", "--server", offsetof(struct settings, server), check_server, "eu",
+      "use --server eu or --server us", 0 },
+    { "base_url", "KOMBO_BASE_URL", "--base-url", offsetof(struct settings, base_url),
+      check_base_url, NULL, NULL, 0 },
+    { "default_type", NULL, "--type", offsetof(struct settings, default_type), check_type, "CV",
+      NULL, 0 },
+    { "start_dir", NULL, NULL, offsetof(struct settings, start_dir), NULL, NULL, NULL, 0 },
+    { "cacert", NULL, "--cacert", offsetof(struct settings, cacert), NULL, NULL, NULL, 0 },
+    { "max_size", NULL, "--max-size", offsetof(struct settings, max_size), check_size, "100MiB",
+      NULL, 0 },
 };
+#define N_KEYS (sizeof keys / sizeof keys[0])
+
+static struct setting *setting_at(struct settings *s, const struct key *k)
+{
+    return (struct setting *)((char *)s + k->offset);
+}
+
+static const struct setting *setting_at_const(const struct settings *s, const struct key *k)
+{
+    return (const struct setting *)((const char *)s + k->offset);
+}
+
+/* The first row of the setting at offset (its main spelling). */
+static const struct key *key_of(size_t offset)
+{
+    for (size_t k = 0; k < N_KEYS; k++)
+        if (keys[k].offset == offset)
+            return &keys[k];
+    return NULL;
+}
+
+/* True when row k is the first row of its setting (api_key, not api_key_command). */
+static bool first_spelling(size_t k)
+{
+    return key_of(keys[k].offset) == &keys[k];
+}
 
 /* Values one section of the file gave, with the line each came from. */
 struct layer {
-    char *val[K_COUNT];
-    int line[K_COUNT];
+    char *val[N_KEYS];   /* by row of keys[] */
+    int line[N_KEYS];
 };
 
 struct parse_ctx {
@@ -58,31 +152,12 @@ struct parse_ctx {
     FILE *f;
 };
 
-static char *xstrdup(const char *s)
-{
-    if (!s)
-        return NULL;
-    char *d = strdup(s);
-    if (!d)
-        abort(); /* settings are tiny; running out of memory here leaves nothing to do */
-    return d;
-}
-
-/* Overwrite a secret before freeing it so it does not linger in freed heap memory. */
-static void free_secret(char *s)
-{
-    if (s) {
-        explicit_bzero(s, strlen(s));
-        free(s);
-    }
-}
-
 void setting_set(struct setting *st, const char *value, enum setting_source src, const char *origin)
 {
     /* Copy first: value may point into st's own strings. */
-    char *v = xstrdup(value);
-    char *o = xstrdup(origin);
-    free_secret(st->value);
+    char *v = value ? xstrdup(value) : NULL;
+    char *o = origin ? xstrdup(origin) : NULL;
+    secret_free(st->value);
     free(st->origin);
     st->value = v;
     st->origin = o;
@@ -91,24 +166,25 @@ void setting_set(struct setting *st, const char *value, enum setting_source src,
 
 static void setting_free(struct setting *st)
 {
-    free_secret(st->value);
+    secret_free(st->value);
     free(st->origin);
     memset(st, 0, sizeof *st);
 }
 
 void settings_free(struct settings *s)
 {
-    setting_free(&s->api_key);
-    setting_free(&s->integration_id);
-    setting_free(&s->server);
-    setting_free(&s->base_url);
-    setting_free(&s->default_type);
-    setting_free(&s->start_dir);
-    setting_free(&s->max_size);
-    setting_free(&s->cacert);
-    setting_free(&s->profile);
+    for (size_t k = 0; k < N_KEYS; k++)
+        setting_free(setting_at(s, &keys[k]));
     free(s->config_path);
     s->config_path = NULL;
+}
+
+struct setting *settings_for_flag(struct settings *s, const char *flag)
+{
+    for (size_t k = 0; k < N_KEYS; k++)
+        if (keys[k].flag && strcmp(keys[k].flag, flag) == 0)
+            return setting_at(s, &keys[k]);
+    return NULL;
 }
 
 const char *settings_base_url(const struct settings *s)
@@ -122,12 +198,9 @@ const char *settings_base_url(const struct settings *s)
 
 char *settings_redact(const char *secret)
 {
-    char buf[96];
     size_t n = secret ? strlen(secret) : 0;
-    if (n == 0) {
-        snprintf(buf, sizeof buf, "(unset)");
-        return xstrdup(buf);
-    }
+    if (n == 0)
+        return xstrdup("(unset)");
     /* The last 4 characters help tell two keys apart; for short keys they would be too
      * large a share of the secret, so nothing is shown. Non-printable tails are hidden too. */
     bool tail_ok = n >= 12;
@@ -135,10 +208,8 @@ char *settings_redact(const char *secret)
         if ((unsigned char)secret[i] < 0x21 || (unsigned char)secret[i] > 0x7e)
             tail_ok = false;
     if (tail_ok)
-        snprintf(buf, sizeof buf, "****…%s (%zu chars)", secret + n - 4, n);
-    else
-        snprintf(buf, sizeof buf, "**** (%zu chars)", n);
-    return xstrdup(buf);
+        return xasprintf("****…%s (%zu chars)", secret + n - 4, n);
+    return xasprintf("**** (%zu chars)", n);
 }
 
 /* "~/..." for paths under $HOME, to keep origins short. Caller frees. */
@@ -146,41 +217,47 @@ static char *display_path(const char *path)
 {
     const char *home = getenv("HOME");
     size_t hl = home ? strlen(home) : 0;
-    if (hl > 1 && strncmp(path, home, hl) == 0 && path[hl] == '/') {
-        size_t n = strlen(path + hl) + 2;
-        char *d = malloc(n);
-        if (!d)
-            abort();
-        snprintf(d, n, "~%s", path + hl);
-        return d;
-    }
+    if (hl > 1 && strncmp(path, home, hl) == 0 && path[hl] == '/')
+        return xasprintf("~%s", path + hl);
     return xstrdup(path);
 }
 
 static char *default_config_path(void)
 {
     const char *xdg = getenv("XDG_CONFIG_HOME");
-    char buf[4096];
     /* The XDG spec says relative values are invalid and must be ignored. */
-    if (xdg && xdg[0] == '/') {
-        snprintf(buf, sizeof buf, "%s/kombo-attach/config", xdg);
-        return xstrdup(buf);
-    }
+    if (xdg && xdg[0] == '/')
+        return xasprintf("%s/kombo-attach/config", xdg);
     const char *home = getenv("HOME");
     if (!home || !*home) {
         struct passwd *pw = getpwuid(getuid());
         home = pw ? pw->pw_dir : "/";
     }
-    snprintf(buf, sizeof buf, "%s/.config/kombo-attach/config", home);
-    return xstrdup(buf);
+    return xasprintf("%s/.config/kombo-attach/config", home);
 }
 
+/* The row of a config file key, or -1. */
 static int find_key(const char *name)
 {
-    for (int i = 0; i < K_COUNT; i++)
-        if (strcasecmp(name, key_names[i]) == 0)
-            return i;
+    for (size_t k = 0; k < N_KEYS; k++)
+        if (!(keys[k].flags & KEY_NOT_IN_FILE) && strcasecmp(name, keys[k].name) == 0)
+            return (int)k;
     return -1;
+}
+
+/* "api_key, api_key_command, ..." into buf: the keys a file may hold. */
+static void key_list(char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < N_KEYS && used < len; k++) {
+        if (keys[k].flags & KEY_NOT_IN_FILE)
+            continue;
+        int w = snprintf(buf + used, len - used, "%s%s", used ? ", " : "", keys[k].name);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
 }
 
 /* Remember each profile name once. */
@@ -189,10 +266,7 @@ static void profile_note(struct parse_ctx *c, const char *name)
     for (size_t i = 0; i < c->n_profiles; i++)
         if (strcmp(c->profiles[i], name) == 0)
             return;
-    char **n = realloc(c->profiles, (c->n_profiles + 1) * sizeof *n);
-    if (!n)
-        abort();
-    c->profiles = n;
+    c->profiles = xrealloc(c->profiles, (c->n_profiles + 1) * sizeof *c->profiles);
     c->profiles[c->n_profiles++] = xstrdup(name);
 }
 
@@ -218,37 +292,10 @@ static int set_parse_error(struct parse_ctx *c, const char *fmt, const char *arg
     return 0;
 }
 
-/* Validate and normalise a value; NULL when fine, else a static problem. */
-static const char *check_value(int k, char *v)
+/* Validate and normalise a value of row k; NULL when fine, else a static problem. */
+static const char *check_value(size_t k, char *v)
 {
-    switch (k) {
-    case K_SERVER:
-        if (strcasecmp(v, "eu") != 0 && strcasecmp(v, "us") != 0)
-            return "server must be eu or us";
-        for (char *p = v; *p; p++)
-            *p = (char)(*p | 0x20);
-        return NULL;
-    case K_BASE_URL:
-        if (strncasecmp(v, "https://", 8) != 0 && strncasecmp(v, "http://", 7) != 0)
-            return "base_url must start with https:// (or http:// for a local mock)";
-        return NULL;
-    case K_MAX_SIZE: {
-        uint64_t n;
-        if (fmt_parse_bytes(v, &n) != 0 || n == 0)
-            return "max_size must be a size such as 25M, 100MiB or 1G";
-        return NULL;
-    }
-    case K_DEFAULT_TYPE: {
-        enum att_type t;
-        if (att_type_parse(v, &t) != 0)
-            return "default_type must be CV, COVER_LETTER or OTHER";
-        /* Canonical spelling; the buffer is long enough as "cover-letter" has the same length. */
-        strcpy(v, att_type_name(t));
-        return NULL;
-    }
-    default:
-        return NULL;
-    }
+    return keys[k].check ? keys[k].check(v) : NULL;
 }
 
 static int on_ini_line(void *user, const char *section, const char *name, const char *value)
@@ -274,10 +321,14 @@ static int on_ini_line(void *user, const char *section, const char *name, const 
         }
     }
 
-    int k = find_key(name);
-    if (k < 0)
-        return set_parse_error(c, "unknown key \"%s\" (known: api_key, api_key_command, integration_id, "
-                               "server, base_url, default_type, start_dir, cacert, max_size)", name);
+    int found = find_key(name);
+    if (found < 0) {
+        char known[200], fmt[240];
+        key_list(known, sizeof known);
+        snprintf(fmt, sizeof fmt, "unknown key \"%%s\" (known: %s)", known);
+        return set_parse_error(c, fmt, name);
+    }
+    size_t k = (size_t)found;
 
     /* Accept values written in quotes, as people do. */
     char *v = xstrdup(value);
@@ -288,29 +339,30 @@ static int on_ini_line(void *user, const char *section, const char *name, const 
     }
     if (!*v) {
         free(v);
-        return set_parse_error(c, "%s has no value", key_names[k]);
+        return set_parse_error(c, "%s has no value", keys[k].name);
     }
     const char *problem = check_value(k, v);
     if (problem) {
-        free_secret(v);
+        secret_free(v);
         return set_parse_error(c, "%s", problem);
     }
-    if (k == K_API_KEY || k == K_API_KEY_COMMAND)
+    if (keys[k].flags & KEY_SECRET)
         c->holds_key = true;
-    if (k == K_API_KEY_COMMAND)
+    if (keys[k].flags & KEY_COMMAND)
         c->holds_command = true;
     if (!dst) {
-        free_secret(v);
+        secret_free(v);
         return 1;
     }
-    /* api_key and api_key_command are two spellings of one value: in one section the
-     * later line wins, so a profile's command overrides a top-level key and vice versa. */
-    if (k == K_API_KEY || k == K_API_KEY_COMMAND) {
-        int other = k == K_API_KEY ? K_API_KEY_COMMAND : K_API_KEY;
-        free_secret(dst->val[other]);
-        dst->val[other] = NULL;
+    /* Two spellings of one setting (api_key and api_key_command): in one section the later
+     * line wins, so a profile's command overrides a top-level key and vice versa. */
+    for (size_t other = 0; other < N_KEYS; other++) {
+        if (other != k && keys[other].offset == keys[k].offset) {
+            secret_free(dst->val[other]);
+            dst->val[other] = NULL;
+        }
     }
-    free_secret(dst->val[k]);
+    secret_free(dst->val[k]);
     dst->val[k] = v;
     dst->line[k] = c->line;
     return 1;
@@ -345,8 +397,8 @@ static char *read_ini_line(char *str, int num, void *stream)
 
 static void layer_free(struct layer *l)
 {
-    for (int i = 0; i < K_COUNT; i++)
-        free_secret(l->val[i]);
+    for (size_t i = 0; i < N_KEYS; i++)
+        secret_free(l->val[i]);
 }
 
 /* Run api_key_command through the shell; its first output line, trimmed, is the key.
@@ -373,9 +425,7 @@ static int run_key_command(const char *cmd, const char *where, char **key, char 
         _exit(127);
     }
     close(fds[1]);
-    char *buf = calloc(1, KEY_CMD_MAX + 1);
-    if (!buf)
-        abort();
+    char *buf = xmalloc(KEY_CMD_MAX);
     size_t len = 0;
     char sink[4096];
     for (;;) {
@@ -402,52 +452,16 @@ static int run_key_command(const char *cmd, const char *where, char **key, char 
         snprintf(err, errlen, "api_key_command (%s) failed with exit status %d — run it yourself to see why",
                  where, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
         rc = KA_EXIT_CONFIG;
-    } else {
-        char *start = buf;
-        start[strcspn(start, "\n")] = '\0';
-        while (*start == ' ' || *start == '\t' || *start == '\r')
-            start++;
-        size_t n = strlen(start);
-        while (n && (start[n - 1] == ' ' || start[n - 1] == '\t' || start[n - 1] == '\r'))
-            start[--n] = '\0';
-        if (!n) {
-            snprintf(err, errlen, "api_key_command (%s) printed no key — make it print the key on its "
-                     "first line", where);
-            rc = KA_EXIT_CONFIG;
-        } else {
-            *key = xstrdup(start);
-        }
+    } else if (!(*key = secret_first_line(buf, len)) || !**key) { /* "" : a NUL byte first */
+        secret_free(*key);
+        *key = NULL;
+        snprintf(err, errlen, "api_key_command (%s) printed no key — make it print the key on its "
+                 "first line", where);
+        rc = KA_EXIT_CONFIG;
     }
-    explicit_bzero(buf, KEY_CMD_MAX + 1);
+    explicit_bzero(buf, KEY_CMD_MAX);
     free(buf);
     return rc;
-}
-
-static struct setting *setting_for(struct settings *s, int k)
-{
-    switch (k) {
-    case K_API_KEY: return &s->api_key;
-    case K_INTEGRATION_ID: return &s->integration_id;
-    case K_SERVER: return &s->server;
-    case K_BASE_URL: return &s->base_url;
-    case K_DEFAULT_TYPE: return &s->default_type;
-    case K_START_DIR: return &s->start_dir;
-    case K_CACERT: return &s->cacert;
-    case K_MAX_SIZE: return &s->max_size;
-    default: return NULL;
-    }
-}
-
-/* Environment variables, by key; NULL where the environment has no say. */
-static const char *env_name(int k)
-{
-    switch (k) {
-    case K_API_KEY: return "KOMBO_API_KEY";
-    case K_INTEGRATION_ID: return "KOMBO_INTEGRATION_ID";
-    case K_SERVER: return "KOMBO_SERVER";
-    case K_BASE_URL: return "KOMBO_BASE_URL";
-    default: return NULL;
-    }
 }
 
 /* Read and check the file. Returns 0 (also when it does not exist), or an exit code. */
@@ -513,11 +527,70 @@ out:
     return rc;
 }
 
+/* One setting (row k): a flag's value is only checked; else the environment's; else the
+ * file's, the selected profile before the top level, under any of the setting's
+ * spellings. Returns 0 or an exit code with a message. */
+static int load_one(struct settings *s, size_t k, const struct parse_ctx *c, const char *shown,
+                    char *err, size_t errlen)
+{
+    const struct key *key = &keys[k];
+    struct setting *st = setting_at(s, key);
+    if (st->value && st->source == SRC_FLAG) {
+        const char *problem = check_value(k, st->value);
+        if (!problem)
+            return 0;
+        snprintf(err, errlen, "%s (%s) — %s", problem,
+                 st->origin ? st->origin : key->flag ? key->flag : "flag",
+                 key->flag_fix ? key->flag_fix : "fix the flag");
+        return KA_EXIT_USAGE;
+    }
+    const char *env = key->env ? getenv(key->env) : NULL;
+    if (env && *env) {
+        char *v = xstrdup(env);
+        const char *problem = check_value(k, v);
+        int rc = 0;
+        if (problem) {
+            snprintf(err, errlen, "%s (from %s) — fix or unset %s", problem, key->env, key->env);
+            rc = KA_EXIT_USAGE;
+        } else {
+            setting_set(st, v, SRC_ENV, key->env);
+        }
+        secret_free(v);
+        return rc;
+    }
+    const struct layer *layers[2] = { &c->prof, &c->top };
+    char origin[4200];
+    for (int i = 0; i < 2; i++) {
+        const struct layer *l = layers[i];
+        const char *sect = i == 0 ? " [profile " : "";
+        const char *sect_end = i == 0 ? "]" : "";
+        const char *prof = i == 0 ? c->want_profile : "";
+        for (size_t q = 0; q < N_KEYS; q++) {
+            if (keys[q].offset != key->offset || !l->val[q])
+                continue;
+            if (!(keys[q].flags & KEY_COMMAND)) {
+                snprintf(origin, sizeof origin, "%s%s%s%s line %d", shown, sect, prof, sect_end,
+                         l->line[q]);
+                setting_set(st, l->val[q], SRC_FILE, origin);
+                return 0;
+            }
+            snprintf(origin, sizeof origin, "%s in %s%s%s%s line %d", keys[q].name, shown, sect,
+                     prof, sect_end, l->line[q]);
+            char *value = NULL;
+            int rc = run_key_command(l->val[q], origin, &value, err, errlen);
+            if (!rc)
+                setting_set(st, value, SRC_FILE, origin);
+            secret_free(value);
+            return rc;
+        }
+    }
+    return 0;
+}
+
 int settings_load(struct settings *s, char *err, size_t errlen)
 {
     struct parse_ctx c = {0};
     int rc = 0;
-    char origin[4200];
     if (errlen)
         err[0] = '\0';
 
@@ -526,10 +599,12 @@ int settings_load(struct settings *s, char *err, size_t errlen)
     free(s->config_path);
     s->config_path = explicit_path ? xstrdup(env_cfg) : default_config_path();
 
+    /* The profile first: it says which section of the file counts. */
+    const struct key *pk = key_of(offsetof(struct settings, profile));
     if (!s->profile.value) {
-        const char *p = getenv("KOMBO_PROFILE");
+        const char *p = getenv(pk->env);
         if (p && *p)
-            setting_set(&s->profile, p, SRC_ENV, "KOMBO_PROFILE");
+            setting_set(&s->profile, p, SRC_ENV, pk->env);
     }
     c.want_profile = s->profile.value;
 
@@ -558,66 +633,18 @@ int settings_load(struct settings *s, char *err, size_t errlen)
         goto out;
     }
 
-    for (int k = 0; k < K_COUNT && !rc; k++) {
-        struct setting *st = setting_for(s, k);
-        if (!st)
-            continue;
-        if (st->value && st->source == SRC_FLAG) {
-            const char *problem = k == K_API_KEY ? NULL : check_value(k, st->value);
-            if (problem) {
-                snprintf(err, errlen, "%s (%s) — %s", problem, st->origin ? st->origin : "flag",
-                         k == K_SERVER ? "use --server eu or --server us" : "fix the flag");
-                rc = KA_EXIT_USAGE;
-            }
-            continue;
-        }
-        const char *env = env_name(k) ? getenv(env_name(k)) : NULL;
-        if (env && *env) {
-            char *v = xstrdup(env);
-            const char *problem = check_value(k, v);
-            if (problem) {
-                snprintf(err, errlen, "%s (from %s) — fix or unset %s", problem, env_name(k), env_name(k));
-                rc = KA_EXIT_USAGE;
-            } else {
-                setting_set(st, v, SRC_ENV, env_name(k));
-            }
-            free_secret(v);
-            continue;
-        }
-        /* File: the selected profile first, then the top level. */
-        struct layer *layers[2] = { &c.prof, &c.top };
-        for (int i = 0; i < 2; i++) {
-            struct layer *l = layers[i];
-            const char *sect = i == 0 ? " [profile " : "";
-            const char *sect_end = i == 0 ? "]" : "";
-            const char *prof = i == 0 ? c.want_profile : "";
-            if (k == K_API_KEY && l->val[K_API_KEY_COMMAND]) {
-                snprintf(origin, sizeof origin, "api_key_command in %s%s%s%s line %d", shown, sect, prof,
-                         sect_end, l->line[K_API_KEY_COMMAND]);
-                char *key = NULL;
-                rc = run_key_command(l->val[K_API_KEY_COMMAND], origin, &key, err, errlen);
-                if (!rc)
-                    setting_set(st, key, SRC_FILE, origin);
-                free_secret(key);
-                break;
-            }
-            if (l->val[k]) {
-                snprintf(origin, sizeof origin, "%s%s%s%s line %d", shown, sect, prof, sect_end, l->line[k]);
-                setting_set(st, l->val[k], SRC_FILE, origin);
-                break;
-            }
-        }
-    }
+    for (size_t k = 0; k < N_KEYS && !rc; k++)
+        if (!(keys[k].flags & KEY_NOT_IN_FILE) && first_spelling(k))
+            rc = load_one(s, k, &c, shown, err, errlen);
     free(shown);
     if (rc)
         goto out;
 
-    if (!s->server.value)
-        setting_set(&s->server, "eu", SRC_DEFAULT, "default");
-    if (!s->default_type.value)
-        setting_set(&s->default_type, "CV", SRC_DEFAULT, "default");
-    if (!s->max_size.value)
-        setting_set(&s->max_size, "100MiB", SRC_DEFAULT, "default");
+    for (size_t k = 0; k < N_KEYS; k++) {
+        struct setting *st = setting_at(s, &keys[k]);
+        if (keys[k].def && !st->value)
+            setting_set(st, keys[k].def, SRC_DEFAULT, "default");
+    }
 out:
     layer_free(&c.top);
     layer_free(&c.prof);
@@ -627,15 +654,12 @@ out:
     return rc;
 }
 
-/* Print a value with control characters escaped: paths and IDs come from users. */
+/* Print a value made safe for the terminal: paths and IDs come from users. */
 static void print_safe(FILE *out, const char *s)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p < 0x20 || *p == 0x7f)
-            fprintf(out, "\\x%02x", *p);
-        else
-            fputc(*p, out);
-    }
+    char *safe = ts_escape(s, strlen(s), TS_ONE_LINE);
+    fputs(safe, out);
+    free(safe);
 }
 
 static void print_line(FILE *out, const char *label, const struct setting *st, bool secret)
@@ -667,18 +691,14 @@ void settings_print(const struct settings *s, FILE *out)
         fputs(stat(s->config_path, &st) == 0 ? "\n" : "  (not found)\n", out);
         free(shown);
     }
-    print_line(out, "profile", &s->profile, false);
-    print_line(out, "api_key", &s->api_key, true);
-    print_line(out, "integration_id", &s->integration_id, false);
-    print_line(out, "server", &s->server, false);
-    if (s->base_url.value) {
-        print_line(out, "base_url", &s->base_url, false);
-    } else {
-        fprintf(out, "%-15s %s  (from server %s)\n", "base_url", settings_base_url(s),
-                s->server.value ? s->server.value : "eu");
+    for (size_t k = 0; k < N_KEYS; k++) {
+        if (!first_spelling(k))
+            continue;
+        const struct setting *st = setting_at_const(s, &keys[k]);
+        if (keys[k].offset == offsetof(struct settings, base_url) && !st->value)
+            fprintf(out, "%-15s %s  (from server %s)\n", keys[k].name, settings_base_url(s),
+                    s->server.value ? s->server.value : "eu");
+        else
+            print_line(out, keys[k].name, st, keys[k].flags & KEY_SECRET);
     }
-    print_line(out, "default_type", &s->default_type, false);
-    print_line(out, "start_dir", &s->start_dir, false);
-    print_line(out, "max_size", &s->max_size, false);
-    print_line(out, "cacert", &s->cacert, false);
 }

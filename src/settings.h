@@ -34,6 +34,9 @@ struct settings {
 int settings_load(struct settings *s, char *err, size_t errlen);
 /* Set a value with its source (copies). */
 void setting_set(struct setting *st, const char *value, enum setting_source src, const char *origin);
+/* The setting a command-line flag sets ("--server": &s->server), or NULL; for flag parsers:
+ * setting_set(settings_for_flag(&s, "--server"), optarg, SRC_FLAG, "--server"). */
+struct setting *settings_for_flag(struct settings *s, const char *flag);
 /* The base URL to use: base_url, else the server's, else eu. */
 const char *settings_base_url(const struct settings *s);
 /* Print merged settings, one per line with their source; the key redacted. */

@@ -69,9 +69,7 @@ static inline int before(void **state)
 
 static inline double now_s(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+    return clock_now();
 }
 
 /* The key, or a recognisable piece of it, in text. */

@@ -1,7 +1,15 @@
-/* Shared helpers for the integration tests: temp folders, files, running the real binary.
- * Header-only on purpose: each test program is one translation unit. */
+/* Shared helpers for the test programs: how every program starts (run through the runner;
+ * one test by name), temp folders, files, running the real binary.
+ * Header-only on purpose: each test program is one translation unit. Every test program
+ * includes it (directly or through cli_fixture.h), so what starts here applies to all. */
 #ifndef KA_TEST_HELPERS_H
 #define KA_TEST_HELPERS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,12 +18,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "clock.h"
+#include "xalloc.h"
+
 extern char **environ;
+
+/* ---- how a test program starts ------------------------------------------------------
+ * Before main: a program run bare (not by tests/run_tests.sh, which sets KA_BIN and
+ * KA_TESTS_DIR) says in one line how to run it and exits 2, instead of failing test after
+ * test; and KA_TEST_FILTER=PATTERN (cmocka's glob: * and ?) runs only the tests whose names
+ * match, e.g. make unit TESTS=test_format KA_TEST_FILTER=test_bytes. */
+__attribute__((constructor)) static void th_program_start(void)
+{
+    if (!getenv("KA_BIN") || !getenv("KA_TESTS_DIR")) {
+        fprintf(stderr, "%s: run it through the test runner: make unit TESTS=%s "
+                "[KA_TEST_FILTER=PATTERN] (it sets KA_BIN and KA_TESTS_DIR)\n",
+                program_invocation_short_name, program_invocation_short_name);
+        exit(2);
+    }
+    const char *filter = getenv("KA_TEST_FILTER");
+    if (filter && *filter)
+        cmocka_set_test_filter(filter);
+}
 
 struct run_result {
     int status;          /* exit code, or 128 + signal */
@@ -30,20 +60,17 @@ static inline char *th_slurp(const char *path, size_t *len)
     if (!f)
         return NULL;
     size_t cap = 4096, n = 0;
-    char *buf = malloc(cap + 1);
+    char *buf = xmalloc(cap + 1);
     size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
+    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
         n += got;
         if (n == cap) {
-            char *nb = realloc(buf, cap * 2 + 1);
-            if (!nb) { free(buf); buf = NULL; break; }
-            buf = nb;
             cap *= 2;
+            buf = xrealloc(buf, cap + 1);
         }
     }
     fclose(f);
-    if (buf)
-        buf[n] = '\0';
+    buf[n] = '\0';
     if (len)
         *len = n;
     return buf;
@@ -52,8 +79,8 @@ static inline char *th_slurp(const char *path, size_t *len)
 /* A fresh temporary folder; caller frees the string. */
 static inline char *th_tempdir(void)
 {
-    char *d = strdup("/tmp/ka-test-XXXXXX");
-    if (!d || !mkdtemp(d)) {
+    char *d = xstrdup("/tmp/ka-test-XXXXXX");
+    if (!mkdtemp(d)) {
         free(d);
         return NULL;
     }
@@ -70,6 +97,33 @@ static inline void th_rmtree(const char *dir)
 {
     if (dir)
         nftw(dir, th_rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A fresh temporary folder for each test, th_dir while it runs: the cmocka setup and
+ * teardown of the programs that make files (wrap them to do more). */
+static char *th_dir;
+
+static inline int th_setup_tempdir(void **state)
+{
+    (void)state;
+    th_dir = th_tempdir();
+    return th_dir ? 0 : -1;
+}
+
+static inline int th_teardown_tempdir(void **state)
+{
+    (void)state;
+    th_rmtree(th_dir);
+    free(th_dir);
+    th_dir = NULL;
+    return 0;
+}
+
+/* th_dir/name, written into buf; returns buf. */
+static inline char *th_path(char *buf, size_t len, const char *name)
+{
+    snprintf(buf, len, "%s/%s", th_dir, name);
+    return buf;
 }
 
 /* Write n pseudo-random bytes (seeded) to path. */
@@ -126,9 +180,7 @@ static inline char **th_env_merge(const char *const extra_env[])
     size_t n = 0, ne = 0;
     while (environ[n]) n++;
     while (extra_env && extra_env[ne]) ne++;
-    char **env = calloc(n + ne + 1, sizeof *env);
-    if (!env)
-        return NULL;
+    char **env = xcalloc(n + ne + 1, sizeof *env);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         int drop = 0;
@@ -199,8 +251,6 @@ static inline void th_run_free(struct run_result *r)
 }
 
 /* ---- added for test_faults.c: a run that can be watched, signalled and time-limited ---- */
-#include <signal.h>
-#include <time.h>
 
 struct th_proc {
     pid_t pid;
@@ -224,7 +274,7 @@ static inline int th_spawn(char *const argv[], const char *const extra_env[], st
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, p->fo, 1);
     posix_spawn_file_actions_adddup2(&fa, p->fe, 2);
-    int rc = (p->fo >= 0 && p->fe >= 0 && env) ? posix_spawn(&p->pid, argv[0], &fa, NULL, argv, env) : -1;
+    int rc = (p->fo >= 0 && p->fe >= 0) ? posix_spawn(&p->pid, argv[0], &fa, NULL, argv, env) : -1;
     posix_spawn_file_actions_destroy(&fa);
     free(env);
     if (rc != 0)
@@ -238,8 +288,7 @@ static inline struct run_result th_wait(struct th_proc *p, double timeout_s)
 {
     struct run_result r = { .status = -1 };
     if (p->pid > 0) {
-        struct timespec t0, t;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
+        double t0 = clock_now();
         int st;
         struct rusage ru;
         for (;;) {
@@ -250,8 +299,7 @@ static inline struct run_result th_wait(struct th_proc *p, double timeout_s)
                 st = -1;
                 break;
             }
-            clock_gettime(CLOCK_MONOTONIC, &t);
-            if ((double)(t.tv_sec - t0.tv_sec) + (t.tv_nsec - t0.tv_nsec) / 1e9 > timeout_s) {
+            if (clock_now() - t0 > timeout_s) {
                 kill(p->pid, SIGKILL);
                 wait4(p->pid, &st, 0, &ru);
                 break;

@@ -16,35 +16,13 @@
 #include "exitcodes.h"
 #include "helpers.h"
 
-static char *tmpdir;
-
-static int setup(void **state)
-{
-    (void)state;
-    tmpdir = th_tempdir();
-    return tmpdir ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    th_rmtree(tmpdir);
-    free(tmpdir);
-    return 0;
-}
-
-static void tpath(char *buf, size_t len, const char *name)
-{
-    snprintf(buf, len, "%s/%s", tmpdir, name);
-}
-
 static const char pdf_bytes[] = "%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n";
 
 static void test_defaults(void **state)
 {
     (void)state;
     char path[512], err[256];
-    tpath(path, sizeof path, "Resume.pdf");
+    th_path(path, sizeof path, "Resume.pdf");
     assert_int_equal(th_write_text(path, pdf_bytes), 0);
 
     struct attachment a;
@@ -64,7 +42,7 @@ static void test_given_name_and_type(void **state)
 {
     (void)state;
     char path[512], err[256];
-    tpath(path, sizeof path, "scan_0001.bin");
+    th_path(path, sizeof path, "scan_0001.bin");
     assert_int_equal(th_write_random(path, 1000, 3), 0);
 
     struct attachment a;
@@ -83,7 +61,7 @@ static void test_generic_content_type(void **state)
 {
     (void)state;
     char path[512], err[256];
-    tpath(path, sizeof path, "blob");
+    th_path(path, sizeof path, "blob");
     assert_int_equal(th_write_random(path, 3000, 5), 0);
 
     struct attachment a;
@@ -105,8 +83,8 @@ static void test_symlink_to_file(void **state)
 {
     (void)state;
     char target[512], link[512], err[256];
-    tpath(target, sizeof target, "target.pdf");
-    tpath(link, sizeof link, "Link Name.pdf");
+    th_path(target, sizeof target, "target.pdf");
+    th_path(link, sizeof link, "Link Name.pdf");
     assert_int_equal(th_write_text(target, pdf_bytes), 0);
     assert_int_equal(symlink(target, link), 0);
 
@@ -178,7 +156,7 @@ static void test_file_errors(void **state)
     };
     char path[512], err[256];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        tpath(path, sizeof path, cases[i].what);
+        th_path(path, sizeof path, cases[i].what);
         cases[i].make(path);
         struct attachment a;
         err[0] = '\0';
@@ -215,15 +193,15 @@ static void test_unreadable(void **state)
 {
     (void)state;
     char file[512], dir[512], hidden[600];
-    tpath(file, sizeof file, "secret.pdf");
-    tpath(dir, sizeof dir, "closed");
+    th_path(file, sizeof file, "secret.pdf");
+    th_path(dir, sizeof dir, "closed");
     snprintf(hidden, sizeof hidden, "%s/inside.pdf", dir);
     assert_int_equal(th_write_text(file, pdf_bytes), 0);
     assert_int_equal(mkdir(dir, 0755), 0);
     assert_int_equal(th_write_text(hidden, pdf_bytes), 0);
     assert_int_equal(chmod(file, 0), 0);
     assert_int_equal(chmod(dir, 0), 0);
-    assert_int_equal(chmod(tmpdir, 0711), 0);
+    assert_int_equal(chmod(th_dir, 0711), 0);
 
     int fds[2];
     assert_int_equal(pipe(fds), 0);
@@ -247,7 +225,7 @@ static void test_unreadable(void **state)
     int st;
     assert_int_equal(waitpid(pid, &st, 0), pid);
     chmod(dir, 0755);
-    chmod(tmpdir, 0700);
+    chmod(th_dir, 0700);
     assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 
     char *second = strchr(buf, '\n');
@@ -263,8 +241,8 @@ static void test_bad_names_through_init(void **state)
 {
     (void)state;
     char good[512], bad[512], err[256];
-    tpath(good, sizeof good, "ok.pdf");
-    tpath(bad, sizeof bad, "caf\xe9.pdf"); /* Latin-1 é: not UTF-8 */
+    th_path(good, sizeof good, "ok.pdf");
+    th_path(bad, sizeof bad, "caf\xe9.pdf"); /* Latin-1 é: not UTF-8 */
     assert_int_equal(th_write_text(good, pdf_bytes), 0);
     assert_int_equal(th_write_text(bad, pdf_bytes), 0);
 
@@ -288,7 +266,7 @@ static void test_bad_content_type_through_init(void **state)
 {
     (void)state;
     char path[512], err[256];
-    tpath(path, sizeof path, "note.txt");
+    th_path(path, sizeof path, "note.txt");
     assert_int_equal(th_write_text(path, "hello\n"), 0);
     struct attachment a;
     assert_int_equal(attachment_init(&a, path, NULL, ATT_CV, "text/plain; charset=utf-8", err,
@@ -298,7 +276,7 @@ static void test_bad_content_type_through_init(void **state)
     assert_int_equal(attachment_init(&a, path, NULL, ATT_CV, "pdf", err, sizeof err), KA_EXIT_USAGE);
     assert_non_null(strstr(err, "type/subtype"));
     /* A file problem is reported before a bad content type: it is the bigger one. */
-    tpath(path, sizeof path, "missing.txt");
+    th_path(path, sizeof path, "missing.txt");
     assert_int_equal(attachment_init(&a, path, NULL, ATT_CV, "pdf", err, sizeof err), KA_EXIT_FILE);
 }
 
@@ -427,5 +405,5 @@ int main(void)
         cmocka_unit_test(test_check_content_type),
         cmocka_unit_test(test_type_parse),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, th_setup_tempdir, th_teardown_tempdir);
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "base64.h"
+#include "helpers.h"
 
 static const enum b64_kernel kernels[] = { B64_KERNEL_SCALAR, B64_KERNEL_AVX2, B64_KERNEL_AVX512 };
 #define N_KERNELS (sizeof kernels / sizeof kernels[0])
@@ -124,12 +125,9 @@ static void test_kernels_agree(void **state)
 {
     (void)state;
     enum { MAXN = 1000, OFFS = 32 };
-    unsigned char *src = malloc(MAXN + OFFS);
-    char *ref = malloc(b64_encoded_len(MAXN) + 1);
-    char *dst = malloc(b64_encoded_len(MAXN) + OFFS + 1);
-    assert_non_null(src);
-    assert_non_null(ref);
-    assert_non_null(dst);
+    unsigned char *src = xmalloc(MAXN + OFFS);
+    char *ref = xmalloc(b64_encoded_len(MAXN) + 1);
+    char *dst = xmalloc(b64_encoded_len(MAXN) + OFFS + 1);
     fill_random(src, MAXN + OFFS);
     for (size_t k = 0; k < N_KERNELS; k++) {
         if (!use_kernel(kernels[k]))
@@ -166,13 +164,11 @@ static char *run_coreutils(const char *path, size_t *len)
     FILE *p = popen(cmd, "r");
     assert_non_null(p);
     size_t cap = 1 << 16, n = 0, r;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
+    char *buf = xmalloc(cap);
     while ((r = fread(buf + n, 1, cap - n, p)) > 0) {
         n += r;
         if (n == cap) {
-            buf = realloc(buf, cap *= 2);
-            assert_non_null(buf);
+            buf = xrealloc(buf, cap *= 2);
         }
     }
     assert_int_equal(pclose(p), 0);
@@ -195,10 +191,8 @@ static void test_against_coreutils(void **state)
     close(fd);
     for (size_t i = 0; i < ns; i++) {
         size_t n = sizes[i];
-        unsigned char *data = malloc(n + 1);
-        char *mine = malloc(b64_encoded_len(n) + 1);
-        assert_non_null(data);
-        assert_non_null(mine);
+        unsigned char *data = xmalloc(n + 1);
+        char *mine = xmalloc(b64_encoded_len(n) + 1);
         fill_random(data, n);
         FILE *f = fopen(path, "wb");
         assert_non_null(f);

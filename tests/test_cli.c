@@ -127,13 +127,17 @@ static void test_sanitize(void **state)
     (void)state;
     static const struct sanitize_case cases[] = {
         { "plain text", "plain text" },
-        { "a\nb", "a\\x0ab" },
+        { "a\nb\tc\rd", "a\\nb\\tc\\rd" },
         { "\x1b[2J", "\\x1b[2J" },
         { "del\x7f", "del\\x7f" },
         { "café 履歴書", "café 履歴書" },
         { "bad\xff", "bad\\xff" },
         { "trunc\xc3", "trunc\\xc3" },
-        { "c1\xc2\x85", "c1\\xc2\\x85" },
+        { "c1\xc2\x85", "c1\\u0085" },
+        /* U+202E (right-to-left override) would show "fdp.exe" as "exe.pdf": escaped */
+        { "invoice\xe2\x80\xae" "fdp.exe", "invoice\\u202efdp.exe" },
+        { "isolate\xe2\x81\xa7x\xe2\x81\xa9", "isolate\\u2067x\\u2069" },
+        { "zero\xe2\x80\x8bwidth", "zero\\u200bwidth" },
         { "nbsp\xc2\xa0", "nbsp\xc2\xa0" },
         { "", "" },
         { NULL, "" },
@@ -232,24 +236,12 @@ static void test_result_json(void **state)
 
 /* ---- the binary ---- */
 
-static char *tmpdir;
 static char bin[1024];
 
 static int setup_bin(void **state)
 {
-    (void)state;
-    const char *b = getenv("KA_BIN");
-    snprintf(bin, sizeof bin, "%s", b && *b ? b : "./kombo-attach");
-    tmpdir = th_tempdir();
-    return tmpdir ? 0 : -1;
-}
-
-static int teardown_bin(void **state)
-{
-    (void)state;
-    th_rmtree(tmpdir);
-    free(tmpdir);
-    return 0;
+    snprintf(bin, sizeof bin, "%s", getenv("KA_BIN")); /* set: helpers.h checked */
+    return th_setup_tempdir(state);
 }
 
 /* Run the binary in a clean environment: temp HOME/XDG folders, no KOMBO_* settings,
@@ -257,9 +249,9 @@ static int teardown_bin(void **state)
 static struct run_result run_ka(const char *const args[], const char *const extra[])
 {
     static char home[600], cfg[600], data[600];
-    snprintf(home, sizeof home, "HOME=%s", tmpdir);
-    snprintf(cfg, sizeof cfg, "XDG_CONFIG_HOME=%s/config", tmpdir);
-    snprintf(data, sizeof data, "XDG_DATA_HOME=%s/data", tmpdir);
+    snprintf(home, sizeof home, "HOME=%s", th_dir);
+    snprintf(cfg, sizeof cfg, "XDG_CONFIG_HOME=%s/config", th_dir);
+    snprintf(data, sizeof data, "XDG_DATA_HOME=%s/data", th_dir);
     const char *env[32] = { home, cfg, data, "KOMBO_API_KEY", "KOMBO_INTEGRATION_ID", "KOMBO_SERVER",
                             "KOMBO_BASE_URL", "KOMBO_PROFILE", "KOMBO_CONFIG", "LC_ALL=C.UTF-8" };
     size_t n = 10;
@@ -290,7 +282,7 @@ static void test_binary_cases(void **state)
 {
     (void)state;
     char pdf[600];
-    snprintf(pdf, sizeof pdf, "%s/Resume.pdf", tmpdir);
+    th_path(pdf, sizeof pdf, "Resume.pdf");
     assert_int_equal(th_write_text(pdf, "%PDF-1.4\n%%EOF\n"), 0);
     const struct bin_case cases[] = {
         { "--api-key refused", { "--api-key", SECRET, "-c", "x", pdf }, { NULL }, KA_EXIT_USAGE,
@@ -357,7 +349,7 @@ static void test_binary_sandbox_stores_file(void **state)
 {
     (void)state;
     char pdf[600];
-    snprintf(pdf, sizeof pdf, "%s/scan.bin", tmpdir);
+    th_path(pdf, sizeof pdf, "scan.bin");
     assert_int_equal(th_write_random(pdf, 100000, 11), 0);
     const char *args[] = { "-c", "4gR7uLk8J2bXw9QmZ3sTn6Vd", "--name", "Frank CV.pdf", "--type",
                            "cover-letter", "--content-type", "application/pdf", pdf, NULL };
@@ -378,8 +370,8 @@ int main(void)
         cmocka_unit_test(test_sanitize),
         cmocka_unit_test(test_worse_code),
         cmocka_unit_test(test_result_json),
-        cmocka_unit_test_setup_teardown(test_binary_cases, setup_bin, teardown_bin),
-        cmocka_unit_test_setup_teardown(test_binary_sandbox_stores_file, setup_bin, teardown_bin),
+        cmocka_unit_test_setup_teardown(test_binary_cases, setup_bin, th_teardown_tempdir),
+        cmocka_unit_test_setup_teardown(test_binary_sandbox_stores_file, setup_bin, th_teardown_tempdir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

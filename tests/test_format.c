@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "helpers.h"
 
 struct bytes_case {
     uint64_t n;
@@ -29,7 +30,11 @@ static void test_bytes(void **state)
         {10 * 1024, "10.0 KiB"},
         {12900, "12.6 KiB"},
         {100 * 1024, "100 KiB"},
+        {182 * 1024, "182 KiB"},              /* three digits: never "182.0 KiB" */
         {1023 * 1024, "1023 KiB"},
+        {1024 * 1024 - 1, "1.00 MiB"},        /* not "1024 KiB" */
+        {1023 * 1024 + 511, "1023 KiB"},
+        {1023 * 1024 + 512, "1.00 MiB"},
         {1024 * 1024, "1.00 MiB"},
         {12900000, "12.3 MiB"},
         {1610612736ULL, "1.50 GiB"},

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "helpers.h"
 #include "json_strict.h"
 
 static void test_table(void **state)

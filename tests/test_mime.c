@@ -80,33 +80,36 @@ static const struct detect_case detect_cases[] = {
     { "empty", EMPTY, "application/octet-stream" },
 };
 
-static char *tmpdir;
-
-static int setup(void **state)
-{
-    (void)state;
-    tmpdir = th_tempdir();
-    return tmpdir ? 0 : -1;
-}
-
 static int teardown(void **state)
 {
-    (void)state;
-    th_rmtree(tmpdir);
-    free(tmpdir);
     mime_cleanup();
-    return 0;
+    return th_teardown_tempdir(state);
+}
+
+/* th_dir/name, with content c written there. */
+static const char *make(const char *name, enum content c)
+{
+    static char path[512];
+    write_content(th_path(path, sizeof path, name), c);
+    return path;
+}
+
+/* What mime_detect says of th_dir/name. */
+static const char *detect(const char *name)
+{
+    static char got[256];
+    char path[512];
+    mime_detect(th_path(path, sizeof path, name), got, sizeof got);
+    return got;
 }
 
 static void test_detect_table(void **state)
 {
     (void)state;
-    char path[512], got[256];
     for (size_t i = 0; i < sizeof detect_cases / sizeof detect_cases[0]; i++) {
         const struct detect_case *c = &detect_cases[i];
-        snprintf(path, sizeof path, "%s/%s", tmpdir, c->name);
-        write_content(path, c->content);
-        mime_detect(path, got, sizeof got);
+        make(c->name, c->content);
+        const char *got = detect(c->name);
         if (strcmp(got, c->want) != 0)
             fail_msg("case %zu (%s): got \"%s\", want \"%s\"", i, c->name, got, c->want);
     }
@@ -115,57 +118,41 @@ static void test_detect_table(void **state)
 static void test_detect_follows_symlink(void **state)
 {
     (void)state;
-    char target[512], link[512], got[256];
-    snprintf(target, sizeof target, "%s/real-document", tmpdir);
-    snprintf(link, sizeof link, "%s/link-to-document", tmpdir);
-    write_content(target, PDF);
-    assert_int_equal(symlink(target, link), 0);
-    mime_detect(link, got, sizeof got);
-    assert_string_equal(got, "application/pdf");
+    char link[512];
+    assert_int_equal(symlink(make("real-document", PDF), th_path(link, sizeof link, "link")), 0);
+    assert_string_equal(detect("link"), "application/pdf");
 }
 
 static void test_detect_missing_file_uses_extension(void **state)
 {
     (void)state;
-    char path[512], got[256];
-    snprintf(path, sizeof path, "%s/does-not-exist.jpg", tmpdir);
-    mime_detect(path, got, sizeof got);
-    assert_string_equal(got, "image/jpeg");
-    snprintf(path, sizeof path, "%s/does-not-exist", tmpdir);
-    mime_detect(path, got, sizeof got);
-    assert_string_equal(got, "application/octet-stream");
+    assert_string_equal(detect("does-not-exist.jpg"), "image/jpeg");
+    assert_string_equal(detect("does-not-exist"), "application/octet-stream");
 }
 
 /* With no magic database, detection falls back to the extension, then to octet-stream. */
 static void test_detect_without_libmagic(void **state)
 {
     (void)state;
-    char pdf_named[512], pdf_unnamed[512], got[256];
-    snprintf(pdf_named, sizeof pdf_named, "%s/nomagic.docx", tmpdir);
-    snprintf(pdf_unnamed, sizeof pdf_unnamed, "%s/nomagic", tmpdir);
-    write_content(pdf_named, PDF);
-    write_content(pdf_unnamed, PDF);
+    make("nomagic.docx", PDF);
+    make("nomagic", PDF);
 
     mime_cleanup();
     setenv("MAGIC", "/nonexistent/ka-no-such-magic.mgc", 1);
-    mime_detect(pdf_named, got, sizeof got);
-    assert_string_equal(got, DOCX); /* the name is all there is to go on */
-    mime_detect(pdf_unnamed, got, sizeof got);
-    assert_string_equal(got, "application/octet-stream");
+    assert_string_equal(detect("nomagic.docx"), DOCX); /* the name is all there is to go on */
+    assert_string_equal(detect("nomagic"), "application/octet-stream");
 
     /* And libmagic is back once the database can be loaded again. */
     mime_cleanup();
     unsetenv("MAGIC");
-    mime_detect(pdf_unnamed, got, sizeof got);
-    assert_string_equal(got, "application/pdf");
+    assert_string_equal(detect("nomagic"), "application/pdf");
 }
 
 static void test_detect_small_buffer(void **state)
 {
     (void)state;
-    char path[512], got[8];
-    snprintf(path, sizeof path, "%s/small.pdf", tmpdir);
-    write_content(path, PDF);
+    char got[8];
+    const char *path = make("small.pdf", PDF);
     memset(got, 'x', sizeof got);
     mime_detect(path, got, sizeof got);
     assert_string_equal(got, "applica"); /* cut and terminated, never overrun */
@@ -254,5 +241,5 @@ int main(void)
         cmocka_unit_test(test_from_extension),
         cmocka_unit_test(test_is_generic),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, th_setup_tempdir, teardown);
 }

@@ -14,7 +14,6 @@
 #include "helpers.h"
 #include "settings.h"
 
-static char *tmpdir;
 static char cfg_path[512];
 
 static const char *const env_vars[] = {
@@ -24,26 +23,15 @@ static const char *const env_vars[] = {
 
 static int setup(void **state)
 {
-    (void)state;
-    tmpdir = th_tempdir();
-    if (!tmpdir)
+    if (th_setup_tempdir(state) != 0)
         return -1;
     for (size_t i = 0; i < sizeof env_vars / sizeof env_vars[0]; i++)
         unsetenv(env_vars[i]);
-    setenv("XDG_CONFIG_HOME", tmpdir, 1);
-    snprintf(cfg_path, sizeof cfg_path, "%s/kombo-attach", tmpdir);
+    setenv("XDG_CONFIG_HOME", th_dir, 1);
+    th_path(cfg_path, sizeof cfg_path, "kombo-attach");
     if (mkdir(cfg_path, 0700) != 0)
         return -1;
-    snprintf(cfg_path, sizeof cfg_path, "%s/kombo-attach/config", tmpdir);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    th_rmtree(tmpdir);
-    free(tmpdir);
-    tmpdir = NULL;
+    th_path(cfg_path, sizeof cfg_path, "kombo-attach/config");
     return 0;
 }
 
@@ -324,7 +312,7 @@ static void test_api_key_command_skipped(void **state)
 {
     (void)state;
     char file[1024], marker[600], err[512];
-    snprintf(marker, sizeof marker, "%s/ran", tmpdir);
+    th_path(marker, sizeof marker, "ran");
     snprintf(file, sizeof file, "api_key_command = touch %s; echo k_0123456789abcdef\n", marker);
     write_config(file, 0600);
     setenv("KOMBO_API_KEY", "env_key_0123456789", 1);
@@ -350,7 +338,10 @@ static void test_file_errors(void **state)
 {
     (void)state;
     static const struct err_case cases[] = {
-        { "server = eu\n\napi_token = abc\n", "line 3: unknown key \"api_token\"" },
+        { "server = eu\n\napi_token = abc\n", "line 3: unknown key \"api_token\" (known: api_key, "
+          "api_key_command, integration_id, server, base_url, default_type, start_dir, cacert, "
+          "max_size)" },
+        { "profile = work\n", "line 1: unknown key \"profile\"" },  /* [profile NAME] picks it */
         { "[profile a]\nserver = eu\n[profile b]\ncolour = red\n", "line 4: unknown key \"colour\"" },
         { "server = mars\n", "line 1: server must be eu or us" },
         { "# comment\nbase_url = ftp://x\n", "line 2: base_url must start with https://" },
@@ -397,7 +388,7 @@ static void test_kombo_config_override(void **state)
 {
     (void)state;
     char other[600], err[512];
-    snprintf(other, sizeof other, "%s/elsewhere.ini", tmpdir);
+    th_path(other, sizeof other, "elsewhere.ini");
     assert_int_equal(th_write_text(other, "integration_id = other:int\n"), 0);
     write_config("integration_id = default:int\n", 0600);
 
@@ -409,7 +400,7 @@ static void test_kombo_config_override(void **state)
     settings_free(&s);
 
     /* Naming a file that is not there is a mistake worth reporting. */
-    snprintf(other, sizeof other, "%s/missing.ini", tmpdir);
+    th_path(other, sizeof other, "missing.ini");
     setenv("KOMBO_CONFIG", other, 1);
     assert_int_equal(settings_load(&s, err, sizeof err), KA_EXIT_CONFIG);
     assert_non_null(strstr(err, "KOMBO_CONFIG"));
@@ -442,6 +433,18 @@ static void test_redact(void **state)
     }
 }
 
+/* What settings_print prints (--show-config). Caller frees. */
+static char *printed(const struct settings *s)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    settings_print(s, f);
+    fclose(f);
+    return buf;
+}
+
 /* --show-config output: every setting with its origin, never the key. */
 static void test_print_never_shows_key(void **state)
 {
@@ -452,12 +455,7 @@ static void test_print_never_shows_key(void **state)
     setenv("KOMBO_API_KEY", key, 1);
     struct settings s = {0};
     assert_int_equal(settings_load(&s, err, sizeof err), 0);
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&buf, &len);
-    assert_non_null(f);
-    settings_print(&s, f);
-    fclose(f);
+    char *buf = printed(&s);
     assert_null(strstr(buf, "SUPERSECRET"));
     assert_null(strstr(buf, "0123456789"));
     assert_non_null(strstr(buf, "****…wxyz"));
@@ -470,21 +468,73 @@ static void test_print_never_shows_key(void **state)
     unsetenv("KOMBO_API_KEY");
 }
 
+/* The one table: every flag finds its setting, --show-config lists every setting in the
+ * table's order, and a bad flag value names its flag. */
+static void test_one_table(void **state)
+{
+    (void)state;
+    struct settings s = {0};
+    static const struct { const char *flag; size_t offset; } rows[] = {
+        { "--profile", offsetof(struct settings, profile) },
+        { "--api-key-file", offsetof(struct settings, api_key) },
+        { "--integration-id", offsetof(struct settings, integration_id) },
+        { "--server", offsetof(struct settings, server) },
+        { "--base-url", offsetof(struct settings, base_url) },
+        { "--type", offsetof(struct settings, default_type) },
+        { "--cacert", offsetof(struct settings, cacert) },
+        { "--max-size", offsetof(struct settings, max_size) },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+        assert_ptr_equal(settings_for_flag(&s, rows[i].flag), (char *)&s + rows[i].offset);
+    assert_null(settings_for_flag(&s, "--api-key"));
+    assert_null(settings_for_flag(&s, "--nope"));
+
+    char err[512];
+    setting_set(settings_for_flag(&s, "--max-size"), "lots", SRC_FLAG, NULL);
+    assert_int_equal(settings_load(&s, err, sizeof err), KA_EXIT_USAGE);
+    assert_string_equal(err, "max_size must be a size such as 25M, 100MiB or 1G (--max-size) — fix the flag");
+    settings_free(&s);
+
+    assert_int_equal(settings_load(&s, err, sizeof err), 0);
+    char *buf = printed(&s);
+    static const char *const labels[] = { "config file", "profile", "api_key", "integration_id",
+                                          "server", "base_url", "default_type", "start_dir",
+                                          "cacert", "max_size" };
+    const char *line = buf;
+    for (size_t i = 0; i < sizeof labels / sizeof *labels; i++) {
+        if (strncmp(line, labels[i], strlen(labels[i])) != 0 || line[strlen(labels[i])] != ' ')
+            fail_msg("line %zu is not \"%s\": %s", i, labels[i], line);
+        line = strchr(line, '\n');
+        assert_non_null(line);
+        line++;
+    }
+    assert_string_equal(line, "");
+    assert_non_null(strstr(buf, "server          eu  (default)\n"));
+    assert_non_null(strstr(buf, "max_size        100MiB  (default)\n"));
+    assert_non_null(strstr(buf, "base_url        https://api.kombo.dev/v1  (from server eu)\n"));
+    free(buf);
+    settings_free(&s);
+}
+
+/* Each test in a fresh XDG_CONFIG_HOME. */
+#define WITH_DIR(f) cmocka_unit_test_setup_teardown(f, setup, th_teardown_tempdir)
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_precedence, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_base_url_and_defaults, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_profiles, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unknown_profile, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_permissions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_api_key_command, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_api_key_command_skipped, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_file_errors, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bad_env_and_flag, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_kombo_config_override, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_redact, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_print_never_shows_key, setup, teardown),
+        WITH_DIR(test_precedence),
+        WITH_DIR(test_base_url_and_defaults),
+        WITH_DIR(test_profiles),
+        WITH_DIR(test_unknown_profile),
+        WITH_DIR(test_permissions),
+        WITH_DIR(test_api_key_command),
+        WITH_DIR(test_api_key_command_skipped),
+        WITH_DIR(test_file_errors),
+        WITH_DIR(test_bad_env_and_flag),
+        WITH_DIR(test_kombo_config_override),
+        WITH_DIR(test_redact),
+        WITH_DIR(test_print_never_shows_key),
+        WITH_DIR(test_one_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

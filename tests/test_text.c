@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "helpers.h"
 #include "text.h"
 
 struct san_case {
@@ -28,9 +29,9 @@ static void test_sanitize(void **state)
         {"caf\xc3\xa9", 0, "caf\xc3\xa9"},                       /* é kept */
         {"\xe6\x97\xa5\xe6\x9c\xac", 0, "\xe6\x97\xa5\xe6\x9c\xac"}, /* 日本 kept */
         {"\xf0\x9f\x98\x80", 0, "\xf0\x9f\x98\x80"},               /* emoji kept */
-        {"a\tb", 0, "a^Ib"},
-        {"a\nb\rc", 0, "a^Jb^Mc"},
-        {"\x1b[31mred", 0, "^[[31mred"},                           /* no escape sequences */
+        {"a\tb", 0, "a\\tb"},
+        {"a\nb\rc", 0, "a\\nb\\rc"},
+        {"\x1b[31mred", 0, "\\x1b[31mred"},                           /* no escape sequences */
         {"x\x7fy", 0, "x\\x7fy"},
         {"\xc2\x85", 0, "\\u0085"},                                /* C1 NEL */
         {"\xc2\x9b" "2J", 0, "\\u009b2J"},                          /* C1 CSI */
@@ -41,7 +42,11 @@ static void test_sanitize(void **state)
         {"\xed\xa0\x80", 0, "\\xed\\xa0\\x80"},                    /* surrogate */
         {"\xf4\x90\x80\x80", 0, "\\xf4\\x90\\x80\\x80"},            /* above U+10FFFF */
         {"\xe2\x82", 0, "\\xe2\\x82"},
-        {"a\0b", 3, "a^@b"},                                      /* embedded NUL */
+        {"rtl\xe2\x80\xae" "exe", 0, "rtl\\u202eexe"},                  /* bidi override */
+        {"zw\xe2\x80\x8bj", 0, "zw\\u200bj"},                         /* zero width */
+        {"\xcd\xb8", 0, "\\u0378"},                                  /* unassigned */
+        {"\xf4\x8f\xbf\xbf", 0, "\\U0010ffff"},                      /* noncharacter */
+        {"a\0b", 3, "a\\x00b"},                                      /* embedded NUL */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const struct san_case *c = &cases[i];
@@ -115,7 +120,8 @@ static void test_fit_table(void **state)
         {"ab\xff" "cd", 7, TEXT_CUT_START, "\xe2\x80\xa6\\xffcd"},
         /* a combining mark stays with its letter */
         {"e\xcc\x81" "abc", 2, TEXT_CUT_END, "e\xcc\x81\xe2\x80\xa6"},
-        {"\x1b[1m", 4, TEXT_CUT_END, "^[[\xe2\x80\xa6"},
+        {"\x1b[1m", 6, TEXT_CUT_END, "\\x1b[\xe2\x80\xa6"},
+        {"\x1b[1m", 4, TEXT_CUT_END, "\xe2\x80\xa6"},   /* the escape is never cut */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const struct fit_case *c = &cases[i];

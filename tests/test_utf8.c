@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "helpers.h"
 #include "utf8.h"
 
 static const struct { const char *s; size_t n; bool ok; const char *what; } cases[] = {

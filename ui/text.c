@@ -3,7 +3,8 @@
  * escape like \xff is never cut in half and text_width(raw) equals text_width(sanitised). */
 #include "text.h"
 
-#include "utf8.h"
+#include "termsafe.h"
+#include "xalloc.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -15,92 +16,80 @@
 #define ELLIPSIS_LEN 3
 
 struct unit {
-    size_t len;     /* raw bytes consumed */
+    size_t len;       /* raw bytes consumed */
     const char *show; /* raw bytes when shown as they are, else esc */
     size_t show_len;
     int width;
-    char esc[12];
+    char esc[TS_ESC_MAX];
 };
 
-static void set_esc(struct unit *u, const char *s)
-{
-    size_t l = strlen(s);
-    memcpy(u->esc, s, l + 1);
-    u->show = u->esc;
-    u->show_len = l;
-    u->width = (int)l; /* escapes are ASCII */
-}
-
-/* The unit that starts at s (n > 0). */
+/* The unit that starts at s (n > 0): termsafe.h's, plus what the locale cannot draw
+ * (wcwidth < 0: unassigned code points, say) escaped in the same notation. */
 static void next_unit(const char *s, size_t n, struct unit *u)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    uint32_t cp = 0;
-    size_t len = utf8_decode((const char *)p, n, &cp);
-    char buf[16];
-    if (len == 0) {
-        u->len = 1;
-        snprintf(buf, sizeof buf, "\\x%02x", p[0]);
-        set_esc(u, buf);
-        return;
+    struct ts_unit t;
+    ts_next(s, n, TS_ONE_LINE, &t);
+    u->len = t.len;
+    if (!t.esc_len) {
+        int w = wcwidth((wchar_t)t.cp);
+        if (w >= 0) {
+            u->show = s;
+            u->show_len = t.len;
+            u->width = w;
+            return;
+        }
+        t.esc_len = ts_escape_cp(t.cp, t.esc);
     }
-    u->len = len;
-    if (cp < 0x20) {
-        buf[0] = '^';
-        buf[1] = (char)(cp + 0x40);
-        buf[2] = '\0';
-        set_esc(u, buf);
-        return;
+    memcpy(u->esc, t.esc, t.esc_len + 1);
+    u->show = u->esc;
+    u->show_len = t.esc_len;
+    u->width = (int)t.esc_len; /* escapes are ASCII: one column a byte */
+}
+
+/* What raw s[0..n) shows as: its bytes and its columns (either may be NULL). */
+static void measure(const char *s, size_t n, size_t *bytes, int *width)
+{
+    size_t b = 0;
+    int w = 0;
+    for (size_t i = 0; i < n;) {
+        struct unit u;
+        next_unit(s + i, n - i, &u);
+        b += u.show_len;
+        w += u.width;
+        i += u.len;
     }
-    if (cp == 0x7f) {
-        set_esc(u, "\\x7f");
-        return;
+    if (bytes)
+        *bytes = b;
+    if (width)
+        *width = w;
+}
+
+/* Append the sanitised form of raw bytes s[0..len) to out at *o. */
+static void put_raw(char *out, size_t *o, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        struct unit u;
+        next_unit(s + i, len - i, &u);
+        memcpy(out + *o, u.show, u.show_len);
+        *o += u.show_len;
+        i += u.len;
     }
-    /* C1 controls and anything the locale calls unprintable (wcwidth < 0) could move the
-     * terminal's cursor or be drawn unpredictably: show the code point instead. */
-    int w = (cp >= 0x80 && cp < 0xa0) ? -1 : wcwidth((wchar_t)cp);
-    if (w < 0) {
-        if (cp <= 0xffff)
-            snprintf(buf, sizeof buf, "\\u%04x", (unsigned)cp);
-        else
-            snprintf(buf, sizeof buf, "\\U%08x", (unsigned)cp);
-        set_esc(u, buf);
-        return;
-    }
-    u->show = s;
-    u->show_len = len;
-    u->width = w;
 }
 
 char *text_sanitize(const char *s, size_t n)
 {
-    /* Worst case: every byte becomes a 4-byte escape. */
-    /* Worst case 4 output bytes per input byte: an invalid byte becomes \xNN, a C1
-     * control (2 bytes) \u0085, a 4-byte character at most \U0010ffff. */
-    size_t cap = n * 4 + 1, o = 0;
-    char *out = malloc(cap);
-    if (!out)
-        return NULL;
-    for (size_t i = 0; i < n;) {
-        struct unit u;
-        next_unit(s + i, n - i, &u);
-        memcpy(out + o, u.show, u.show_len);
-        o += u.show_len;
-        i += u.len;
-    }
+    size_t len, o = 0;
+    measure(s, n, &len, NULL);
+    char *out = xmalloc(len + 1);
+    put_raw(out, &o, s, n);
     out[o] = '\0';
     return out;
 }
 
 int text_width_n(const char *s, size_t n)
 {
-    int w = 0;
-    for (size_t i = 0; i < n;) {
-        struct unit u;
-        next_unit(s + i, n - i, &u);
-        w += u.width;
-        i += u.len;
-    }
+    int w;
+    measure(s, n, NULL, &w);
     return w;
 }
 
@@ -118,11 +107,9 @@ struct cluster {
 
 static struct cluster *clusters_of(const char *s, size_t n, size_t *count, int *total)
 {
-    struct cluster *c = malloc((n ? n : 1) * sizeof *c);
+    struct cluster *c = xcalloc(n ? n : 1, sizeof *c);
     size_t k = 0;
     int tw = 0;
-    if (!c)
-        return NULL;
     for (size_t i = 0; i < n;) {
         struct unit u;
         next_unit(s + i, n - i, &u);
@@ -142,35 +129,18 @@ static struct cluster *clusters_of(const char *s, size_t n, size_t *count, int *
     return c;
 }
 
-/* Append the sanitised form of raw bytes s[off..off+len) to out at *o. */
-static void put_raw(char *out, size_t *o, const char *s, size_t len)
-{
-    for (size_t i = 0; i < len;) {
-        struct unit u;
-        next_unit(s + i, len - i, &u);
-        memcpy(out + *o, u.show, u.show_len);
-        *o += u.show_len;
-        i += u.len;
-    }
-}
-
 char *text_fit(const char *s, size_t n, int width, enum text_cut cut)
 {
     size_t count;
     int total;
     struct cluster *c = clusters_of(s, n, &count, &total);
-    if (!c)
-        return NULL;
     if (total <= width) {
         free(c);
         return text_sanitize(s, n);
     }
-    char *out = malloc(n * 4 + ELLIPSIS_LEN + 1);
+    /* At most 4 shown bytes a raw byte: \xff for one, \u0085 for two, \U0010ffff for four. */
+    char *out = xmalloc(n * 4 + ELLIPSIS_LEN + 1);
     size_t o = 0;
-    if (!out) {
-        free(c);
-        return NULL;
-    }
     if (width <= 0) {
         out[0] = '\0';
         free(c);
@@ -233,19 +203,10 @@ void text_tilde(const char *path, const char *home, char *out, size_t outlen)
 static void lines_push(char ***lines, size_t *n, size_t *cap, const char *s, size_t len)
 {
     if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 8;
-        char **nl = realloc(*lines, nc * sizeof *nl);
-        if (!nl)
-            return;
-        *lines = nl;
-        *cap = nc;
+        *cap = *cap ? *cap * 2 : 8;
+        *lines = xrealloc(*lines, *cap * sizeof **lines);
     }
-    char *l = malloc(len + 1);
-    if (!l)
-        return;
-    memcpy(l, s, len);
-    l[len] = '\0';
-    (*lines)[(*n)++] = l;
+    (*lines)[(*n)++] = xstrndup(s, len);
 }
 
 /* Where a word too wide for the line may break: after these, identifiers such as
@@ -303,10 +264,8 @@ size_t text_wrap(const char *s, int w, char ***lines)
         const char *nl = strchr(p, '\n');
         size_t plen = nl ? (size_t)(nl - p) : strlen(p);
         char *clean = text_sanitize(p, plen);
-        if (clean) {
-            wrap_para(clean, w, lines, &n, &cap);
-            free(clean);
-        }
+        wrap_para(clean, w, lines, &n, &cap);
+        free(clean);
         if (!nl)
             break;
         p = nl + 1;

@@ -5,8 +5,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Make bytes displayable: valid UTF-8 kept, control characters shown as ^X (or \x7f style),
- * invalid bytes as \xNN. Returns a new UTF-8 string (caller frees). */
+/* Make bytes displayable, with the command line's escapes (termsafe.h: \t, \x1b, \u202e,
+ * invalid bytes as \xff), plus what the locale cannot draw as \uXXXX. Returns a new UTF-8
+ * string (caller frees; never NULL). */
 char *text_sanitize(const char *s, size_t n);
 /* Display width (columns) of sanitised UTF-8 text (wcwidth per character). */
 int text_width(const char *utf8);

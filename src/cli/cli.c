@@ -22,7 +22,9 @@
 #include "history.h"
 #include "kombo.h"
 #include "sendopts.h"
+#include "termsafe.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 #define REDRAW_INTERVAL_S 0.1 /* at most 10 redraws a second: faster only flickers */
 
@@ -32,41 +34,37 @@ int cli_worse_code(int a, int b)
     return a > b ? a : b;
 }
 
-/* Copy s, rewriting what cannot be shown as is. For terminals (json = false) control
- * characters and invalid bytes become \xNN; for JSON (json = true) invalid bytes become
- * U+FFFD (cJSON escapes controls itself, but passes invalid UTF-8 through). */
+/* s as valid UTF-8 for a JSON string: invalid bytes become U+FFFD (cJSON escapes control
+ * characters itself, but passes invalid UTF-8 through). */
+static char *json_valid_utf8(const char *s)
+{
+    size_t len = strlen(s);
+    char *out = xmalloc(len * 3 + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t n = utf8_decode(s + i, len - i, &cp);
+        if (n) {
+            memcpy(out + o, s + i, n);
+            o += n;
+            i += n;
+        } else {
+            memcpy(out + o, "\xef\xbf\xbd", 3);
+            o += 3;
+            i++;
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+/* Copy s, rewriting what cannot be shown as is: for terminals (json = false) as termsafe.h
+ * escapes it, for JSON (json = true) as json_valid_utf8. NULL is taken as "". */
 static char *sanitize(const char *s, bool json)
 {
     if (!s)
         s = "";
-    size_t len = strlen(s);
-    char *out = malloc(len * 4 + 1);
-    if (!out)
-        return NULL;
-    char *o = out;
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        uint32_t cp;
-        size_t n = utf8_decode((const char *)p, len - (size_t)(p - (const unsigned char *)s), &cp);
-        bool control = n == 1 ? (*p < 0x20 || *p == 0x7f) : (n == 2 && p[0] == 0xc2 && p[1] < 0xa0);
-        if (n && (json || !control)) {
-            memcpy(o, p, n);
-            o += n;
-            p += n;
-        } else if (json) {
-            memcpy(o, "\xef\xbf\xbd", 3);
-            o += 3;
-            p++;
-        } else {
-            /* A control character is written whole (both bytes of a C1 one). */
-            size_t k = n ? n : 1;
-            for (size_t i = 0; i < k; i++)
-                o += sprintf(o, "\\x%02x", p[i]);
-            p += k;
-        }
-    }
-    *o = '\0';
-    return out;
+    return json ? json_valid_utf8(s) : ts_escape(s, strlen(s), TS_ONE_LINE);
 }
 
 char *cli_sanitize(const char *s)

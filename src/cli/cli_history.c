@@ -10,6 +10,7 @@
 #include "exitcodes.h"
 #include "format.h"
 #include "history.h"
+#include "numparse.h"
 
 static const char history_usage[] =
     "Usage: kombo-attach history [-n N] [--json]\n"
@@ -18,6 +19,8 @@ static const char history_usage[] =
     "  -n, --last N   how many (1 to 100000)\n"
     "      --json     print the history's JSON lines as they are stored\n";
 
+/* One entry as a line; everything in it came from a file anyone could have edited, so all
+ * of it is escaped for the terminal. */
 static void print_line(const struct history_entry *e)
 {
     char when[32], size[32];
@@ -25,20 +28,23 @@ static void print_line(const struct history_entry *e)
     localtime_r(&e->time, &tm);
     strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
     fmt_bytes(e->size, size, sizeof size);
+    char *outcome = cli_sanitize(e->outcome ? e->outcome : "?");
     char *name = cli_sanitize(e->name ? e->name : (e->path ? e->path : "?"));
     char *cand = cli_sanitize(e->candidate ? e->candidate : "?");
-    printf("%s  %-9s  %s → %s  %s  %s", when, e->outcome ? e->outcome : "?", name ? name : "",
-           cand ? cand : "", e->type ? e->type : "", size);
+    char *type = cli_sanitize(e->type);
+    printf("%s  %-9s  %s → %s  %s  %s", when, outcome, name, cand, type, size);
     if (e->error_code || e->error_message) {
-        char *code = cli_sanitize(e->error_code ? e->error_code : "");
-        char *msg = cli_sanitize(e->error_message ? e->error_message : "");
-        printf("  %s%s%s", code ? code : "", code && *code && msg && *msg ? ": " : "", msg ? msg : "");
+        char *code = cli_sanitize(e->error_code);
+        char *msg = cli_sanitize(e->error_message);
+        printf("  %s%s%s", code, *code && *msg ? ": " : "", msg);
         free(code);
         free(msg);
     }
     putchar('\n');
+    free(outcome);
     free(name);
     free(cand);
+    free(type);
 }
 
 int cli_history(int argc, char **argv)
@@ -55,15 +61,12 @@ int cli_history(int argc, char **argv)
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":n:h", opts, NULL)) != -1) {
         switch (c) {
-        case 'n': {
-            char *end;
-            last = strtol(optarg, &end, 10);
-            if (*end || end == optarg || last < 1 || last > 100000) {
+        case 'n':
+            if (num_parse_long(optarg, 1, 100000, &last) != 0) {
                 fprintf(stderr, "kombo-attach: history: -n wants a number from 1 to 100000\n");
                 return KA_EXIT_USAGE;
             }
             break;
-        }
         case 'j': json = 1; break;
         case 'h': fputs(history_usage, stdout); return KA_EXIT_OK;
         default:
@@ -91,8 +94,7 @@ int cli_history(int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         if (json) {
             char *line = history_entry_json(&e[i]);
-            if (line)
-                printf("%s\n", line);
+            printf("%s\n", line);
             free(line);
         } else {
             print_line(&e[i]);
