@@ -17,6 +17,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "helpers.h"
 #include "attachment.h"
 #include "base64.h"
 #include "body.h"

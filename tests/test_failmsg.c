@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "helpers.h"
 #include "failmsg.h"
 
 #define MiB (1024u * 1024u)

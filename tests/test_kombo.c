@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "helpers.h"
 #include "kombo.h"
 #include "transfer.h"
 #include "upload.h"

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "helpers.h"
 #include "retry.h"
 
 /* Sun, 06 Nov 1994 08:49:37 GMT: the example date of RFC 9110. */

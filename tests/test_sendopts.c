@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "helpers.h"
 #include "sendopts.h"
 
 static void test_remote_fields_accepted(void **state)

@@ -21,6 +21,7 @@
 #include "format.h"
 #include "history.h"
 #include "kombo.h"
+#include "numparse.h"
 #include "sendopts.h"
 #include "termsafe.h"
 #include "utf8.h"
@@ -288,8 +289,8 @@ static int terminal_width(void)
     if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
         return ws.ws_col;
     const char *c = getenv("COLUMNS");
-    int n = c ? atoi(c) : 0;
-    return n > 0 ? n : 80;
+    long n = 0;
+    return c && num_parse_long(c, 1, 10000, &n) == 0 ? (int)n : 80;
 }
 
 static void draw_progress(const char *name, const struct transfer_progress *p, uint64_t size)

@@ -51,8 +51,8 @@ char *cli_result_json(const struct cli_file_result *r);
 void cli_format_progress(const char *name, const struct transfer_progress *p, uint64_t file_size,
                          int width, char *out, size_t outlen);
 
-/* s with control characters (C0, DEL, C1) and invalid UTF-8 bytes written as \xNN, safe to
- * print on a terminal. Caller frees. */
+/* s made safe to print on a terminal, on one line (termsafe.h: controls, bidi and
+ * invisible characters, invalid UTF-8 escaped). Caller frees. */
 char *cli_sanitize(const char *s);
 
 /* Which of two exit codes to report when files failed differently: the higher one
