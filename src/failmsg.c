@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "kombo_codes.h"
 
 static const char unanswered[] = "; the server received the whole file and may have attached "
                                  "it: check before sending it again";
@@ -104,21 +105,21 @@ void failmsg_network(const struct fail_facts *f, char *out, size_t outlen, bool 
     }
 }
 
-const char *failmsg_status_hint(long status, const char *code, const char *what)
+const char *failmsg_hint(long status, const char *code, const char *what)
 {
-    const char *c = code ? code : "";
-    if (status == 401 || strstr(c, "AUTHENTICATION_INVALID"))
-        return " (check the API key; EU keys do not work on the US server and the other way round)";
-    if (strstr(c, "INTEGRATION_NOT_FOUND"))
-        return " (check the integration ID)";
+    const struct kombo_code_row *row = kombo_code_find(code);
+    if (row)
+        return row->todo;
+    if (status == 401)
+        return "check the API key; EU keys do not work on the US server and the other way round";
     if (status == 404) {
         if (what && strcmp(what, "the application ID") == 0)
-            return " (check the application ID, the integration ID and the base URL)";
+            return "check the application ID, the integration ID and the base URL";
         if (what && strcmp(what, "the candidate ID") == 0)
-            return " (check the candidate ID, the integration ID and the base URL)";
-        return " (check the integration ID and the base URL)";
+            return "check the candidate ID, the integration ID and the base URL";
+        return "check the integration ID and the base URL";
     }
     if (status == 413)
-        return " (the file is too large for the server)";
-    return "";
+        return "the file is too large for the server: send a smaller one";
+    return NULL;
 }

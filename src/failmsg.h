@@ -25,8 +25,9 @@ struct fail_facts {
  * would attach it twice; the message says so instead. A GET is always safe to repeat. */
 void failmsg_network(const struct fail_facts *f, char *out, size_t outlen, bool *retryable);
 
-/* What to check after an HTTP error, as " (check ...)" or "". what names the path's
+/* What to do after an HTTP error, as a phrase ("check the key; ..."), or NULL: the advice of
+ * Kombo's code from the one table (kombo_codes.h), else by status. what names the path's
  * subject for a 404 ("the candidate ID", "the application ID"; NULL: the URL). */
-const char *failmsg_status_hint(long status, const char *code, const char *what);
+const char *failmsg_hint(long status, const char *code, const char *what);
 
 #endif

@@ -483,9 +483,10 @@ static void handle_answer(struct transfer *t)
         set_message(t, "the server redirected (HTTP %ld) to %s: check --base-url", status, loc);
         finish(t, TRANSFER_SERVER);
     } else if (status >= 400 && status <= 499) {
-        set_message(t, "Kombo refused the %s (HTTP %ld): %s%s", noun, status, s,
-                    failmsg_status_hint(status, a->err.code,
-                                        t->kind->sends_file ? "the candidate ID" : NULL));
+        const char *hint = failmsg_hint(status, a->err.code,
+                                        t->kind->sends_file ? "the candidate ID" : NULL);
+        set_message(t, "Kombo refused the %s (HTTP %ld): %s%s%s", noun, status, s,
+                    hint ? " — " : "", hint ? hint : "");
         finish(t, TRANSFER_REJECTED);
     } else {
         set_message(t, "HTTP %ld: %s", status, s);

@@ -82,17 +82,19 @@ static void test_status_hints(void **state)
     (void)state;
     static const struct { long status; const char *code, *what, *want; } rows[] = {
         {401, NULL, NULL, "check the API key; EU keys"},
-        {403, "PLATFORM.AUTHENTICATION_INVALID", NULL, "check the API key"},
-        {404, "PLATFORM.INTEGRATION_NOT_FOUND", "the candidate ID", "(check the integration ID)"},
+        {401, "PLATFORM.AUTHENTICATION_INVALID", NULL, "check the key; EU keys need `--server eu`"},
+        {404, "PLATFORM.INTEGRATION_NOT_FOUND", "the candidate ID", "check `--integration-id`"},
         {404, NULL, "the candidate ID", "check the candidate ID, the integration ID and the base URL"},
         {404, NULL, "the application ID", "check the application ID"},
-        {404, NULL, NULL, "(check the integration ID and the base URL)"},
+        {404, NULL, NULL, "check the integration ID and the base URL"},
         {413, NULL, NULL, "too large"},
-        {400, "PLATFORM.INPUT_INVALID", NULL, ""},
+        {400, "PLATFORM.INPUT_INVALID", NULL, "fix what the message says"},
+        {400, "SOMETHING.NEW", NULL, ""},
+        {503, "REMOTE.SERVICE_UNAVAILABLE", NULL, "retried when 5xx/429"},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        const char *h = failmsg_status_hint(rows[i].status, rows[i].code, rows[i].what);
-        if (rows[i].want[0] ? !strstr(h, rows[i].want) : h[0] != '\0')
+        const char *h = failmsg_hint(rows[i].status, rows[i].code, rows[i].what);
+        if (rows[i].want[0] ? !h || !strstr(h, rows[i].want) : h != NULL)
             fail_msg("row %zu: \"%s\", want \"%s\"", i, h, rows[i].want);
     }
 }
