@@ -414,7 +414,7 @@ unsigned form_key(struct app *a, int key)
 
     size_t nb;
     const struct binding *t = form_bindings(a, &nb);
-    switch (bind_find(t, nb, key)) {
+    switch (keys_find(t, nb, key)) {
     case FA_NEXT: move_focus(f, +1); return UI_REDRAW;
     case FA_PREV: move_focus(f, -1); return UI_REDRAW;
     case FA_SEND: try_send(a); return UI_REDRAW;
@@ -467,10 +467,10 @@ static void form_geom_of(const struct rect *ar, struct form_geom *g)
 static void draw_label(struct canvas *cv, const struct form_geom *g, int y, const char *label, bool focused)
 {
     if (focused) {
-        ui_put(y, 0, 1, theme_glyphs()->focus, theme_attr(ROLE_SELECTION) | A_BOLD);
-        ui_put(y, g->label_x, LABEL_W, label, theme_attr(ROLE_SELECTION) | A_BOLD);
+        draw_put(y, 0, 1, theme_glyphs()->focus, theme_attr(ROLE_SELECTION) | A_BOLD);
+        draw_put(y, g->label_x, LABEL_W, label, theme_attr(ROLE_SELECTION) | A_BOLD);
     } else {
-        ui_put(y, g->label_x, LABEL_W, label, theme_attr(ROLE_LABEL));
+        draw_put(y, g->label_x, LABEL_W, label, theme_attr(ROLE_LABEL));
     }
     (void)cv;
 }
@@ -485,19 +485,19 @@ static void draw_check(struct canvas *cv, const struct form_geom *g, const struc
     /* beside the field when it fits there whole, else wrapped on lines of its own */
     if (g->msg_beside && text_width(buf) <= g->msg_w) {
         if (cv->draw && field_row >= 0)
-            ui_put(field_row, g->msg_x, g->msg_w, buf, theme_attr(c->role));
+            draw_put(field_row, g->msg_x, g->msg_w, buf, theme_attr(c->role));
         return;
     }
     int w = cv->area->w - g->field_x - 1;
     char **lines;
-    size_t n = ui_wrap(buf, w, &lines);
+    size_t n = text_wrap(buf, w, &lines);
     for (size_t i = 0; i < n; i++) {
         cv->vy++;
         int y = row_of(cv);
         if (cv->draw && y >= 0)
-            ui_put(y, g->field_x, w, lines[i], theme_attr(c->role));
+            draw_put(y, g->field_x, w, lines[i], theme_attr(c->role));
     }
-    ui_lines_free(lines, n);
+    draw_lines_free(lines, n);
 }
 
 static void text_field(struct canvas *cv, const struct form_geom *g, struct form *f, int field, const char *label,
@@ -509,14 +509,14 @@ static void text_field(struct canvas *cv, const struct form_geom *g, struct form
         cv->focus_top = cv->vy;
     if (cv->draw && y >= 0) {
         draw_label(cv, g, y, label, focused);
-        ui_fill(y, g->field_x, g->field_w, theme_attr(ROLE_FIELD));
+        draw_fill(y, g->field_x, g->field_w, theme_attr(ROLE_FIELD));
         if (le->len == 0 && placeholder)
-            ui_put(y, g->field_x, g->field_w, placeholder, theme_attr(ROLE_FIELD) | A_DIM);
+            draw_put(y, g->field_x, g->field_w, placeholder, theme_attr(ROLE_FIELD) | A_DIM);
         int col = le_view(le, g->field_w);
         if (le->len)
-            ui_put(y, g->field_x, g->field_w, le->buf + le->scroll, theme_attr(ROLE_FIELD));
+            draw_put(y, g->field_x, g->field_w, le->buf + le->scroll, theme_attr(ROLE_FIELD));
         if (le->scroll > 0 && col > 0) /* say that the text goes on to the left */
-            ui_put(y, g->field_x, 1, "\xe2\x80\xa6", theme_attr(ROLE_FIELD) | A_BOLD);
+            draw_put(y, g->field_x, 1, "\xe2\x80\xa6", theme_attr(ROLE_FIELD) | A_BOLD);
         if (focused) {
             cv->cur_y = y;
             cv->cur_x = g->field_x + col;
@@ -536,10 +536,10 @@ static void plain_line(struct canvas *cv, int x, const char *label, const char *
     if (cv->draw && y >= 0) {
         int w = cv->area->w - x - 1;
         if (label) {
-            ui_put(y, x, LABEL_W, label, theme_attr(ROLE_LABEL));
-            ui_put_cut(y, x + LABEL_W + 1, w - LABEL_W - 1, text, theme_attr(r), TEXT_CUT_MIDDLE);
+            draw_put(y, x, LABEL_W, label, theme_attr(ROLE_LABEL));
+            draw_put_cut(y, x + LABEL_W + 1, w - LABEL_W - 1, text, theme_attr(r), TEXT_CUT_MIDDLE);
         } else {
-            ui_put(y, x, w, text, theme_attr(r));
+            draw_put(y, x, w, text, theme_attr(r));
         }
     }
     cv->vy++;
@@ -561,7 +561,7 @@ static void type_field(struct canvas *cv, const struct form_geom *g, struct form
             attr_t at = sel ? (focused ? theme_attr(ROLE_SELECTION) | A_BOLD : theme_attr(ROLE_LABEL)) : theme_attr(ROLE_DIM);
             char buf[32];
             snprintf(buf, sizeof buf, sel ? "[%s]" : "%s", name);
-            x += ui_put(y, x, g->field_x + g->field_w - x, buf, at);
+            x += draw_put(y, x, g->field_x + g->field_w - x, buf, at);
             x += 1;
         }
     }
@@ -598,7 +598,7 @@ static int render(struct app *a, struct canvas *cv)
         int y = row_of(cv);
         if (cv->draw && y >= 0) {
             draw_label(cv, &g, y, "Name", false);
-            ui_put(y, g.field_x, g.field_w, "(each file's own name)", theme_attr(ROLE_DIM));
+            draw_put(y, g.field_x, g.field_w, "(each file's own name)", theme_attr(ROLE_DIM));
         }
         struct check c;
         if (check_field(f, FF_NAME, &c))
@@ -663,12 +663,12 @@ static int render(struct app *a, struct canvas *cv)
     if (cv->draw && y >= 0) {
         attr_t at = focused ? theme_attr(ROLE_SELECTION) | A_BOLD : theme_attr(ROLE_LABEL);
         if (focused)
-            ui_put(y, 0, 1, gl->focus, at);
-        int x = g.field_x + ui_put(y, g.field_x, 8, "[ Send ]", at) + 2;
+            draw_put(y, 0, 1, gl->focus, at);
+        int x = g.field_x + draw_put(y, g.field_x, 8, "[ Send ]", at) + 2;
         if (f->notice[0])
-            ui_put(y, x, cv->area->w - x - 1, f->notice, theme_attr(ROLE_ERROR));
+            draw_put(y, x, cv->area->w - x - 1, f->notice, theme_attr(ROLE_ERROR));
         else
-            ui_put(y, x, cv->area->w - x - 1, "Ctrl-S or F2 sends from any field", theme_attr(ROLE_DIM));
+            draw_put(y, x, cv->area->w - x - 1, "Ctrl-S or F2 sends from any field", theme_attr(ROLE_DIM));
     }
     cv->vy++;
     return cv->vy;
@@ -693,9 +693,9 @@ void form_draw(struct app *a)
     cv = (struct canvas){ .area = &f->area, .scroll = f->scroll, .draw = true, .cur_y = -1 };
     render(a, &cv);
     if (f->scroll > 0)
-        ui_put(f->area.y, f->area.w - 1, 1, theme_glyphs()->up, theme_attr(ROLE_DIM));
+        draw_put(f->area.y, f->area.w - 1, 1, theme_glyphs()->up, theme_attr(ROLE_DIM));
     if (total - f->scroll > h)
-        ui_put(f->area.y + h - 1, f->area.w - 1, 1, theme_glyphs()->down, theme_attr(ROLE_DIM));
+        draw_put(f->area.y + h - 1, f->area.w - 1, 1, theme_glyphs()->down, theme_attr(ROLE_DIM));
     if (cv.cur_y >= 0)
-        ui_cursor_at(cv.cur_y, cv.cur_x);
+        draw_cursor_at(cv.cur_y, cv.cur_x);
 }

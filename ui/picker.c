@@ -251,7 +251,7 @@ static unsigned pick(struct app *a)
 static unsigned filter_key(struct app *a, int key)
 {
     struct picker *p = &a->picker;
-    int act = bind_find(filter_keys, N_OF(filter_keys), key);
+    int act = keys_find(filter_keys, N_OF(filter_keys), key);
     switch (act) {
     case PA_F_KEEP:
         p->filtering = false;
@@ -290,13 +290,13 @@ unsigned picker_key(struct app *a, int key)
     struct picker *p = &a->picker;
     int act;
     if (p->filtering) {
-        act = bind_find(filter_keys, N_OF(filter_keys), key);
+        act = keys_find(filter_keys, N_OF(filter_keys), key);
         if (act != PA_UP && act != PA_DOWN && act != PA_PGUP && act != PA_PGDN)
             return filter_key(a, key);
     } else {
         size_t nb;
         const struct binding *t = picker_bindings(a, &nb);
-        act = bind_find(t, nb, key);
+        act = keys_find(t, nb, key);
         p->status[0] = '\0';
     }
     size_t n = fl_count(p->fl);
@@ -419,9 +419,9 @@ static void draw_path_bar(struct app *a)
         rw = 0;
     char dir[4096];
     text_tilde(fl_dir(p->fl), getenv("HOME"), dir, sizeof dir);
-    ui_put_cut(y, 1, w - 2 - rw - 1, dir, theme_attr(ROLE_LABEL), TEXT_CUT_START);
+    draw_put_cut(y, 1, w - 2 - rw - 1, dir, theme_attr(ROLE_LABEL), TEXT_CUT_START);
     if (rw)
-        ui_put(y, w - rw, rw, right, theme_attr(ROLE_DIM));
+        draw_put(y, w - rw, rw, right, theme_attr(ROLE_DIM));
 }
 
 /* Draw one row's name, highlighting the part the filter matched. */
@@ -488,9 +488,9 @@ static void draw_row(struct app *a, int y, size_t i, bool selected)
     }
     attr_t match_at = theme_attr(ROLE_MATCH) | (selected && !theme_has_colour() ? A_REVERSE : 0);
     if (selected)
-        ui_fill(y, 0, w, base);
+        draw_fill(y, 0, w, base);
     if (e->marked)
-        ui_put(y, 1, 1, g->mark, selected ? base | A_BOLD : theme_attr(ROLE_MARKED));
+        draw_put(y, 1, 1, g->mark, selected ? base | A_BOLD : theme_attr(ROLE_MARKED));
     draw_name(y, 3, w - 3 - right - 1, e, fl_get_filter(p->fl), name_at, match_at);
 
     int x = w - right;
@@ -502,14 +502,14 @@ static void draw_row(struct app *a, int y, size_t i, bool selected)
             snprintf(buf, sizeof buf, "?");
         else if (!e->is_dir)
             fmt_bytes(e->size, buf, sizeof buf);
-        ui_put_right(y, x, 9, buf, base);
+        draw_put_right(y, x, 9, buf, base);
         x += 10;
     }
     if (show_date && e->stat_done && !e->stat_failed) {
         struct tm tm;
         if (localtime_r(&e->mtime, &tm)) {
             strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-            ui_put(y, x, 16, buf, selected ? base : theme_attr(ROLE_DIM));
+            draw_put(y, x, 16, buf, selected ? base : theme_attr(ROLE_DIM));
         }
     }
 }
@@ -529,27 +529,27 @@ static void draw_status(struct app *a)
         snprintf(right + l, sizeof right - l, " %s %zu marked", theme_glyphs()->sep, marks);
     }
     int rw = text_width(right) + 1;
-    ui_put_right(y, w - rw, rw - 1, right, marks ? theme_attr(ROLE_MARKED) : theme_attr(ROLE_DIM));
+    draw_put_right(y, w - rw, rw - 1, right, marks ? theme_attr(ROLE_MARKED) : theme_attr(ROLE_DIM));
     int lw = w - rw - 1;
 
     if (p->filtering) {
-        int x = ui_put(y, 1, lw, "filter: ", theme_attr(ROLE_LABEL)) + 1;
+        int x = draw_put(y, 1, lw, "filter: ", theme_attr(ROLE_LABEL)) + 1;
         int fw = lw - x;
         if (fw < 4)
             return;
         int col = le_view(&p->filter, fw);
-        ui_put(y, x, fw, p->filter.buf + p->filter.scroll, theme_attr(ROLE_NORMAL));
-        ui_cursor_at(y, x + col);
+        draw_put(y, x, fw, p->filter.buf + p->filter.scroll, theme_attr(ROLE_NORMAL));
+        draw_cursor_at(y, x + col);
         return;
     }
     if (p->status[0]) {
-        ui_put(y, 1, lw, p->status, theme_attr(p->status_role));
+        draw_put(y, 1, lw, p->status, theme_attr(p->status_role));
         return;
     }
     if (p->filter.len) {
         char buf[320];
         snprintf(buf, sizeof buf, "filter \"%s\" (Esc clears)", p->filter.buf);
-        ui_put(y, 1, lw, buf, theme_attr(ROLE_MATCH));
+        draw_put(y, 1, lw, buf, theme_attr(ROLE_MATCH));
         return;
     }
     if (n == 0)
@@ -567,7 +567,7 @@ static void draw_status(struct app *a)
             snprintf(size, sizeof size, "size unknown");
         snprintf(buf, sizeof buf, "%s %s %s", p->info_mime, theme_glyphs()->sep, size);
     }
-    ui_put(y, 1, lw, buf, theme_attr(ROLE_NORMAL));
+    draw_put(y, 1, lw, buf, theme_attr(ROLE_NORMAL));
 }
 
 void picker_draw(struct app *a)
@@ -583,7 +583,7 @@ void picker_draw(struct app *a)
     draw_path_bar(a);
     if (n == 0) {
         const char *msg = fl_total(p->fl) ? "no name matches the filter" : "this folder is empty";
-        ui_put(p->list.y + 1, 3, p->list.w - 4, msg, theme_attr(ROLE_DIM));
+        draw_put(p->list.y + 1, 3, p->list.w - 4, msg, theme_attr(ROLE_DIM));
     }
     for (int r = 0; r < p->list.h; r++) {
         size_t i = p->top + (size_t)r;

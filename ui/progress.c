@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "exitcodes.h"
 #include "format.h"
 #include "history.h"
@@ -123,7 +124,7 @@ static void run_batch(struct app *a)
     struct batch *b = &a->batch;
     b->cur = 0;
     b->cancelling = false;
-    b->started = ui_now();
+    b->started = clock_now();
     b->last_draw = 0;
     app_goto(a, SCR_PROGRESS);
     start_next(a);
@@ -192,7 +193,7 @@ unsigned progress_pump(struct app *a, int timeout_ms)
     bool ready = false;
     if (upload_poll(j->up, timeout_ms, STDIN_FILENO, &ready)) {
         /* redraw at most ~10 times a second however often the network wakes us */
-        return ui_now() - b->last_draw >= REDRAW_INTERVAL ? UI_REDRAW : UI_NONE;
+        return clock_now() - b->last_draw >= REDRAW_INTERVAL ? UI_REDRAW : UI_NONE;
     }
     struct upload_progress pr;
     upload_get_progress(j->up, &pr);
@@ -219,7 +220,7 @@ unsigned progress_pump(struct app *a, int timeout_ms)
 
 unsigned progress_key(struct app *a, int key)
 {
-    if (bind_find(run_keys, 1, key) == PR_CANCEL) {
+    if (keys_find(run_keys, 1, key) == PR_CANCEL) {
         progress_cancel(a);
         return UI_REDRAW;
     }
@@ -242,7 +243,7 @@ static void draw_bar(int y, int x, int w, double frac)
     for (int i = full; i < bw; i++)
         mvaddstr(y, x + i, g->bar_empty);
     attrset(A_NORMAL);
-    ui_put(y, x + bw + 1, 4, pct, theme_attr(ROLE_LABEL));
+    draw_put(y, x + bw + 1, 4, pct, theme_attr(ROLE_LABEL));
 }
 
 static const char *state_glyph(const struct job_file *j, enum role *r)
@@ -271,7 +272,7 @@ void progress_draw(struct app *a)
     struct batch *b = &a->batch;
     const struct rect *ar = &a->body;
     const struct glyphs *g = theme_glyphs();
-    b->last_draw = ui_now();
+    b->last_draw = clock_now();
     if (!b->running || b->cur >= b->n)
         return;
     struct job_file *j = &b->files[b->cur];
@@ -286,14 +287,14 @@ void progress_draw(struct app *a)
     if (b->n > 1) {
         snprintf(buf, sizeof buf, "file %zu of %zu", b->cur + 1, b->n);
         rw = text_width(buf);
-        ui_put_right(y, x + w - rw, rw, buf, theme_attr(ROLE_LABEL));
+        draw_put_right(y, x + w - rw, rw, buf, theme_attr(ROLE_LABEL));
         rw += 2;
     }
-    int lw = ui_put(y, x, w - rw, b->cancelling ? "Cancelling " : "Sending ", theme_attr(ROLE_LABEL));
-    ui_put_cut(y, x + lw, w - rw - lw, j->display_name, theme_attr(ROLE_NORMAL), TEXT_CUT_MIDDLE);
+    int lw = draw_put(y, x, w - rw, b->cancelling ? "Cancelling " : "Sending ", theme_attr(ROLE_LABEL));
+    draw_put_cut(y, x + lw, w - rw - lw, j->display_name, theme_attr(ROLE_NORMAL), TEXT_CUT_MIDDLE);
     y++;
     snprintf(buf, sizeof buf, "to candidate %s as %s", b->candidate, att_type_name(b->type));
-    ui_put(y++, x, w, buf, theme_attr(ROLE_DIM));
+    draw_put(y++, x, w, buf, theme_attr(ROLE_DIM));
     y++;
 
     double frac = pr.total ? (double)pr.sent / (double)pr.total : 0;
@@ -310,18 +311,18 @@ void progress_draw(struct app *a)
     fmt_bytes(shown, s1, sizeof s1);
     fmt_bytes(size ? size : pr.total, s2, sizeof s2);
     snprintf(buf, sizeof buf, "%s of %s", s1, s2);
-    int cx = x + ui_put(y, x, w, buf, theme_attr(ROLE_NORMAL));
+    int cx = x + draw_put(y, x, w, buf, theme_attr(ROLE_NORMAL));
     fmt_rate(pr.rate * scale, s1, sizeof s1);
     fmt_duration(pr.eta_s, s2, sizeof s2);
     fmt_duration(pr.elapsed_s, s3, sizeof s3);
     snprintf(buf, sizeof buf, "   %s   ETA %s   elapsed %s", s1, s2, s3);
-    ui_put(y++, cx, x + w - cx, buf, theme_attr(ROLE_DIM));
+    draw_put(y++, cx, x + w - cx, buf, theme_attr(ROLE_DIM));
     y++;
 
     if (pr.attempt > 1 || pr.state == UPLOAD_WAITING_RETRY) {
         snprintf(buf, sizeof buf, "attempt %d of %d", pr.state == UPLOAD_WAITING_RETRY ? pr.attempt + 1 : pr.attempt,
                  pr.max_attempts);
-        ui_put(y++, x, w, buf, theme_attr(ROLE_WARNING));
+        draw_put(y++, x, w, buf, theme_attr(ROLE_WARNING));
     }
     switch (pr.state) {
     case UPLOAD_CONNECTING: snprintf(buf, sizeof buf, "connecting"); break;
@@ -334,10 +335,10 @@ void progress_draw(struct app *a)
     case UPLOAD_FINISHED: snprintf(buf, sizeof buf, "finishing"); break;
     }
     char **lines;
-    size_t n = ui_wrap(buf, w, &lines);
+    size_t n = text_wrap(buf, w, &lines);
     for (size_t i = 0; i < n && y < bottom; i++)
-        ui_put(y++, x, w, lines[i], theme_attr(pr.state == UPLOAD_WAITING_RETRY ? ROLE_WARNING : ROLE_NORMAL));
-    ui_lines_free(lines, n);
+        draw_put(y++, x, w, lines[i], theme_attr(pr.state == UPLOAD_WAITING_RETRY ? ROLE_WARNING : ROLE_NORMAL));
+    draw_lines_free(lines, n);
 
     if (b->n > 1 && y + 2 < bottom) {
         y++;
@@ -347,8 +348,8 @@ void progress_draw(struct app *a)
         for (size_t i = first; i < b->n && y < bottom; i++, y++) {
             enum role r;
             const char *gl = state_glyph(&b->files[i], &r);
-            ui_put(y, x, 1, gl, theme_attr(r));
-            ui_put_cut(y, x + 2, w - 2, b->files[i].display_name,
+            draw_put(y, x, 1, gl, theme_attr(r));
+            draw_put_cut(y, x + 2, w - 2, b->files[i].display_name,
                        theme_attr(i == b->cur ? ROLE_LABEL : b->files[i].state == JOB_PENDING ? ROLE_DIM : ROLE_NORMAL),
                        TEXT_CUT_MIDDLE);
         }

@@ -79,7 +79,7 @@ unsigned result_key(struct app *a, int key)
     size_t nb;
     const struct binding *t = result_bindings(a, &nb);
     bool several = a->batch.n > 1;
-    switch (bind_find(t, nb, key)) {
+    switch (keys_find(t, nb, key)) {
     case RA_RETRY:
         progress_retry(a);
         return UI_REDRAW;
@@ -165,10 +165,10 @@ static void dl_add(struct dlines *d, enum role r, const char *label, const char 
         return;
     int indent = label ? LABEL_W + 1 : 0;
     char **lines;
-    size_t n = ui_wrap(text, d->width - indent, &lines);
+    size_t n = text_wrap(text, d->width - indent, &lines);
     for (size_t i = 0; i < n; i++)
         dl_push(d, r, i == 0 ? (label ? label : NULL) : (label ? "" : NULL), lines[i]);
-    ui_lines_free(lines, n);
+    draw_lines_free(lines, n);
 }
 
 /* A file's path as the user knows it: the home folder written as "~". */
@@ -314,15 +314,15 @@ static void draw_details(struct app *a, const struct job_file *j, int y, int x, 
         const struct dline *l = &d.v[r->scroll + i];
         int tx = x;
         if (l->has_label) {
-            ui_put(y + i, x, LABEL_W, l->label, theme_attr(ROLE_LABEL));
+            draw_put(y + i, x, LABEL_W, l->label, theme_attr(ROLE_LABEL));
             tx += LABEL_W + 1;
         }
-        ui_put(y + i, tx, w - (tx - x), l->text, theme_attr(l->role));
+        draw_put(y + i, tx, w - (tx - x), l->text, theme_attr(l->role));
     }
     if (r->scroll > 0)
-        ui_put(y, x + w, 1, theme_glyphs()->up, theme_attr(ROLE_DIM));
+        draw_put(y, x + w, 1, theme_glyphs()->up, theme_attr(ROLE_DIM));
     if (r->scroll < r->max_scroll)
-        ui_put(y + h - 1, x + w, 1, theme_glyphs()->down, theme_attr(ROLE_DIM));
+        draw_put(y + h - 1, x + w, 1, theme_glyphs()->down, theme_attr(ROLE_DIM));
     dl_free(&d);
 }
 
@@ -355,7 +355,7 @@ void result_draw(struct app *a)
     } else {
         snprintf(buf, sizeof buf, "%s %zu of %zu files attached to candidate %s", glyph, ok, b->n, b->candidate);
     }
-    ui_put(y, x, w, buf, theme_attr(head_role) | A_BOLD);
+    draw_put(y, x, w, buf, theme_attr(head_role) | A_BOLD);
     y += 2;
 
     if (b->n > 1) {
@@ -372,13 +372,13 @@ void result_draw(struct app *a)
             bool good = job_ok(j);
             attr_t base = sel ? theme_attr(ROLE_SELECTION) : theme_attr(ROLE_NORMAL);
             if (sel)
-                ui_fill(y + i, x - 1, w + 2, base);
-            ui_put(y + i, x, 1, good ? g->ok : g->err, sel ? base | A_BOLD : theme_attr(good ? ROLE_OK : ROLE_ERROR));
+                draw_fill(y + i, x - 1, w + 2, base);
+            draw_put(y + i, x, 1, good ? g->ok : g->err, sel ? base | A_BOLD : theme_attr(good ? ROLE_OK : ROLE_ERROR));
             char out[600];
             short_outcome(j, out, sizeof out);
             int nw = (w - 2) / 2;
-            ui_put_cut(y + i, x + 2, nw, j->display_name, base, TEXT_CUT_MIDDLE);
-            ui_put(y + i, x + 3 + nw, w - 3 - nw, out, sel ? base : theme_attr(good ? ROLE_NORMAL : ROLE_ERROR));
+            draw_put_cut(y + i, x + 2, nw, j->display_name, base, TEXT_CUT_MIDDLE);
+            draw_put(y + i, x + 3 + nw, w - 3 - nw, out, sel ? base : theme_attr(good ? ROLE_NORMAL : ROLE_ERROR));
         }
         y += lh;
         if (y < bottom) {

@@ -8,7 +8,9 @@
 #include <stdint.h>
 
 #include "attachment.h"
+#include "draw.h"
 #include "filelist.h"
+#include "keys.h"
 #include "layout.h"
 #include "lineedit.h"
 #include "text.h"
@@ -24,24 +26,6 @@ enum {
     UI_REDRAW = 1 << 0,
     UI_QUIT = 1 << 1,
 };
-
-/* A key as one int: characters as their code point, curses key codes with KC() so that
- * KEY_UP (0403) and U+0103 stay apart. */
-#define KC(k) ((k) | 0x40000000)
-#define KEY_IS_CODE(k) (((k) & 0x40000000) != 0)
-#define CTRL_KEY(c) ((c) & 0x1f)
-#define KEY_ESC 27
-
-/* One row of a screen's binding table: the keys that trigger an action and how the footer
- * shows it (label NULL = an alias, not shown). */
-struct binding {
-    int keys[5];             /* 0-terminated */
-    const char *key_label;   /* how the footer names the key: "q", "^S", "Enter" */
-    const char *label;       /* "quit" */
-    int action;
-};
-/* Action bound to key in table t, or -1. */
-int bind_find(const struct binding *t, size_t n, int key);
 
 enum screen_id { SCR_PICKER, SCR_FORM, SCR_PROGRESS, SCR_RESULT };
 
@@ -182,22 +166,5 @@ unsigned result_key(struct app *a, int key);
 const struct binding *result_bindings(const struct app *a, size_t *n);
 /* True when some file of the batch was not attached. */
 bool result_has_failures(const struct app *a);
-
-/* --- drawing helpers (app.c) ----------------------------------------------------------- */
-/* Blank w columns at (y, x) with attribute at. */
-void ui_fill(int y, int x, int w, attr_t at);
-/* Draw raw bytes s fitted into w columns (sanitised, cut with "…"); returns columns used. */
-int ui_put(int y, int x, int w, const char *s, attr_t at);
-int ui_put_cut(int y, int x, int w, const char *s, attr_t at, enum text_cut cut);
-/* Right-aligned in w columns. */
-int ui_put_right(int y, int x, int w, const char *s, attr_t at);
-/* Split s into lines of at most w columns at spaces (sanitised). Returns the number of lines;
- * *lines gets an array of malloc'd strings (caller frees with ui_lines_free). */
-size_t ui_wrap(const char *s, int w, char ***lines);
-void ui_lines_free(char **lines, size_t n);
-/* Show the terminal cursor there once the frame is drawn (text input); hidden otherwise. */
-void ui_cursor_at(int y, int x);
-/* Monotonic clock in seconds. */
-double ui_now(void);
 
 #endif
