@@ -14,6 +14,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "clock.h"
+#include "xalloc.h"
+
 struct filelist {
     char *dir;               /* absolute, normalised */
     int dfd;                 /* the folder, for fstatat relative to it */
@@ -38,9 +41,7 @@ static unsigned char fold(unsigned char c)
 static char *fold_dup(const char *s)
 {
     size_t n = strlen(s);
-    char *d = malloc(n + 1);
-    if (!d)
-        return NULL;
+    char *d = xmalloc(n + 1);
     for (size_t i = 0; i <= n; i++)
         d[i] = (char)fold((unsigned char)s[i]);
     return d;
@@ -74,8 +75,6 @@ bool fl_match(const char *name, const char *filter, size_t *off, size_t *len)
         return true;
     }
     char *f = fold_dup(filter);
-    if (!f)
-        return false;
     ptrdiff_t at = find_folded(name, f, flen);
     free(f);
     if (at < 0)
@@ -196,15 +195,10 @@ static int cmp_key(const void *pa, const void *pb)
     return cmp_by_name(a->e, b->e);
 }
 
-static bool sort_by_name_keys(struct filelist *fl)
+static void sort_by_name_keys(struct filelist *fl)
 {
-    struct name_key *keys = malloc((fl->n ? fl->n : 1) * sizeof *keys);
-    struct fl_entry *sorted = malloc((fl->n ? fl->n : 1) * sizeof *sorted);
-    if (!keys || !sorted) {
-        free(keys);
-        free(sorted);
-        return false;
-    }
+    struct name_key *keys = xmalloc((fl->n ? fl->n : 1) * sizeof *keys);
+    struct fl_entry *sorted = xmalloc((fl->n ? fl->n : 1) * sizeof *sorted);
     for (size_t i = 0; i < fl->n; i++) {
         const unsigned char *s = (const unsigned char *)fl->ents[i].name;
         size_t len = strnlen((const char *)s, 15);
@@ -220,7 +214,6 @@ static bool sort_by_name_keys(struct filelist *fl)
     free(keys);
     free(fl->ents);
     fl->ents = sorted;
-    return true;
 }
 
 static void sort_entries(struct filelist *fl)
@@ -229,7 +222,9 @@ static void sort_entries(struct filelist *fl)
         fl->sort == FL_SORT_SIZE ? cmp_by_size : fl->sort == FL_SORT_DATE ? cmp_by_date : cmp_by_name;
     if (fl->sort != FL_SORT_NAME)
         stat_all(fl);
-    if (fl->sort != FL_SORT_NAME || !sort_by_name_keys(fl))
+    if (fl->sort == FL_SORT_NAME)
+        sort_by_name_keys(fl);
+    else
         qsort(fl->ents, fl->n, sizeof *fl->ents, cmp);
     /* Entries moved: the stat cursor restarts (stat_done entries are skipped quickly) and
      * the visible indexes are rebuilt in the new order. */
@@ -250,13 +245,7 @@ static char *normalise(const char *dir)
             return NULL;
     }
     size_t cap = (cwd ? strlen(cwd) : 0) + strlen(dir) + 3;
-    char *in = malloc(cap), *out = malloc(cap);
-    if (!in || !out) {
-        free(in);
-        free(out);
-        free(cwd);
-        return NULL;
-    }
+    char *in = xmalloc(cap), *out = xmalloc(cap);
     snprintf(in, cap, "%s/%s", cwd ? cwd : "", dir);
     free(cwd);
     size_t o = 0;
@@ -312,12 +301,10 @@ static int read_entries(struct filelist *fl, char *err, size_t errlen)
         return -1;
     }
     size_t cap = 256, acap = 8192, alen = 0;
-    struct fl_entry *ents = malloc(cap * sizeof *ents);
-    char *arena = malloc(acap);
+    struct fl_entry *ents = xmalloc(cap * sizeof *ents);
+    char *arena = xmalloc(acap);
     size_t n = 0;
     int rc = -1;
-    if (!ents || !arena)
-        goto oom;
     struct dirent *de;
     errno = 0;
     while ((de = readdir(d)) != NULL) {
@@ -327,18 +314,12 @@ static int read_entries(struct filelist *fl, char *err, size_t errlen)
         size_t l = strlen(name) + 1;
         if (n == cap) {
             cap *= 2;
-            struct fl_entry *ne = realloc(ents, cap * sizeof *ents);
-            if (!ne)
-                goto oom;
-            ents = ne;
+            ents = xrealloc(ents, cap * sizeof *ents);
         }
         if (alen + l > acap) {
             while (alen + l > acap)
                 acap *= 2;
-            char *na = realloc(arena, acap);
-            if (!na)
-                goto oom;
-            arena = na;
+            arena = xrealloc(arena, acap);
         }
         memcpy(arena + alen, name, l);
         struct fl_entry *e = &ents[n];
@@ -384,12 +365,8 @@ static int read_entries(struct filelist *fl, char *err, size_t errlen)
     }
     /* Give back the doubling slack (up to half of each block), then point at the names:
      * the arena does not move any more. */
-    char *fit = realloc(arena, alen ? alen : 1);
-    if (fit)
-        arena = fit;
-    struct fl_entry *efit = realloc(ents, (n ? n : 1) * sizeof *ents);
-    if (efit)
-        ents = efit;
+    arena = xrealloc(arena, alen);
+    ents = xrealloc(ents, n * sizeof *ents);
     char *p = arena;
     for (size_t i = 0; i < n; i++) {
         ents[i].name = p;
@@ -398,19 +375,10 @@ static int read_entries(struct filelist *fl, char *err, size_t errlen)
     fl->ents = ents;
     fl->arena = arena;
     fl->n = n;
-    fl->vis = malloc((n ? n : 1) * sizeof *fl->vis);
-    if (!fl->vis) {
-        fl->ents = NULL;
-        fl->arena = NULL;
-        fl->n = 0;
-        goto oom;
-    }
+    fl->vis = xmalloc(n * sizeof *fl->vis);
     ents = NULL;
     arena = NULL;
     rc = 0;
-    goto out;
-oom:
-    set_err(err, errlen, fl->dir, ENOMEM);
 out:
     free(ents);
     free(arena);
@@ -421,19 +389,15 @@ out:
 static struct filelist *open_list(const char *dir, bool show_hidden, enum fl_sort sort,
                                   const char *filter, char *err, size_t errlen)
 {
-    struct filelist *fl = calloc(1, sizeof *fl);
-    if (!fl) {
-        set_err(err, errlen, dir, ENOMEM);
-        return NULL;
-    }
+    struct filelist *fl = xcalloc(1, sizeof *fl);
     fl->dfd = -1;
     fl->sort = sort;
     fl->show_hidden = show_hidden;
     fl->dir = normalise(dir);
     fl->filter = fold_dup(filter ? filter : "");
-    fl->filter_raw = strdup(filter ? filter : "");
-    if (!fl->dir || !fl->filter || !fl->filter_raw) {
-        set_err(err, errlen, dir, errno ? errno : ENOMEM);
+    fl->filter_raw = xstrdup(filter ? filter : "");
+    if (!fl->dir) {
+        set_err(err, errlen, dir, errno);
         fl_free(fl);
         return NULL;
     }
@@ -495,9 +459,7 @@ static char *join(const char *dir, const char *name)
 {
     size_t dl = strlen(dir), nl = strlen(name);
     bool slash = dl == 0 || dir[dl - 1] != '/';
-    char *p = malloc(dl + slash + nl + 1);
-    if (!p)
-        return NULL;
+    char *p = xmalloc(dl + slash + nl + 1);
     memcpy(p, dir, dl);
     if (slash)
         p[dl] = '/';
@@ -536,22 +498,20 @@ void fl_set_hidden(struct filelist *fl, bool show)
         return; /* the folder went away or became unreadable: keep what is shown */
     /* Carry marks over by name; hidden entries that disappear lose theirs. */
     if (fl->marked) {
-        char **names = malloc(fl->marked * sizeof *names);
+        char **names = xmalloc(fl->marked * sizeof *names);
         size_t k = 0;
-        if (names) {
-            for (size_t i = 0; i < fl->n; i++)
-                if (fl->ents[i].marked)
-                    names[k++] = fl->ents[i].name;
-            qsort(names, k, sizeof *names, cmp_str_ptr);
-            for (size_t i = 0; i < nl->n; i++) {
-                const char *key = nl->ents[i].name;
-                if (!nl->ents[i].is_dir && bsearch(&key, names, k, sizeof *names, cmp_str_ptr)) {
-                    nl->ents[i].marked = true;
-                    nl->marked++;
-                }
+        for (size_t i = 0; i < fl->n; i++)
+            if (fl->ents[i].marked)
+                names[k++] = fl->ents[i].name;
+        qsort(names, k, sizeof *names, cmp_str_ptr);
+        for (size_t i = 0; i < nl->n; i++) {
+            const char *key = nl->ents[i].name;
+            if (!nl->ents[i].is_dir && bsearch(&key, names, k, sizeof *names, cmp_str_ptr)) {
+                nl->ents[i].marked = true;
+                nl->marked++;
             }
-            free(names);
         }
+        free(names);
     }
     /* swap the new contents into the caller's handle */
     struct filelist tmp = *fl;
@@ -563,12 +523,7 @@ void fl_set_hidden(struct filelist *fl, bool show)
 void fl_set_filter(struct filelist *fl, const char *filter)
 {
     char *f = fold_dup(filter ? filter : "");
-    char *raw = strdup(filter ? filter : "");
-    if (!f || !raw) {
-        free(f);
-        free(raw);
-        return;
-    }
+    char *raw = xstrdup(filter ? filter : "");
     size_t flen = strlen(f);
     bool narrower = fl->filter[0] != '\0' && strstr(f, fl->filter) != NULL;
     free(fl->filter);
@@ -610,16 +565,9 @@ void fl_stat_range(struct filelist *fl, size_t first, size_t n)
     }
 }
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 bool fl_stat_step(struct filelist *fl, int budget_ms)
 {
-    double deadline = now_ms() + (budget_ms > 0 ? budget_ms : 0);
+    double deadline = clock_now() + (budget_ms > 0 ? budget_ms : 0) / 1e3;
     unsigned done = 0;
     while (fl->stat_next < fl->n) {
         struct fl_entry *e = &fl->ents[fl->stat_next++];
@@ -627,7 +575,7 @@ bool fl_stat_step(struct filelist *fl, int budget_ms)
             continue;
         stat_entry(fl, e);
         /* reading the clock is cheap but not free next to a cached stat: every 16th */
-        if ((++done & 15) == 0 && now_ms() >= deadline)
+        if ((++done & 15) == 0 && clock_now() >= deadline)
             break;
     }
     return fl->stat_next < fl->n;
@@ -655,24 +603,13 @@ char **fl_marked_paths(const struct filelist *fl, size_t *n)
     *n = 0;
     if (fl->marked == 0)
         return NULL;
-    char **v = malloc(fl->marked * sizeof *v);
-    if (!v)
-        return NULL;
+    char **v = xmalloc(fl->marked * sizeof *v);
     /* All marked entries, also those the filter hides now: marking is a choice the filter
      * doesn't undo. */
     size_t k = 0;
-    for (size_t i = 0; i < fl->n && k < fl->marked; i++) {
-        if (!fl->ents[i].marked)
-            continue;
-        v[k] = join(fl->dir, fl->ents[i].name);
-        if (!v[k]) {
-            while (k > 0)
-                free(v[--k]);
-            free(v);
-            return NULL;
-        }
-        k++;
-    }
+    for (size_t i = 0; i < fl->n && k < fl->marked; i++)
+        if (fl->ents[i].marked)
+            v[k++] = join(fl->dir, fl->ents[i].name);
     *n = k;
     return v;
 }
