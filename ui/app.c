@@ -1,7 +1,7 @@
-/* The terminal UI's loop: layout, header and footer, and routing keys to the current
- * screen (the terminal itself is term.c, colours theme.c). Screens never draw on their own; the
- * loop draws once after handling everything that is pending. */
-#include "screen.h"
+/* The terminal UI's loop (htop's ScreenManager, tmux's window modes): one table of screen
+ * operations, keys routed to the current screen, the intents its handlers return performed
+ * here and only here, and one frame drawn after everything pending was handled. Also the
+ * header and footer. The terminal itself is term.c, colours theme.c. */
 #include "ui.h"
 
 #include <locale.h>
@@ -9,11 +9,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
 #include "clock.h"
+#include "draw.h"
 #include "exitcodes.h"
 #include "mime.h"
 #include "term.h"
+#include "theme.h"
 
+static const struct screen_ops *const screens[SCR_COUNT] = {
+    [SCR_PICKER] = &picker_ops,
+    [SCR_FORM] = &form_ops,
+    [SCR_PROGRESS] = &progress_ops,
+    [SCR_RESULT] = &result_ops,
+};
+
+static const struct screen_ops *current(const struct app *a)
+{
+    return screens[a->screen];
+}
+
+/* What performing intents leaves for the loop to do. */
+enum { APP_REDRAW = 1 << 0, APP_QUIT = 1 << 1 };
 
 /* ---- layout, header, footer ----------------------------------------------------------- */
 
@@ -21,21 +38,10 @@ static void app_layout(struct app *a)
 {
     a->rows = LINES;
     a->cols = COLS;
-    struct layout l;
-    layout_screen(a->rows, a->cols, &l);
-    a->too_small = l.too_small;
-    a->body = l.body;
-    if (a->too_small)
-        return;
-    a->picker.path = l.path;
-    a->picker.list = l.list;
-    a->picker.stat = l.status;
-    form_layout(a);
-}
-
-void app_goto(struct app *a, enum screen_id s)
-{
-    a->screen = s;
+    layout_screen(a->rows, a->cols, &a->layout);
+    a->too_small = a->layout.too_small;
+    if (!a->too_small && current(a)->layout)
+        current(a)->layout(a);
 }
 
 /* One header item: returns the new x, or -1 when nothing more fits. */
@@ -119,24 +125,12 @@ static void draw_header(struct app *a)
     }
 }
 
-static const struct binding *current_bindings(const struct app *a, size_t *n)
-{
-    switch (a->screen) {
-    case SCR_PICKER: return picker_bindings(a, n);
-    case SCR_FORM: return form_bindings(a, n);
-    case SCR_PROGRESS: return progress_bindings(a, n);
-    case SCR_RESULT: return result_bindings(a, n);
-    }
-    *n = 0;
-    return NULL;
-}
-
 static void draw_footer(struct app *a)
 {
     int y = a->rows - 1;
     draw_fill(y, 0, a->cols, theme_attr(ROLE_FOOTER));
     size_t n;
-    const struct binding *t = current_bindings(a, &n);
+    const struct binding *t = current(a)->bindings(a, &n);
     int x = 0;
     for (size_t i = 0; i < n; i++) {
         if (!t[i].label)
@@ -156,7 +150,7 @@ static void draw_too_small(struct app *a)
 {
     char msg[160];
     snprintf(msg, sizeof msg, "terminal too small (need %dx%d, have %dx%d) %s", LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS, a->cols,
-             a->rows, a->batch.running ? "- still sending" : "- resize, or Ctrl-C to quit");
+             a->rows, sender_busy(&a->sender) ? "- still sending" : "- resize, or Ctrl-C to quit");
     char **lines;
     size_t n = text_wrap(msg, a->cols, &lines);
     int y = (a->rows - (int)n) / 2;
@@ -177,63 +171,116 @@ static void draw_all(struct app *a)
     if (a->too_small) {
         draw_too_small(a);
     } else {
+        if (current(a)->update)
+            current(a)->update(a);
         draw_header(a);
         draw_footer(a);
         /* The screen comes last: the form leaves the cursor in its field. */
-        switch (a->screen) {
-        case SCR_PICKER: picker_draw(a); break;
-        case SCR_FORM: form_draw(a); break;
-        case SCR_PROGRESS: progress_draw(a); break;
-        case SCR_RESULT: result_draw(a); break;
-        }
+        current(a)->draw(a);
     }
     draw_frame_end();
 }
 
-/* ---- the loop ------------------------------------------------------------------------- */
+/* ---- intents -------------------------------------------------------------------------- */
 
-static unsigned dispatch(struct app *a, int key)
+/* Make in->to current: the old screen lets go, the new one enters (and may pass straight
+ * on: its answer is returned) and gets its layout. */
+static struct ui_intent switch_screen(struct app *a, const struct ui_intent *in)
 {
-    switch (a->screen) {
-    case SCR_PICKER: return picker_key(a, key);
-    case SCR_FORM: return form_key(a, key);
-    case SCR_PROGRESS: return progress_key(a, key);
-    case SCR_RESULT: return result_key(a, key);
-    }
-    return UI_NONE;
+    if (current(a)->leave)
+        current(a)->leave(a);
+    a->screen = in->to;
+    struct ui_intent next = current(a)->enter ? current(a)->enter(a, in) : ui_intent(UI_INTENT_NONE);
+    app_layout(a);
+    return next;
 }
 
-/* Read and handle every pending key; wait up to first_timeout ms for the first one. When
- * nothing came, give the screen its idle time. */
-static unsigned read_keys(struct app *a, int first_timeout)
+static void intent_free(struct ui_intent *in)
 {
-    unsigned m = UI_NONE;
-    int t = first_timeout;
-    for (int i = 0; i < 64 && !term_signal(); i++) {
-        int key = term_read_key(t);
-        if (key == TERM_NO_KEY) {
-            if (i == 0 && a->screen == SCR_PICKER && !a->too_small)
-                m |= picker_idle(a);
+    for (size_t i = 0; i < in->n_paths; i++)
+        free(in->paths[i]);
+    free(in->paths);
+    in->paths = NULL;
+    in->n_paths = 0;
+}
+
+/* Do what a handler asked. Returns APP_* flags. */
+static unsigned perform(struct app *a, struct ui_intent in)
+{
+    unsigned m = 0;
+    /* A few hops at most (send -> progress -> result); the bound only guards a mistake. */
+    for (int hop = 0; hop < 8; hop++) {
+        struct ui_intent next = ui_intent(UI_INTENT_NONE);
+        switch (in.kind) {
+        case UI_INTENT_NONE:
+            break;
+        case UI_INTENT_REDRAW:
+            m |= APP_REDRAW;
+            break;
+        case UI_INTENT_QUIT:
+            m |= APP_QUIT;
+            break;
+        case UI_INTENT_CANCEL:
+            sender_cancel(&a->sender);
+            m |= APP_REDRAW;
+            break;
+        case UI_INTENT_SEND:
+            sender_start(&a->sender, in.spec);
+            next = ui_goto(SCR_PROGRESS);
+            break;
+        case UI_INTENT_RETRY_FAILED:
+            if (sender_retry(&a->sender))
+                next = ui_goto(SCR_PROGRESS);
+            m |= APP_REDRAW;
+            break;
+        case UI_INTENT_GOTO:
+            next = switch_screen(a, &in);
+            m |= APP_REDRAW;
             break;
         }
+        intent_free(&in);
+        if (next.kind == UI_INTENT_NONE)
+            return m;
+        in = next;
+    }
+    intent_free(&in);
+    return m;
+}
+
+/* ---- the loop ------------------------------------------------------------------------- */
+
+/* Read and handle every pending key, waiting up to first_timeout ms for the first one.
+ * *got_key (may be NULL) tells whether one came. Returns APP_* flags. */
+static unsigned read_keys(struct app *a, int first_timeout, bool *got_key)
+{
+    unsigned m = 0;
+    int t = first_timeout;
+    if (got_key)
+        *got_key = false;
+    for (int i = 0; i < 64 && !term_signal(); i++) {
+        int key = term_read_key(t);
+        if (key == TERM_NO_KEY)
+            break;
+        if (got_key)
+            *got_key = true;
         t = 0;
         if (key == KC(KEY_RESIZE)) {
             app_layout(a);
-            m |= UI_REDRAW;
+            m |= APP_REDRAW;
             continue;
         }
         if (a->too_small)
             continue; /* nothing to aim at: keys are ignored until the screen grows */
-        enum screen_id before = a->screen;
-        m |= dispatch(a, key);
-        if (a->screen != before) {
-            app_layout(a);
-            m |= UI_REDRAW;
-        }
-        if (m & UI_QUIT)
+        m |= perform(a, current(a)->key(a, key));
+        if (m & APP_QUIT)
             break;
     }
     return m;
+}
+
+static unsigned idle(struct app *a, unsigned sent)
+{
+    return current(a)->idle ? perform(a, current(a)->idle(a, sent)) : 0;
 }
 
 static int run_loop(struct app *a)
@@ -243,12 +290,10 @@ static int run_loop(struct app *a)
     for (;;) {
         if (term_signal()) {
             /* Leave cleanly: a running upload is cancelled and waited for. */
-            if (a->batch.running) {
-                progress_cancel(a);
-                double until = clock_now() + 5;
-                while (a->batch.running && clock_now() < until)
-                    progress_pump(a, 100);
-            }
+            sender_cancel(&a->sender);
+            double until = clock_now() + 5;
+            while (sender_busy(&a->sender) && clock_now() < until)
+                sender_wait(&a->sender, 100);
             return 128 + term_signal();
         }
         if (dirty) {
@@ -256,15 +301,19 @@ static int run_loop(struct app *a)
             dirty = false;
         }
         unsigned m;
-        if (a->batch.running) {
-            m = progress_pump(a, 100);
-            m |= read_keys(a, 0);
+        if (sender_busy(&a->sender)) {
+            /* The network and the keyboard in one wait; then what it moved, then the keys. */
+            m = idle(a, sender_wait(&a->sender, 100));
+            m |= read_keys(a, 0, NULL);
         } else {
-            m = read_keys(a, 100);
+            bool got_key;
+            m = read_keys(a, 100, &got_key);
+            if (!got_key && !a->too_small && !(m & APP_QUIT))
+                m |= idle(a, 0);
         }
-        if (m & UI_QUIT)
+        if (m & APP_QUIT)
             return KA_EXIT_OK;
-        if (m & UI_REDRAW)
+        if (m & APP_REDRAW)
             dirty = true;
     }
 }
@@ -277,23 +326,24 @@ int ui_run(const struct ui_options *o)
     memset(&a, 0, sizeof a);
     a.o = o;
     a.screen = SCR_PICKER;
-    if (picker_init(&a, o->start_dir ? o->start_dir : ".", err, sizeof err) != 0) {
+    if (picker_init(&a.picker, o->start_dir ? o->start_dir : ".", err, sizeof err) != 0) {
         fprintf(stderr, "kombo-attach: %s\n", err);
         return KA_EXIT_FILE;
     }
-    form_init(&a);
+    form_init(&a.form, o);
+    sender_init(&a.sender, o);
     if (term_start(err, sizeof err) != 0) {
-        picker_free(&a);
-        form_free(&a);
+        picker_free(&a.picker);
+        form_free(&a.form);
         fprintf(stderr, "kombo-attach: %s\n", err);
         return KA_EXIT_USAGE;
     }
     theme_init();
     int rc = run_loop(&a);
     term_stop();
-    progress_free(&a);
-    form_free(&a);
-    picker_free(&a);
+    sender_free(&a.sender);
+    form_free(&a.form);
+    picker_free(&a.picker);
     mime_cleanup();
     return rc;
 }
