@@ -1,8 +1,7 @@
 /* The picker's model. Names live in one arena (one allocation for the whole folder), entries
  * in one array, and the filter is an array of 32-bit indexes into it, so a folder of 100,000
  * names costs about 36 bytes per entry plus the name, and a filter keystroke is one pass of
- * byte compares with no allocation per entry. Nothing here is locale-aware on purpose:
- * strcoll on 100,000 names takes far longer than a keystroke may. */
+ * byte compares with no allocation per entry. The order itself is filelist_sort.c. */
 #include "filelist.h"
 
 #include <errno.h>
@@ -15,6 +14,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "filelist_sort.h"
 #include "xalloc.h"
 
 struct filelist {
@@ -33,17 +33,12 @@ struct filelist {
     size_t marked;
 };
 
-static unsigned char fold(unsigned char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
-}
-
 static char *fold_dup(const char *s)
 {
     size_t n = strlen(s);
     char *d = xmalloc(n + 1);
     for (size_t i = 0; i <= n; i++)
-        d[i] = (char)fold((unsigned char)s[i]);
+        d[i] = (char)fl_fold((unsigned char)s[i]);
     return d;
 }
 
@@ -53,10 +48,10 @@ static ptrdiff_t find_folded(const char *name, const char *f, size_t flen)
     const unsigned char *s = (const unsigned char *)name;
     unsigned char f0 = (unsigned char)f[0];
     for (size_t i = 0; s[i]; i++) {
-        if (fold(s[i]) != f0)
+        if (fl_fold(s[i]) != f0)
             continue;
         size_t k = 1;
-        while (k < flen && s[i + k] && fold(s[i + k]) == (unsigned char)f[k])
+        while (k < flen && s[i + k] && fl_fold(s[i + k]) == (unsigned char)f[k])
             k++;
         if (k == flen)
             return (ptrdiff_t)i;
@@ -84,53 +79,6 @@ bool fl_match(const char *name, const char *filter, size_t *off, size_t *len)
     if (len)
         *len = flen;
     return true;
-}
-
-/* ---- sorting ---- */
-
-/* Case-insensitive (ASCII) byte order, then plain bytes so the order is total and stable
- * across runs ("Readme" before "readme"). */
-static int cmp_names(const char *a, const char *b)
-{
-    const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
-    for (;; x++, y++) {
-        unsigned char cx = fold(*x), cy = fold(*y);
-        if (cx != cy)
-            return cx < cy ? -1 : 1;
-        if (!cx)
-            break;
-    }
-    return strcmp(a, b);
-}
-
-static int cmp_by_name(const void *pa, const void *pb)
-{
-    const struct fl_entry *a = pa, *b = pb;
-    if (a->is_dir != b->is_dir)
-        return a->is_dir ? -1 : 1;
-    return cmp_names(a->name, b->name);
-}
-
-/* Biggest first; folders (whose size says nothing) keep name order at the top. */
-static int cmp_by_size(const void *pa, const void *pb)
-{
-    const struct fl_entry *a = pa, *b = pb;
-    if (a->is_dir != b->is_dir)
-        return a->is_dir ? -1 : 1;
-    if (!a->is_dir && a->size != b->size)
-        return a->size > b->size ? -1 : 1;
-    return cmp_names(a->name, b->name);
-}
-
-/* Newest first, folders too (still above files). */
-static int cmp_by_date(const void *pa, const void *pb)
-{
-    const struct fl_entry *a = pa, *b = pb;
-    if (a->is_dir != b->is_dir)
-        return a->is_dir ? -1 : 1;
-    if (a->mtime != b->mtime)
-        return a->mtime > b->mtime ? -1 : 1;
-    return cmp_names(a->name, b->name);
 }
 
 /* ---- stat ---- */
@@ -168,64 +116,11 @@ static void filter_from_scratch(struct filelist *fl)
     fl->nvis = k;
 }
 
-/* Sorting by name compares a folder flag and 15 folded bytes as two integers before
- * touching the names: most pairs differ there, so the sort runs on a small array in cache
- * instead of chasing name pointers (about twice as fast on 100,000 names). */
-struct name_key {
-    uint64_t k0;  /* top byte: 0 for folders, 1 for files; then folded bytes 0-6 */
-    uint64_t k1;  /* folded bytes 7-14; both big-endian and zero-padded */
-    const struct fl_entry *e;
-};
-
-static uint64_t pack(const unsigned char *s, size_t len, size_t from, size_t count)
-{
-    uint64_t v = 0;
-    for (size_t i = from; i < from + count; i++)
-        v = (v << 8) | (i < len ? fold(s[i]) : 0);
-    return v;
-}
-
-static int cmp_key(const void *pa, const void *pb)
-{
-    const struct name_key *a = pa, *b = pb;
-    if (a->k0 != b->k0)
-        return a->k0 < b->k0 ? -1 : 1;
-    if (a->k1 != b->k1)
-        return a->k1 < b->k1 ? -1 : 1;
-    return cmp_by_name(a->e, b->e);
-}
-
-static void sort_by_name_keys(struct filelist *fl)
-{
-    struct name_key *keys = xmalloc((fl->n ? fl->n : 1) * sizeof *keys);
-    struct fl_entry *sorted = xmalloc((fl->n ? fl->n : 1) * sizeof *sorted);
-    for (size_t i = 0; i < fl->n; i++) {
-        const unsigned char *s = (const unsigned char *)fl->ents[i].name;
-        size_t len = strnlen((const char *)s, 15);
-        /* names hold no NUL, so zero padding sorts a prefix first, as cmp_names does; equal
-         * keys fall back to cmp_by_name, so the order is exactly cmp_by_name's */
-        keys[i].k0 = ((uint64_t)!fl->ents[i].is_dir << 56) | pack(s, len, 0, 7);
-        keys[i].k1 = pack(s, len, 7, 8);
-        keys[i].e = &fl->ents[i];
-    }
-    qsort(keys, fl->n, sizeof *keys, cmp_key);
-    for (size_t i = 0; i < fl->n; i++)
-        sorted[i] = *keys[i].e;
-    free(keys);
-    free(fl->ents);
-    fl->ents = sorted;
-}
-
 static void sort_entries(struct filelist *fl)
 {
-    int (*cmp)(const void *, const void *) =
-        fl->sort == FL_SORT_SIZE ? cmp_by_size : fl->sort == FL_SORT_DATE ? cmp_by_date : cmp_by_name;
     if (fl->sort != FL_SORT_NAME)
-        stat_all(fl);
-    if (fl->sort == FL_SORT_NAME)
-        sort_by_name_keys(fl);
-    else
-        qsort(fl->ents, fl->n, sizeof *fl->ents, cmp);
+        stat_all(fl); /* sizes and dates decide the order */
+    fl_sort_entries(&fl->ents, fl->n, fl->sort);
     /* Entries moved: the stat cursor restarts (stat_done entries are skipped quickly) and
      * the visible indexes are rebuilt in the new order. */
     fl->stat_next = 0;
