@@ -84,10 +84,13 @@ void sender_start(struct sender *s, const struct batch_spec *spec)
 
 bool sender_retry(struct sender *s)
 {
+    /* The batch reads the results to choose, then forgets those of the files it sends
+     * again; only then can the jobs that own them go. */
+    size_t again = batch_retry(&s->b);
     for (size_t i = 0; i < s->b.n; i++)
-        if (!batch_file_ok(&s->b.files[i]))
-            free_job(s, i); /* its result goes with it: the batch forgets it next */
-    if (batch_retry(&s->b) == 0)
+        if (s->b.files[i].state == BF_PENDING)
+            free_job(s, i);
+    if (again == 0)
         return false;
     start_next(s);
     return true;
