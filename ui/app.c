@@ -171,8 +171,6 @@ static void draw_all(struct app *a)
     if (a->too_small) {
         draw_too_small(a);
     } else {
-        if (current(a)->update)
-            current(a)->update(a);
         draw_header(a);
         draw_footer(a);
         /* The screen comes last: the form leaves the cursor in its field. */
@@ -297,6 +295,9 @@ static int run_loop(struct app *a)
             return 128 + term_signal();
         }
         if (dirty) {
+            /* what costs I/O is worked out once per frame, before and not while drawing */
+            if (!a->too_small && current(a)->update)
+                current(a)->update(a);
             draw_all(a);
             dirty = false;
         }
