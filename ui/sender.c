@@ -126,6 +126,9 @@ unsigned sender_wait(struct sender *s, int timeout_ms)
         return 0;
     struct upload *job = s->jobs[s->b.cur];
     bool key_waiting = false;
+    /* The one wait on the backend, the network and the keyboard together. Whether the job
+     * finished is read from its state below, not from what this returns, so a call that
+     * drives many jobs at once can take this line's place. */
     upload_poll(job, timeout_ms, STDIN_FILENO, &key_waiting);
     upload_get_progress(job, &s->live);
     if (s->live.state != UPLOAD_FINISHED)
