@@ -414,6 +414,16 @@ fail:
     return NULL;
 }
 
+uint64_t body_length_for(const struct attachment *att, const char *remote_fields)
+{
+    char *prefix, *suffix;
+    build_parts(att, remote_fields, &prefix, &suffix);
+    uint64_t n = strlen(prefix) + b64_encoded_len(att->size) + strlen(suffix);
+    free(prefix);
+    free(suffix);
+    return n;
+}
+
 uint64_t body_length(const struct body *b)
 {
     return b->total;

@@ -19,6 +19,9 @@ struct body;
 struct body *body_open(const struct attachment *att, const char *remote_fields,
                        int *code, char *err, size_t errlen);
 uint64_t body_length(const struct body *b);
+/* The length body_open would give for att (its name, type, content type and size; the file
+ * is not opened) and remote_fields: for estimates that must equal what is sent. */
+uint64_t body_length_for(const struct attachment *att, const char *remote_fields);
 /* Copy up to len bytes of the body into buf. Returns bytes produced, 0 at the end, or
  * BODY_READ_ERROR when the file failed or changed (size, mtime or identity) while being
  * read; the last byte of the body is never produced in that case. */

@@ -1,8 +1,7 @@
 /* The picker's model. Names live in one arena (one allocation for the whole folder), entries
  * in one array, and the filter is an array of 32-bit indexes into it, so a folder of 100,000
  * names costs about 36 bytes per entry plus the name, and a filter keystroke is one pass of
- * byte compares with no allocation per entry. Nothing here is locale-aware on purpose:
- * strcoll on 100,000 names takes far longer than a keystroke may. */
+ * byte compares with no allocation per entry. The order itself is filelist_sort.c. */
 #include "filelist.h"
 
 #include <errno.h>
@@ -13,6 +12,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "clock.h"
+#include "filelist_sort.h"
+#include "xalloc.h"
 
 struct filelist {
     char *dir;               /* absolute, normalised */
@@ -30,19 +33,12 @@ struct filelist {
     size_t marked;
 };
 
-static unsigned char fold(unsigned char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
-}
-
 static char *fold_dup(const char *s)
 {
     size_t n = strlen(s);
-    char *d = malloc(n + 1);
-    if (!d)
-        return NULL;
+    char *d = xmalloc(n + 1);
     for (size_t i = 0; i <= n; i++)
-        d[i] = (char)fold((unsigned char)s[i]);
+        d[i] = (char)fl_fold((unsigned char)s[i]);
     return d;
 }
 
@@ -52,10 +48,10 @@ static ptrdiff_t find_folded(const char *name, const char *f, size_t flen)
     const unsigned char *s = (const unsigned char *)name;
     unsigned char f0 = (unsigned char)f[0];
     for (size_t i = 0; s[i]; i++) {
-        if (fold(s[i]) != f0)
+        if (fl_fold(s[i]) != f0)
             continue;
         size_t k = 1;
-        while (k < flen && s[i + k] && fold(s[i + k]) == (unsigned char)f[k])
+        while (k < flen && s[i + k] && fl_fold(s[i + k]) == (unsigned char)f[k])
             k++;
         if (k == flen)
             return (ptrdiff_t)i;
@@ -74,8 +70,6 @@ bool fl_match(const char *name, const char *filter, size_t *off, size_t *len)
         return true;
     }
     char *f = fold_dup(filter);
-    if (!f)
-        return false;
     ptrdiff_t at = find_folded(name, f, flen);
     free(f);
     if (at < 0)
@@ -85,53 +79,6 @@ bool fl_match(const char *name, const char *filter, size_t *off, size_t *len)
     if (len)
         *len = flen;
     return true;
-}
-
-/* ---- sorting ---- */
-
-/* Case-insensitive (ASCII) byte order, then plain bytes so the order is total and stable
- * across runs ("Readme" before "readme"). */
-static int cmp_names(const char *a, const char *b)
-{
-    const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
-    for (;; x++, y++) {
-        unsigned char cx = fold(*x), cy = fold(*y);
-        if (cx != cy)
-            return cx < cy ? -1 : 1;
-        if (!cx)
-            break;
-    }
-    return strcmp(a, b);
-}
-
-static int cmp_by_name(const void *pa, const void *pb)
-{
-    const struct fl_entry *a = pa, *b = pb;
-    if (a->is_dir != b->is_dir)
-        return a->is_dir ? -1 : 1;
-    return cmp_names(a->name, b->name);
-}
-
-/* Biggest first; folders (whose size says nothing) keep name order at the top. */
-static int cmp_by_size(const void *pa, const void *pb)
-{
-    const struct fl_entry *a = pa, *b = pb;
-    if (a->is_dir != b->is_dir)
-        return a->is_dir ? -1 : 1;
-    if (!a->is_dir && a->size != b->size)
-        return a->size > b->size ? -1 : 1;
-    return cmp_names(a->name, b->name);
-}
-
-/* Newest first, folders too (still above files). */
-static int cmp_by_date(const void *pa, const void *pb)
-{
-    const struct fl_entry *a = pa, *b = pb;
-    if (a->is_dir != b->is_dir)
-        return a->is_dir ? -1 : 1;
-    if (a->mtime != b->mtime)
-        return a->mtime > b->mtime ? -1 : 1;
-    return cmp_names(a->name, b->name);
 }
 
 /* ---- stat ---- */
@@ -169,68 +116,11 @@ static void filter_from_scratch(struct filelist *fl)
     fl->nvis = k;
 }
 
-/* Sorting by name compares a folder flag and 15 folded bytes as two integers before
- * touching the names: most pairs differ there, so the sort runs on a small array in cache
- * instead of chasing name pointers (about twice as fast on 100,000 names). */
-struct name_key {
-    uint64_t k0;  /* top byte: 0 for folders, 1 for files; then folded bytes 0-6 */
-    uint64_t k1;  /* folded bytes 7-14; both big-endian and zero-padded */
-    const struct fl_entry *e;
-};
-
-static uint64_t pack(const unsigned char *s, size_t len, size_t from, size_t count)
-{
-    uint64_t v = 0;
-    for (size_t i = from; i < from + count; i++)
-        v = (v << 8) | (i < len ? fold(s[i]) : 0);
-    return v;
-}
-
-static int cmp_key(const void *pa, const void *pb)
-{
-    const struct name_key *a = pa, *b = pb;
-    if (a->k0 != b->k0)
-        return a->k0 < b->k0 ? -1 : 1;
-    if (a->k1 != b->k1)
-        return a->k1 < b->k1 ? -1 : 1;
-    return cmp_by_name(a->e, b->e);
-}
-
-static bool sort_by_name_keys(struct filelist *fl)
-{
-    struct name_key *keys = malloc((fl->n ? fl->n : 1) * sizeof *keys);
-    struct fl_entry *sorted = malloc((fl->n ? fl->n : 1) * sizeof *sorted);
-    if (!keys || !sorted) {
-        free(keys);
-        free(sorted);
-        return false;
-    }
-    for (size_t i = 0; i < fl->n; i++) {
-        const unsigned char *s = (const unsigned char *)fl->ents[i].name;
-        size_t len = strnlen((const char *)s, 15);
-        /* names hold no NUL, so zero padding sorts a prefix first, as cmp_names does; equal
-         * keys fall back to cmp_by_name, so the order is exactly cmp_by_name's */
-        keys[i].k0 = ((uint64_t)!fl->ents[i].is_dir << 56) | pack(s, len, 0, 7);
-        keys[i].k1 = pack(s, len, 7, 8);
-        keys[i].e = &fl->ents[i];
-    }
-    qsort(keys, fl->n, sizeof *keys, cmp_key);
-    for (size_t i = 0; i < fl->n; i++)
-        sorted[i] = *keys[i].e;
-    free(keys);
-    free(fl->ents);
-    fl->ents = sorted;
-    return true;
-}
-
 static void sort_entries(struct filelist *fl)
 {
-    int (*cmp)(const void *, const void *) =
-        fl->sort == FL_SORT_SIZE ? cmp_by_size : fl->sort == FL_SORT_DATE ? cmp_by_date : cmp_by_name;
     if (fl->sort != FL_SORT_NAME)
-        stat_all(fl);
-    if (fl->sort != FL_SORT_NAME || !sort_by_name_keys(fl))
-        qsort(fl->ents, fl->n, sizeof *fl->ents, cmp);
+        stat_all(fl); /* sizes and dates decide the order */
+    fl_sort_entries(&fl->ents, fl->n, fl->sort);
     /* Entries moved: the stat cursor restarts (stat_done entries are skipped quickly) and
      * the visible indexes are rebuilt in the new order. */
     fl->stat_next = 0;
@@ -250,13 +140,7 @@ static char *normalise(const char *dir)
             return NULL;
     }
     size_t cap = (cwd ? strlen(cwd) : 0) + strlen(dir) + 3;
-    char *in = malloc(cap), *out = malloc(cap);
-    if (!in || !out) {
-        free(in);
-        free(out);
-        free(cwd);
-        return NULL;
-    }
+    char *in = xmalloc(cap), *out = xmalloc(cap);
     snprintf(in, cap, "%s/%s", cwd ? cwd : "", dir);
     free(cwd);
     size_t o = 0;
@@ -312,12 +196,10 @@ static int read_entries(struct filelist *fl, char *err, size_t errlen)
         return -1;
     }
     size_t cap = 256, acap = 8192, alen = 0;
-    struct fl_entry *ents = malloc(cap * sizeof *ents);
-    char *arena = malloc(acap);
+    struct fl_entry *ents = xmalloc(cap * sizeof *ents);
+    char *arena = xmalloc(acap);
     size_t n = 0;
     int rc = -1;
-    if (!ents || !arena)
-        goto oom;
     struct dirent *de;
     errno = 0;
     while ((de = readdir(d)) != NULL) {
@@ -327,18 +209,12 @@ static int read_entries(struct filelist *fl, char *err, size_t errlen)
         size_t l = strlen(name) + 1;
         if (n == cap) {
             cap *= 2;
-            struct fl_entry *ne = realloc(ents, cap * sizeof *ents);
-            if (!ne)
-                goto oom;
-            ents = ne;
+            ents = xrealloc(ents, cap * sizeof *ents);
         }
         if (alen + l > acap) {
             while (alen + l > acap)
                 acap *= 2;
-            char *na = realloc(arena, acap);
-            if (!na)
-                goto oom;
-            arena = na;
+            arena = xrealloc(arena, acap);
         }
         memcpy(arena + alen, name, l);
         struct fl_entry *e = &ents[n];
@@ -384,12 +260,8 @@ static int read_entries(struct filelist *fl, char *err, size_t errlen)
     }
     /* Give back the doubling slack (up to half of each block), then point at the names:
      * the arena does not move any more. */
-    char *fit = realloc(arena, alen ? alen : 1);
-    if (fit)
-        arena = fit;
-    struct fl_entry *efit = realloc(ents, (n ? n : 1) * sizeof *ents);
-    if (efit)
-        ents = efit;
+    arena = xrealloc(arena, alen);
+    ents = xrealloc(ents, n * sizeof *ents);
     char *p = arena;
     for (size_t i = 0; i < n; i++) {
         ents[i].name = p;
@@ -398,19 +270,10 @@ static int read_entries(struct filelist *fl, char *err, size_t errlen)
     fl->ents = ents;
     fl->arena = arena;
     fl->n = n;
-    fl->vis = malloc((n ? n : 1) * sizeof *fl->vis);
-    if (!fl->vis) {
-        fl->ents = NULL;
-        fl->arena = NULL;
-        fl->n = 0;
-        goto oom;
-    }
+    fl->vis = xmalloc(n * sizeof *fl->vis);
     ents = NULL;
     arena = NULL;
     rc = 0;
-    goto out;
-oom:
-    set_err(err, errlen, fl->dir, ENOMEM);
 out:
     free(ents);
     free(arena);
@@ -421,19 +284,15 @@ out:
 static struct filelist *open_list(const char *dir, bool show_hidden, enum fl_sort sort,
                                   const char *filter, char *err, size_t errlen)
 {
-    struct filelist *fl = calloc(1, sizeof *fl);
-    if (!fl) {
-        set_err(err, errlen, dir, ENOMEM);
-        return NULL;
-    }
+    struct filelist *fl = xcalloc(1, sizeof *fl);
     fl->dfd = -1;
     fl->sort = sort;
     fl->show_hidden = show_hidden;
     fl->dir = normalise(dir);
     fl->filter = fold_dup(filter ? filter : "");
-    fl->filter_raw = strdup(filter ? filter : "");
-    if (!fl->dir || !fl->filter || !fl->filter_raw) {
-        set_err(err, errlen, dir, errno ? errno : ENOMEM);
+    fl->filter_raw = xstrdup(filter ? filter : "");
+    if (!fl->dir) {
+        set_err(err, errlen, dir, errno);
         fl_free(fl);
         return NULL;
     }
@@ -495,9 +354,7 @@ static char *join(const char *dir, const char *name)
 {
     size_t dl = strlen(dir), nl = strlen(name);
     bool slash = dl == 0 || dir[dl - 1] != '/';
-    char *p = malloc(dl + slash + nl + 1);
-    if (!p)
-        return NULL;
+    char *p = xmalloc(dl + slash + nl + 1);
     memcpy(p, dir, dl);
     if (slash)
         p[dl] = '/';
@@ -536,22 +393,20 @@ void fl_set_hidden(struct filelist *fl, bool show)
         return; /* the folder went away or became unreadable: keep what is shown */
     /* Carry marks over by name; hidden entries that disappear lose theirs. */
     if (fl->marked) {
-        char **names = malloc(fl->marked * sizeof *names);
+        char **names = xmalloc(fl->marked * sizeof *names);
         size_t k = 0;
-        if (names) {
-            for (size_t i = 0; i < fl->n; i++)
-                if (fl->ents[i].marked)
-                    names[k++] = fl->ents[i].name;
-            qsort(names, k, sizeof *names, cmp_str_ptr);
-            for (size_t i = 0; i < nl->n; i++) {
-                const char *key = nl->ents[i].name;
-                if (!nl->ents[i].is_dir && bsearch(&key, names, k, sizeof *names, cmp_str_ptr)) {
-                    nl->ents[i].marked = true;
-                    nl->marked++;
-                }
+        for (size_t i = 0; i < fl->n; i++)
+            if (fl->ents[i].marked)
+                names[k++] = fl->ents[i].name;
+        qsort(names, k, sizeof *names, cmp_str_ptr);
+        for (size_t i = 0; i < nl->n; i++) {
+            const char *key = nl->ents[i].name;
+            if (!nl->ents[i].is_dir && bsearch(&key, names, k, sizeof *names, cmp_str_ptr)) {
+                nl->ents[i].marked = true;
+                nl->marked++;
             }
-            free(names);
         }
+        free(names);
     }
     /* swap the new contents into the caller's handle */
     struct filelist tmp = *fl;
@@ -563,12 +418,7 @@ void fl_set_hidden(struct filelist *fl, bool show)
 void fl_set_filter(struct filelist *fl, const char *filter)
 {
     char *f = fold_dup(filter ? filter : "");
-    char *raw = strdup(filter ? filter : "");
-    if (!f || !raw) {
-        free(f);
-        free(raw);
-        return;
-    }
+    char *raw = xstrdup(filter ? filter : "");
     size_t flen = strlen(f);
     bool narrower = fl->filter[0] != '\0' && strstr(f, fl->filter) != NULL;
     free(fl->filter);
@@ -610,16 +460,9 @@ void fl_stat_range(struct filelist *fl, size_t first, size_t n)
     }
 }
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 bool fl_stat_step(struct filelist *fl, int budget_ms)
 {
-    double deadline = now_ms() + (budget_ms > 0 ? budget_ms : 0);
+    double deadline = clock_now() + (budget_ms > 0 ? budget_ms : 0) / 1e3;
     unsigned done = 0;
     while (fl->stat_next < fl->n) {
         struct fl_entry *e = &fl->ents[fl->stat_next++];
@@ -627,7 +470,7 @@ bool fl_stat_step(struct filelist *fl, int budget_ms)
             continue;
         stat_entry(fl, e);
         /* reading the clock is cheap but not free next to a cached stat: every 16th */
-        if ((++done & 15) == 0 && now_ms() >= deadline)
+        if ((++done & 15) == 0 && clock_now() >= deadline)
             break;
     }
     return fl->stat_next < fl->n;
@@ -655,24 +498,13 @@ char **fl_marked_paths(const struct filelist *fl, size_t *n)
     *n = 0;
     if (fl->marked == 0)
         return NULL;
-    char **v = malloc(fl->marked * sizeof *v);
-    if (!v)
-        return NULL;
+    char **v = xmalloc(fl->marked * sizeof *v);
     /* All marked entries, also those the filter hides now: marking is a choice the filter
      * doesn't undo. */
     size_t k = 0;
-    for (size_t i = 0; i < fl->n && k < fl->marked; i++) {
-        if (!fl->ents[i].marked)
-            continue;
-        v[k] = join(fl->dir, fl->ents[i].name);
-        if (!v[k]) {
-            while (k > 0)
-                free(v[--k]);
-            free(v);
-            return NULL;
-        }
-        k++;
-    }
+    for (size_t i = 0; i < fl->n && k < fl->marked; i++)
+        if (fl->ents[i].marked)
+            v[k++] = join(fl->dir, fl->ents[i].name);
     *n = k;
     return v;
 }

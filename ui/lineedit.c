@@ -2,13 +2,13 @@
  * filters, le_insert refuses), so moving by character is stepping over continuation bytes. */
 #include "lineedit.h"
 
-#include "utf8.h"
-
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
+#include "utf8.h"
+#include "xalloc.h"
 
 static bool is_cont(unsigned char c)
 {
@@ -21,19 +21,15 @@ static bool refused(uint32_t cp)
     return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff;
 }
 
-static bool reserve(struct lineedit *le, size_t need)
+static void reserve(struct lineedit *le, size_t need)
 {
     if (need + 1 <= le->cap)
-        return true;
+        return;
     size_t cap = le->cap ? le->cap : 32;
     while (cap < need + 1)
         cap *= 2;
-    char *b = realloc(le->buf, cap);
-    if (!b)
-        return false;
-    le->buf = b;
+    le->buf = xrealloc(le->buf, cap);
     le->cap = cap;
-    return true;
 }
 
 static size_t prev_char(const struct lineedit *le, size_t i)
@@ -89,8 +85,7 @@ void le_set(struct lineedit *le, const char *text)
     le->len = 0;
     le->cursor = 0;
     le->scroll = 0;
-    if (!reserve(le, 0))
-        return;
+    reserve(le, 0);
     le->buf[0] = '\0';
     if (!text)
         return;
@@ -107,8 +102,7 @@ void le_set(struct lineedit *le, const char *text)
         if (!refused(cp)) {
             if (le->max_len && le->len + l > le->max_len)
                 break;
-            if (!reserve(le, le->len + l))
-                break;
+            reserve(le, le->len + l);
             memcpy(le->buf + le->len, text + i, l);
             le->len += l;
         }
@@ -135,8 +129,7 @@ bool le_insert(struct lineedit *le, wchar_t wc)
     size_t l = utf8_encode(cp, enc);
     if (le->max_len && le->len + l > le->max_len)
         return false;
-    if (!reserve(le, le->len + l))
-        return false;
+    reserve(le, le->len + l);
     memmove(le->buf + le->cursor + l, le->buf + le->cursor, le->len - le->cursor + 1);
     memcpy(le->buf + le->cursor, enc, l);
     le->len += l;

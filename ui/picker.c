@@ -1,18 +1,20 @@
 /* The file picker screen: browse folders, filter, mark several files, pick. The list model
- * (reading, sorting, filtering, marks, lazy stat) is filelist.c; this file only maps keys
- * to it and draws it. */
-#include "screen.h"
+ * (reading, sorting, filtering, marks, lazy stat) is filelist.c; this file maps keys to it,
+ * and picker_draw.c draws it. */
+#include "picker.h"
 
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "format.h"
+#include "app.h"
 #include "mime.h"
+#include "picker_draw.h"
+#include "text.h"
+#include "xalloc.h"
 
 enum picker_action {
     PA_UP, PA_DOWN, PA_PGUP, PA_PGDN, PA_TOP, PA_BOTTOM, PA_ENTER, PA_OPEN_DIR, PA_PARENT,
@@ -74,7 +76,7 @@ static const struct binding filter_keys[] = {
 
 #define N_OF(t) (sizeof(t) / sizeof((t)[0]))
 
-const struct binding *picker_bindings(const struct app *a, size_t *n)
+static const struct binding *picker_bindings(const struct app *a, size_t *n)
 {
     const struct picker *p = &a->picker;
     if (p->filtering) {
@@ -89,20 +91,14 @@ const struct binding *picker_bindings(const struct app *a, size_t *n)
     return list_keys;
 }
 
-static const char *sort_name(enum fl_sort s)
-{
-    return s == FL_SORT_SIZE ? "size" : s == FL_SORT_DATE ? "date" : "name";
-}
-
 static void set_status(struct picker *p, enum role r, const char *fmt, const char *a1, const char *a2)
 {
     snprintf(p->status, sizeof p->status, fmt, a1 ? a1 : "", a2 ? a2 : "");
     p->status_role = r;
 }
 
-int picker_init(struct app *a, const char *dir, char *err, size_t errlen)
+int picker_init(struct picker *p, const char *dir, char *err, size_t errlen)
 {
-    struct picker *p = &a->picker;
     p->sort = FL_SORT_NAME;
     p->fl = fl_open(dir, p->show_hidden, p->sort, err, errlen);
     if (!p->fl)
@@ -111,9 +107,8 @@ int picker_init(struct app *a, const char *dir, char *err, size_t errlen)
     return 0;
 }
 
-void picker_free(struct app *a)
+void picker_free(struct picker *p)
 {
-    struct picker *p = &a->picker;
     if (p->fl)
         fl_free(p->fl);
     p->fl = NULL;
@@ -163,10 +158,9 @@ static void go_parent(struct picker *p)
     if (strcmp(dir, "/") == 0)
         return;
     const char *slash = strrchr(dir, '/');
-    char *parent = slash == dir ? strdup("/") : strndup(dir, (size_t)(slash - dir));
-    char *child = strdup(slash + 1);
-    if (parent && child)
-        change_dir(p, parent, child);
+    char *parent = slash == dir ? xstrdup("/") : xstrndup(dir, (size_t)(slash - dir));
+    char *child = xstrdup(slash + 1);
+    change_dir(p, parent, child);
     free(parent);
     free(child);
 }
@@ -199,7 +193,7 @@ static char *current_name(struct picker *p)
     if (fl_count(p->fl) == 0)
         return NULL;
     struct fl_entry *e = fl_get(p->fl, p->cursor);
-    return e ? strdup(e->name) : NULL;
+    return e ? xstrdup(e->name) : NULL;
 }
 
 static void apply_filter(struct picker *p)
@@ -210,93 +204,92 @@ static void apply_filter(struct picker *p)
     free(name);
 }
 
-static unsigned pick(struct app *a)
+/* The form, with the files it is to attach. */
+static struct ui_intent to_form(char **paths, size_t n)
 {
-    struct picker *p = &a->picker;
+    struct ui_intent in = ui_goto(SCR_FORM);
+    in.paths = paths;
+    in.n_paths = n;
+    return in;
+}
+
+/* Enter: the marked files, else the highlighted file; a folder opens. */
+static struct ui_intent pick(struct picker *p)
+{
     if (fl_marked_count(p->fl) > 0) {
         size_t n = 0;
         char **paths = fl_marked_paths(p->fl, &n);
-        if (!paths)
-            return UI_NONE;
-        form_set_files(a, paths, n);
-        for (size_t i = 0; i < n; i++)
-            free(paths[i]);
-        free(paths);
-        app_goto(a, SCR_FORM);
-        return UI_REDRAW;
+        return to_form(paths, n);
     }
     if (fl_count(p->fl) == 0)
-        return UI_NONE;
+        return ui_intent(UI_INTENT_NONE);
     struct fl_entry *e = fl_get(p->fl, p->cursor);
     char *path = fl_path(p->fl, p->cursor);
-    if (!path)
-        return UI_NONE;
     if (e->is_dir) {
         change_dir(p, path, NULL);
     } else {
         struct stat st;
-        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
-            char *shown = text_fit(e->name, strlen(e->name), 60, TEXT_CUT_MIDDLE);
-            set_status(p, ROLE_ERROR, "%s is not a regular file: only files can be attached%s", shown, NULL);
-            free(shown);
-        } else {
-            form_set_files(a, &path, 1);
-            app_goto(a, SCR_FORM);
+        if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+            char **paths = xmalloc(sizeof *paths);
+            paths[0] = path;
+            return to_form(paths, 1);
         }
+        char *shown = text_fit(e->name, strlen(e->name), 60, TEXT_CUT_MIDDLE);
+        set_status(p, ROLE_ERROR, "%s is not a regular file: only files can be attached%s", shown, NULL);
+        free(shown);
     }
     free(path);
-    return UI_REDRAW;
+    return ui_intent(UI_INTENT_REDRAW);
 }
 
-static unsigned filter_key(struct app *a, int key)
+static bool filter_key(struct picker *p, int key)
 {
-    struct picker *p = &a->picker;
-    int act = bind_find(filter_keys, N_OF(filter_keys), key);
+    int act = keys_find(filter_keys, N_OF(filter_keys), key);
     switch (act) {
     case PA_F_KEEP:
         p->filtering = false;
-        return UI_REDRAW;
+        return true;
     case PA_F_CLEAR:
         p->filtering = false;
         le_set(&p->filter, "");
         apply_filter(p);
-        return UI_REDRAW;
+        return true;
     case PA_F_BACKSPACE:
         if (p->filter.len == 0) {
             p->filtering = false; /* backspace on an empty filter leaves filter mode, like a shell prompt */
-            return UI_REDRAW;
+            return true;
         }
         le_apply(&p->filter, LE_BACKSPACE);
         apply_filter(p);
-        return UI_REDRAW;
-    case PA_F_LEFT: le_apply(&p->filter, LE_LEFT); return UI_REDRAW;
-    case PA_F_RIGHT: le_apply(&p->filter, LE_RIGHT); return UI_REDRAW;
+        return true;
+    case PA_F_LEFT: le_apply(&p->filter, LE_LEFT); return true;
+    case PA_F_RIGHT: le_apply(&p->filter, LE_RIGHT); return true;
     case PA_F_KILL:
         le_apply(&p->filter, LE_KILL_TO_START);
         apply_filter(p);
-        return UI_REDRAW;
+        return true;
     default:
         /* anything else printable is part of the filter */
         if (!KEY_IS_CODE(key) && le_insert(&p->filter, (wchar_t)key)) {
             apply_filter(p);
-            return UI_REDRAW;
+            return true;
         }
-        return UI_NONE;
+        return false;
     }
 }
 
-unsigned picker_key(struct app *a, int key)
+static struct ui_intent picker_key(struct app *a, int key)
 {
     struct picker *p = &a->picker;
     int act;
     if (p->filtering) {
-        act = bind_find(filter_keys, N_OF(filter_keys), key);
+        act = keys_find(filter_keys, N_OF(filter_keys), key);
         if (act != PA_UP && act != PA_DOWN && act != PA_PGUP && act != PA_PGDN)
-            return filter_key(a, key);
+            return ui_intent(filter_key(p, key) ? UI_INTENT_REDRAW : UI_INTENT_NONE);
     } else {
         size_t nb;
         const struct binding *t = picker_bindings(a, &nb);
-        act = bind_find(t, nb, key);
+        act = keys_find(t, nb, key);
         p->status[0] = '\0';
     }
     size_t n = fl_count(p->fl);
@@ -316,12 +309,11 @@ unsigned picker_key(struct app *a, int key)
     case PA_TOP: p->cursor = 0; break;
     case PA_BOTTOM: p->cursor = n ? n - 1 : 0; break;
     case PA_ENTER:
-        return pick(a);
+        return pick(p);
     case PA_OPEN_DIR:
         if (n && fl_get(p->fl, p->cursor)->is_dir) {
             char *path = fl_path(p->fl, p->cursor);
-            if (path)
-                change_dir(p, path, NULL);
+            change_dir(p, path, NULL);
             free(path);
         }
         break;
@@ -363,22 +355,13 @@ unsigned picker_key(struct app *a, int key)
         }
         break;
     case PA_QUIT:
-        return UI_QUIT;
+        return ui_intent(UI_INTENT_QUIT);
     default:
-        return UI_NONE;
+        return ui_intent(UI_INTENT_NONE);
     }
     free(name);
     keep_visible(p);
-    return UI_REDRAW;
-}
-
-unsigned picker_idle(struct app *a)
-{
-    /* Sizes and dates of rows not on screen, a few milliseconds at a time. Nothing visible
-     * changes, so no redraw. */
-    if (a->picker.fl)
-        fl_stat_step(a->picker.fl, 5);
-    return UI_NONE;
+    return ui_intent(UI_INTENT_REDRAW);
 }
 
 /* The status line describes the highlighted file: its MIME type comes from libmagic, which
@@ -408,188 +391,50 @@ static void update_info(struct picker *p)
         snprintf(p->info_mime, sizeof p->info_mime, "not a regular file");
 }
 
-static void draw_path_bar(struct app *a)
-{
-    struct picker *p = &a->picker;
-    int y = p->path.y, w = p->path.w;
-    char right[64];
-    snprintf(right, sizeof right, "sort: %s%s ", sort_name(p->sort), p->show_hidden ? ", hidden shown" : "");
-    int rw = text_width(right);
-    if (rw > w / 2)
-        rw = 0;
-    char dir[4096];
-    text_tilde(fl_dir(p->fl), getenv("HOME"), dir, sizeof dir);
-    ui_put_cut(y, 1, w - 2 - rw - 1, dir, theme_attr(ROLE_LABEL), TEXT_CUT_START);
-    if (rw)
-        ui_put(y, w - rw, rw, right, theme_attr(ROLE_DIM));
-}
-
-/* Draw one row's name, highlighting the part the filter matched. */
-static void draw_name(int y, int x, int w, const struct fl_entry *e, const char *filter, attr_t at,
-                      attr_t match_at)
-{
-    int nw = e->is_dir ? w - 1 : w;
-    if (nw < 1)
-        return;
-    char *fit = text_fit(e->name, strlen(e->name), nw, TEXT_CUT_END);
-    if (!fit)
-        return;
-    int used = text_width(fit);
-    size_t off, len;
-    if (filter && *filter && fl_match(e->name, filter, &off, &len)) {
-        /* Raw byte offsets -> columns in the (sanitised, maybe cut) text. */
-        char *pre = strndup(e->name, off);
-        char *mid = strndup(e->name + off, len);
-        int c0 = pre ? text_width(pre) : 0;
-        int c1 = c0 + (mid ? text_width(mid) : 0);
-        free(pre);
-        free(mid);
-        int full = text_width(e->name);
-        int limit = used < full ? used - 1 : used; /* never highlight the "…" */
-        if (c1 > limit)
-            c1 = limit;
-        size_t b0 = text_col_to_byte(fit, c0), b1 = text_col_to_byte(fit, c1);
-        attrset(at);
-        mvaddnstr(y, x, fit, (int)b0);
-        if (b1 > b0) {
-            attrset(match_at);
-            addnstr(fit + b0, (int)(b1 - b0));
-        }
-        attrset(at);
-        addstr(fit + b1);
-    } else {
-        attrset(at);
-        mvaddstr(y, x, fit);
-    }
-    if (e->is_dir)
-        addstr("/");
-    attrset(A_NORMAL);
-    free(fit);
-}
-
-static void draw_row(struct app *a, int y, size_t i, bool selected)
-{
-    struct picker *p = &a->picker;
-    struct fl_entry *e = fl_get(p->fl, i);
-    const struct glyphs *g = theme_glyphs();
-    int w = p->list.w;
-    bool show_date = w >= 64, show_size = true;
-    int right = (show_size ? 10 : 0) + (show_date ? 17 : 0);
-
-    attr_t base = selected ? theme_attr(ROLE_SELECTION) : theme_attr(ROLE_NORMAL);
-    attr_t name_at = base;
-    if (selected) {
-        if (e->is_dir || e->marked)
-            name_at |= A_BOLD;
-    } else if (e->is_dir) {
-        name_at = theme_attr(ROLE_DIR);
-    } else if (e->marked) {
-        name_at = theme_attr(ROLE_MARKED);
-    }
-    attr_t match_at = theme_attr(ROLE_MATCH) | (selected && !theme_has_colour() ? A_REVERSE : 0);
-    if (selected)
-        ui_fill(y, 0, w, base);
-    if (e->marked)
-        ui_put(y, 1, 1, g->mark, selected ? base | A_BOLD : theme_attr(ROLE_MARKED));
-    draw_name(y, 3, w - 3 - right - 1, e, fl_get_filter(p->fl), name_at, match_at);
-
-    int x = w - right;
-    char buf[32] = "";
-    if (show_size) {
-        if (!e->stat_done)
-            buf[0] = '\0';
-        else if (e->stat_failed)
-            snprintf(buf, sizeof buf, "?");
-        else if (!e->is_dir)
-            fmt_bytes(e->size, buf, sizeof buf);
-        ui_put_right(y, x, 9, buf, base);
-        x += 10;
-    }
-    if (show_date && e->stat_done && !e->stat_failed) {
-        struct tm tm;
-        if (localtime_r(&e->mtime, &tm)) {
-            strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-            ui_put(y, x, 16, buf, selected ? base : theme_attr(ROLE_DIM));
-        }
-    }
-}
-
-static void draw_status(struct app *a)
-{
-    struct picker *p = &a->picker;
-    int y = p->stat.y, w = p->stat.w;
-    size_t n = fl_count(p->fl), total = fl_total(p->fl), marks = fl_marked_count(p->fl);
-    char right[96];
-    if (n != total)
-        snprintf(right, sizeof right, " %zu of %zu shown", n, total);
-    else
-        snprintf(right, sizeof right, " %zu/%zu", n ? p->cursor + 1 : 0, n);
-    if (marks) {
-        size_t l = strlen(right);
-        snprintf(right + l, sizeof right - l, " %s %zu marked", theme_glyphs()->sep, marks);
-    }
-    int rw = text_width(right) + 1;
-    ui_put_right(y, w - rw, rw - 1, right, marks ? theme_attr(ROLE_MARKED) : theme_attr(ROLE_DIM));
-    int lw = w - rw - 1;
-
-    if (p->filtering) {
-        int x = ui_put(y, 1, lw, "filter: ", theme_attr(ROLE_LABEL)) + 1;
-        int fw = lw - x;
-        if (fw < 4)
-            return;
-        int col = le_view(&p->filter, fw);
-        ui_put(y, x, fw, p->filter.buf + p->filter.scroll, theme_attr(ROLE_NORMAL));
-        ui_cursor_at(y, x + col);
-        return;
-    }
-    if (p->status[0]) {
-        ui_put(y, 1, lw, p->status, theme_attr(p->status_role));
-        return;
-    }
-    if (p->filter.len) {
-        char buf[320];
-        snprintf(buf, sizeof buf, "filter \"%s\" (Esc clears)", p->filter.buf);
-        ui_put(y, 1, lw, buf, theme_attr(ROLE_MATCH));
-        return;
-    }
-    if (n == 0)
-        return;
-    struct fl_entry *e = fl_get(p->fl, p->cursor);
-    char buf[256], size[32];
-    if (e->is_dir) {
-        snprintf(buf, sizeof buf, "folder%s", e->is_link ? " (link)" : "");
-    } else if (!p->info_regular) {
-        snprintf(buf, sizeof buf, "%s", p->info_mime);
-    } else {
-        if (e->stat_done && !e->stat_failed)
-            fmt_bytes(e->size, size, sizeof size);
-        else
-            snprintf(size, sizeof size, "size unknown");
-        snprintf(buf, sizeof buf, "%s %s %s", p->info_mime, theme_glyphs()->sep, size);
-    }
-    ui_put(y, 1, lw, buf, theme_attr(ROLE_NORMAL));
-}
-
-void picker_draw(struct app *a)
+/* Before a frame: the rows about to be drawn get their sizes and dates, and the highlighted
+ * file its type. Once per frame, not per key: holding j down in a big folder asks libmagic
+ * about one file per frame, not about every file passed on the way. The rest of the folder
+ * waits for idle time. */
+static void picker_update(struct app *a)
 {
     struct picker *p = &a->picker;
     keep_visible(p);
-    /* What is about to be shown gets its sizes, dates and type now; the rest waits for idle time. */
-    size_t n = fl_count(p->fl);
-    if (n)
+    if (fl_count(p->fl))
         fl_stat_range(p->fl, p->top, (size_t)p->list.h);
     update_info(p);
-
-    draw_path_bar(a);
-    if (n == 0) {
-        const char *msg = fl_total(p->fl) ? "no name matches the filter" : "this folder is empty";
-        ui_put(p->list.y + 1, 3, p->list.w - 4, msg, theme_attr(ROLE_DIM));
-    }
-    for (int r = 0; r < p->list.h; r++) {
-        size_t i = p->top + (size_t)r;
-        if (i >= n)
-            break;
-        draw_row(a, p->list.y + r, i, i == p->cursor);
-    }
-    draw_status(a);
 }
+
+static struct ui_intent picker_idle(struct app *a, unsigned sent)
+{
+    (void)sent;
+    /* Sizes and dates of rows not on screen, a few milliseconds at a time. Nothing visible
+     * changes, so no redraw. */
+    fl_stat_step(a->picker.fl, 5);
+    return ui_intent(UI_INTENT_NONE);
+}
+
+/* Back from the result screen to pick another file: the marks of the last batch go. */
+static struct ui_intent picker_enter(struct app *a, const struct ui_intent *why)
+{
+    if (why->fresh)
+        fl_clear_marks(a->picker.fl);
+    return ui_intent(UI_INTENT_NONE);
+}
+
+static void picker_layout(struct app *a)
+{
+    struct picker *p = &a->picker;
+    p->path = a->layout.path;
+    p->list = a->layout.list;
+    p->stat = a->layout.status;
+}
+
+const struct screen_ops picker_ops = {
+    .enter = picker_enter,
+    .layout = picker_layout,
+    .update = picker_update,
+    .draw = picker_draw,
+    .key = picker_key,
+    .idle = picker_idle,
+    .bindings = picker_bindings,
+};

@@ -1,19 +1,15 @@
-/* The upload screen: runs the batch one file after another through the upload job
- * (upload.h, the only door to the network) and shows how it goes. The loop in app.c calls
- * progress_pump, which lets the job run while also waking for the keyboard. */
-#include "screen.h"
+/* The progress screen: draws how the batch goes, from the batch and the numbers sender.c
+ * took after its last wait. It never touches the network itself. */
+#include "progress.h"
 
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "exitcodes.h"
+#include "app.h"
+#include "clock.h"
+#include "draw.h"
 #include "format.h"
-#include "client.h"
-#include "history.h"
-#include "upload.h"
+#include "theme.h"
 
 #define REDRAW_INTERVAL 0.1   /* seconds: about ten frames a second is plenty for a bar */
 
@@ -23,198 +19,39 @@ static const struct binding run_keys[] = {
     { { KEY_ESC, 'c', 0 }, "Esc", "cancel", PR_CANCEL },
 };
 
-const struct binding *progress_bindings(const struct app *a, size_t *n)
+static const struct binding *progress_bindings(const struct app *a, size_t *n)
 {
     /* once cancelling, the title says so and there is nothing more to press */
-    *n = a->batch.cancelling ? 0 : 1;
+    *n = a->sender.b.cancelling ? 0 : 1;
     return run_keys;
 }
 
-static void job_reset(struct job_file *j)
+/* When the send is over (or never got going: every file refused), the result shows. */
+static struct ui_intent progress_idle(struct app *a, unsigned sent)
 {
-    if (j->up)
-        transfer_free(j->up);
-    j->up = NULL;
-    if (j->att_ok)
-        attachment_free(&j->att);
-    j->att_ok = false;
-    j->state = JOB_PENDING;
-    j->refused[0] = '\0';
-    j->refused_code = 0;
-    j->wire = 0;
-    j->elapsed_s = 0;
+    if (!sender_busy(&a->sender))
+        return ui_goto(SCR_RESULT);
+    if (sent & SENDER_FILE_DONE)
+        return ui_intent(UI_INTENT_REDRAW);
+    /* redraw at most ~10 times a second however often the network wakes us */
+    if (clock_now() - a->progress.last_draw >= REDRAW_INTERVAL)
+        return ui_intent(UI_INTENT_REDRAW);
+    return ui_intent(UI_INTENT_NONE);
 }
 
-void progress_free(struct app *a)
+static struct ui_intent progress_enter(struct app *a, const struct ui_intent *why)
 {
-    struct batch *b = &a->batch;
-    for (size_t i = 0; i < b->n; i++) {
-        job_reset(&b->files[i]);
-        free(b->files[i].path);
-        free(b->files[i].display_name);
-    }
-    free(b->files);
-    free(b->candidate);
-    free(b->name);
-    free(b->ctype);
-    memset(b, 0, sizeof *b);
+    (void)why;
+    a->progress.last_draw = 0;
+    return sender_busy(&a->sender) ? ui_intent(UI_INTENT_NONE) : ui_goto(SCR_RESULT);
 }
 
-static void refuse(struct job_file *j, int code, const char *msg)
+static struct ui_intent progress_key(struct app *a, int key)
 {
-    j->state = JOB_REFUSED;
-    j->refused_code = code;
-    snprintf(j->refused, sizeof j->refused, "%s", msg);
-}
-
-/* Start the next pending file; when none is left, the batch is over and the result shows. */
-static void start_next(struct app *a)
-{
-    struct batch *b = &a->batch;
-    const struct ui_options *o = a->o;
-    for (; b->cur < b->n; b->cur++) {
-        struct job_file *j = &b->files[b->cur];
-        if (j->state != JOB_PENDING)
-            continue;
-        char err[512];
-        int code = attachment_init(&j->att, j->path, b->name, b->type, b->ctype, err, sizeof err);
-        if (code != 0) {
-            refuse(j, code, err);
-            continue;
-        }
-        j->att_ok = true;
-        if ((code = att_check_size(j->att.size, o->send->max_size, NULL, err, sizeof err)) != 0) {
-            refuse(j, code, err);
-            continue;
-        }
-        free(j->display_name);
-        j->display_name = strdup(j->att.name);
-        struct upload_request req = {
-            .candidate_id = b->candidate,
-            .att = &j->att,
-            .remote_fields = o->send->remote_fields,
-            .want_sha256 = !o->send->no_history,
-        };
-        j->up = upload_start(a->client, &req, &code, err, sizeof err);
-        if (!j->up) {
-            refuse(j, code, err);
-            continue;
-        }
-        j->state = JOB_RUNNING;
-        b->running = true;
-        return;
-    }
-    b->running = false;
-    b->cancelling = false;
-    result_init(a);
-    app_goto(a, SCR_RESULT);
-}
-
-static void run_batch(struct app *a)
-{
-    struct batch *b = &a->batch;
-    b->cur = 0;
-    b->cancelling = false;
-    b->started = ui_now();
-    b->last_draw = 0;
-    app_goto(a, SCR_PROGRESS);
-    start_next(a);
-}
-
-void progress_start(struct app *a)
-{
-    struct form *f = &a->form;
-    struct batch *b = &a->batch;
-    progress_free(a);
-    b->files = calloc(f->n_files, sizeof *b->files);
-    b->candidate = strdup(f->cand.buf);
-    b->type = f->type;
-    /* With several files each keeps its own name; an empty type means "detect per file". */
-    b->name = f->n_files == 1 ? strdup(f->name.buf) : NULL;
-    b->ctype = f->ctype.len ? strdup(f->ctype.buf) : NULL;
-    if (!b->files || !b->candidate) {
-        snprintf(f->notice, sizeof f->notice, "out of memory");
-        progress_free(a);
-        return;
-    }
-    for (size_t i = 0; i < f->n_files; i++) {
-        b->files[i].path = strdup(f->files[i].path);
-        b->files[i].display_name = strdup(b->name ? b->name : f->files[i].base);
-        b->files[i].state = JOB_PENDING;
-        if (!b->files[i].path || !b->files[i].display_name)
-            break;
-        b->n++;
-    }
-    form_remember_id(f, b->candidate);
-    run_batch(a);
-}
-
-void progress_retry(struct app *a)
-{
-    struct batch *b = &a->batch;
-    bool any = false;
-    for (size_t i = 0; i < b->n; i++) {
-        struct job_file *j = &b->files[i];
-        const struct transfer_result *r = j->up ? transfer_get_result(j->up) : NULL;
-        if (j->state == JOB_DONE && r && r->outcome == TRANSFER_OK)
-            continue; /* attached already: sending it again would make a duplicate */
-        job_reset(j);
-        any = true;
-    }
-    if (any)
-        run_batch(a);
-}
-
-void progress_cancel(struct app *a)
-{
-    struct batch *b = &a->batch;
-    if (!b->running || b->cancelling)
-        return;
-    b->cancelling = true;
-    /* The job stops at its next poll; pump keeps polling until it reports it is finished. */
-    transfer_cancel(b->files[b->cur].up);
-}
-
-unsigned progress_pump(struct app *a, int timeout_ms)
-{
-    struct batch *b = &a->batch;
-    if (!b->running)
-        return UI_NONE;
-    struct job_file *j = &b->files[b->cur];
-    bool ready = false;
-    client_poll(a->client, timeout_ms, STDIN_FILENO, &ready);
-    if (!transfer_finished(j->up)) {
-        /* redraw at most ~10 times a second however often the network wakes us */
-        return ui_now() - b->last_draw >= REDRAW_INTERVAL ? UI_REDRAW : UI_NONE;
-    }
-    struct transfer_progress pr;
-    transfer_get_progress(j->up, &pr);
-    j->wire = pr.total;
-    j->elapsed_s = pr.elapsed_s;
-    j->state = JOB_DONE;
-    if (!a->o->send->no_history) {
-        /* Failing to write the history must not spoil the upload: note it, go on. */
-        char err[300];
-        if (history_record(j->up, err, sizeof err) != 0)
-            fprintf(stderr, "kombo-attach: history not written: %s\n", err);
-    }
-    if (b->cancelling) {
-        for (size_t i = b->cur + 1; i < b->n; i++)
-            if (b->files[i].state == JOB_PENDING)
-                b->files[i].state = JOB_SKIPPED;
-    }
-    b->cur++;
-    start_next(a);
-    return UI_REDRAW;
-}
-
-unsigned progress_key(struct app *a, int key)
-{
-    if (bind_find(run_keys, 1, key) == PR_CANCEL) {
-        progress_cancel(a);
-        return UI_REDRAW;
-    }
-    return UI_NONE;
+    (void)a;
+    if (keys_find(run_keys, sizeof run_keys / sizeof run_keys[0], key) == PR_CANCEL)
+        return ui_intent(UI_INTENT_CANCEL);
+    return ui_intent(UI_INTENT_NONE);
 }
 
 static void draw_bar(int y, int x, int w, double frac)
@@ -233,41 +70,66 @@ static void draw_bar(int y, int x, int w, double frac)
     for (int i = full; i < bw; i++)
         mvaddstr(y, x + i, g->bar_empty);
     attrset(A_NORMAL);
-    ui_put(y, x + bw + 1, 4, pct, theme_attr(ROLE_LABEL));
+    draw_put(y, x + bw + 1, 4, pct, theme_attr(ROLE_LABEL));
 }
 
-static const char *state_glyph(const struct job_file *j, enum role *r)
+static const char *verdict_glyph(const struct batch_file *f, enum role *r)
 {
     const struct glyphs *g = theme_glyphs();
-    const struct transfer_result *res = j->up && j->state == JOB_DONE ? transfer_get_result(j->up) : NULL;
-    switch (j->state) {
-    case JOB_RUNNING: *r = ROLE_LABEL; return g->focus;
-    case JOB_PENDING: *r = ROLE_DIM; return " ";
-    case JOB_SKIPPED: *r = ROLE_DIM; return "-";
-    case JOB_REFUSED: *r = ROLE_ERROR; return g->err;
-    case JOB_DONE:
-        if (res && res->outcome == TRANSFER_OK) {
-            *r = ROLE_OK;
-            return g->ok;
-        }
-        *r = res && res->outcome == TRANSFER_CANCELLED ? ROLE_WARNING : ROLE_ERROR;
-        return g->err;
+    switch (batch_verdict(f)) {
+    case BV_RUNNING: *r = ROLE_LABEL; return g->focus;
+    case BV_PENDING: *r = ROLE_DIM; return " ";
+    case BV_SKIPPED: *r = ROLE_DIM; return "-";
+    case BV_REFUSED: *r = ROLE_ERROR; return g->err;
+    case BV_OK: *r = ROLE_OK; return g->ok;
+    case BV_CANCELLED: *r = ROLE_WARNING; return g->err;
+    case BV_FAILED: *r = ROLE_ERROR; return g->err;
     }
     *r = ROLE_NORMAL;
     return " ";
 }
 
-void progress_draw(struct app *a)
+/* What the job is doing, in words. */
+static void state_text(const struct transfer_progress *pr, char *buf, size_t len)
 {
-    struct batch *b = &a->batch;
-    const struct rect *ar = &a->body;
-    const struct glyphs *g = theme_glyphs();
-    b->last_draw = ui_now();
+    switch (pr->state) {
+    case TRANSFER_QUEUED: snprintf(buf, len, "waiting for a free slot"); break;
+    case TRANSFER_CONNECTING: snprintf(buf, len, "connecting"); break;
+    case TRANSFER_SENDING: snprintf(buf, len, "sending"); break;
+    case TRANSFER_WAITING_ANSWER: snprintf(buf, len, "all sent, waiting for Kombo's answer"); break;
+    case TRANSFER_WAITING_RETRY:
+        snprintf(buf, len, "retrying in %.1f s %s previous attempt: %s", (double)pr->wait_ms / 1000.0,
+                 theme_glyphs()->dash, pr->last_problem ? pr->last_problem : "failed");
+        break;
+    case TRANSFER_FINISHED: snprintf(buf, len, "finishing"); break;
+    }
+}
+
+/* The batch's files under the current one's numbers, the current file kept in view. */
+static void draw_list(const struct batch *b, int y, int x, int w, int bottom)
+{
+    int rows = bottom - y;
+    size_t first = b->cur + 1 > (size_t)rows ? b->cur + 1 - (size_t)rows : 0;
+    for (size_t i = first; i < b->n && y < bottom; i++, y++) {
+        const struct batch_file *f = &b->files[i];
+        enum role r;
+        const char *gl = verdict_glyph(f, &r);
+        draw_put(y, x, 1, gl, theme_attr(r));
+        draw_put_cut(y, x + 2, w - 2, f->display_name,
+                     theme_attr(i == b->cur ? ROLE_LABEL : f->state == BF_PENDING ? ROLE_DIM : ROLE_NORMAL),
+                     TEXT_CUT_MIDDLE);
+    }
+}
+
+static void progress_draw(struct app *a)
+{
+    const struct batch *b = &a->sender.b;
+    const struct transfer_progress *pr = &a->sender.live;
+    const struct rect *ar = &a->layout.body;
+    a->progress.last_draw = clock_now();
     if (!b->running || b->cur >= b->n)
         return;
-    struct job_file *j = &b->files[b->cur];
-    struct transfer_progress pr;
-    transfer_get_progress(j->up, &pr);
+    const struct batch_file *f = &b->files[b->cur];
 
     int x = 2, w = ar->w - 4, y = ar->y + 1;
     int bottom = ar->y + ar->h;
@@ -277,72 +139,55 @@ void progress_draw(struct app *a)
     if (b->n > 1) {
         snprintf(buf, sizeof buf, "file %zu of %zu", b->cur + 1, b->n);
         rw = text_width(buf);
-        ui_put_right(y, x + w - rw, rw, buf, theme_attr(ROLE_LABEL));
+        draw_put_right(y, x + w - rw, rw, buf, theme_attr(ROLE_LABEL));
         rw += 2;
     }
-    int lw = ui_put(y, x, w - rw, b->cancelling ? "Cancelling " : "Sending ", theme_attr(ROLE_LABEL));
-    ui_put_cut(y, x + lw, w - rw - lw, j->display_name, theme_attr(ROLE_NORMAL), TEXT_CUT_MIDDLE);
+    int lw = draw_put(y, x, w - rw, b->cancelling ? "Cancelling " : "Sending ", theme_attr(ROLE_LABEL));
+    draw_put_cut(y, x + lw, w - rw - lw, f->display_name, theme_attr(ROLE_NORMAL), TEXT_CUT_MIDDLE);
     y++;
     snprintf(buf, sizeof buf, "to candidate %s as %s", b->candidate, att_type_name(b->type));
-    ui_put(y++, x, w, buf, theme_attr(ROLE_DIM));
+    draw_put(y++, x, w, buf, theme_attr(ROLE_DIM));
     y++;
 
-    double frac = pr.total ? (double)pr.sent / (double)pr.total : 0;
-    if (pr.state == TRANSFER_WAITING_ANSWER)
+    double frac = pr->total ? (double)pr->sent / (double)pr->total : 0;
+    if (pr->state == TRANSFER_WAITING_ANSWER)
         frac = 1; /* everything is sent: always show the 100% */
     draw_bar(y++, x, w, frac);
 
-    /* In the file's bytes, as the picker and the command line show them: the body is the
-     * base64 of the file, a third bigger, which the user never sees. */
-    uint64_t size = j->att_ok ? j->att.size : 0;
-    double scale = pr.total && size ? (double)size / (double)pr.total : 1.0;
-    uint64_t shown = pr.total && pr.sent >= pr.total ? (size ? size : pr.total)
-                                                    : (uint64_t)((double)pr.sent * scale);
-    fmt_bytes(shown, s1, sizeof s1);
-    fmt_bytes(size ? size : pr.total, s2, sizeof s2);
+    uint64_t done, of;
+    double scale;
+    batch_file_bytes(f->att_ok ? f->att.size : 0, pr->sent, pr->total, &done, &of, &scale);
+    fmt_bytes(done, s1, sizeof s1);
+    fmt_bytes(of, s2, sizeof s2);
     snprintf(buf, sizeof buf, "%s of %s", s1, s2);
-    int cx = x + ui_put(y, x, w, buf, theme_attr(ROLE_NORMAL));
-    fmt_rate(pr.rate * scale, s1, sizeof s1);
-    fmt_duration(pr.eta_s, s2, sizeof s2);
-    fmt_duration(pr.elapsed_s, s3, sizeof s3);
+    int cx = x + draw_put(y, x, w, buf, theme_attr(ROLE_NORMAL));
+    fmt_rate(pr->rate * scale, s1, sizeof s1);
+    fmt_duration(pr->eta_s, s2, sizeof s2);
+    fmt_duration(pr->elapsed_s, s3, sizeof s3);
     snprintf(buf, sizeof buf, "   %s   ETA %s   elapsed %s", s1, s2, s3);
-    ui_put(y++, cx, x + w - cx, buf, theme_attr(ROLE_DIM));
+    draw_put(y++, cx, x + w - cx, buf, theme_attr(ROLE_DIM));
     y++;
 
-    if (pr.attempt > 1 || pr.state == TRANSFER_WAITING_RETRY) {
-        snprintf(buf, sizeof buf, "attempt %d of %d", pr.state == TRANSFER_WAITING_RETRY ? pr.attempt + 1 : pr.attempt,
-                 pr.max_attempts);
-        ui_put(y++, x, w, buf, theme_attr(ROLE_WARNING));
+    if (pr->attempt > 1 || pr->state == TRANSFER_WAITING_RETRY) {
+        snprintf(buf, sizeof buf, "attempt %d of %d",
+                 pr->state == TRANSFER_WAITING_RETRY ? pr->attempt + 1 : pr->attempt, pr->max_attempts);
+        draw_put(y++, x, w, buf, theme_attr(ROLE_WARNING));
     }
-    switch (pr.state) {
-    case TRANSFER_QUEUED: snprintf(buf, sizeof buf, "waiting for a free slot"); break;
-    case TRANSFER_CONNECTING: snprintf(buf, sizeof buf, "connecting"); break;
-    case TRANSFER_SENDING: snprintf(buf, sizeof buf, "sending"); break;
-    case TRANSFER_WAITING_ANSWER: snprintf(buf, sizeof buf, "all sent, waiting for Kombo's answer"); break;
-    case TRANSFER_WAITING_RETRY:
-        snprintf(buf, sizeof buf, "retrying in %.1f s %s previous attempt: %s", (double)pr.wait_ms / 1000.0, g->dash,
-                 pr.last_problem ? pr.last_problem : "failed");
-        break;
-    case TRANSFER_FINISHED: snprintf(buf, sizeof buf, "finishing"); break;
-    }
+    state_text(pr, buf, sizeof buf);
     char **lines;
-    size_t n = ui_wrap(buf, w, &lines);
+    size_t n = text_wrap(buf, w, &lines);
     for (size_t i = 0; i < n && y < bottom; i++)
-        ui_put(y++, x, w, lines[i], theme_attr(pr.state == TRANSFER_WAITING_RETRY ? ROLE_WARNING : ROLE_NORMAL));
-    ui_lines_free(lines, n);
+        draw_put(y++, x, w, lines[i], theme_attr(pr->state == TRANSFER_WAITING_RETRY ? ROLE_WARNING : ROLE_NORMAL));
+    draw_lines_free(lines, n);
 
-    if (b->n > 1 && y + 2 < bottom) {
-        y++;
-        /* Keep the current file in view in a long list. */
-        int rows = bottom - y;
-        size_t first = b->cur + 1 > (size_t)rows ? b->cur + 1 - (size_t)rows : 0;
-        for (size_t i = first; i < b->n && y < bottom; i++, y++) {
-            enum role r;
-            const char *gl = state_glyph(&b->files[i], &r);
-            ui_put(y, x, 1, gl, theme_attr(r));
-            ui_put_cut(y, x + 2, w - 2, b->files[i].display_name,
-                       theme_attr(i == b->cur ? ROLE_LABEL : b->files[i].state == JOB_PENDING ? ROLE_DIM : ROLE_NORMAL),
-                       TEXT_CUT_MIDDLE);
-        }
-    }
+    if (b->n > 1 && y + 2 < bottom)
+        draw_list(b, y + 1, x, w, bottom);
 }
+
+const struct screen_ops progress_ops = {
+    .enter = progress_enter,
+    .draw = progress_draw,
+    .key = progress_key,
+    .idle = progress_idle,
+    .bindings = progress_bindings,
+};

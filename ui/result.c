@@ -1,14 +1,17 @@
 /* The result screen: what Kombo said, file by file, and what to do next. Everything
  * Kombo sent is shown as it came (code, title, message, log URL, warnings); fields it left
- * out are left out here too. */
-#include "screen.h"
+ * out are left out here too. It reads the batch and the results the sender kept. */
+#include "result.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "app.h"
+#include "draw.h"
 #include "format.h"
-#include "upload.h"
+#include "theme.h"
+#include "xalloc.h"
 
 #define LABEL_W 13
 
@@ -32,25 +35,9 @@ static const struct binding done_keys[] = { RESULT_NAV };
 
 #define N_OF(t) (sizeof(t) / sizeof((t)[0]))
 
-static bool job_ok(const struct job_file *j)
+static const struct binding *result_bindings(const struct app *a, size_t *n)
 {
-    if (j->state != JOB_DONE || !j->up)
-        return false;
-    const struct transfer_result *r = transfer_get_result(j->up);
-    return r && r->outcome == TRANSFER_OK;
-}
-
-bool result_has_failures(const struct app *a)
-{
-    for (size_t i = 0; i < a->batch.n; i++)
-        if (!job_ok(&a->batch.files[i]))
-            return true;
-    return false;
-}
-
-const struct binding *result_bindings(const struct app *a, size_t *n)
-{
-    if (result_has_failures(a)) {
+    if (batch_has_failures(&a->sender.b)) {
         *n = N_OF(failed_keys);
         return failed_keys;
     }
@@ -58,40 +45,35 @@ const struct binding *result_bindings(const struct app *a, size_t *n)
     return done_keys;
 }
 
-void result_init(struct app *a)
+static struct ui_intent result_enter(struct app *a, const struct ui_intent *why)
 {
-    struct result *r = &a->result;
-    r->sel = 0;
-    r->scroll = 0;
+    (void)why;
     /* open on the first problem: that is what needs reading */
-    for (size_t i = 0; i < a->batch.n; i++) {
-        if (!job_ok(&a->batch.files[i])) {
-            r->sel = i;
-            break;
-        }
-    }
+    a->result.sel = batch_first_problem(&a->sender.b);
+    a->result.scroll = 0;
+    return ui_intent(UI_INTENT_NONE);
 }
 
-unsigned result_key(struct app *a, int key)
+static struct ui_intent result_key(struct app *a, int key)
 {
     struct result *r = &a->result;
+    const struct ui_intent redraw = ui_intent(UI_INTENT_REDRAW);
     size_t nb;
     const struct binding *t = result_bindings(a, &nb);
-    bool several = a->batch.n > 1;
-    switch (bind_find(t, nb, key)) {
+    size_t n = a->sender.b.n;
+    bool several = n > 1;
+    switch (keys_find(t, nb, key)) {
     case RA_RETRY:
-        progress_retry(a);
-        return UI_REDRAW;
+        return ui_intent(UI_INTENT_RETRY_FAILED);
     case RA_EDIT:
-        app_goto(a, SCR_FORM);
-        return UI_REDRAW;
-    case RA_PICK:
-        if (a->picker.fl)
-            fl_clear_marks(a->picker.fl);
-        app_goto(a, SCR_PICKER);
-        return UI_REDRAW;
+        return ui_goto(SCR_FORM);
+    case RA_PICK: {
+        struct ui_intent in = ui_goto(SCR_PICKER);
+        in.fresh = true;
+        return in;
+    }
     case RA_QUIT:
-        return UI_QUIT;
+        return ui_intent(UI_INTENT_QUIT);
     case RA_UP:
         if (several) {
             if (r->sel > 0) {
@@ -101,25 +83,25 @@ unsigned result_key(struct app *a, int key)
         } else if (r->scroll > 0) {
             r->scroll--;
         }
-        return UI_REDRAW;
+        return redraw;
     case RA_DOWN:
         if (several) {
-            if (r->sel + 1 < a->batch.n) {
+            if (r->sel + 1 < n) {
                 r->sel++;
                 r->scroll = 0;
             }
         } else if (r->scroll < r->max_scroll) {
             r->scroll++;
         }
-        return UI_REDRAW;
+        return redraw;
     case RA_PGUP:
         r->scroll = r->scroll > 5 ? r->scroll - 5 : 0;
-        return UI_REDRAW;
+        return redraw;
     case RA_PGDN:
         r->scroll = r->scroll + 5 < r->max_scroll ? r->scroll + 5 : r->max_scroll;
-        return UI_REDRAW;
+        return redraw;
     default:
-        return UI_NONE;
+        return ui_intent(UI_INTENT_NONE);
     }
 }
 
@@ -141,20 +123,14 @@ struct dlines {
 static void dl_push(struct dlines *d, enum role r, const char *label, const char *text)
 {
     if (d->n == d->cap) {
-        size_t nc = d->cap ? d->cap * 2 : 16;
-        struct dline *nv = realloc(d->v, nc * sizeof *nv);
-        if (!nv)
-            return;
-        d->v = nv;
-        d->cap = nc;
+        d->cap = d->cap ? d->cap * 2 : 16;
+        d->v = xrealloc(d->v, d->cap * sizeof *d->v);
     }
-    struct dline *l = &d->v[d->n];
+    struct dline *l = &d->v[d->n++];
     l->role = r;
     l->has_label = label != NULL;
     snprintf(l->label, sizeof l->label, "%s", label ? label : "");
-    l->text = strdup(text);
-    if (l->text)
-        d->n++;
+    l->text = xstrdup(text);
 }
 
 /* A labelled value, wrapped under its label. */
@@ -164,10 +140,10 @@ static void dl_add(struct dlines *d, enum role r, const char *label, const char 
         return;
     int indent = label ? LABEL_W + 1 : 0;
     char **lines;
-    size_t n = ui_wrap(text, d->width - indent, &lines);
+    size_t n = text_wrap(text, d->width - indent, &lines);
     for (size_t i = 0; i < n; i++)
         dl_push(d, r, i == 0 ? (label ? label : NULL) : (label ? "" : NULL), lines[i]);
-    ui_lines_free(lines, n);
+    draw_lines_free(lines, n);
 }
 
 /* A file's path as the user knows it: the home folder written as "~". */
@@ -199,16 +175,16 @@ static const char *outcome_text(enum transfer_outcome o)
     return "unknown";
 }
 
-static void short_outcome(const struct job_file *j, char *out, size_t len)
+static void short_outcome(const struct batch_file *j, char *out, size_t len)
 {
     switch (j->state) {
-    case JOB_REFUSED: snprintf(out, len, "not sent: %s", j->refused); return;
-    case JOB_SKIPPED: snprintf(out, len, "not sent (cancelled)"); return;
-    case JOB_PENDING:
-    case JOB_RUNNING: snprintf(out, len, "not sent"); return;
-    case JOB_DONE: break;
+    case BF_REFUSED: snprintf(out, len, "not sent: %s", j->refused); return;
+    case BF_SKIPPED: snprintf(out, len, "not sent (cancelled)"); return;
+    case BF_PENDING:
+    case BF_RUNNING: snprintf(out, len, "not sent"); return;
+    case BF_DONE: break;
     }
-    const struct transfer_result *r = transfer_get_result(j->up);
+    const struct transfer_result *r = j->result;
     if (!r) {
         snprintf(out, len, "no result");
         return;
@@ -227,24 +203,22 @@ static void fmt_time(double s, char *out, size_t len)
         fmt_duration(s, out, len);
 }
 
-static void details(struct app *a, const struct job_file *j, struct dlines *d)
+static void details(const struct batch *b, const struct batch_file *j, struct dlines *d)
 {
-    const struct batch *b = &a->batch;
     const struct glyphs *g = theme_glyphs();
     char buf[640], s1[32], s2[32];
-    int max_attempts = a->o->send->client.max_attempts;
 
-    if (j->state == JOB_REFUSED) {
+    if (j->state == BF_REFUSED) {
         dl_add(d, ROLE_ERROR, "Not sent", j->refused);
         dl_add(d, ROLE_NORMAL, "File", j->path);
         return;
     }
-    if (j->state != JOB_DONE || !j->up) {
+    if (j->state != BF_DONE || !j->result) {
         dl_add(d, ROLE_DIM, "Not sent", "the batch was cancelled before this file's turn");
         dl_add(d, ROLE_NORMAL, "File", j->path);
         return;
     }
-    const struct transfer_result *r = transfer_get_result(j->up);
+    const struct transfer_result *r = j->result;
     const struct answer *an = &r->answer;
     if (r->outcome == TRANSFER_OK) {
         dl_add(d, ROLE_NORMAL, "Name", j->att.name);
@@ -294,18 +268,18 @@ static void details(struct app *a, const struct job_file *j, struct dlines *d)
         snprintf(buf, sizeof buf, "%ld", an->http_status);
         dl_add(d, ROLE_NORMAL, "HTTP status", buf);
     }
-    snprintf(buf, sizeof buf, "%d of %d", r->attempts, max_attempts);
+    snprintf(buf, sizeof buf, "%d of %d", r->attempts, b->max_attempts);
     dl_add(d, ROLE_NORMAL, "Attempts", buf);
     fmt_time(j->elapsed_s, s1, sizeof s1);
     dl_add(d, ROLE_NORMAL, "Time", s1);
     dl_add_path(d, j->path);
 }
 
-static void draw_details(struct app *a, const struct job_file *j, int y, int x, int w, int h)
+static void draw_details(struct app *a, const struct batch_file *j, int y, int x, int w, int h)
 {
     struct result *r = &a->result;
     struct dlines d = { .width = w };
-    details(a, j, &d);
+    details(&a->sender.b, j, &d);
     r->max_scroll = (int)d.n > h ? (int)d.n - h : 0;
     if (r->scroll > r->max_scroll)
         r->scroll = r->max_scroll;
@@ -313,48 +287,46 @@ static void draw_details(struct app *a, const struct job_file *j, int y, int x, 
         const struct dline *l = &d.v[r->scroll + i];
         int tx = x;
         if (l->has_label) {
-            ui_put(y + i, x, LABEL_W, l->label, theme_attr(ROLE_LABEL));
+            draw_put(y + i, x, LABEL_W, l->label, theme_attr(ROLE_LABEL));
             tx += LABEL_W + 1;
         }
-        ui_put(y + i, tx, w - (tx - x), l->text, theme_attr(l->role));
+        draw_put(y + i, tx, w - (tx - x), l->text, theme_attr(l->role));
     }
     if (r->scroll > 0)
-        ui_put(y, x + w, 1, theme_glyphs()->up, theme_attr(ROLE_DIM));
+        draw_put(y, x + w, 1, theme_glyphs()->up, theme_attr(ROLE_DIM));
     if (r->scroll < r->max_scroll)
-        ui_put(y + h - 1, x + w, 1, theme_glyphs()->down, theme_attr(ROLE_DIM));
+        draw_put(y + h - 1, x + w, 1, theme_glyphs()->down, theme_attr(ROLE_DIM));
     dl_free(&d);
 }
 
-void result_draw(struct app *a)
+static void result_draw(struct app *a)
 {
     struct result *r = &a->result;
-    const struct batch *b = &a->batch;
-    const struct rect *ar = &a->body;
+    const struct batch *b = &a->sender.b;
+    const struct rect *ar = &a->layout.body;
     const struct glyphs *g = theme_glyphs();
     int x = 2, w = ar->w - 4, y = ar->y + 1, bottom = ar->y + ar->h;
     char buf[640];
     if (b->n == 0)
         return;
 
-    size_t ok = 0;
-    for (size_t i = 0; i < b->n; i++)
-        ok += job_ok(&b->files[i]);
+    size_t ok = batch_ok_count(b);
     enum role head_role = ok == b->n ? ROLE_OK : ok ? ROLE_WARNING : ROLE_ERROR;
     const char *glyph = ok == b->n ? g->ok : g->err;
     if (b->n == 1) {
-        const struct job_file *j = &b->files[0];
+        bool cancelled = batch_verdict(&b->files[0]) == BV_CANCELLED;
         if (ok)
             snprintf(buf, sizeof buf, "%s Attached to candidate %s", glyph, b->candidate);
-        else if (j->state == JOB_DONE && transfer_get_result(j->up)->outcome == TRANSFER_CANCELLED)
+        else if (cancelled)
             snprintf(buf, sizeof buf, "%s Not attached: cancelled", glyph);
         else
             snprintf(buf, sizeof buf, "%s Not attached", glyph);
-        if (j->state == JOB_DONE && transfer_get_result(j->up)->outcome == TRANSFER_CANCELLED)
+        if (cancelled)
             head_role = ROLE_WARNING;
     } else {
         snprintf(buf, sizeof buf, "%s %zu of %zu files attached to candidate %s", glyph, ok, b->n, b->candidate);
     }
-    ui_put(y, x, w, buf, theme_attr(head_role) | A_BOLD);
+    draw_put(y, x, w, buf, theme_attr(head_role) | A_BOLD);
     y += 2;
 
     if (b->n > 1) {
@@ -366,18 +338,18 @@ void result_draw(struct app *a)
         size_t first = r->sel >= (size_t)lh ? r->sel - (size_t)lh + 1 : 0;
         for (int i = 0; i < lh && first + (size_t)i < b->n; i++) {
             size_t k = first + (size_t)i;
-            const struct job_file *j = &b->files[k];
+            const struct batch_file *j = &b->files[k];
             bool sel = k == r->sel;
-            bool good = job_ok(j);
+            bool good = batch_file_ok(j);
             attr_t base = sel ? theme_attr(ROLE_SELECTION) : theme_attr(ROLE_NORMAL);
             if (sel)
-                ui_fill(y + i, x - 1, w + 2, base);
-            ui_put(y + i, x, 1, good ? g->ok : g->err, sel ? base | A_BOLD : theme_attr(good ? ROLE_OK : ROLE_ERROR));
+                draw_fill(y + i, x - 1, w + 2, base);
+            draw_put(y + i, x, 1, good ? g->ok : g->err, sel ? base | A_BOLD : theme_attr(good ? ROLE_OK : ROLE_ERROR));
             char out[600];
             short_outcome(j, out, sizeof out);
             int nw = (w - 2) / 2;
-            ui_put_cut(y + i, x + 2, nw, j->display_name, base, TEXT_CUT_MIDDLE);
-            ui_put(y + i, x + 3 + nw, w - 3 - nw, out, sel ? base : theme_attr(good ? ROLE_NORMAL : ROLE_ERROR));
+            draw_put_cut(y + i, x + 2, nw, j->display_name, base, TEXT_CUT_MIDDLE);
+            draw_put(y + i, x + 3 + nw, w - 3 - nw, out, sel ? base : theme_attr(good ? ROLE_NORMAL : ROLE_ERROR));
         }
         y += lh;
         if (y < bottom) {
@@ -391,3 +363,10 @@ void result_draw(struct app *a)
     if (y < bottom)
         draw_details(a, &b->files[r->sel], y, x, w, bottom - y);
 }
+
+const struct screen_ops result_ops = {
+    .enter = result_enter,
+    .draw = result_draw,
+    .key = result_key,
+    .bindings = result_bindings,
+};

@@ -1,205 +1,70 @@
-/* What the screens share with the loop in app.c: the app state, the handler protocol, key
- * bindings and drawing helpers. Private to ui/. */
+/* The protocol between the screens and the loop in app.c (after tmux's window_mode): each
+ * screen is a table of operations, and its handlers return an intent, which only the loop
+ * performs. Screens draw only when the loop calls their draw, and never switch screens or
+ * start or stop a send themselves: they say what they want. Private to ui/. */
 #ifndef KA_UI_SCREEN_H
 #define KA_UI_SCREEN_H
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
-#include "attachment.h"
-#include "filelist.h"
-#include "layout.h"
-#include "lineedit.h"
-#include "text.h"
-#include "theme.h"
-#include "sendopts.h"
-#include "ui.h"
+#include "keys.h"
 
-struct transfer;
-struct transfer_result;
+struct app;
+struct batch_spec;
 
-/* What a key or idle handler changed. Handlers never draw: the loop does, once. */
-enum {
-    UI_NONE = 0,
-    UI_REDRAW = 1 << 0,
-    UI_QUIT = 1 << 1,
+enum screen_id { SCR_PICKER, SCR_FORM, SCR_PROGRESS, SCR_RESULT, SCR_COUNT };
+
+enum ui_intent_kind {
+    UI_INTENT_NONE,          /* nothing changed */
+    UI_INTENT_REDRAW,        /* the screen's state changed: draw again */
+    UI_INTENT_GOTO,          /* make `to` the current screen */
+    UI_INTENT_SEND,          /* start sending `spec`, then show the progress */
+    UI_INTENT_RETRY_FAILED,  /* send the files that were not attached again */
+    UI_INTENT_CANCEL,        /* stop the send (the current file at its next poll) */
+    UI_INTENT_QUIT
 };
 
-/* A key as one int: characters as their code point, curses key codes with KC() so that
- * KEY_UP (0403) and U+0103 stay apart. */
-#define KC(k) ((k) | 0x40000000)
-#define KEY_IS_CODE(k) (((k) & 0x40000000) != 0)
-#define CTRL_KEY(c) ((c) & 0x1f)
-#define KEY_ESC 27
-
-/* One row of a screen's binding table: the keys that trigger an action and how the footer
- * shows it (label NULL = an alias, not shown). */
-struct binding {
-    int keys[5];             /* 0-terminated */
-    const char *key_label;   /* how the footer names the key: "q", "^S", "Enter" */
-    const char *label;       /* "quit" */
-    int action;
-};
-/* Action bound to key in table t, or -1. */
-int bind_find(const struct binding *t, size_t n, int key);
-
-enum screen_id { SCR_PICKER, SCR_FORM, SCR_PROGRESS, SCR_RESULT };
-
-
-/* --- picker --------------------------------------------------------------------------- */
-struct picker {
-    struct filelist *fl;
-    size_t cursor, top;
-    bool show_hidden;
-    enum fl_sort sort;
-    bool filtering;              /* typing a filter */
-    struct lineedit filter;
-    char status[512];            /* a message for the status line, until the next key */
-    enum role status_role;
-    char *info_name;             /* entry whose MIME type/size is cached below */
-    char info_mime[128];
-    bool info_regular;
-    struct rect path, list, stat;
+struct ui_intent {
+    enum ui_intent_kind kind;
+    enum screen_id to;              /* GOTO */
+    bool fresh;                     /* GOTO the picker: start afresh, marks cleared */
+    char **paths;                   /* GOTO the form: the files picked (the loop frees them) */
+    size_t n_paths;
+    const struct batch_spec *spec;  /* SEND: valid while the intent is performed */
 };
 
-/* --- form ------------------------------------------------------------------------------ */
-struct form_file {
-    char *path;
-    char *base;                  /* base name: the default attachment name */
-    uint64_t size;
-    char mime[128];              /* detected */
-    bool generic;
+static inline struct ui_intent ui_intent(enum ui_intent_kind kind)
+{
+    return (struct ui_intent){ .kind = kind };
+}
+
+static inline struct ui_intent ui_goto(enum screen_id to)
+{
+    return (struct ui_intent){ .kind = UI_INTENT_GOTO, .to = to };
+}
+
+/* One screen. Operations marked optional may be NULL. */
+struct screen_ops {
+    /* Optional. The screen becomes current; why is the GOTO that led here. May return a
+     * GOTO of its own to pass straight on (progress does when nothing is left to send). */
+    struct ui_intent (*enter)(struct app *a, const struct ui_intent *why);
+    /* Optional. Another screen takes over. */
+    void (*leave)(struct app *a);
+    /* Optional. After entering and after every resize, a->layout is current. */
+    void (*layout)(struct app *a);
+    /* Optional. Right before each frame: work out the facts that cost I/O (a file's type,
+     * the sizes of the rows in view) for what changed since the last frame, once however
+     * many keys came in between, so that draw only reads. */
+    void (*update)(struct app *a);
+    /* The body between header and footer; reads state, changes none that others see. */
+    void (*draw)(struct app *a);
+    struct ui_intent (*key)(struct app *a, int key);
+    /* Optional. The loop has time: no key came during a wait, or the backend moved
+     * (sent = SENDER_* flags from the wait, 0 when it did not run). */
+    struct ui_intent (*idle)(struct app *a, unsigned sent);
+    /* The binding table the footer shows for the screen's current state. */
+    const struct binding *(*bindings)(const struct app *a, size_t *n);
 };
-
-enum form_field {
-    FF_CANDIDATE, FF_FIND_SOON, FF_APPLICATION_SOON, FF_TYPE, FF_NAME, FF_CTYPE, FF_SEND,
-    FF_COUNT
-};
-
-struct form {
-    struct form_file *files;
-    size_t n_files;
-    struct lineedit cand, name, ctype;
-    enum att_type type;
-    int focus;                   /* enum form_field */
-    int scroll;                  /* first virtual line shown */
-    char **recent;               /* recent candidate IDs, newest first */
-    size_t n_recent;
-    int recent_pos;              /* -1 = what the user typed; else index into recent */
-    char *typed;                 /* what the user typed before cycling recent IDs */
-    bool tried_send;             /* show "required" only once the user tried to send */
-    char notice[256];
-    struct rect area;
-};
-/* Feed a recent candidate ID (newest last call = first in the list); duplicates move up. */
-void form_remember_id(struct form *f, const char *id);
-
-/* --- the batch being sent, and the progress screen ------------------------------------- */
-enum job_state { JOB_PENDING, JOB_RUNNING, JOB_DONE, JOB_REFUSED, JOB_SKIPPED };
-
-struct job_file {
-    char *path;
-    char *display_name;          /* the attachment name (or base name when not prepared) */
-    struct attachment att;
-    bool att_ok;
-    struct transfer *up;           /* kept until the batch is freed: it owns the result */
-    enum job_state state;
-    int refused_code;            /* KA_EXIT_* when refused before sending */
-    char refused[512];
-    uint64_t wire;               /* body bytes of the last attempt */
-    double elapsed_s;
-};
-
-struct batch {
-    struct job_file *files;
-    size_t n;
-    size_t cur;                  /* the file being sent */
-    char *candidate;
-    enum att_type type;
-    char *name;                  /* NULL: each file's base name */
-    char *ctype;                 /* NULL: each file's detected type */
-    bool running;
-    bool cancelling;
-    double last_draw;            /* monotonic seconds of the last progress draw */
-    double started;
-};
-
-/* --- result ---------------------------------------------------------------------------- */
-struct result {
-    size_t sel;                  /* selected file (several files) */
-    int scroll;                  /* first line of the details */
-    int max_scroll;
-};
-
-struct app {
-    const struct ui_options *o;
-    struct client *client;       /* every upload runs on it; the loop polls it */
-    int rows, cols;
-    bool too_small;
-    struct rect body;            /* between header and footer */
-    enum screen_id screen;
-    struct picker picker;
-    struct form form;
-    struct batch batch;
-    struct result result;
-    bool quit_requested;         /* by a signal: cancel the upload cleanly, then leave */
-};
-
-/* Screen changes, called by handlers (they only set state). */
-void app_goto(struct app *a, enum screen_id s);
-
-/* --- screens: init / layout / draw / key / idle, and the binding table for the footer -- */
-int picker_init(struct app *a, const char *dir, char *err, size_t errlen);
-void picker_free(struct app *a);
-void picker_draw(struct app *a);
-unsigned picker_key(struct app *a, int key);
-unsigned picker_idle(struct app *a);
-const struct binding *picker_bindings(const struct app *a, size_t *n);
-
-void form_init(struct app *a);
-/* Load the files to attach (keeps candidate ID and type from before). */
-void form_set_files(struct app *a, char **paths, size_t n);
-void form_free(struct app *a);
-void form_layout(struct app *a);
-void form_draw(struct app *a);
-unsigned form_key(struct app *a, int key);
-const struct binding *form_bindings(const struct app *a, size_t *n);
-
-/* Start sending what the form holds. */
-void progress_start(struct app *a);
-/* Retry the files that were not attached, with the same values. */
-void progress_retry(struct app *a);
-void progress_free(struct app *a);
-void progress_draw(struct app *a);
-unsigned progress_key(struct app *a, int key);
-/* Drive the network for up to timeout_ms, also waking for the keyboard. */
-unsigned progress_pump(struct app *a, int timeout_ms);
-void progress_cancel(struct app *a);
-const struct binding *progress_bindings(const struct app *a, size_t *n);
-
-void result_init(struct app *a);
-void result_draw(struct app *a);
-unsigned result_key(struct app *a, int key);
-const struct binding *result_bindings(const struct app *a, size_t *n);
-/* True when some file of the batch was not attached. */
-bool result_has_failures(const struct app *a);
-
-/* --- drawing helpers (app.c) ----------------------------------------------------------- */
-/* Blank w columns at (y, x) with attribute at. */
-void ui_fill(int y, int x, int w, attr_t at);
-/* Draw raw bytes s fitted into w columns (sanitised, cut with "…"); returns columns used. */
-int ui_put(int y, int x, int w, const char *s, attr_t at);
-int ui_put_cut(int y, int x, int w, const char *s, attr_t at, enum text_cut cut);
-/* Right-aligned in w columns. */
-int ui_put_right(int y, int x, int w, const char *s, attr_t at);
-/* Split s into lines of at most w columns at spaces (sanitised). Returns the number of lines;
- * *lines gets an array of malloc'd strings (caller frees with ui_lines_free). */
-size_t ui_wrap(const char *s, int w, char ***lines);
-void ui_lines_free(char **lines, size_t n);
-/* Show the terminal cursor there once the frame is drawn (text input); hidden otherwise. */
-void ui_cursor_at(int y, int x);
-/* Monotonic clock in seconds. */
-double ui_now(void);
 
 #endif

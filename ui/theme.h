@@ -1,5 +1,5 @@
 /* Colours as named roles, with a monochrome variant, and the glyphs the screens draw.
- * Private to ui/; implemented in app.c. */
+ * Private to ui/. */
 #ifndef KA_UI_THEME_H
 #define KA_UI_THEME_H
 
@@ -28,8 +28,9 @@ enum role {
     ROLE_COUNT
 };
 
-/* Set up colour pairs (colour = has_colors() and NO_COLOR unset) or monochrome attributes. */
-void theme_init(bool colour);
+/* Once curses is up: colour pairs when the terminal has colours and NO_COLOR is unset or
+ * empty, monochrome attributes otherwise; glyphs by the locale's charset. */
+void theme_init(void);
 bool theme_has_colour(void);
 attr_t theme_attr(enum role r);
 

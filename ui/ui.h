@@ -6,8 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-
-struct send_options;
+#include "sendopts.h"
 
 struct ui_options {
     const struct send_options *send; /* what to send and where (the command line gets the same) */

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The form refuses to send what the backend would refuse, and says why: Ctrl-S without a
+# candidate ID turns "required" into an error with a notice; "." is refused; a short ID is
+# only a warning; a file over --max-size is named as such and not sent; nothing reaches the
+# mock until the values are fine.
+. "$(dirname "$0")/lib.sh"
+start_mock
+mkdir "$T/files"
+head -c 3000 /dev/urandom >"$T/files/big.bin"
+echo "hello" >"$T/files/small.txt"
+
+start_ui 100x30 xterm-256color --max-size 2K "$T/files"
+wait_for 'small\.txt'
+keys Enter                                  # big.bin, the first entry
+wait_for '^ Attach big\.bin'
+wait_for 'Candidate ID .*required'
+wait_for '✗ over the limit of 2\.00 KiB \(--max-size\): it will not be sent'
+keys C-s
+wait_for '✗ required'
+wait_for 'fix the fields marked ✗ first'
+keys -l '.'
+wait_for '✗ the candidate ID cannot be'
+keys C-s
+wait_for 'fix the fields marked ✗ first'
+keys BSpace
+keys -l 'abc'
+wait_for '! not a Kombo ID'
+keys C-s
+wait_for 'the file is over the limit of 2\.00 KiB'
+[ "$(mock_stats | grep -o '"uploads":[0-9]*')" = '"uploads":0' ] || fail "something was sent: $(mock_stats)"
+
+keys Escape                                 # back to the files; the ID stays for the next one
+wait_for 'small\.txt'
+keys j Enter
+wait_for '^ Attach small\.txt'
+wait_for 'Candidate ID +abc'
+keys C-s
+wait_for 'Not attached|Attached to candidate abc' 10
+ui_alive || fail "program ended"
+keys q
+wait_exit 0
+echo ok

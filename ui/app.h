@@ -1,0 +1,31 @@
+/* The state the loop and the screens share: the options, the layout, each screen's own
+ * state and the send in progress. Private to ui/. */
+#ifndef KA_UI_APP_H
+#define KA_UI_APP_H
+
+#include <stdbool.h>
+
+#include "form.h"
+#include "layout.h"
+#include "picker.h"
+#include "progress.h"
+#include "result.h"
+#include "screen.h"
+#include "sender.h"
+#include "ui.h"
+
+struct app {
+    const struct ui_options *o;
+    struct client *client;       /* every transfer of the UI runs on it; the loop polls it */
+    int rows, cols;
+    bool too_small;
+    struct layout layout;        /* for rows x cols; the body sits between header and footer */
+    enum screen_id screen;
+    struct picker picker;
+    struct form form;
+    struct progress progress;
+    struct result result;
+    struct sender sender;        /* the batch being sent, or the last one */
+};
+
+#endif

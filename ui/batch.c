@@ -1,0 +1,184 @@
+/* See batch.h. */
+#include "batch.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+void batch_init(struct batch *b, const struct batch_spec *spec, int max_attempts)
+{
+    memset(b, 0, sizeof *b);
+    b->candidate = xstrdup(spec->candidate);
+    b->type = spec->type;
+    b->name = spec->name ? xstrdup(spec->name) : NULL;
+    b->ctype = spec->ctype ? xstrdup(spec->ctype) : NULL;
+    b->max_attempts = max_attempts;
+    b->files = xcalloc(spec->n, sizeof *b->files);
+    b->n = spec->n;
+    for (size_t i = 0; i < spec->n; i++) {
+        struct batch_file *f = &b->files[i];
+        f->path = xstrdup(spec->paths[i]);
+        f->display_name = xstrdup(b->name ? b->name : base_name(spec->paths[i]));
+        f->state = BF_PENDING;
+    }
+}
+
+/* Back to "not sent yet"; the name stays as it was shown. */
+static void file_reset(struct batch_file *f)
+{
+    if (f->att_ok)
+        attachment_free(&f->att);
+    f->att_ok = false;
+    f->state = BF_PENDING;
+    f->refused_code = 0;
+    f->refused[0] = '\0';
+    f->result = NULL;
+    f->wire = 0;
+    f->elapsed_s = 0;
+}
+
+void batch_free(struct batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        file_reset(&b->files[i]);
+        free(b->files[i].path);
+        free(b->files[i].display_name);
+    }
+    free(b->files);
+    free(b->candidate);
+    free(b->name);
+    free(b->ctype);
+    memset(b, 0, sizeof *b);
+}
+
+struct batch_file *batch_next(struct batch *b)
+{
+    while (b->cur < b->n && b->files[b->cur].state != BF_PENDING)
+        b->cur++;
+    if (b->cur < b->n)
+        return &b->files[b->cur];
+    b->running = false;
+    b->cancelling = false;
+    return NULL;
+}
+
+void batch_refuse(struct batch *b, int code, const char *msg)
+{
+    struct batch_file *f = &b->files[b->cur];
+    f->state = BF_REFUSED;
+    f->refused_code = code;
+    snprintf(f->refused, sizeof f->refused, "%s", msg);
+}
+
+bool batch_prepare(struct batch *b, uint64_t max_size)
+{
+    struct batch_file *f = &b->files[b->cur];
+    char err[512];
+    int code = attachment_init(&f->att, f->path, b->name, b->type, b->ctype, err, sizeof err);
+    if (code == 0) {
+        f->att_ok = true;
+        code = att_check_size(f->att.size, max_size, NULL, err, sizeof err);
+    }
+    if (code != 0)
+        batch_refuse(b, code, err);
+    return code == 0;
+}
+
+void batch_begin(struct batch *b)
+{
+    b->files[b->cur].state = BF_RUNNING;
+    b->running = true;
+}
+
+void batch_finish(struct batch *b, const struct transfer_result *r, uint64_t wire, double elapsed_s)
+{
+    struct batch_file *f = &b->files[b->cur];
+    f->state = BF_DONE;
+    f->result = r;
+    f->wire = wire;
+    f->elapsed_s = elapsed_s;
+    if (b->cancelling)
+        for (size_t i = b->cur + 1; i < b->n; i++)
+            if (b->files[i].state == BF_PENDING)
+                b->files[i].state = BF_SKIPPED;
+    b->cur++;
+}
+
+bool batch_cancel(struct batch *b)
+{
+    if (!b->running || b->cancelling)
+        return false;
+    b->cancelling = true;
+    return true;
+}
+
+enum bf_verdict batch_verdict(const struct batch_file *f)
+{
+    switch (f->state) {
+    case BF_PENDING: return BV_PENDING;
+    case BF_RUNNING: return BV_RUNNING;
+    case BF_SKIPPED: return BV_SKIPPED;
+    case BF_REFUSED: return BV_REFUSED;
+    case BF_DONE: break;
+    }
+    if (f->result && f->result->outcome == TRANSFER_OK)
+        return BV_OK;
+    return f->result && f->result->outcome == TRANSFER_CANCELLED ? BV_CANCELLED : BV_FAILED;
+}
+
+bool batch_file_ok(const struct batch_file *f)
+{
+    return batch_verdict(f) == BV_OK;
+}
+
+size_t batch_ok_count(const struct batch *b)
+{
+    size_t ok = 0;
+    for (size_t i = 0; i < b->n; i++)
+        ok += batch_file_ok(&b->files[i]);
+    return ok;
+}
+
+bool batch_has_failures(const struct batch *b)
+{
+    return batch_ok_count(b) < b->n;
+}
+
+size_t batch_first_problem(const struct batch *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        if (!batch_file_ok(&b->files[i]))
+            return i;
+    return 0;
+}
+
+size_t batch_retry(struct batch *b)
+{
+    size_t again = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        if (batch_file_ok(&b->files[i]))
+            continue;
+        file_reset(&b->files[i]);
+        again++;
+    }
+    b->cur = 0;
+    b->cancelling = false;
+    return again;
+}
+
+void batch_file_bytes(uint64_t file_size, uint64_t sent, uint64_t total, uint64_t *done,
+                      uint64_t *of, double *scale)
+{
+    *scale = total && file_size ? (double)file_size / (double)total : 1.0;
+    *of = file_size ? file_size : total;
+    /* all of the body sent is all of the file, whatever the rounding of the scale */
+    *done = total && sent >= total ? *of : (uint64_t)((double)sent * *scale);
+}

@@ -1,0 +1,96 @@
+/* The files of one send (no curses, no network): each file's state and what came of it,
+ * the file being sent, the counts and byte totals the screens show, and which files a retry
+ * sends again. sender.c moves it along with the upload job; progress.c and result.c only
+ * read it. */
+#ifndef KA_UI_BATCH_H
+#define KA_UI_BATCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "attachment.h"
+#include "upload.h"
+
+/* What to send: the form's values. Strings are copied by batch_init. */
+struct batch_spec {
+    const char *candidate;
+    enum att_type type;
+    const char *name;            /* NULL: each file's base name */
+    const char *ctype;           /* NULL: each file's detected type */
+    const char *const *paths;
+    size_t n;
+};
+
+enum bf_state { BF_PENDING, BF_RUNNING, BF_DONE, BF_REFUSED, BF_SKIPPED };
+
+/* How a file stands, for a glyph and a word: the state with the outcome folded in. */
+enum bf_verdict { BV_PENDING, BV_RUNNING, BV_SKIPPED, BV_REFUSED, BV_OK, BV_CANCELLED, BV_FAILED };
+
+struct batch_file {
+    char *path;
+    char *display_name;          /* the name it is sent under: the one given, else the base name */
+    struct attachment att;       /* filled by batch_prepare */
+    bool att_ok;
+    enum bf_state state;
+    int refused_code;            /* KA_EXIT_* when refused before sending */
+    char refused[512];
+    const struct transfer_result *result; /* BF_DONE: owned by the sender's job */
+    uint64_t wire;               /* body bytes of the last attempt */
+    double elapsed_s;
+};
+
+struct batch {
+    struct batch_file *files;
+    size_t n;
+    size_t cur;                  /* the file being sent (n once all had their turn) */
+    char *candidate;
+    enum att_type type;
+    char *name;                  /* NULL: each file's base name */
+    char *ctype;                 /* NULL: each file's detected type */
+    int max_attempts;            /* what each file's job was given */
+    bool running;                /* a file is being sent */
+    bool cancelling;
+};
+
+void batch_init(struct batch *b, const struct batch_spec *spec, int max_attempts);
+/* Frees the files and attachments; the results belong to the sender, which frees its jobs
+ * first. Leaves an empty batch. */
+void batch_free(struct batch *b);
+
+/* Move cur to the next pending file and return it, or NULL when none is left (the batch
+ * is then over: not running, not cancelling). */
+struct batch_file *batch_next(struct batch *b);
+/* Check the current file and fill its attachment (stat, name and type checks, the type
+ * detected when none was given; then the size limit, 0 = none). False when it cannot be
+ * sent: it is refused then, with the reason. */
+bool batch_prepare(struct batch *b, uint64_t max_size);
+/* The current file could not be sent (code KA_EXIT_*, msg says why). */
+void batch_refuse(struct batch *b, int code, const char *msg);
+/* The current file's job started. */
+void batch_begin(struct batch *b);
+/* The current file's job finished with r (kept by pointer); when cancelling, the files
+ * still waiting are skipped. cur moves past it. */
+void batch_finish(struct batch *b, const struct transfer_result *r, uint64_t wire, double elapsed_s);
+/* True when a file is being sent and the batch was not cancelled yet: it is now. */
+bool batch_cancel(struct batch *b);
+
+enum bf_verdict batch_verdict(const struct batch_file *f);
+bool batch_file_ok(const struct batch_file *f);
+size_t batch_ok_count(const struct batch *b);
+bool batch_has_failures(const struct batch *b);
+/* The first file not attached (what the result screen opens on), else 0. */
+size_t batch_first_problem(const struct batch *b);
+
+/* Put every file not attached back to pending, from the start, for another try; files
+ * attached stay as they are (sending them again would make duplicates). The caller frees
+ * their jobs before. Returns how many will be sent again. */
+size_t batch_retry(struct batch *b);
+
+/* Progress in the file's own bytes, as the picker and the command line show sizes (the
+ * body is base64 of the file, a third bigger, which the user never sees): sent of total
+ * body bytes -> *done of *of file bytes, and *scale to turn body rates into file rates. */
+void batch_file_bytes(uint64_t file_size, uint64_t sent, uint64_t total, uint64_t *done,
+                      uint64_t *of, double *scale);
+
+#endif

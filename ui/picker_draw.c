@@ -1,0 +1,196 @@
+/* Drawing the picker: path bar, rows (name, filter match, mark, size, date) and status
+ * line, from what picker.c and filelist.c worked out; nothing here stats or reads a file. */
+#include "picker_draw.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "draw.h"
+#include "format.h"
+#include "theme.h"
+#include "xalloc.h"
+
+static const char *sort_name(enum fl_sort s)
+{
+    return s == FL_SORT_SIZE ? "size" : s == FL_SORT_DATE ? "date" : "name";
+}
+
+static void draw_path_bar(const struct picker *p)
+{
+    int y = p->path.y, w = p->path.w;
+    char right[64];
+    snprintf(right, sizeof right, "sort: %s%s ", sort_name(p->sort), p->show_hidden ? ", hidden shown" : "");
+    int rw = text_width(right);
+    if (rw > w / 2)
+        rw = 0;
+    char dir[4096];
+    text_tilde(fl_dir(p->fl), getenv("HOME"), dir, sizeof dir);
+    draw_put_cut(y, 1, w - 2 - rw - 1, dir, theme_attr(ROLE_LABEL), TEXT_CUT_START);
+    if (rw)
+        draw_put(y, w - rw, rw, right, theme_attr(ROLE_DIM));
+}
+
+/* Draw one row's name, highlighting the part the filter matched. */
+static void draw_name(int y, int x, int w, const struct fl_entry *e, const char *filter, attr_t at,
+                      attr_t match_at)
+{
+    int nw = e->is_dir ? w - 1 : w;
+    if (nw < 1)
+        return;
+    char *fit = text_fit(e->name, strlen(e->name), nw, TEXT_CUT_END);
+    if (!fit)
+        return;
+    int used = text_width(fit);
+    size_t off, len;
+    if (filter && *filter && fl_match(e->name, filter, &off, &len)) {
+        /* Raw byte offsets -> columns in the (sanitised, maybe cut) text. */
+        char *pre = xstrndup(e->name, off);
+        char *mid = xstrndup(e->name + off, len);
+        int c0 = text_width(pre);
+        int c1 = c0 + text_width(mid);
+        free(pre);
+        free(mid);
+        int full = text_width(e->name);
+        int limit = used < full ? used - 1 : used; /* never highlight the "…" */
+        if (c1 > limit)
+            c1 = limit;
+        size_t b0 = text_col_to_byte(fit, c0), b1 = text_col_to_byte(fit, c1);
+        attrset(at);
+        mvaddnstr(y, x, fit, (int)b0);
+        if (b1 > b0) {
+            attrset(match_at);
+            addnstr(fit + b0, (int)(b1 - b0));
+        }
+        attrset(at);
+        addstr(fit + b1);
+    } else {
+        attrset(at);
+        mvaddstr(y, x, fit);
+    }
+    if (e->is_dir)
+        addstr("/");
+    attrset(A_NORMAL);
+    free(fit);
+}
+
+static void draw_row(const struct picker *p, int y, size_t i, bool selected)
+{
+    struct fl_entry *e = fl_get(p->fl, i);
+    const struct glyphs *g = theme_glyphs();
+    int w = p->list.w;
+    bool show_date = w >= 64, show_size = true;
+    int right = (show_size ? 10 : 0) + (show_date ? 17 : 0);
+
+    attr_t base = selected ? theme_attr(ROLE_SELECTION) : theme_attr(ROLE_NORMAL);
+    attr_t name_at = base;
+    if (selected) {
+        if (e->is_dir || e->marked)
+            name_at |= A_BOLD;
+    } else if (e->is_dir) {
+        name_at = theme_attr(ROLE_DIR);
+    } else if (e->marked) {
+        name_at = theme_attr(ROLE_MARKED);
+    }
+    attr_t match_at = theme_attr(ROLE_MATCH) | (selected && !theme_has_colour() ? A_REVERSE : 0);
+    if (selected)
+        draw_fill(y, 0, w, base);
+    if (e->marked)
+        draw_put(y, 1, 1, g->mark, selected ? base | A_BOLD : theme_attr(ROLE_MARKED));
+    draw_name(y, 3, w - 3 - right - 1, e, fl_get_filter(p->fl), name_at, match_at);
+
+    int x = w - right;
+    char buf[32] = "";
+    if (show_size) {
+        if (!e->stat_done)
+            buf[0] = '\0';
+        else if (e->stat_failed)
+            snprintf(buf, sizeof buf, "?");
+        else if (!e->is_dir)
+            fmt_bytes(e->size, buf, sizeof buf);
+        draw_put_right(y, x, 9, buf, base);
+        x += 10;
+    }
+    if (show_date && e->stat_done && !e->stat_failed) {
+        struct tm tm;
+        if (localtime_r(&e->mtime, &tm)) {
+            strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+            draw_put(y, x, 16, buf, selected ? base : theme_attr(ROLE_DIM));
+        }
+    }
+}
+
+static void draw_status(struct picker *p)
+{
+    int y = p->stat.y, w = p->stat.w;
+    size_t n = fl_count(p->fl), total = fl_total(p->fl), marks = fl_marked_count(p->fl);
+    char right[96];
+    if (n != total)
+        snprintf(right, sizeof right, " %zu of %zu shown", n, total);
+    else
+        snprintf(right, sizeof right, " %zu/%zu", n ? p->cursor + 1 : 0, n);
+    if (marks) {
+        size_t l = strlen(right);
+        snprintf(right + l, sizeof right - l, " %s %zu marked", theme_glyphs()->sep, marks);
+    }
+    int rw = text_width(right) + 1;
+    draw_put_right(y, w - rw, rw - 1, right, marks ? theme_attr(ROLE_MARKED) : theme_attr(ROLE_DIM));
+    int lw = w - rw - 1;
+
+    if (p->filtering) {
+        int x = draw_put(y, 1, lw, "filter: ", theme_attr(ROLE_LABEL)) + 1;
+        int fw = lw - x;
+        if (fw < 4)
+            return;
+        int col = le_view(&p->filter, fw);
+        draw_put(y, x, fw, p->filter.buf + p->filter.scroll, theme_attr(ROLE_NORMAL));
+        draw_cursor_at(y, x + col);
+        return;
+    }
+    if (p->status[0]) {
+        draw_put(y, 1, lw, p->status, theme_attr(p->status_role));
+        return;
+    }
+    if (p->filter.len) {
+        char buf[320];
+        snprintf(buf, sizeof buf, "filter \"%s\" (Esc clears)", p->filter.buf);
+        draw_put(y, 1, lw, buf, theme_attr(ROLE_MATCH));
+        return;
+    }
+    if (n == 0)
+        return;
+    struct fl_entry *e = fl_get(p->fl, p->cursor);
+    char buf[256], size[32];
+    if (e->is_dir) {
+        snprintf(buf, sizeof buf, "folder%s", e->is_link ? " (link)" : "");
+    } else if (!p->info_regular) {
+        snprintf(buf, sizeof buf, "%s", p->info_mime);
+    } else {
+        if (e->stat_done && !e->stat_failed)
+            fmt_bytes(e->size, size, sizeof size);
+        else
+            snprintf(size, sizeof size, "size unknown");
+        snprintf(buf, sizeof buf, "%s %s %s", p->info_mime, theme_glyphs()->sep, size);
+    }
+    draw_put(y, 1, lw, buf, theme_attr(ROLE_NORMAL));
+}
+
+void picker_draw(struct app *a)
+{
+    struct picker *p = &a->picker;
+    size_t n = fl_count(p->fl);
+    draw_path_bar(p);
+    if (n == 0) {
+        const char *msg = fl_total(p->fl) ? "no name matches the filter" : "this folder is empty";
+        draw_put(p->list.y + 1, 3, p->list.w - 4, msg, theme_attr(ROLE_DIM));
+    }
+    for (int r = 0; r < p->list.h; r++) {
+        size_t i = p->top + (size_t)r;
+        if (i >= n)
+            break;
+        draw_row(p, p->list.y + r, i, i == p->cursor);
+    }
+    draw_status(p);
+}
