@@ -1,15 +1,13 @@
 /* What the benchmark tools share: the program's one monotonic clock and allocator, medians,
- * and the RUNS argument. Header-only: the Makefile builds each tool from its own source file. */
+ * and the RUNS argument. Header-only; the tools link the program's archives. */
 #ifndef KA_BENCH_H
 #define KA_BENCH_H
 
 #include <stdlib.h>
 
-/* The program's own clock_now, num_parse_long and xmalloc, compiled into the tool: the
- * Makefile links each tool with only the one module it measures. */
-#include "../src/clock.c"
-#include "../src/numparse.c"
-#include "../src/xalloc.c"
+#include "clock.h"
+#include "numparse.h"
+#include "xalloc.h"
 
 static inline double bench_now_ms(void)
 {
