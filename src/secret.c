@@ -4,9 +4,14 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "exitcodes.h"
 #include "xalloc.h"
+
+#define KEY_CMD_MAX 8192 /* output kept; more is read and dropped */
 
 static int blank(char c)
 {
@@ -84,4 +89,66 @@ void secret_redact(char **s, const char *key)
     explicit_bzero(*s, strlen(*s));
     free(*s);
     *s = out;
+}
+
+/* The output is never shown: on failure it could be the key, or part of it. */
+int secret_from_command(const char *cmd, const char *where, char **key, char *err, size_t errlen)
+{
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        snprintf(err, errlen, "cannot run api_key_command (%s): %s", where, strerror(errno));
+        return KA_EXIT_CONFIG;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]);
+        close(fds[1]);
+        snprintf(err, errlen, "cannot run api_key_command (%s): %s", where, strerror(errno));
+        return KA_EXIT_CONFIG;
+    }
+    if (pid == 0) {
+        if (dup2(fds[1], STDOUT_FILENO) < 0)
+            _exit(127);
+        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    char *buf = xmalloc(KEY_CMD_MAX);
+    size_t len = 0;
+    char sink[4096];
+    for (;;) {
+        ssize_t r = len < KEY_CMD_MAX ? read(fds[0], buf + len, KEY_CMD_MAX - len)
+                                      : read(fds[0], sink, sizeof sink);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        if (len < KEY_CMD_MAX)
+            len += (size_t)r;
+    }
+    close(fds[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+
+    int rc = 0;
+    if (WIFSIGNALED(status)) {
+        snprintf(err, errlen, "api_key_command (%s) was killed by signal %d — run it yourself to see why",
+                 where, WTERMSIG(status));
+        rc = KA_EXIT_CONFIG;
+    } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        snprintf(err, errlen, "api_key_command (%s) failed with exit status %d — run it yourself to see why",
+                 where, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        rc = KA_EXIT_CONFIG;
+    } else if (!(*key = secret_first_line(buf, len)) || !**key) { /* "" : a NUL byte first */
+        secret_free(*key);
+        *key = NULL;
+        snprintf(err, errlen, "api_key_command (%s) printed no key — make it print the key on its "
+                 "first line", where);
+        rc = KA_EXIT_CONFIG;
+    }
+    explicit_bzero(buf, KEY_CMD_MAX);
+    free(buf);
+    return rc;
 }

@@ -15,6 +15,10 @@ char *secret_read_first_line(const char *path, size_t max);
  * "<redacted>": a server that echoes the key back (or a proxy's error page quoting the
  * request) must not make it appear on screen or in a log. */
 void secret_redact(char **s, const char *key);
+/* Run cmd through /bin/sh (api_key_command); its first output line, trimmed, is the key.
+ * where names the command's origin for messages. 0, or KA_EXIT_CONFIG with a one-line
+ * message that never quotes the output. */
+int secret_from_command(const char *cmd, const char *where, char **key, char *err, size_t errlen);
 /* Wipe s and free it. */
 void secret_free(char *s);
 

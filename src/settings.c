@@ -6,6 +6,7 @@
 #include "settings.h"
 
 #include "format.h"
+#include "kombo.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,12 +25,9 @@
 #include "termsafe.h"
 #include "xalloc.h"
 
-#define URL_EU "https://api.kombo.dev/v1"
-#define URL_US "https://api.us.kombo.dev/v1"
 
 /* More output than this from api_key_command is not a key; the rest is drained unread so
  * the command does not die of SIGPIPE. */
-#define KEY_CMD_MAX 8192
 
 /* Validators: NULL when v is fine (normalised in place), else the problem, one line. */
 static const char *check_server(char *v)
@@ -192,8 +190,8 @@ const char *settings_base_url(const struct settings *s)
     if (s->base_url.value && *s->base_url.value)
         return s->base_url.value;
     if (s->server.value && strcasecmp(s->server.value, "us") == 0)
-        return URL_US;
-    return URL_EU;
+        return KOMBO_URL_US;
+    return KOMBO_URL_EU;
 }
 
 char *settings_redact(const char *secret)
@@ -401,69 +399,6 @@ static void layer_free(struct layer *l)
         secret_free(l->val[i]);
 }
 
-/* Run api_key_command through the shell; its first output line, trimmed, is the key.
- * The output is never shown: on failure it could be the key, or part of it. */
-static int run_key_command(const char *cmd, const char *where, char **key, char *err, size_t errlen)
-{
-    int fds[2];
-    if (pipe2(fds, O_CLOEXEC) != 0) {
-        snprintf(err, errlen, "cannot run api_key_command (%s): %s", where, strerror(errno));
-        return KA_EXIT_CONFIG;
-    }
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0) {
-        close(fds[0]);
-        close(fds[1]);
-        snprintf(err, errlen, "cannot run api_key_command (%s): %s", where, strerror(errno));
-        return KA_EXIT_CONFIG;
-    }
-    if (pid == 0) {
-        if (dup2(fds[1], STDOUT_FILENO) < 0)
-            _exit(127);
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    char *buf = xmalloc(KEY_CMD_MAX);
-    size_t len = 0;
-    char sink[4096];
-    for (;;) {
-        ssize_t r = len < KEY_CMD_MAX ? read(fds[0], buf + len, KEY_CMD_MAX - len)
-                                      : read(fds[0], sink, sizeof sink);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        if (len < KEY_CMD_MAX)
-            len += (size_t)r;
-    }
-    close(fds[0]);
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-
-    int rc = 0;
-    if (WIFSIGNALED(status)) {
-        snprintf(err, errlen, "api_key_command (%s) was killed by signal %d — run it yourself to see why",
-                 where, WTERMSIG(status));
-        rc = KA_EXIT_CONFIG;
-    } else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        snprintf(err, errlen, "api_key_command (%s) failed with exit status %d — run it yourself to see why",
-                 where, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-        rc = KA_EXIT_CONFIG;
-    } else if (!(*key = secret_first_line(buf, len)) || !**key) { /* "" : a NUL byte first */
-        secret_free(*key);
-        *key = NULL;
-        snprintf(err, errlen, "api_key_command (%s) printed no key — make it print the key on its "
-                 "first line", where);
-        rc = KA_EXIT_CONFIG;
-    }
-    explicit_bzero(buf, KEY_CMD_MAX);
-    free(buf);
-    return rc;
-}
-
 /* Read and check the file. Returns 0 (also when it does not exist), or an exit code. */
 static int read_config(struct settings *s, bool explicit_path, struct parse_ctx *c, bool *found,
                        char *err, size_t errlen)
@@ -577,7 +512,7 @@ static int load_one(struct settings *s, size_t k, const struct parse_ctx *c, con
             snprintf(origin, sizeof origin, "%s in %s%s%s%s line %d", keys[q].name, shown, sect,
                      prof, sect_end, l->line[q]);
             char *value = NULL;
-            int rc = run_key_command(l->val[q], origin, &value, err, errlen);
+            int rc = secret_from_command(l->val[q], origin, &value, err, errlen);
             if (!rc)
                 setting_set(st, value, SRC_FILE, origin);
             secret_free(value);
