@@ -10,6 +10,7 @@ enum ka_exit {
     KA_EXIT_SERVER = 5,    /* server error, rate limit or network failure after all retries */
     KA_EXIT_CONFIG = 6,    /* config file unreadable, unsafe permissions, key command failed */
     KA_EXIT_INTERNAL = 7,  /* out of memory, library failure */
+    KA_EXIT_UNKNOWN = 8,   /* the server may have attached the file: check before sending again */
     KA_EXIT_CANCELLED = 130 /* interrupted by the user (Ctrl-C) */
 };
 

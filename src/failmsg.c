@@ -10,8 +10,10 @@
 static const char unanswered[] = "; the server received the whole file and may have attached "
                                  "it: check before sending it again";
 
-void failmsg_network(const struct fail_facts *f, char *out, size_t outlen, bool *retryable)
+enum fail_verdict failmsg_network(const struct fail_facts *f, char *out, size_t outlen)
 {
+    bool retry = false;
+    bool *retryable = &retry;
     bool complete = !f->sends_file || f->sent >= f->total;
     char sent[32], total[32];
     fmt_bytes(f->sent, sent, sizeof sent);
@@ -20,7 +22,7 @@ void failmsg_network(const struct fail_facts *f, char *out, size_t outlen, bool 
     const char *lost = f->sends_file && complete ? unanswered : "";
     /* Once the whole upload is out, only a server that cannot have acted is safe to retry. */
     bool unsafe = f->sends_file && complete;
-    *retryable = false;
+    bool lost_answer = false; /* the request was out when the connection failed */
 
     switch ((CURLcode)f->curl_code) {
     case CURLE_COULDNT_CONNECT:
@@ -48,6 +50,7 @@ void failmsg_network(const struct fail_facts *f, char *out, size_t outlen, bool 
             snprintf(out, outlen, "timed out after %ld s waiting for the server (--timeout)%s",
                      f->took_s, lost);
         *retryable = !f->connected || !unsafe;
+        lost_answer = f->connected;
         break;
     case CURLE_PEER_FAILED_VERIFICATION:
         /* A certificate for another name is not fixed by trusting more CAs. */
@@ -77,6 +80,7 @@ void failmsg_network(const struct fail_facts *f, char *out, size_t outlen, bool 
         else
             snprintf(out, outlen, "connection lost while waiting for the answer: %s%s", detail, lost);
         *retryable = !unsafe;
+        lost_answer = true;
         break;
     case CURLE_GOT_NOTHING:
         if (f->sends_file)
@@ -85,10 +89,12 @@ void failmsg_network(const struct fail_facts *f, char *out, size_t outlen, bool 
         else
             snprintf(out, outlen, "the server closed the connection without answering");
         *retryable = !unsafe;
+        lost_answer = true;
         break;
     case CURLE_PARTIAL_FILE:
         snprintf(out, outlen, "the answer was cut off: %s%s", detail, lost);
         *retryable = !f->sends_file;
+        lost_answer = true;
         break;
     case CURLE_WEIRD_SERVER_REPLY:
     case CURLE_UNSUPPORTED_PROTOCOL:
@@ -103,6 +109,9 @@ void failmsg_network(const struct fail_facts *f, char *out, size_t outlen, bool 
                  f->curl_code);
         break;
     }
+    if (retry)
+        return FAIL_RETRY;
+    return unsafe && lost_answer ? FAIL_UNKNOWN : FAIL_STOP;
 }
 
 const char *failmsg_hint(long status, const char *code, const char *what)

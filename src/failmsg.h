@@ -20,10 +20,17 @@ struct fail_facts {
     const char *cacert;     /* --cacert file or NULL */
 };
 
+enum fail_verdict {
+    FAIL_RETRY,     /* safe to try again at once (after the backoff) */
+    FAIL_STOP,      /* another attempt would fail the same way */
+    FAIL_UNKNOWN    /* an upload's whole body went out, then the answer never came: the
+                       server may have attached the file */
+};
+
 /* Network failures are retried as the SDKs do, except when an upload's whole body had been
  * sent and the answer never came: the server may have attached the file, and a blind retry
  * would attach it twice; the message says so instead. A GET is always safe to repeat. */
-void failmsg_network(const struct fail_facts *f, char *out, size_t outlen, bool *retryable);
+enum fail_verdict failmsg_network(const struct fail_facts *f, char *out, size_t outlen);
 
 /* What to do after an HTTP error, as a phrase ("check the key; ..."), or NULL: the advice of
  * Kombo's code from the one table (kombo_codes.h), else by status. what names the path's

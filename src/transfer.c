@@ -101,6 +101,7 @@ const char *transfer_outcome_name(enum transfer_outcome o)
     case TRANSFER_FILE: return "file";
     case TRANSFER_CANCELLED: return "cancelled";
     case TRANSFER_INTERNAL: return "internal";
+    case TRANSFER_UNKNOWN: return "unknown";
     }
     return "internal";
 }
@@ -115,6 +116,7 @@ int transfer_exit_code(enum transfer_outcome o)
     case TRANSFER_FILE: return KA_EXIT_FILE;
     case TRANSFER_CANCELLED: return KA_EXIT_CANCELLED;
     case TRANSFER_INTERNAL: return KA_EXIT_INTERNAL;
+    case TRANSFER_UNKNOWN: return KA_EXIT_UNKNOWN;
     }
     return KA_EXIT_INTERNAL;
 }
@@ -153,9 +155,11 @@ static size_t header_cb(char *buf, size_t size, size_t nitems, void *userp)
     size_t len = size * nitems;
     if (len >= 5 && strncmp(buf, "HTTP/", 5) == 0) {
         t->resp_ct[0] = t->retry_after[0] = t->retry_after_ms[0] = t->location[0] = '\0';
+        t->result.stored_at[0] = '\0';
         return len;
     }
     struct { const char *name; char *dst; size_t cap; } want[] = {
+        {"x-mock-stored-path", t->result.stored_at, sizeof t->result.stored_at},
         {"content-type", t->resp_ct, sizeof t->resp_ct},
         {"retry-after", t->retry_after, sizeof t->retry_after},
         {"retry-after-ms", t->retry_after_ms, sizeof t->retry_after_ms},
@@ -346,12 +350,26 @@ static void detach(struct transfer *t)
         client_release_slot(t->client, t);
 }
 
+/* Whether sending the same again could succeed, by outcome; the few exceptions (a
+ * redirect, a certificate problem) are set after finish. */
+static bool retry_helps(enum transfer_outcome o)
+{
+    switch (o) {
+    case TRANSFER_SERVER: case TRANSFER_NETWORK: case TRANSFER_CANCELLED: case TRANSFER_UNKNOWN:
+        return true;
+    case TRANSFER_OK: case TRANSFER_REJECTED: case TRANSFER_FILE: case TRANSFER_INTERNAL:
+        return false;
+    }
+    return false;
+}
+
 static void finish(struct transfer *t, enum transfer_outcome o)
 {
     detach(t);
     t->state = TRANSFER_FINISHED;
     t->result.outcome = o;
     t->result.attempts = t->attempt;
+    t->result.retry_helps = retry_helps(o);
 }
 
 static void start_attempt(struct transfer *t)
@@ -363,6 +381,7 @@ static void start_attempt(struct transfer *t)
     t->resp_len = 0;
     t->resp_dropped = 0;
     t->resp_ct[0] = t->retry_after[0] = t->retry_after_ms[0] = t->location[0] = '\0';
+    t->result.stored_at[0] = '\0';
     t->errbuf[0] = '\0';
     t->kind_failed = false;
     answer_free(&t->result.answer); /* the result's answer is always the last attempt's */
@@ -466,11 +485,13 @@ static void handle_answer(struct transfer *t)
         if (t->state != TRANSFER_FINISHED)
             finish(t, TRANSFER_OK);
     } else if (status >= 200 && status <= 299 && a->problem) {
-        if (t->kind->sends_file)
+        if (t->kind->sends_file) {
             set_message(t, "%s; the file may have been attached: check before sending it again", s);
-        else
+            finish(t, TRANSFER_UNKNOWN);
+        } else {
             set_message(t, "%s", s);
-        finish(t, TRANSFER_SERVER);
+            finish(t, TRANSFER_SERVER);
+        }
     } else if (status >= 200 && status <= 299) {
         set_message(t, "Kombo refused the %s (HTTP %ld): %s", noun, status, s);
         finish(t, TRANSFER_REJECTED);
@@ -482,6 +503,7 @@ static void handle_answer(struct transfer *t)
         escape_into(loc, sizeof loc, t->location[0] ? t->location : "(no Location)");
         set_message(t, "the server redirected (HTTP %ld) to %s: check --base-url", status, loc);
         finish(t, TRANSFER_SERVER);
+        t->result.retry_helps = false;
     } else if (status >= 400 && status <= 499) {
         const char *hint = failmsg_hint(status, a->err.code,
                                         t->kind->sends_file ? "the candidate ID" : NULL);
@@ -532,13 +554,14 @@ void transfer_done(struct transfer *t, CURLcode rc)
         .cacert = client_cacert(t->client),
     };
     char problem[1536]; /* room for host + libcurl's text; cut later to the result */
-    bool retryable;
-    failmsg_network(&f, problem, sizeof problem, &retryable);
-    if (retryable) {
+    enum fail_verdict v = failmsg_network(&f, problem, sizeof problem);
+    if (v == FAIL_RETRY) {
         retry_or_give_up(t, TRANSFER_NETWORK, problem);
     } else {
         set_message(t, "%s", problem);
-        finish(t, TRANSFER_NETWORK);
+        finish(t, v == FAIL_UNKNOWN ? TRANSFER_UNKNOWN : TRANSFER_NETWORK);
+        if (v == FAIL_STOP)
+            t->result.retry_helps = false; /* a certificate, a CA file, not HTTP at all */
     }
 }
 
@@ -597,8 +620,10 @@ void transfer_cancel(struct transfer *t)
         snprintf(msg, sizeof msg, "cancelled");
     set_message(t, "%s", msg);
     /* Removing the handle closes an unfinished connection at once: no further byte leaves
-     * and the server sees a short body. */
-    finish(t, TRANSFER_CANCELLED);
+     * and the server sees a short body. Once a file's whole body is out, the server may act
+     * on it whatever we do now. */
+    bool out = t->kind->sends_file && t->state == TRANSFER_WAITING_ANSWER;
+    finish(t, out ? TRANSFER_UNKNOWN : TRANSFER_CANCELLED);
 }
 
 const struct transfer_result *transfer_get_result(const struct transfer *t)

@@ -27,7 +27,10 @@ enum transfer_outcome {
     TRANSFER_NETWORK,     /* connection, TLS, timeout after all attempts */
     TRANSFER_FILE,        /* the file failed or changed while sending */
     TRANSFER_CANCELLED,
-    TRANSFER_INTERNAL
+    TRANSFER_INTERNAL,
+    TRANSFER_UNKNOWN      /* an upload the server may have attached: the whole body went out
+                             and then the connection broke, the answer was unreadable, or the
+                             user cancelled while waiting for it. Check before sending again. */
 };
 
 struct transfer_progress {
@@ -46,6 +49,10 @@ struct transfer_result {
     int attempts;
     struct answer answer;   /* valid when the server answered (answer.http_status != 0) */
     struct cJSON *json;     /* a JSON request's whole answer when it parsed, else NULL */
+    bool retry_helps;       /* sending the same again could succeed (not for a changed file,
+                               a refusal that would repeat, a certificate problem ...) */
+    char stored_at[512];    /* where the sandbox's mock stored the file (its
+                               X-Mock-Stored-Path), raw; empty otherwise */
     char message[512];      /* one line for humans: what happened and what to do */
 };
 
@@ -60,7 +67,7 @@ void transfer_free(struct transfer *t);
 void transfer_set_data(struct transfer *t, void *data);
 void *transfer_data(const struct transfer *t);
 
-/* "ok", "rejected", "server", "network", "file", "cancelled", "internal". */
+/* "ok", "rejected", "server", "network", "file", "cancelled", "internal", "unknown". */
 const char *transfer_outcome_name(enum transfer_outcome o);
 /* The exit code (exitcodes.h) for an outcome. */
 int transfer_exit_code(enum transfer_outcome o);

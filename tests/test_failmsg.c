@@ -1,5 +1,6 @@
-/* Failure messages (failmsg.c) from a table: each network failure's text and whether
- * another attempt is safe, for an upload and for a request without a file. */
+/* Failure messages (failmsg.c) from a table: each network failure's text and its verdict
+ * (retry, stop, or "may have been attached"), for an upload and for a request without a
+ * file. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,7 +25,7 @@ struct row {
     long os_errno;
     const char *detail;
     const char *want;       /* substring of the message */
-    bool retryable;
+    enum fail_verdict verdict;
 };
 
 static void test_network_table(void **state)
@@ -32,30 +33,30 @@ static void test_network_table(void **state)
     (void)state;
     static const struct row rows[] = {
         {CURLE_COULDNT_CONNECT, true, 0, MiB, false, ECONNREFUSED, "",
-         "could not connect to h:1: Connection refused; is the server up?", true},
-        {CURLE_COULDNT_RESOLVE_HOST, true, 0, MiB, false, 0, "", "could not resolve the host of h:1", true},
-        {CURLE_COULDNT_RESOLVE_PROXY, false, 0, 0, false, 0, "px", "could not resolve the proxy (px)", true},
-        {CURLE_OPERATION_TIMEDOUT, true, 0, MiB, false, 0, "", "timed out after 7 s connecting to h:1", true},
+         "could not connect to h:1: Connection refused; is the server up?", FAIL_RETRY},
+        {CURLE_COULDNT_RESOLVE_HOST, true, 0, MiB, false, 0, "", "could not resolve the host of h:1", FAIL_RETRY},
+        {CURLE_COULDNT_RESOLVE_PROXY, false, 0, 0, false, 0, "px", "could not resolve the proxy (px)", FAIL_RETRY},
+        {CURLE_OPERATION_TIMEDOUT, true, 0, MiB, false, 0, "", "timed out after 7 s connecting to h:1", FAIL_RETRY},
         {CURLE_OPERATION_TIMEDOUT, true, MiB / 2, MiB, true, 0, "",
-         "timed out after 7 s while sending (512 KiB of 1.00 MiB sent)", true},
+         "timed out after 7 s while sending (512 KiB of 1.00 MiB sent)", FAIL_RETRY},
         {CURLE_OPERATION_TIMEDOUT, true, MiB, MiB, true, 0, "",
-         "waiting for the server (--timeout); the server received the whole file and may have attached it", false},
-        {CURLE_OPERATION_TIMEDOUT, false, 0, 0, true, 0, "", "timed out after 7 s waiting for the server (--timeout)", true},
-        {CURLE_SEND_ERROR, true, 1000, MiB, true, 0, "reset", "connection lost while sending (1000 B of 1.00 MiB sent): reset", true},
-        {CURLE_RECV_ERROR, true, MiB, MiB, true, 0, "reset", "connection lost while waiting for the answer: reset; the server received the whole file", false},
-        {CURLE_RECV_ERROR, false, 0, 0, true, 0, "reset", "connection lost while waiting for the answer: reset", true},
-        {CURLE_GOT_NOTHING, true, MiB, MiB, true, 0, "", "closed the connection without answering (1.00 MiB of 1.00 MiB sent); the server received", false},
-        {CURLE_GOT_NOTHING, true, 10, MiB, true, 0, "", "closed the connection without answering (10 B of 1.00 MiB sent)", true},
-        {CURLE_GOT_NOTHING, false, 0, 0, true, 0, "", "the server closed the connection without answering", true},
-        {CURLE_PARTIAL_FILE, true, MiB, MiB, true, 0, "cut", "the answer was cut off: cut; the server received", false},
-        {CURLE_PARTIAL_FILE, false, 0, 0, true, 0, "cut", "the answer was cut off: cut", true},
+         "waiting for the server (--timeout); the server received the whole file and may have attached it", FAIL_UNKNOWN},
+        {CURLE_OPERATION_TIMEDOUT, false, 0, 0, true, 0, "", "timed out after 7 s waiting for the server (--timeout)", FAIL_RETRY},
+        {CURLE_SEND_ERROR, true, 1000, MiB, true, 0, "reset", "connection lost while sending (1000 B of 1.00 MiB sent): reset", FAIL_RETRY},
+        {CURLE_RECV_ERROR, true, MiB, MiB, true, 0, "reset", "connection lost while waiting for the answer: reset; the server received the whole file", FAIL_UNKNOWN},
+        {CURLE_RECV_ERROR, false, 0, 0, true, 0, "reset", "connection lost while waiting for the answer: reset", FAIL_RETRY},
+        {CURLE_GOT_NOTHING, true, MiB, MiB, true, 0, "", "closed the connection without answering (1.00 MiB of 1.00 MiB sent); the server received", FAIL_UNKNOWN},
+        {CURLE_GOT_NOTHING, true, 10, MiB, true, 0, "", "closed the connection without answering (10 B of 1.00 MiB sent)", FAIL_RETRY},
+        {CURLE_GOT_NOTHING, false, 0, 0, true, 0, "", "the server closed the connection without answering", FAIL_RETRY},
+        {CURLE_PARTIAL_FILE, true, MiB, MiB, true, 0, "cut", "the answer was cut off: cut; the server received", FAIL_UNKNOWN},
+        {CURLE_PARTIAL_FILE, false, 0, 0, true, 0, "cut", "the answer was cut off: cut", FAIL_RETRY},
         {CURLE_PEER_FAILED_VERIFICATION, true, 0, MiB, true, 0, "no alternative certificate subject name matches",
-         "is for another host name", false},
-        {CURLE_PEER_FAILED_VERIFICATION, true, 0, MiB, true, 0, "self-signed", "not trusted (self-signed); if the server uses a private CA, use --cacert FILE", false},
-        {CURLE_SSL_CACERT_BADFILE, true, 0, MiB, false, 0, "bad", "could not load the CA bundle ca.pem (--cacert): bad", false},
-        {CURLE_SSL_CONNECT_ERROR, false, 0, 0, true, 0, "alert", "TLS handshake with h:1 failed: alert", true},
-        {CURLE_WEIRD_SERVER_REPLY, false, 0, 0, true, 0, "odd", "did not answer in HTTP (odd); check --base-url (http or https?)", false},
-        {CURLE_TOO_MANY_REDIRECTS, false, 0, 0, true, 0, "x", "network error talking to h:1: x (curl error 47)", false},
+         "is for another host name", FAIL_STOP},
+        {CURLE_PEER_FAILED_VERIFICATION, true, 0, MiB, true, 0, "self-signed", "not trusted (self-signed); if the server uses a private CA, use --cacert FILE", FAIL_STOP},
+        {CURLE_SSL_CACERT_BADFILE, true, 0, MiB, false, 0, "bad", "could not load the CA bundle ca.pem (--cacert): bad", FAIL_STOP},
+        {CURLE_SSL_CONNECT_ERROR, false, 0, 0, true, 0, "alert", "TLS handshake with h:1 failed: alert", FAIL_RETRY},
+        {CURLE_WEIRD_SERVER_REPLY, false, 0, 0, true, 0, "odd", "did not answer in HTTP (odd); check --base-url (http or https?)", FAIL_STOP},
+        {CURLE_TOO_MANY_REDIRECTS, false, 0, 0, true, 0, "x", "network error talking to h:1: x (curl error 47)", FAIL_STOP},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         const struct row *r = &rows[i];
@@ -65,12 +66,11 @@ static void test_network_table(void **state)
             .took_s = 7, .host = "h:1", .cacert = "ca.pem",
         };
         char out[1024];
-        bool retry = !r->retryable;
-        failmsg_network(&f, out, sizeof out, &retry);
+        enum fail_verdict v = failmsg_network(&f, out, sizeof out);
         if (!strstr(out, r->want))
             fail_msg("row %zu: \"%s\" lacks \"%s\"", i, out, r->want);
-        if (retry != r->retryable)
-            fail_msg("row %zu: retryable %d, want %d (%s)", i, retry, r->retryable, out);
+        if (v != r->verdict)
+            fail_msg("row %zu: verdict %d, want %d (%s)", i, v, r->verdict, out);
         /* A request without a file never talks of one. */
         if (!r->file && strstr(out, "file"))
             fail_msg("row %zu: a request without a file mentions one: %s", i, out);

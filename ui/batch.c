@@ -131,6 +131,8 @@ enum bf_verdict batch_verdict(const struct batch_file *f)
     }
     if (f->result && f->result->outcome == TRANSFER_OK)
         return BV_OK;
+    if (f->result && f->result->outcome == TRANSFER_UNKNOWN)
+        return BV_UNKNOWN;
     return f->result && f->result->outcome == TRANSFER_CANCELLED ? BV_CANCELLED : BV_FAILED;
 }
 

@@ -25,7 +25,8 @@ struct batch_spec {
 enum bf_state { BF_PENDING, BF_RUNNING, BF_DONE, BF_REFUSED, BF_SKIPPED };
 
 /* How a file stands, for a glyph and a word: the state with the outcome folded in. */
-enum bf_verdict { BV_PENDING, BV_RUNNING, BV_SKIPPED, BV_REFUSED, BV_OK, BV_CANCELLED, BV_FAILED };
+enum bf_verdict { BV_PENDING, BV_RUNNING, BV_SKIPPED, BV_REFUSED, BV_OK, BV_CANCELLED, BV_FAILED,
+                  BV_UNKNOWN /* may have been attached */ };
 
 struct batch_file {
     char *path;

@@ -171,6 +171,7 @@ static const char *outcome_text(enum transfer_outcome o)
     case TRANSFER_FILE: return "file problem";
     case TRANSFER_CANCELLED: return "cancelled";
     case TRANSFER_INTERNAL: return "internal error";
+    case TRANSFER_UNKNOWN: return "may have been attached";
     }
     return "unknown";
 }
@@ -314,14 +315,17 @@ static void result_draw(struct app *a)
     enum role head_role = ok == b->n ? ROLE_OK : ok ? ROLE_WARNING : ROLE_ERROR;
     const char *glyph = ok == b->n ? g->ok : g->err;
     if (b->n == 1) {
-        bool cancelled = batch_verdict(&b->files[0]) == BV_CANCELLED;
+        enum bf_verdict v = batch_verdict(&b->files[0]);
+        bool cancelled = v == BV_CANCELLED;
         if (ok)
             snprintf(buf, sizeof buf, "%s Attached to candidate %s", glyph, b->candidate);
+        else if (v == BV_UNKNOWN) /* never "not attached": the server may have it */
+            snprintf(buf, sizeof buf, "? May have been attached to candidate %s", b->candidate);
         else if (cancelled)
             snprintf(buf, sizeof buf, "%s Not attached: cancelled", glyph);
         else
             snprintf(buf, sizeof buf, "%s Not attached", glyph);
-        if (cancelled)
+        if (cancelled || v == BV_UNKNOWN)
             head_role = ROLE_WARNING;
     } else {
         snprintf(buf, sizeof buf, "%s %zu of %zu files attached to candidate %s", glyph, ok, b->n, b->candidate);

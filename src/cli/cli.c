@@ -368,8 +368,10 @@ static void report_result(const struct cli_options *o, const char *file, const s
             free(w);
         }
     } else {
+        /* "maybe": the server may have attached it, which a script must not retry blindly */
         char *m = cli_sanitize(res->message);
-        printf("error  %s: %s\n", f ? f : "", m ? m : "");
+        printf("%s  %s: %s\n", res->outcome == TRANSFER_UNKNOWN ? "maybe" : "error", f ? f : "",
+               m ? m : "");
         free(m);
     }
     free(f);
