@@ -110,6 +110,8 @@ static const char usage_text[] =
 "  0 every file attached      2 usage (bad flag, candidate ID, name)   3 file problem\n"
 "  4 rejected by Kombo        5 server or network failure after retries\n"
 "  6 config problem           7 internal error     130 cancelled (Ctrl-C)\n"
+"  8 may have been attached: the whole file was sent, then no readable answer came;\n"
+"    check the candidate in the ATS before sending it again\n"
 "  With several files, the highest code among them.\n";
 
 /* Flags without a short form. */
