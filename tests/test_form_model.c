@@ -17,6 +17,7 @@
 #include "form_model.h"
 #include "helpers.h"
 #include "history.h"
+#include "keys.h"
 
 #define KOMBO_ID "4B7z5qJ8dXcR2mTnWvKpLs9a" /* 24 base58 characters */
 
@@ -158,6 +159,69 @@ static void test_focus_order(void **state)
             fail_msg("row %zu: focus %d, want %d", i, m.focus, rows[i].to);
         fm_free(&m);
     }
+}
+
+/* Tab goes on past the ends (from [Send] to the first field); the arrows and Enter stop. */
+static void test_tab_wraps(void **state)
+{
+    (void)state;
+    struct form_model m;
+    fm_init(&m, NULL, ATT_CV, 0);
+    set_files(&m, "cv.txt", NULL);
+    m.focus = FM_SEND;
+    fm_tab_focus(&m, +1);
+    assert_int_equal(m.focus, FM_CANDIDATE);
+    fm_tab_focus(&m, -1);
+    assert_int_equal(m.focus, FM_SEND);
+    fm_tab_focus(&m, -1);
+    assert_int_equal(m.focus, FM_CTYPE);
+    m.focus = FM_SEND;
+    fm_move_focus(&m, +1);
+    assert_int_equal(m.focus, FM_SEND);
+    fm_free(&m);
+}
+
+/* Alt chords in a text field edit it (Alt-B a word left, Alt-Backspace a word) and are
+ * never typed; one with no meaning there is not the field's (the screen ignores it). */
+static void test_alt_chords_in_fields(void **state)
+{
+    (void)state;
+    struct form_model m;
+    fm_init(&m, NULL, ATT_CV, 0);
+    set_files(&m, "cv.txt", NULL);
+    assert_int_equal(m.focus, FM_CANDIDATE);
+    type_text(&m, "abc def");
+    assert_true(fm_edit_key(&m, KEY_META('b')));
+    assert_true(fm_edit_key(&m, 'X'));
+    assert_string_equal(m.cand.buf, "abc Xdef");
+    assert_true(fm_edit_key(&m, KEY_META(127)));
+    assert_string_equal(m.cand.buf, "abc def");
+    assert_false(fm_edit_key(&m, KEY_META('z')));
+    assert_string_equal(m.cand.buf, "abc def");
+    assert_int_equal(m.focus, FM_CANDIDATE);
+    m.focus = FM_TYPE; /* not a text field: no editing key is its */
+    assert_false(fm_edit_key(&m, 'x'));
+    fm_free(&m);
+}
+
+/* A candidate from the command line opens the form on [Send]; after a send, the next files
+ * open on the candidate ID, never on [Send]: two Enters must not send to the last one. */
+static void test_next_files_open_on_the_candidate(void **state)
+{
+    (void)state;
+    struct form_model m;
+    struct batch_spec spec;
+    fm_init(&m, KOMBO_ID, ATT_CV, 0);
+    set_files(&m, "cv.txt", NULL);
+    assert_int_equal(m.focus, FM_SEND);
+    assert_int_equal(fm_try_send(&m, &spec), FM_SEND_OK);
+    set_files(&m, "letter.pdf", NULL);
+    assert_int_equal(m.focus, FM_CANDIDATE);
+    assert_string_equal(m.cand.buf, KOMBO_ID); /* the ID stays, to be read or changed */
+    fm_move_focus(&m, +1);
+    fm_move_focus(&m, +1);
+    assert_int_not_equal(m.focus, FM_SEND);
+    fm_free(&m);
 }
 
 static void test_field_checks(void **state)
@@ -433,6 +497,9 @@ int main(void)
         cmocka_unit_test(test_one_file_fills_name_and_type),
         cmocka_unit_test(test_several_files_keep_their_own),
         cmocka_unit_test(test_focus_order),
+        cmocka_unit_test(test_tab_wraps),
+        cmocka_unit_test(test_next_files_open_on_the_candidate),
+        cmocka_unit_test(test_alt_chords_in_fields),
         cmocka_unit_test(test_field_checks),
         cmocka_unit_test(test_bad_names_among_several_files),
         cmocka_unit_test(test_sizes_and_limit),

@@ -24,13 +24,14 @@
 #define K_CU L'\x0e'
 #define K_CW L'\x0f'
 #define K_CK L'\x10'
+#define K_ABS L'\x11' /* Alt-Backspace */
 
 static void play(struct lineedit *le, const wchar_t *keys)
 {
     static const enum le_action map[] = {
         [1] = LE_LEFT, [2] = LE_RIGHT, [3] = LE_HOME, [4] = LE_END, [5] = LE_WORD_LEFT,
         [6] = LE_WORD_RIGHT, [7] = LE_BACKSPACE, [8] = LE_DELETE, [14] = LE_KILL_TO_START,
-        [15] = LE_KILL_WORD, [16] = LE_KILL_TO_END,
+        [15] = LE_KILL_WORD, [16] = LE_KILL_TO_END, [17] = LE_KILL_WORD_BACK,
     };
     for (; *keys; keys++) {
         if (*keys < 0x20)
@@ -85,6 +86,13 @@ static void test_edit_table(void **state)
         {"one two", L"\x01\x01\x01\x0f", "two", 0},
         {"caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac", L"\x0f", "caf\xc3\xa9 ", 6},
         {"", L"\x0f", "", 0},
+        /* Alt-Backspace: back to where Alt-B goes (punctuation separates, unlike Ctrl-W) */
+        {"path/to/file.txt", L"\x11", "path/to/file.", 13},
+        {"path/to/file.txt", L"\x11\x11", "path/to/", 8},
+        {"git commit -m  ", L"\x11", "git commit -", 12},
+        {"caf\xc3\xa9 \xe6\x97\xa5", L"\x11", "caf\xc3\xa9 ", 6},
+        {"one two", L"\x01\x01\x11", "one wo", 4},
+        {"", L"\x11", "", 0},
         /* word moves stop at punctuation and spaces */
         {"path/to/file.txt", L"\x05", "path/to/file.txt", 13},
         {"path/to/file.txt", L"\x05\x05", "path/to/file.txt", 8},

@@ -32,6 +32,11 @@ static const struct screen_ops *current(const struct app *a)
     return screens[a->screen];
 }
 
+const struct screen_ops *app_screen(const struct app *a)
+{
+    return current(a);
+}
+
 /* What performing intents leaves for the loop to do. */
 enum { APP_REDRAW = 1 << 0, APP_QUIT = 1 << 1 };
 
@@ -133,18 +138,16 @@ static void draw_footer(struct app *a)
     int y = a->rows - 1;
     draw_fill(y, 0, a->cols, theme_attr(ROLE_FOOTER));
     size_t n;
-    const struct binding *t = current(a)->bindings(a, &n);
+    const struct binding *t = a->help.open ? help_bindings(&n) : current(a)->bindings(a, &n);
+    struct footer_item it[FOOTER_MAX];
+    /* shorter labels, then "? more": never a binding cut off without a word */
+    size_t k = keys_footer(t, n, a->cols, it);
     int x = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!t[i].label)
-            continue;
-        int kw = text_width(t[i].key_label), lw = text_width(t[i].label);
-        /* A binding is shown whole or not at all: "Key label", then two spaces. */
-        if (x + kw + 1 + lw > a->cols)
-            break;
-        x += draw_put(y, x, kw, t[i].key_label, theme_attr(ROLE_FOOTER_KEY));
+    for (size_t i = 0; i < k; i++) {
+        int kw = text_width(it[i].key_label), lw = text_width(it[i].label);
+        x += draw_put(y, x, kw, it[i].key_label, theme_attr(ROLE_FOOTER_KEY));
         x += 1;
-        x += draw_put(y, x, lw, t[i].label, theme_attr(ROLE_FOOTER));
+        x += draw_put(y, x, lw, it[i].label, theme_attr(ROLE_FOOTER));
         x += 2;
     }
 }
@@ -177,7 +180,10 @@ static void draw_all(struct app *a)
         draw_header(a);
         draw_footer(a);
         /* The screen comes last: the form leaves the cursor in its field. */
-        current(a)->draw(a);
+        if (a->help.open)
+            help_draw(a);
+        else
+            current(a)->draw(a);
     }
     draw_frame_end();
 }
@@ -190,6 +196,7 @@ static struct ui_intent switch_screen(struct app *a, const struct ui_intent *in)
 {
     if (current(a)->leave)
         current(a)->leave(a);
+    a->help.open = false; /* the help was the old screen's */
     a->screen = in->to;
     struct ui_intent next = current(a)->enter ? current(a)->enter(a, in) : ui_intent(UI_INTENT_NONE);
     app_layout(a);
@@ -226,6 +233,8 @@ static unsigned perform(struct app *a, struct ui_intent in)
             m |= APP_REDRAW;
             break;
         case UI_INTENT_SEND:
+            /* the last batch is done with: what came of it goes into the line at exit */
+            summary_add_batch(&a->summary, &a->sender.b);
             sender_start(&a->sender, in.spec);
             next = ui_goto(SCR_PROGRESS);
             break;
@@ -272,6 +281,15 @@ static unsigned read_keys(struct app *a, int first_timeout, bool *got_key)
         }
         if (a->too_small)
             continue; /* nothing to aim at: keys are ignored until the screen grows */
+        if (a->help.open) {
+            m |= perform(a, help_key(a, key));
+            continue;
+        }
+        if (help_wanted(a, key)) {
+            help_open(a);
+            m |= APP_REDRAW;
+            continue;
+        }
         m |= perform(a, current(a)->key(a, key));
         if (m & APP_QUIT)
             break;
@@ -317,7 +335,7 @@ static int run_loop(struct app *a)
         if (!(m & APP_QUIT))
             m |= read_keys(a, 0, NULL);
         if (m & APP_QUIT)
-            return KA_EXIT_OK;
+            return KA_EXIT_OK; /* the files' codes decide (ui_run) */
         if (m & APP_REDRAW)
             dirty = true;
     }
@@ -357,6 +375,16 @@ int ui_run(const struct ui_options *o)
     theme_init();
     int rc = run_loop(&a);
     term_stop();
+    /* One line for the shell: what was attached and what was not, and an exit code as the
+     * command line's (the highest of the files'), unless a signal ended the program. */
+    summary_add_batch(&a.summary, &a.sender.b);
+    char line[2048];
+    summary_line(&a.summary, line, sizeof line);
+    printf("%s\n", line);
+    fflush(stdout);
+    if (rc == KA_EXIT_OK)
+        rc = summary_exit_code(&a.summary);
+    summary_free(&a.summary);
     sender_free(&a.sender);
     client_free(a.client);
     form_free(&a.form);

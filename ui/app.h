@@ -6,12 +6,14 @@
 #include <stdbool.h>
 
 #include "form.h"
+#include "help.h"
 #include "layout.h"
 #include "picker.h"
 #include "progress.h"
 #include "result.h"
 #include "screen.h"
 #include "sender.h"
+#include "summary.h"
 #include "ui.h"
 
 struct app {
@@ -26,6 +28,11 @@ struct app {
     struct progress progress;
     struct result result;
     struct sender sender;        /* the batch being sent, or the last one */
+    struct help_view help;       /* the help screen, over the current screen's body */
+    struct summary summary;      /* the batches sent before the sender's current one */
 };
+
+/* The current screen's operations. */
+const struct screen_ops *app_screen(const struct app *a);
 
 #endif

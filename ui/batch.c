@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exitcodes.h"
 #include "xalloc.h"
 
 static const char *base_name(const char *path)
@@ -162,12 +163,59 @@ size_t batch_first_problem(const struct batch *b)
     return 0;
 }
 
+static const char *outcome_text(enum transfer_outcome o)
+{
+    switch (o) {
+    case TRANSFER_OK: return "attached";
+    case TRANSFER_REJECTED: return "rejected by Kombo";
+    case TRANSFER_SERVER: return "server error";
+    case TRANSFER_NETWORK: return "network error";
+    case TRANSFER_FILE: return "file problem";
+    case TRANSFER_CANCELLED: return "cancelled";
+    case TRANSFER_INTERNAL: return "internal error";
+    case TRANSFER_UNKNOWN: return "may have been attached";
+    }
+    return "unknown";
+}
+
+void batch_file_outcome(const struct batch_file *f, char *out, size_t len)
+{
+    switch (f->state) {
+    case BF_REFUSED: snprintf(out, len, "not sent: %s", f->refused); return;
+    case BF_SKIPPED: snprintf(out, len, "not sent (cancelled)"); return;
+    case BF_PENDING:
+    case BF_RUNNING: snprintf(out, len, "not sent"); return;
+    case BF_DONE: break;
+    }
+    const struct transfer_result *r = f->result;
+    if (!r)
+        snprintf(out, len, "no result");
+    else if (r->outcome != TRANSFER_OK && r->answer.err.code)
+        snprintf(out, len, "%s: %s", outcome_text(r->outcome), r->answer.err.code);
+    else
+        snprintf(out, len, "%s", outcome_text(r->outcome));
+}
+
+int batch_file_exit_code(const struct batch_file *f)
+{
+    switch (f->state) {
+    case BF_REFUSED: return f->refused_code ? f->refused_code : KA_EXIT_FILE;
+    case BF_SKIPPED:
+    case BF_PENDING:
+    case BF_RUNNING: return KA_EXIT_CANCELLED;
+    case BF_DONE: break;
+    }
+    return f->result ? transfer_exit_code(f->result->outcome) : KA_EXIT_INTERNAL;
+}
+
 size_t batch_retry(struct batch *b)
 {
     size_t again = 0;
     for (size_t i = 0; i < b->n; i++) {
         if (batch_file_ok(&b->files[i]))
             continue;
+        if (batch_verdict(&b->files[i]) == BV_UNKNOWN)
+            b->files[i].was_unknown = true;
         file_reset(&b->files[i]);
         again++;
     }

@@ -38,6 +38,8 @@ struct batch_file {
     char refused[512];
     const struct transfer_result *result; /* BF_DONE: owned by the sender's job */
     uint64_t wire;               /* body bytes of the last attempt */
+    bool was_unknown;            /* an earlier try may have attached it (TRANSFER_UNKNOWN):
+                                    until one succeeds, it may be in the ATS whatever came after */
     double elapsed_s;
 };
 
@@ -82,6 +84,12 @@ size_t batch_ok_count(const struct batch *b);
 bool batch_has_failures(const struct batch *b);
 /* The first file not attached (what the result screen opens on), else 0. */
 size_t batch_first_problem(const struct batch *b);
+
+/* What came of a file in a few words, for a list row and the line at exit:
+ * "attached", "not sent: is empty ...", "rejected by Kombo: PLATFORM.INPUT_INVALID". */
+void batch_file_outcome(const struct batch_file *f, char *out, size_t len);
+/* The file's exit code (exitcodes.h), as the command line would give it. */
+int batch_file_exit_code(const struct batch_file *f);
 
 /* Put every file not attached back to pending, from the start, for another try; files
  * attached stay as they are (sending them again would make duplicates). The caller frees

@@ -9,45 +9,90 @@
 
 #include "app.h"
 #include "draw.h"
+#include "editkeys.h"
 #include "format.h"
 #include "theme.h"
 
 #define LABEL_W LAYOUT_LABEL_W   /* "Content type" and a space */
 
-enum form_action { FA_NEXT, FA_PREV, FA_SEND, FA_BACK, FA_ENTER, FA_CYCLE };
+enum form_action {
+    FA_NEXT, FA_PREV, FA_UP, FA_DOWN, FA_SEND, FA_BACK, FA_ENTER, FA_OLDER, FA_NEWER, FA_TYPE_NEXT,
+    FA_TYPE_PREV
+};
 
+/* Every field has these; a field's own rows come first in its table, so they win. */
 #define FORM_COMMON \
-    { { '\t', 0 }, "Tab", "next", FA_NEXT }, \
-    { { KC(KEY_BTAB), 0 }, "S-Tab", NULL, FA_PREV }, \
-    { { CTRL_KEY('s'), KC(KEY_F(2)), 0 }, "^S", "send", FA_SEND }, \
-    { { KEY_ESC, 0 }, "Esc", "back to files", FA_BACK }, \
-    { { '\r', '\n', KC(KEY_ENTER), 0 }, "Enter", NULL, FA_ENTER }
+    { { '\t', 0 }, "Tab", "next", FA_NEXT, "next field (after [Send], the first again)" }, \
+    { { KC(KEY_BTAB), 0 }, "S-Tab", NULL, FA_PREV, "previous field" }, \
+    { { CTRL_KEY('s'), KC(KEY_F(2)), 0 }, "^S", "send", FA_SEND, "send, from any field" }, \
+    { { KEY_ESC, 0 }, "Esc", "back to files", FA_BACK, "back to the files (what you typed stays)" }, \
+    { { '\r', '\n', KC(KEY_ENTER), 0 }, "Enter", NULL, FA_ENTER, "next field; on [Send]: send" }, \
+    { { KC(KEY_UP), 0 }, "Up", NULL, FA_UP, "previous field" }, \
+    { { KC(KEY_DOWN), 0 }, "Down", NULL, FA_DOWN, "next field" }
 
-static const struct binding text_keys[] = { FORM_COMMON };
+/* In a text field `?` is a character: F1 opens the help there. The candidate ID is base58,
+ * which has no `?`, so there `?` is the help too. */
+#define HELP_F1 { { KC(KEY_F(1)), 0 }, "F1", "keys", KEYS_HELP, "this list of keys" }
+#define HELP_ANY { { '?', KC(KEY_F(1)), 0 }, "?", "keys", KEYS_HELP, "this list of keys" }
+
+static const struct binding text_keys[] = { FORM_COMMON, HELP_F1 };
+static const struct binding cand_keys[] = { FORM_COMMON, HELP_ANY };
 static const struct binding recent_keys[] = {
+    { { KC(KEY_UP), CTRL_KEY('p'), 0 }, "Up/Down", "recent IDs", FA_OLDER,
+      "an older candidate ID of earlier uploads" },
+    { { KC(KEY_DOWN), CTRL_KEY('n'), 0 }, "Down", NULL, FA_NEWER,
+      "a newer one; past the newest, the next field" },
     FORM_COMMON,
-    { { CTRL_KEY('p'), 0 }, "Up/Down", "recent IDs", FA_CYCLE },
+    HELP_ANY,
 };
 static const struct binding type_keys[] = {
+    { { ' ', KC(KEY_RIGHT), 0 }, "Space", "change type", FA_TYPE_NEXT, "the next type" },
+    { { KC(KEY_LEFT), 0 }, "Left", NULL, FA_TYPE_PREV, "the previous type" },
     FORM_COMMON,
-    { { ' ', KC(KEY_LEFT), KC(KEY_RIGHT), 0 }, "Space", "change type", FA_CYCLE },
+    HELP_ANY,
 };
+static const struct binding send_keys[] = { FORM_COMMON, HELP_ANY };
 
 #define N_OF(t) (sizeof(t) / sizeof((t)[0]))
 
 static const struct binding *form_bindings(const struct app *a, size_t *n)
 {
     const struct form_model *m = &a->form.m;
-    if (m->focus == FM_TYPE) {
+    switch (m->focus) {
+    case FM_TYPE:
         *n = N_OF(type_keys);
         return type_keys;
+    case FM_CANDIDATE:
+        if (m->n_recent) {
+            *n = N_OF(recent_keys);
+            return recent_keys;
+        }
+        *n = N_OF(cand_keys);
+        return cand_keys;
+    case FM_SEND:
+        *n = N_OF(send_keys);
+        return send_keys;
+    default:
+        *n = N_OF(text_keys);
+        return text_keys;
     }
-    if (m->focus == FM_CANDIDATE && m->n_recent) {
-        *n = N_OF(recent_keys);
-        return recent_keys;
+}
+
+/* The help screen: the field's keys, and the editing keys when it is a text field. */
+static size_t form_help(const struct app *a, struct help_section *out, size_t max)
+{
+    size_t k = 0;
+    if (max < 2)
+        return 0;
+    out[k].title = "Form";
+    out[k].t = form_bindings(a, &out[k].n);
+    k++;
+    if (fm_focused_edit(&a->form.m)) {
+        out[k].title = "Editing a field";
+        out[k].t = editkeys_table(&out[k].n);
+        k++;
     }
-    *n = N_OF(text_keys);
-    return text_keys;
+    return k;
 }
 
 void form_init(struct form *f, const struct ui_options *o)
@@ -106,34 +151,6 @@ static struct ui_intent try_send(struct app *a)
     return ui_intent(UI_INTENT_REDRAW);
 }
 
-/* Editing keys of a text field; true when the key was one. */
-static bool edit_key(struct form_model *m, int key)
-{
-    static const struct { int key; enum le_action act; } map[] = {
-        { KC(KEY_LEFT), LE_LEFT }, { KC(KEY_RIGHT), LE_RIGHT },
-        { KC(KEY_HOME), LE_HOME }, { CTRL_KEY('a'), LE_HOME },
-        { KC(KEY_END), LE_END }, { CTRL_KEY('e'), LE_END },
-        { KC(KEY_BACKSPACE), LE_BACKSPACE }, { 127, LE_BACKSPACE }, { 8, LE_BACKSPACE },
-        { KC(KEY_DC), LE_DELETE }, { CTRL_KEY('d'), LE_DELETE },
-        { CTRL_KEY('u'), LE_KILL_TO_START }, { CTRL_KEY('w'), LE_KILL_WORD },
-        { CTRL_KEY('k'), LE_KILL_TO_END },
-        { KC(KEY_SLEFT), LE_WORD_LEFT }, { KC(KEY_SRIGHT), LE_WORD_RIGHT },
-    };
-    if (!fm_focused_edit(m))
-        return false;
-    for (size_t i = 0; i < N_OF(map); i++) {
-        if (map[i].key == key) {
-            fm_edit(m, map[i].act);
-            return true;
-        }
-    }
-    if (!KEY_IS_CODE(key) && key >= 0x20 && key != 0x7f) {
-        fm_insert(m, (wchar_t)key);
-        return true;
-    }
-    return false;
-}
-
 static struct ui_intent form_key(struct app *a, int key)
 {
     struct form *f = &a->form;
@@ -141,32 +158,20 @@ static struct ui_intent form_key(struct app *a, int key)
     const struct ui_intent redraw = ui_intent(UI_INTENT_REDRAW);
     f->notice[0] = '\0';
 
-    /* Keys whose meaning depends on the field come first. */
-    if (m->focus == FM_CANDIDATE) {
-        if (key == KC(KEY_UP) || key == CTRL_KEY('p')) {
-            fm_cycle_recent(m, +1);
-            return redraw;
-        }
-        if (key == KC(KEY_DOWN) || key == CTRL_KEY('n')) {
-            if (!fm_cycle_recent(m, -1))
-                fm_move_focus(m, +1);
-            return redraw;
-        }
-    }
-    if (m->focus == FM_TYPE && (key == ' ' || key == KC(KEY_LEFT) || key == KC(KEY_RIGHT))) {
-        fm_cycle_type(m, key == KC(KEY_LEFT) ? -1 : +1);
-        return redraw;
-    }
-    if (key == KC(KEY_UP) || key == KC(KEY_DOWN)) {
-        fm_move_focus(m, key == KC(KEY_UP) ? -1 : +1);
-        return redraw;
-    }
-
     size_t nb;
     const struct binding *t = form_bindings(a, &nb);
     switch (keys_find(t, nb, key)) {
-    case FA_NEXT: fm_move_focus(m, +1); return redraw;
-    case FA_PREV: fm_move_focus(m, -1); return redraw;
+    case FA_NEXT: fm_tab_focus(m, +1); return redraw;
+    case FA_PREV: fm_tab_focus(m, -1); return redraw;
+    case FA_DOWN: fm_move_focus(m, +1); return redraw;
+    case FA_UP: fm_move_focus(m, -1); return redraw;
+    case FA_OLDER: fm_cycle_recent(m, +1); return redraw;
+    case FA_NEWER:
+        if (!fm_cycle_recent(m, -1))
+            fm_move_focus(m, +1);
+        return redraw;
+    case FA_TYPE_NEXT: fm_cycle_type(m, +1); return redraw;
+    case FA_TYPE_PREV: fm_cycle_type(m, -1); return redraw;
     case FA_SEND: return try_send(a);
     case FA_BACK: return ui_goto(SCR_PICKER);
     case FA_ENTER:
@@ -177,7 +182,8 @@ static struct ui_intent form_key(struct app *a, int key)
     default:
         break;
     }
-    return edit_key(m, key) ? redraw : ui_intent(UI_INTENT_NONE);
+    /* the focused text field's editing keys and characters; anything else is ignored */
+    return fm_edit_key(m, key) ? redraw : ui_intent(UI_INTENT_NONE);
 }
 
 /* ---- drawing -------------------------------------------------------------------------- */
@@ -254,7 +260,7 @@ static void text_field(struct canvas *cv, const struct form_geom *g, const struc
         if (le->len)
             draw_put(y, g->field_x, g->field_w, le->buf + le->scroll, theme_attr(ROLE_FIELD));
         if (le->scroll > 0 && col > 0) /* say that the text goes on to the left */
-            draw_put(y, g->field_x, 1, "\xe2\x80\xa6", theme_attr(ROLE_FIELD) | A_BOLD);
+            draw_put(y, g->field_x, 1, theme_glyphs()->ellipsis, theme_attr(ROLE_FIELD) | A_BOLD);
         if (focused) {
             cv->cur_y = y;
             cv->cur_x = g->field_x + col;
@@ -431,4 +437,5 @@ const struct screen_ops form_ops = {
     .draw = form_draw,
     .key = form_key,
     .bindings = form_bindings,
+    .help = form_help,
 };

@@ -11,6 +11,7 @@
 #include "history.h"
 #include "kombo.h"
 #include "body.h"
+#include "editkeys.h"
 #include "mime.h"
 #include "text.h"
 #include "upload.h"
@@ -226,7 +227,9 @@ void fm_set_files(struct form_model *m, char *const *paths, size_t n)
     le_set(&m->name, n == 1 ? name : "");
     le_set(&m->ctype, n >= 1 ? ctype : "");
     m->tried_send = false;
-    m->focus = m->cand.len ? FM_SEND : FM_CANDIDATE;
+    /* A candidate from the command line may be sent to at once; after a send the ID is the
+     * last one's, and two Enters must not send the next file there unread. */
+    m->focus = m->cand.len && !m->sent_once ? FM_SEND : FM_CANDIDATE;
     update(m);
 }
 
@@ -250,6 +253,25 @@ void fm_move_focus(struct form_model *m, int dir)
         i += dir > 0 ? 1 : -1;
         if (i < 0 || i >= FM_COUNT)
             return; /* no wrap: the ends of the form are its ends */
+        if (fm_focusable(m, (enum fm_field)i))
+            break;
+    }
+    m->focus = (enum fm_field)i;
+    m->recent_pos = -1;
+}
+
+void fm_tab_focus(struct form_model *m, int dir)
+{
+    enum fm_field before = m->focus;
+    fm_move_focus(m, dir);
+    if (m->focus != before)
+        return;
+    /* at an end: start from just outside the other one */
+    int i = dir > 0 ? -1 : FM_COUNT;
+    for (;;) {
+        i += dir > 0 ? 1 : -1;
+        if (i < 0 || i >= FM_COUNT)
+            return;
         if (fm_focusable(m, (enum fm_field)i))
             break;
     }
@@ -298,6 +320,17 @@ bool fm_insert(struct form_model *m, wchar_t wc)
     bool changed = le_insert(le, wc);
     edited(m);
     return changed;
+}
+
+bool fm_edit_key(struct form_model *m, int key)
+{
+    struct lineedit *le = focused_edit(m);
+    bool changed = false;
+    if (!le || !editkeys_apply(le, key, &changed))
+        return false;
+    if (changed)
+        edited(m);
+    return true;
 }
 
 void fm_cycle_type(struct form_model *m, int dir)
@@ -366,6 +399,7 @@ enum fm_block fm_try_send(struct form_model *m, struct batch_spec *spec)
     if (m->n_files == 1 && m->too_big)
         return FM_SEND_TOO_BIG;
     fm_remember_id(m, m->cand.buf);
+    m->sent_once = true;
     *spec = (struct batch_spec){
         .candidate = m->cand.buf,
         .type = m->type,

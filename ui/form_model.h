@@ -67,6 +67,7 @@ struct form_model {
     int recent_pos;              /* -1 = what the user typed; else index into recent */
     char *typed;                 /* what the user typed before cycling recent IDs */
     bool tried_send;             /* "required" turns from a hint into an error */
+    bool sent_once;              /* a send started: the next files open on the candidate ID */
     char *preset_name;           /* --name: the name for one file instead of its own */
     char *preset_ctype;          /* --content-type: instead of the detected one */
     char *preset_rf;             /* --remote-fields (checked): part of the body's size */
@@ -95,13 +96,18 @@ void fm_set_files(struct form_model *m, char *const *paths, size_t n);
 bool fm_multi(const struct form_model *m);
 
 bool fm_focusable(const struct form_model *m, enum fm_field f);
-/* dir > 0 down, < 0 up; stops at the ends. */
+/* dir > 0 down, < 0 up; stops at the ends (arrows, Enter). */
 void fm_move_focus(struct form_model *m, int dir);
+/* The same, but past an end it goes on at the other (Tab, Shift-Tab). */
+void fm_tab_focus(struct form_model *m, int dir);
 /* The focused text field, or NULL. */
 const struct lineedit *fm_focused_edit(const struct form_model *m);
 /* Edit the focused text field; false when there is none or nothing changed. */
 bool fm_edit(struct form_model *m, enum le_action act);
 bool fm_insert(struct form_model *m, wchar_t wc);
+/* A key for the focused text field (editkeys.h: editing keys, Alt chords, characters);
+ * false when there is no text field or the key is none of its. */
+bool fm_edit_key(struct form_model *m, int key);
 /* CV -> COVER_LETTER -> OTHER -> CV for dir > 0, the other way for dir < 0. */
 void fm_cycle_type(struct form_model *m, int dir);
 

@@ -193,6 +193,16 @@ bool le_apply(struct lineedit *le, enum le_action a)
         erase(le, j, i);
         break;
     }
+    case LE_KILL_WORD_BACK: {
+        /* Like readline's backward-kill-word: what LE_WORD_LEFT steps over goes. */
+        size_t j = i;
+        while (j > 0 && !word_byte(b[j - 1]))
+            j--;
+        while (j > 0 && word_byte(b[j - 1]))
+            j--;
+        erase(le, j, i);
+        break;
+    }
     case LE_KILL_TO_END:
         le->buf[i] = '\0';
         le->len = i;

@@ -19,8 +19,9 @@ enum le_action {
     LE_LEFT, LE_RIGHT, LE_HOME, LE_END, LE_WORD_LEFT, LE_WORD_RIGHT,
     LE_BACKSPACE, LE_DELETE,
     LE_KILL_TO_START,   /* Ctrl-U */
-    LE_KILL_WORD,       /* Ctrl-W: the word before the cursor */
-    LE_KILL_TO_END      /* Ctrl-K */
+    LE_KILL_WORD,       /* Ctrl-W: back to the space before the cursor (unix-word-rubout) */
+    LE_KILL_TO_END,     /* Ctrl-K */
+    LE_KILL_WORD_BACK   /* Alt-Backspace: back to the word start Alt-B would go to */
 };
 
 void le_init(struct lineedit *le, const char *text, size_t max_len);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "editkeys.h"
 #include "mime.h"
 #include "picker_draw.h"
 #include "text.h"
@@ -19,59 +20,63 @@
 enum picker_action {
     PA_UP, PA_DOWN, PA_PGUP, PA_PGDN, PA_TOP, PA_BOTTOM, PA_ENTER, PA_OPEN_DIR, PA_PARENT,
     PA_HOME, PA_FILTER, PA_HIDDEN, PA_SORT, PA_MARK, PA_ESC, PA_QUIT,
-    /* while typing a filter */
-    PA_F_KEEP, PA_F_CLEAR, PA_F_BACKSPACE, PA_F_LEFT, PA_F_RIGHT, PA_F_KILL,
+    /* while typing a filter (the editing keys are editkeys.c's) */
+    PA_F_KEEP, PA_F_CLEAR,
 };
 
+/* Moving in the list: vi's and less's keys beside the arrows. */
 #define NAV_BINDINGS \
-    { { KC(KEY_UP), 'k', CTRL_KEY('p'), 0 }, "k", NULL, PA_UP }, \
-    { { KC(KEY_DOWN), 'j', CTRL_KEY('n'), 0 }, "j", NULL, PA_DOWN }, \
-    { { KC(KEY_PPAGE), CTRL_KEY('b'), 0 }, "PgUp", NULL, PA_PGUP }, \
-    { { KC(KEY_NPAGE), CTRL_KEY('f'), 0 }, "PgDn", NULL, PA_PGDN }, \
-    { { KC(KEY_HOME), 'g', 0 }, "g", NULL, PA_TOP }, \
-    { { KC(KEY_END), 'G', 0 }, "G", NULL, PA_BOTTOM }, \
-    { { KC(KEY_RIGHT), 'l', 0 }, "l", NULL, PA_OPEN_DIR }, \
-    { { KC(KEY_LEFT), 'h', KC(KEY_BACKSPACE), 127, 8 }, "h", NULL, PA_PARENT }, \
-    { { '~', 0 }, "~", NULL, PA_HOME }, \
-    { { 'q', KC(KEY_F(10)), 0 }, "q", NULL, PA_QUIT }
+    { { KC(KEY_UP), 'k', CTRL_KEY('p'), 0 }, "k", NULL, PA_UP, "up a row" }, \
+    { { KC(KEY_DOWN), 'j', CTRL_KEY('n'), 0 }, "j", NULL, PA_DOWN, "down a row" }, \
+    { { KC(KEY_PPAGE), CTRL_KEY('u'), CTRL_KEY('b'), 0 }, "PgUp", NULL, PA_PGUP, "a page up" }, \
+    { { KC(KEY_NPAGE), CTRL_KEY('d'), CTRL_KEY('f'), 0 }, "PgDn", NULL, PA_PGDN, "a page down" }, \
+    { { KC(KEY_HOME), 'g', 0 }, "g", NULL, PA_TOP, "the first entry" }, \
+    { { KC(KEY_END), 'G', 0 }, "G", NULL, PA_BOTTOM, "the last entry" }, \
+    { { KC(KEY_RIGHT), 'l', 0 }, "l", NULL, PA_OPEN_DIR, "open the highlighted folder" }
+
+#define HELP_BINDING { { '?', KC(KEY_F(1)), 0 }, "?", "keys", KEYS_HELP, "this list of keys" }
 
 /* The footer shows the rows with a label, in this order. */
 static const struct binding list_keys[] = {
-    { { '\r', '\n', KC(KEY_ENTER), 0 }, "Enter", "pick", PA_ENTER },
-    { { ' ', 0 }, "Space", "mark", PA_MARK },
-    { { '/', 0 }, "/", "filter", PA_FILTER },
-    { { KC(KEY_BACKSPACE), 0 }, "BkSp", "up", PA_PARENT },
-    { { 's', 0 }, "s", "sort", PA_SORT },
-    { { '.', 0 }, ".", "hidden", PA_HIDDEN },
-    { { 'q', 0 }, "q", "quit", PA_QUIT },
-    { { '~', 0 }, "~", "home", PA_HOME },
-    { { KEY_ESC, 0 }, "Esc", NULL, PA_ESC },
+    { { '\r', '\n', KC(KEY_ENTER), 0 }, "Enter", "pick", PA_ENTER,
+      "attach the highlighted file; open a folder" },
+    { { ' ', 0 }, "Space", "mark", PA_MARK, "mark or unmark a file, to attach several at once" },
+    { { '/', 0 }, "/", "filter", PA_FILTER, "show only the names that contain what you type" },
+    { { KC(KEY_BACKSPACE), 127, 8, 'h', KC(KEY_LEFT), 0 }, "BkSp", "up", PA_PARENT, "the folder above" },
+    { { 's', 0 }, "s", "sort", PA_SORT, "sort by name, then size, then date" },
+    { { '.', 0 }, ".", "hidden", PA_HIDDEN, "show or hide hidden files" },
+    HELP_BINDING,
+    { { 'q', KC(KEY_F(10)), 0 }, "q", "quit", PA_QUIT, "quit" },
+    { { '~', 0 }, "~", NULL, PA_HOME, "your home folder" },
+    { { KEY_ESC, 0 }, "Esc", NULL, PA_ESC, "clear the filter" },
     NAV_BINDINGS,
 };
 
 static const struct binding marked_keys[] = {
-    { { '\r', '\n', KC(KEY_ENTER), 0 }, "Enter", "attach marked", PA_ENTER },
-    { { ' ', 0 }, "Space", "mark", PA_MARK },
-    { { KEY_ESC, 0 }, "Esc", "unmark all", PA_ESC },
-    { { '/', 0 }, "/", "filter", PA_FILTER },
-    { { 's', 0 }, "s", "sort", PA_SORT },
-    { { 'q', 0 }, "q", "quit", PA_QUIT },
-    { { '.', 0 }, ".", NULL, PA_HIDDEN },
+    { { '\r', '\n', KC(KEY_ENTER), 0 }, "Enter", "attach marked", PA_ENTER,
+      "attach the marked files (a folder opens)" },
+    { { ' ', 0 }, "Space", "mark", PA_MARK, "mark or unmark a file" },
+    { { KEY_ESC, 0 }, "Esc", "unmark all", PA_ESC, "clear the filter; else unmark every file" },
+    { { '/', 0 }, "/", "filter", PA_FILTER, "show only the names that contain what you type" },
+    { { KC(KEY_BACKSPACE), 127, 8, 'h', KC(KEY_LEFT), 0 }, "BkSp", "up", PA_PARENT, "the folder above" },
+    { { 's', 0 }, "s", "sort", PA_SORT, "sort by name, then size, then date" },
+    HELP_BINDING,
+    { { 'q', KC(KEY_F(10)), 0 }, "q", "quit", PA_QUIT, "quit" },
+    { { '.', 0 }, ".", NULL, PA_HIDDEN, "show or hide hidden files" },
+    { { '~', 0 }, "~", NULL, PA_HOME, "your home folder" },
     NAV_BINDINGS,
 };
 
-/* Typing a filter: printable characters go to the filter, not to these. */
+/* Typing a filter: characters and the editing keys (editkeys.c) go to the filter. */
 static const struct binding filter_keys[] = {
-    { { '\r', '\n', KC(KEY_ENTER), 0 }, "Enter", "keep filter", PA_F_KEEP },
-    { { KEY_ESC, 0 }, "Esc", "clear filter", PA_F_CLEAR },
-    { { KC(KEY_UP), CTRL_KEY('p'), 0 }, "Up/Down", "move", PA_UP },
-    { { KC(KEY_DOWN), CTRL_KEY('n'), 0 }, "Down", NULL, PA_DOWN },
-    { { KC(KEY_PPAGE), 0 }, "PgUp", NULL, PA_PGUP },
-    { { KC(KEY_NPAGE), 0 }, "PgDn", NULL, PA_PGDN },
-    { { KC(KEY_BACKSPACE), 127, 8, 0 }, "BkSp", NULL, PA_F_BACKSPACE },
-    { { KC(KEY_LEFT), 0 }, "Left", NULL, PA_F_LEFT },
-    { { KC(KEY_RIGHT), 0 }, "Right", NULL, PA_F_RIGHT },
-    { { CTRL_KEY('u'), 0 }, "^U", NULL, PA_F_KILL },
+    { { '\r', '\n', KC(KEY_ENTER), 0 }, "Enter", "keep filter", PA_F_KEEP,
+      "keep the filter and go back to the list" },
+    { { KEY_ESC, 0 }, "Esc", "clear filter", PA_F_CLEAR, "clear the filter" },
+    { { KC(KEY_UP), CTRL_KEY('p'), 0 }, "Up/Down", "move", PA_UP, "up a row" },
+    { { KC(KEY_DOWN), CTRL_KEY('n'), 0 }, "Down", NULL, PA_DOWN, "down a row" },
+    { { KC(KEY_PPAGE), 0 }, "PgUp", NULL, PA_PGUP, "a page up" },
+    { { KC(KEY_NPAGE), 0 }, "PgDn", NULL, PA_PGDN, "a page down" },
+    { { KC(KEY_F(1)), 0 }, "F1", "keys", KEYS_HELP, "this list of keys" },
 };
 
 #define N_OF(t) (sizeof(t) / sizeof((t)[0]))
@@ -89,6 +94,20 @@ static const struct binding *picker_bindings(const struct app *a, size_t *n)
     }
     *n = N_OF(list_keys);
     return list_keys;
+}
+
+/* The help screen: the list's keys, and the editing keys while typing a filter. */
+static size_t picker_help(const struct app *a, struct help_section *out, size_t max)
+{
+    if (max < 2)
+        return 0;
+    out[0].title = a->picker.filtering ? "Typing a filter" : "Files";
+    out[0].t = picker_bindings(a, &out[0].n);
+    if (!a->picker.filtering)
+        return 1;
+    out[1].title = "Editing the filter";
+    out[1].t = editkeys_table(&out[1].n);
+    return 2;
 }
 
 static void set_status(struct picker *p, enum role r, const char *fmt, const char *a1, const char *a2)
@@ -254,28 +273,20 @@ static bool filter_key(struct picker *p, int key)
         le_set(&p->filter, "");
         apply_filter(p);
         return true;
-    case PA_F_BACKSPACE:
-        if (p->filter.len == 0) {
-            p->filtering = false; /* backspace on an empty filter leaves filter mode, like a shell prompt */
-            return true;
-        }
-        le_apply(&p->filter, LE_BACKSPACE);
-        apply_filter(p);
-        return true;
-    case PA_F_LEFT: le_apply(&p->filter, LE_LEFT); return true;
-    case PA_F_RIGHT: le_apply(&p->filter, LE_RIGHT); return true;
-    case PA_F_KILL:
-        le_apply(&p->filter, LE_KILL_TO_START);
-        apply_filter(p);
-        return true;
     default:
-        /* anything else printable is part of the filter */
-        if (!KEY_IS_CODE(key) && le_insert(&p->filter, (wchar_t)key)) {
-            apply_filter(p);
-            return true;
-        }
-        return false;
+        break;
     }
+    bool bksp = key == KC(KEY_BACKSPACE) || key == 127 || key == 8;
+    if (bksp && p->filter.len == 0) {
+        p->filtering = false; /* backspace on an empty filter leaves filter mode, like a shell prompt */
+        return true;
+    }
+    bool changed;
+    if (!editkeys_apply(&p->filter, key, &changed))
+        return false; /* an Alt chord or a key of no use here: ignored */
+    if (changed)
+        apply_filter(p);
+    return true;
 }
 
 static struct ui_intent picker_key(struct app *a, int key)
@@ -437,4 +448,5 @@ const struct screen_ops picker_ops = {
     .key = picker_key,
     .idle = picker_idle,
     .bindings = picker_bindings,
+    .help = picker_help,
 };

@@ -16,14 +16,17 @@
 enum progress_action { PR_CANCEL };
 
 static const struct binding run_keys[] = {
-    { { KEY_ESC, 'c', 0 }, "Esc", "cancel", PR_CANCEL },
+    { { KEY_ESC, 'c', 0 }, "Esc", "cancel", PR_CANCEL, "stop: the file being sent at once, "
+      "the files after it are not sent" },
+    { { '?', KC(KEY_F(1)), 0 }, "?", "keys", KEYS_HELP, "this list of keys" },
 };
 
 static const struct binding *progress_bindings(const struct app *a, size_t *n)
 {
     /* once cancelling, the title says so and there is nothing more to press */
-    *n = a->sender.b.cancelling ? 0 : 1;
-    return run_keys;
+    bool c = a->sender.b.cancelling;
+    *n = c ? 1 : 2;
+    return c ? run_keys + 1 : run_keys;
 }
 
 /* When the send is over (or never got going: every file refused), the result shows. */

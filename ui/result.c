@@ -15,19 +15,23 @@
 
 #define LABEL_W 13
 
-enum result_action { RA_RETRY, RA_EDIT, RA_PICK, RA_QUIT, RA_UP, RA_DOWN, RA_PGUP, RA_PGDN };
+enum result_action { RA_RETRY, RA_EDIT, RA_PICK, RA_ENTER, RA_QUIT, RA_UP, RA_DOWN, RA_PGUP, RA_PGDN };
 
 #define RESULT_NAV \
-    { { 'e', 0 }, "e", "edit", RA_EDIT }, \
-    { { 'p', 0 }, "p", "pick another file", RA_PICK }, \
-    { { 'q', KC(KEY_F(10)), 0 }, "q", "quit", RA_QUIT }, \
-    { { KC(KEY_UP), 'k', 0 }, "k", NULL, RA_UP }, \
-    { { KC(KEY_DOWN), 'j', 0 }, "j", NULL, RA_DOWN }, \
-    { { KC(KEY_PPAGE), 0 }, "PgUp", NULL, RA_PGUP }, \
-    { { KC(KEY_NPAGE), ' ', 0 }, "PgDn", NULL, RA_PGDN }
+    { { 'e', 0 }, "e", "edit", RA_EDIT, "back to the form, with the files not attached" }, \
+    { { 'p', KEY_ESC, 0 }, "p", "pick another file", RA_PICK, "back to the files, for the next upload" }, \
+    { { '\r', '\n', KC(KEY_ENTER), 0 }, "Enter", NULL, RA_ENTER, \
+      "everything attached: pick another file; else edit" }, \
+    { { '?', KC(KEY_F(1)), 0 }, "?", "keys", KEYS_HELP, "this list of keys" }, \
+    { { 'q', KC(KEY_F(10)), 0 }, "q", "quit", RA_QUIT, "quit (one line says what was attached)" }, \
+    { { KC(KEY_UP), 'k', CTRL_KEY('p'), 0 }, "k", NULL, RA_UP, "the previous file; scroll up" }, \
+    { { KC(KEY_DOWN), 'j', CTRL_KEY('n'), 0 }, "j", NULL, RA_DOWN, "the next file; scroll down" }, \
+    { { KC(KEY_PPAGE), CTRL_KEY('u'), CTRL_KEY('b'), 0 }, "PgUp", NULL, RA_PGUP, "scroll the details up" }, \
+    { { KC(KEY_NPAGE), CTRL_KEY('d'), CTRL_KEY('f'), ' ', 0 }, "PgDn", NULL, RA_PGDN, \
+      "scroll the details down" }
 
 static const struct binding failed_keys[] = {
-    { { 'r', 0 }, "r", "retry", RA_RETRY },
+    { { 'r', 0 }, "r", "retry", RA_RETRY, "send the files that failed again" },
     RESULT_NAV,
 };
 /* No retry once everything is attached: sending again would make duplicates. */
@@ -54,6 +58,14 @@ static struct ui_intent result_enter(struct app *a, const struct ui_intent *why)
     return ui_intent(UI_INTENT_NONE);
 }
 
+/* Back to the files for the next upload: the marks of this batch go. */
+static struct ui_intent pick_another(void)
+{
+    struct ui_intent in = ui_goto(SCR_PICKER);
+    in.fresh = true;
+    return in;
+}
+
 static struct ui_intent result_key(struct app *a, int key)
 {
     struct result *r = &a->result;
@@ -63,15 +75,17 @@ static struct ui_intent result_key(struct app *a, int key)
     size_t n = a->sender.b.n;
     bool several = n > 1;
     switch (keys_find(t, nb, key)) {
-    case RA_RETRY:
-        return ui_intent(UI_INTENT_RETRY_FAILED);
     case RA_EDIT:
         return ui_goto(SCR_FORM);
-    case RA_PICK: {
-        struct ui_intent in = ui_goto(SCR_PICKER);
-        in.fresh = true;
-        return in;
-    }
+    case RA_RETRY:
+        return ui_intent(UI_INTENT_RETRY_FAILED);
+    case RA_ENTER:
+        /* all attached: the next file is what comes next; else what to change */
+        if (batch_has_failures(&a->sender.b))
+            return ui_goto(SCR_FORM);
+        return pick_another();
+    case RA_PICK:
+        return pick_another();
     case RA_QUIT:
         return ui_intent(UI_INTENT_QUIT);
     case RA_UP:
@@ -159,41 +173,6 @@ static void dl_free(struct dlines *d)
     for (size_t i = 0; i < d->n; i++)
         free(d->v[i].text);
     free(d->v);
-}
-
-static const char *outcome_text(enum transfer_outcome o)
-{
-    switch (o) {
-    case TRANSFER_OK: return "attached";
-    case TRANSFER_REJECTED: return "rejected by Kombo";
-    case TRANSFER_SERVER: return "server error";
-    case TRANSFER_NETWORK: return "network error";
-    case TRANSFER_FILE: return "file problem";
-    case TRANSFER_CANCELLED: return "cancelled";
-    case TRANSFER_INTERNAL: return "internal error";
-    case TRANSFER_UNKNOWN: return "may have been attached";
-    }
-    return "unknown";
-}
-
-static void short_outcome(const struct batch_file *j, char *out, size_t len)
-{
-    switch (j->state) {
-    case BF_REFUSED: snprintf(out, len, "not sent: %s", j->refused); return;
-    case BF_SKIPPED: snprintf(out, len, "not sent (cancelled)"); return;
-    case BF_PENDING:
-    case BF_RUNNING: snprintf(out, len, "not sent"); return;
-    case BF_DONE: break;
-    }
-    const struct transfer_result *r = j->result;
-    if (!r) {
-        snprintf(out, len, "no result");
-        return;
-    }
-    if (r->outcome != TRANSFER_OK && r->answer.err.code)
-        snprintf(out, len, "%s: %s", outcome_text(r->outcome), r->answer.err.code);
-    else
-        snprintf(out, len, "%s", outcome_text(r->outcome));
 }
 
 static void fmt_time(double s, char *out, size_t len)
@@ -350,7 +329,7 @@ static void result_draw(struct app *a)
                 draw_fill(y + i, x - 1, w + 2, base);
             draw_put(y + i, x, 1, good ? g->ok : g->err, sel ? base | A_BOLD : theme_attr(good ? ROLE_OK : ROLE_ERROR));
             char out[600];
-            short_outcome(j, out, sizeof out);
+            batch_file_outcome(j, out, sizeof out);
             int nw = (w - 2) / 2;
             draw_put_cut(y + i, x + 2, nw, j->display_name, base, TEXT_CUT_MIDDLE);
             draw_put(y + i, x + 3 + nw, w - 3 - nw, out, sel ? base : theme_attr(good ? ROLE_NORMAL : ROLE_ERROR));

@@ -44,6 +44,14 @@ static inline struct ui_intent ui_goto(enum screen_id to)
     return (struct ui_intent){ .kind = UI_INTENT_GOTO, .to = to };
 }
 
+/* A part of the help screen: a title and the rows of a binding table. */
+struct help_section {
+    const char *title;
+    const struct binding *t;
+    size_t n;
+};
+#define HELP_SECTIONS_MAX 4
+
 /* One screen. Operations marked optional may be NULL. */
 struct screen_ops {
     /* Optional. The screen becomes current; why is the GOTO that led here. May return a
@@ -63,8 +71,11 @@ struct screen_ops {
     /* Optional. The loop has time: no key came during a wait, or the backend moved
      * (sent = SENDER_* flags from the wait, 0 when it did not run). */
     struct ui_intent (*idle)(struct app *a, unsigned sent);
-    /* The binding table the footer shows for the screen's current state. */
+    /* The binding table the footer shows for the screen's current state; a row with the
+     * action KEYS_HELP opens the help screen (the loop sees to that). */
     const struct binding *(*bindings)(const struct app *a, size_t *n);
+    /* Optional. The help screen's sections (at most max); NULL: the bindings alone. */
+    size_t (*help)(const struct app *a, struct help_section *out, size_t max);
 };
 
 #endif

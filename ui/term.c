@@ -12,9 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <langinfo.h>
+#include <stdint.h>
 #include <unistd.h>
 
 #include "keys.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 static volatile sig_atomic_t got_signal;
@@ -28,6 +31,10 @@ static int saved_stderr = -1;
 static int stderr_log = -1;
 static bool curses_up;
 static SCREEN *term_screen;
+/* In a locale whose charset is not UTF-8 (LANG=C over SSH from a Mac, say) ncurses' get_wch
+ * stops returning keys for good after the first byte above 0x7f. Keys are then read as
+ * bytes and the UTF-8 the terminal most likely sends is put together here. */
+static bool byte_input;
 
 static void on_quit_signal(int sig)
 {
@@ -164,7 +171,11 @@ int term_start(char *err, size_t errlen)
     noecho();
     nonl();
     keypad(stdscr, TRUE);
+    /* Esc is instant over SSH too, and an Alt chord (its two bytes arrive together) is
+     * still told from Esc. */
     set_escdelay(25);
+    const char *cs = nl_langinfo(CODESET);
+    byte_input = !(cs && strcmp(cs, "UTF-8") == 0);
     curs_set(0);
     /* Ctrl-S is "send": take it back from XON/XOFF flow control, and record that as the
      * program mode so curses restores it after a suspend. */
@@ -200,47 +211,100 @@ void term_stop(void)
     restore_signals();
 }
 
-/* curses hands back ESC alone when a key's sequence is not in the terminal's description
- * (a TERM that doesn't match the terminal). A CSI/SS3 sequence already waiting right behind
- * it is that key, not Esc plus typing: eat it. True when something was swallowed. */
-static bool swallow_escape_sequence(void)
+
+/* The rest of a UTF-8 character whose lead byte came: its bytes arrive together. Returns
+ * the code point, or TERM_NO_KEY for a byte that starts none (a Latin-1 terminal). */
+static int utf8_rest(int lead)
 {
+    char buf[4] = { (char)lead };
+    size_t need = keys_utf8_len((unsigned char)lead);
+    for (size_t i = 1; i < need; i++) {
+        timeout(0);
+        int c = getch();
+        if (c == ERR || (c & 0xc0) != 0x80) {
+            if (c != ERR)
+                ungetch(c);
+            return TERM_NO_KEY;
+        }
+        buf[i] = (char)c;
+    }
+    uint32_t cp;
+    return need && utf8_decode(buf, need, &cp) == need ? (int)cp : TERM_NO_KEY;
+}
+
+/* One key as curses gives it, waiting up to timeout_ms; TERM_NO_KEY when none came. A byte
+ * that cannot be read as a character is dropped (TERM_DROPPED). */
+#define TERM_DROPPED (-2)
+static int read_raw(int timeout_ms)
+{
+    timeout(timeout_ms);
+    if (byte_input) {
+        int c = getch();
+        if (c == ERR)
+            return TERM_NO_KEY;
+        if (c >= KEY_MIN)
+            return KC(c);
+        if (c < 0x80)
+            return c;
+        c = utf8_rest(c);
+        return c == TERM_NO_KEY ? TERM_DROPPED : c;
+    }
     wint_t wc;
-    timeout(0);
     int r = get_wch(&wc);
     if (r == ERR)
-        return false;
-    if (r == KEY_CODE_YES) {
-        ungetch((int)wc); /* a key curses did recognise right after Esc: keep it */
-        return false;
+        return TERM_NO_KEY;
+    return r == KEY_CODE_YES ? KC((int)wc) : (int)wc;
+}
+
+static void unread(int key)
+{
+    if (KEY_IS_CODE(key) || byte_input)
+        ungetch(KEY_IS_CODE(key) ? key & ~0x40000000 : key);
+    else
+        unget_wch((wchar_t)key);
+}
+
+/* What came right after an Esc, which curses hands back alone whenever the bytes after it
+ * are no key the terminal's description knows:
+ *   nothing yet                  Esc itself (a person cannot type the next key within the
+ *                                escape delay)
+ *   '[' or 'O' and more          a CSI/SS3 sequence of a key the description lacks (a TERM
+ *                                that does not match the terminal): read whole, dropped
+ *   Esc                          Esc, and the second one is read again
+ *   any other key                an Alt (Meta) chord: KEY_META(key), never Esc and a key
+ * Returns the key, or TERM_DROPPED. */
+static int after_escape(void)
+{
+    int k = read_raw(0);
+    if (k == TERM_NO_KEY || k == TERM_DROPPED)
+        return KEY_ESC;
+    if (k == KEY_ESC) {
+        unread(k);
+        return KEY_ESC;
     }
-    if (wc != '[' && wc != 'O') {
-        /* Esc then an ordinary key (typed fast, or sent by a script): two keys */
-        unget_wch(wc);
-        return false;
+    if (k == '[' || k == 'O') {
+        int first = read_raw(0);
+        if (first == TERM_NO_KEY)
+            return KEY_META(k); /* Alt-[ or Alt-O alone */
+        /* parameters, then one final byte in 0x40..0x7e */
+        int c = first;
+        for (int i = 0; i < 16 && c >= 0 && !(c >= 0x40 && c <= 0x7e); i++)
+            c = read_raw(0);
+        return TERM_DROPPED;
     }
-    /* CSI / SS3: parameters, then one final byte in 0x40..0x7e */
-    for (int i = 0; i < 16; i++) {
-        r = get_wch(&wc);
-        if (r != OK || (wc >= 0x40 && wc <= 0x7e))
-            break;
-    }
-    return true;
+    return KEY_META(k);
 }
 
 int term_read_key(int timeout_ms)
 {
     for (;;) {
-        timeout(timeout_ms);
-        wint_t wc;
-        int r = get_wch(&wc);
-        if (r == ERR)
+        int key = read_raw(timeout_ms);
+        if (key == TERM_NO_KEY)
             return TERM_NO_KEY;
-        int key = r == KEY_CODE_YES ? KC((int)wc) : (int)wc;
-        if (key == KEY_ESC && swallow_escape_sequence()) {
-            timeout_ms = 0; /* the sequence was one key, and it is gone: only what follows */
-            continue;
-        }
-        return key;
+        if (key == KEY_ESC)
+            key = after_escape();
+        if (key != TERM_DROPPED)
+            return key;
+        timeout_ms = 0; /* what was dropped was one key, and it is gone: only what follows */
     }
 }

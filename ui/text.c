@@ -12,8 +12,15 @@
 #include <string.h>
 #include <wchar.h>
 
-#define ELLIPSIS "\xe2\x80\xa6" /* U+2026, one column */
-#define ELLIPSIS_LEN 3
+/* What marks text cut short: one column, "…" (U+2026) unless the locale cannot show it. */
+static char ellipsis[8] = "\xe2\x80\xa6";
+static size_t ellipsis_len = 3;
+
+void text_set_ellipsis(const char *s)
+{
+    snprintf(ellipsis, sizeof ellipsis, "%s", s && *s ? s : "~");
+    ellipsis_len = strlen(ellipsis);
+}
 
 struct unit {
     size_t len;       /* raw bytes consumed */
@@ -139,7 +146,7 @@ char *text_fit(const char *s, size_t n, int width, enum text_cut cut)
         return text_sanitize(s, n);
     }
     /* At most 4 shown bytes a raw byte: \xff for one, \u0085 for two, \U0010ffff for four. */
-    char *out = xmalloc(n * 4 + ELLIPSIS_LEN + 1);
+    char *out = xmalloc(n * 4 + ellipsis_len + 1);
     size_t o = 0;
     if (width <= 0) {
         out[0] = '\0';
@@ -162,8 +169,8 @@ char *text_fit(const char *s, size_t n, int width, enum text_cut cut)
     }
     for (size_t i = 0; i < h; i++)
         put_raw(out, &o, s + c[i].off, c[i].len);
-    memcpy(out + o, ELLIPSIS, ELLIPSIS_LEN);
-    o += ELLIPSIS_LEN;
+    memcpy(out + o, ellipsis, ellipsis_len);
+    o += ellipsis_len;
     for (size_t i = t; i < count; i++)
         put_raw(out, &o, s + c[i].off, c[i].len);
     out[o] = '\0';

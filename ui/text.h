@@ -18,6 +18,9 @@ enum text_cut { TEXT_CUT_END, TEXT_CUT_MIDDLE, TEXT_CUT_START };
 /* Sanitise then fit into `width` columns, cutting where asked with "…" (never splitting a
  * character; a wide character that doesn't fit is dropped). Caller frees. */
 char *text_fit(const char *s, size_t n, int width, enum text_cut cut);
+/* The one-column mark of text cut short ("…" by default; "~" where the locale cannot draw
+ * it: theme.c chooses). */
+void text_set_ellipsis(const char *s);
 /* Byte offset in sanitised text `utf8` of display column `col` (for highlighting). */
 size_t text_col_to_byte(const char *utf8, int col);
 

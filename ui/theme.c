@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 struct role_style {
     short fg, bg;     /* -1 = terminal default */
     attr_t colour;    /* attributes added in colour mode */
@@ -66,11 +68,12 @@ static const struct glyphs glyphs_utf8 = {
     .bar_full = "\xe2\x96\x88", .bar_empty = "\xe2\x96\x91", .dash = "\xe2\x80\x94",
     .approx = "\xe2\x89\x88", .up = "\xe2\x86\x91", .down = "\xe2\x86\x93",
     .left = "\xe2\x86\x90", .right = "\xe2\x86\x92", .enter = "\xe2\x86\xb5",
+    .ellipsis = "\xe2\x80\xa6",
 };
 static const struct glyphs glyphs_ascii = {
     .mark = "*", .ok = "+", .err = "x", .warn = "!", .focus = ">", .sep = "|", .hline = "-",
     .bar_full = "#", .bar_empty = ".", .dash = "-", .approx = "~", .up = "^", .down = "v",
-    .left = "<", .right = ">", .enter = "Enter",
+    .left = "<", .right = ">", .enter = "Enter", .ellipsis = "~",
 };
 static const struct glyphs *glyphs = &glyphs_ascii;
 
@@ -113,7 +116,10 @@ void theme_init(void)
             role_attr[r] = role_styles[r].mono;
     }
     const char *cs = nl_langinfo(CODESET);
-    glyphs = cs && strcmp(cs, "UTF-8") == 0 ? &glyphs_utf8 : &glyphs_ascii;
+    bool utf8 = cs && strcmp(cs, "UTF-8") == 0;
+    glyphs = utf8 ? &glyphs_utf8 : &glyphs_ascii;
+    /* text cut by text.c ends in the same glyph */
+    text_set_ellipsis(glyphs->ellipsis);
 }
 
 bool theme_has_colour(void) { return colour_on; }

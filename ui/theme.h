@@ -52,6 +52,7 @@ struct glyphs {
     const char *left;
     const char *right;
     const char *enter;
+    const char *ellipsis;  /* text cut short: "…", "~" in ASCII (as Midnight Commander) */
 };
 const struct glyphs *theme_glyphs(void);
 

@@ -24,7 +24,8 @@ wait_for 'May have been attached' 8   # cancelled with the whole file sent
 wait_for 'cancelled while waiting for the answer'
 [ "$(inbox_count)" -eq 0 ] || fail "a cancelled upload left a file: $(find "$T/inbox" -type f)"
 keys q
-wait_exit 0
+wait_exit 8                                   # may have been attached: the exit code says so
+wait_for '^kombo-attach: 0 attached, 1 may have been attached \(big\.bin: look in the ATS'
 next_ui
 
 # --- run 2: blocked part-way through sending, `c`
@@ -51,5 +52,6 @@ mock_stats | grep -q '"stored":0,' || fail "mock stored something: $(mock_stats)
 [ "$(inbox_count)" -eq 0 ] || fail "a cancelled upload left a file: $(find "$T/inbox" -type f)"
 ui_alive || fail "program ended before q"
 keys q
-wait_exit 0
+wait_exit 130                                 # cancelled, as on the command line
+wait_for '^kombo-attach: 0 attached, 1 failed \(big\.bin: cancelled\)'
 echo ok

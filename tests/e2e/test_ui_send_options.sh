@@ -43,5 +43,6 @@ wait_for 'Candidate ID'
 type_candidate_and_send
 wait_for 'timed out after [0-9]+ s connecting' 8
 keys q
-wait_exit 0
+wait_exit 5
+wait_for '^kombo-attach: 0 attached, 1 failed \(notes\.txt: network error\)'
 echo ok
