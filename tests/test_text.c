@@ -259,6 +259,75 @@ static void test_wrap(void **state)
     }
 }
 
+/* Where a match lands in a name cut in the middle: the part before the ellipsis and the
+ * part after it, never the ellipsis itself. */
+static void test_fit_spans(void **state)
+{
+    (void)state;
+    struct text_spans sp;
+    /* "a very long name.pdf" (20 columns) in 11: "a very….pdf" */
+    const char *name = "a very long name.pdf";
+    char *f = text_fit_spans(name, strlen(name), 11, TEXT_CUT_MIDDLE, 2, 4, &sp);
+    assert_string_equal(f, "a ver\xe2\x80\xa6" "e.pdf");
+    assert_int_equal(sp.n, 1);
+    assert_int_equal(sp.start[0], 2);          /* "ver" of "very": the rest went */
+    assert_int_equal(sp.end[0], 5);
+    free(f);
+    /* "name.p" runs across the ellipsis: two spans, one on each side */
+    f = text_fit_spans(name, strlen(name), 11, TEXT_CUT_MIDDLE, 12, 6, &sp);
+    assert_int_equal(sp.n, 1);                 /* only "e.p" is left of it, after the … */
+    assert_int_equal(sp.start[0], 8);
+    assert_int_equal(sp.end[0], 11);
+    free(f);
+    f = text_fit_spans(name, strlen(name), 11, TEXT_CUT_MIDDLE, 3, 15, &sp);
+    assert_int_equal(sp.n, 2);
+    assert_int_equal(sp.start[0], 3);
+    assert_int_equal(sp.end[0], 5);
+    assert_int_equal(sp.start[1], 8);
+    assert_int_equal(sp.end[1], 11);
+    free(f);
+    /* nothing cut: the match as it was, escapes counted by their shown bytes */
+    f = text_fit_spans("b\xffmatch", 7, 40, TEXT_CUT_MIDDLE, 2, 5, &sp);
+    assert_string_equal(f, "b\\xffmatch");
+    assert_int_equal(sp.n, 1);
+    assert_int_equal(sp.start[0], 5);
+    assert_int_equal(sp.end[0], 10);
+    free(f);
+}
+
+/* A name inside a message is cut once, in the middle, and the words around it stay. */
+static void test_fit_around(void **state)
+{
+    (void)state;
+    char *f = text_fit_around("Attach ", "a very long name.pdf", "", 20, TEXT_CUT_MIDDLE);
+    assert_string_equal(f, "Attach a very\xe2\x80\xa6me.pdf");
+    free(f);
+    f = text_fit_around("Attach ", "cv.pdf", " now", 40, TEXT_CUT_MIDDLE);
+    assert_string_equal(f, "Attach cv.pdf now");
+    free(f);
+    f = text_fit_around("inbox ", "~/.local/share/kombo-attach/sandbox", "", 24, TEXT_CUT_START);
+    assert_string_equal(f, "inbox \xe2\x80\xa6" "bo-attach/sandbox");
+    free(f);
+    /* no room for the name: the whole is cut at its end, with one ellipsis */
+    f = text_fit_around("a long message about ", "file.pdf", "", 10, TEXT_CUT_MIDDLE);
+    assert_string_equal(f, "a long me\xe2\x80\xa6");
+    free(f);
+}
+
+/* Where the locale cannot draw "…" (LANG=C), text is cut with a one-column ASCII mark. */
+static void test_ascii_ellipsis(void **state)
+{
+    (void)state;
+    text_set_ellipsis("~");
+    char *f = text_fit("report.pdf", 10, 9, TEXT_CUT_MIDDLE);
+    assert_string_equal(f, "repo~.pdf");
+    free(f);
+    text_set_ellipsis("\xe2\x80\xa6");
+    f = text_fit("report.pdf", 10, 9, TEXT_CUT_MIDDLE);
+    assert_string_equal(f, "repo\xe2\x80\xa6.pdf");
+    free(f);
+}
+
 int main(void)
 {
     if (!setlocale(LC_ALL, "C.UTF-8")) {
@@ -273,6 +342,9 @@ int main(void)
         cmocka_unit_test(test_fit_table),
         cmocka_unit_test(test_fit_all_widths),
         cmocka_unit_test(test_col_to_byte),
+        cmocka_unit_test(test_fit_spans),
+        cmocka_unit_test(test_fit_around),
+        cmocka_unit_test(test_ascii_ellipsis),
     };
     return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }

@@ -52,8 +52,22 @@ static void app_layout(struct app *a)
         current(a)->layout(a);
 }
 
-/* One header item: returns the new x, or -1 when nothing more fits. */
-static int header_item(int x, int right, const char *s, attr_t at, enum text_cut cut, bool first)
+/* A header item: a word that says what it is (may be empty) and a value, which alone is
+ * cut when the item does not fit, so "inbox" stays in front of the end of its path. */
+struct header_item {
+    char prefix[16];
+    char value[496];
+    enum text_cut cut;
+    enum role role;
+};
+
+static int item_width(const struct header_item *it)
+{
+    return text_width(it->prefix) + text_width(it->value);
+}
+
+/* Draw one item from x, at most to right: returns the new x, or -1 when nothing more fits. */
+static int header_item(int x, int right, const struct header_item *it, attr_t at, bool first)
 {
     const struct glyphs *g = theme_glyphs();
     attr_t h = theme_attr(ROLE_HEADER);
@@ -64,44 +78,52 @@ static int header_item(int x, int right, const char *s, attr_t at, enum text_cut
         draw_put(0, x + 1, 1, g->sep, h);
         x += 3;
     }
-    int w = text_width(s);
+    int w = item_width(it);
     if (w > right - x)
         w = right - x;
-    if (w < 4 && text_width(s) > w)
+    if (w < 4 && item_width(it) > w)
         return -1;
-    x += draw_put_cut(0, x, w, s, at, cut);
+    char *s = text_fit_around(it->prefix, it->value, "", w, it->cut);
+    attrset(at);
+    mvaddstr(0, x, s);
+    attrset(A_NORMAL);
+    x += text_width(s);
+    free(s);
     return x;
 }
 
 /* Header items in order of importance: where uploads go comes first, since it is what a
  * user must never be wrong about. verbose adds the words "server" and "integration". */
-static int header_items(const struct ui_options *o, bool verbose, char items[][512], enum text_cut *cuts,
-                        enum role *roles)
+static int header_items(const struct ui_options *o, bool verbose, struct header_item *items)
 {
     int n = 0;
+    memset(items, 0, 4 * sizeof *items);
     if (o->send->sandbox) {
-        snprintf(items[n], 512, " SANDBOX ");
-        roles[n] = ROLE_SANDBOX;
-        cuts[n++] = TEXT_CUT_END;
+        snprintf(items[n].value, sizeof items[n].value, " SANDBOX ");
+        items[n].role = ROLE_SANDBOX;
+        items[n++].cut = TEXT_CUT_END;
     } else {
-        snprintf(items[n], 512, "%s%s", verbose ? "server " : "", o->send->server_label ? o->send->server_label : "?");
-        roles[n] = ROLE_HEADER;
-        cuts[n++] = TEXT_CUT_MIDDLE;
+        snprintf(items[n].prefix, sizeof items[n].prefix, "%s", verbose ? "server " : "");
+        snprintf(items[n].value, sizeof items[n].value, "%s", o->send->server_label ? o->send->server_label : "?");
+        items[n].role = ROLE_HEADER;
+        items[n++].cut = TEXT_CUT_MIDDLE;
     }
-    snprintf(items[n], 512, "%s%s", verbose ? "integration " : "", o->send->client.integration_id ? o->send->client.integration_id : "(none)");
-    roles[n] = ROLE_HEADER;
-    cuts[n++] = TEXT_CUT_MIDDLE;
+    snprintf(items[n].prefix, sizeof items[n].prefix, "%s", verbose ? "integration " : "");
+    snprintf(items[n].value, sizeof items[n].value, "%s",
+             o->send->client.integration_id ? o->send->client.integration_id : "(none)");
+    items[n].role = ROLE_HEADER;
+    items[n++].cut = TEXT_CUT_MIDDLE;
     if (o->send->profile) {
-        snprintf(items[n], 512, "profile %s", o->send->profile);
-        roles[n] = ROLE_HEADER;
-        cuts[n++] = TEXT_CUT_END;
+        snprintf(items[n].prefix, sizeof items[n].prefix, "profile ");
+        snprintf(items[n].value, sizeof items[n].value, "%s", o->send->profile);
+        items[n].role = ROLE_HEADER;
+        items[n++].cut = TEXT_CUT_END;
     }
     if (o->send->sandbox && o->send->sandbox_inbox) {
-        char shown[480];
-        text_tilde(o->send->sandbox_inbox, getenv("HOME"), shown, sizeof shown);
-        snprintf(items[n], 512, "inbox %s", shown);
-        roles[n] = ROLE_HEADER;
-        cuts[n++] = TEXT_CUT_START;
+        snprintf(items[n].prefix, sizeof items[n].prefix, "inbox ");
+        text_tilde(o->send->sandbox_inbox, getenv("HOME"), items[n].value, sizeof items[n].value);
+        items[n].role = ROLE_HEADER;
+        items[n++].cut = TEXT_CUT_START;
     }
     return n;
 }
@@ -112,24 +134,22 @@ static void draw_header(struct app *a)
     attr_t h = theme_attr(ROLE_HEADER);
     draw_fill(0, 0, a->cols, h);
     int right = a->cols - 1;
-    const char *product = "kombo-attach";
-    char items[4][512];
-    enum text_cut cuts[4];
-    enum role roles[4];
-    int n = header_items(o, true, items, cuts, roles);
-    int total = text_width(product) + 1;
+    struct header_item product = { .value = "kombo-attach", .cut = TEXT_CUT_END };
+    struct header_item items[4];
+    int n = header_items(o, true, items);
+    int total = item_width(&product) + 1;
     for (int i = 0; i < n; i++)
-        total += 3 + text_width(items[i]);
+        total += 3 + item_width(&items[i]);
     if (total > right)
-        n = header_items(o, false, items, cuts, roles);
-    int x = header_item(1, right, product, h | A_BOLD, TEXT_CUT_END, true);
+        n = header_items(o, false, items);
+    int x = header_item(1, right, &product, h | A_BOLD, true);
     /* On a narrow screen the server gets at most a third, so the integration stays visible. */
     int third = a->cols / 3;
     for (int i = 0; i < n && x >= 0; i++) {
         int lim = right;
-        if (i == 0 && !o->send->sandbox && n > 1 && x + 3 + text_width(items[i]) > right - 12)
+        if (i == 0 && !o->send->sandbox && n > 1 && x + 3 + item_width(&items[i]) > right - 12)
             lim = x + 3 + third;
-        x = header_item(x, lim, items[i], theme_attr(roles[i]), cuts[i], false);
+        x = header_item(x, lim, &items[i], theme_attr(items[i].role), false);
     }
 }
 
@@ -349,7 +369,7 @@ int ui_run(const struct ui_options *o)
     memset(&a, 0, sizeof a);
     a.o = o;
     a.screen = SCR_PICKER;
-    if (picker_init(&a.picker, o->start_dir ? o->start_dir : ".", err, sizeof err) != 0) {
+    if (picker_init(&a.picker, o->start_dir ? o->start_dir : ".", o->send->max_size, err, sizeof err) != 0) {
         fprintf(stderr, "kombo-attach: %s\n", err);
         return KA_EXIT_FILE;
     }

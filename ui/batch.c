@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "exitcodes.h"
+#include "sendable.h"
 #include "xalloc.h"
 
 static const char *base_name(const char *path)
@@ -83,6 +84,12 @@ bool batch_prepare(struct batch *b, uint64_t max_size)
 {
     struct batch_file *f = &b->files[b->cur];
     char err[512];
+    /* The UI's own words first (advice the user can follow here: no --name, no chmod on
+     * someone else's file); the attachment's checks then catch what is left. */
+    if (sendable_check(f->path, max_size, err, sizeof err) != SENDABLE_OK) {
+        batch_refuse(b, KA_EXIT_FILE, err);
+        return false;
+    }
     int code = attachment_init(&f->att, f->path, b->name, b->type, b->ctype, err, sizeof err);
     if (code == 0) {
         f->att_ok = true;

@@ -14,7 +14,9 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "filelist_match.h"
 #include "filelist_sort.h"
+#include "selection.h"
 #include "xalloc.h"
 
 struct filelist {
@@ -27,71 +29,42 @@ struct filelist {
     size_t nvis;
     enum fl_sort sort;
     bool show_hidden;
-    char *filter;            /* ASCII-folded, for matching; "" when none */
+    char *filter;            /* folded (UTF-8 of the folded characters); "" when none */
+    uint32_t *fcp;           /* the same as characters, for matching */
+    size_t fcn;
     char *filter_raw;        /* as typed, for fl_get_filter */
     size_t stat_next;        /* where fl_stat_step goes on */
-    size_t marked;
+    size_t marked;           /* entries of this folder marked */
+    struct selection *sel;   /* where marks live */
+    bool own_sel;            /* sel is this list's (no fl_use_selection) */
 };
 
-static char *fold_dup(const char *s)
-{
-    size_t n = strlen(s);
-    char *d = xmalloc(n + 1);
-    for (size_t i = 0; i <= n; i++)
-        d[i] = (char)fl_fold((unsigned char)s[i]);
-    return d;
-}
-
-/* Offset of folded needle f (length fl, fl > 0) in name, or -1. */
-static ptrdiff_t find_folded(const char *name, const char *f, size_t flen)
-{
-    const unsigned char *s = (const unsigned char *)name;
-    unsigned char f0 = (unsigned char)f[0];
-    for (size_t i = 0; s[i]; i++) {
-        if (fl_fold(s[i]) != f0)
-            continue;
-        size_t k = 1;
-        while (k < flen && s[i + k] && fl_fold(s[i + k]) == (unsigned char)f[k])
-            k++;
-        if (k == flen)
-            return (ptrdiff_t)i;
-    }
-    return -1;
-}
-
-bool fl_match(const char *name, const char *filter, size_t *off, size_t *len)
-{
-    size_t flen = filter ? strlen(filter) : 0;
-    if (flen == 0) {
-        if (off)
-            *off = 0;
-        if (len)
-            *len = 0;
-        return true;
-    }
-    char *f = fold_dup(filter);
-    ptrdiff_t at = find_folded(name, f, flen);
-    free(f);
-    if (at < 0)
-        return false;
-    if (off)
-        *off = (size_t)at;
-    if (len)
-        *len = flen;
-    return true;
-}
-
 /* ---- stat ---- */
+
+/* What a stat tells about an entry; a regular file is also asked whether this user may read
+ * it (the kernel's answer: ACLs and root included), so the picker can say so before the
+ * form, not after Ctrl-S. */
+static void fill_from_stat(const struct filelist *fl, struct fl_entry *e, const struct stat *st)
+{
+    e->size = (uint64_t)st->st_size;
+    e->mtime = st->st_mtime;
+    e->is_regular = S_ISREG(st->st_mode);
+    e->foreign = st->st_uid != getuid();
+    e->unreadable = e->is_regular && faccessat(fl->dfd, e->name, R_OK, 0) != 0;
+    e->stat_done = true;
+}
 
 static void stat_entry(const struct filelist *fl, struct fl_entry *e)
 {
     struct stat st;
     /* Follow links (their target's size is what would be uploaded); a dangling link still
      * has a date of its own. */
-    if (fstatat(fl->dfd, e->name, &st, 0) == 0 ||
-        (e->is_link && fstatat(fl->dfd, e->name, &st, AT_SYMLINK_NOFOLLOW) == 0)) {
+    if (fstatat(fl->dfd, e->name, &st, 0) == 0) {
+        fill_from_stat(fl, e, &st);
+    } else if (e->is_link && fstatat(fl->dfd, e->name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
         e->size = (uint64_t)st.st_size;
         e->mtime = st.st_mtime;
+        e->dangling = true;
     } else {
         e->stat_failed = true;
     }
@@ -109,9 +82,9 @@ static void stat_all(struct filelist *fl)
 
 static void filter_from_scratch(struct filelist *fl)
 {
-    size_t flen = strlen(fl->filter), k = 0;
+    size_t k = 0;
     for (size_t i = 0; i < fl->n; i++)
-        if (flen == 0 || find_folded(fl->ents[i].name, fl->filter, flen) >= 0)
+        if (fl->fcn == 0 || fl_find_folded(fl->ents[i].name, fl->fcp, fl->fcn, NULL) >= 0)
             fl->vis[k++] = (uint32_t)i;
     fl->nvis = k;
 }
@@ -228,9 +201,8 @@ static int read_entries(struct filelist *fl, char *err, size_t errlen)
                     t = DT_LNK;
                 } else {
                     e->is_dir = S_ISDIR(st.st_mode);
-                    e->size = (uint64_t)st.st_size;
-                    e->mtime = st.st_mtime;
-                    e->stat_done = true;
+                    e->name = arena + alen; /* fill_from_stat asks by name */
+                    fill_from_stat(fl, e, &st);
                 }
             }
         }
@@ -241,9 +213,8 @@ static int read_entries(struct filelist *fl, char *err, size_t errlen)
             e->is_link = true;
             if (fstatat(fl->dfd, name, &st, 0) == 0) {
                 e->is_dir = S_ISDIR(st.st_mode);
-                e->size = (uint64_t)st.st_size;
-                e->mtime = st.st_mtime;
-                e->stat_done = true;
+                e->name = arena + alen;
+                fill_from_stat(fl, e, &st);
             }
         }
         alen += l;
@@ -289,8 +260,10 @@ static struct filelist *open_list(const char *dir, bool show_hidden, enum fl_sor
     fl->sort = sort;
     fl->show_hidden = show_hidden;
     fl->dir = normalise(dir);
-    fl->filter = fold_dup(filter ? filter : "");
+    fl->fcp = fl_fold_chars(filter ? filter : "", &fl->fcn, &fl->filter);
     fl->filter_raw = xstrdup(filter ? filter : "");
+    fl->sel = sel_new();
+    fl->own_sel = true;
     if (!fl->dir) {
         set_err(err, errlen, dir, errno);
         fl_free(fl);
@@ -326,7 +299,10 @@ void fl_free(struct filelist *fl)
     free(fl->arena);
     free(fl->vis);
     free(fl->filter);
+    free(fl->fcp);
     free(fl->filter_raw);
+    if (fl->own_sel)
+        sel_free(fl->sel);
     free(fl);
 }
 
@@ -380,9 +356,40 @@ enum fl_sort fl_get_sort(const struct filelist *fl)
     return fl->sort;
 }
 
-static int cmp_str_ptr(const void *a, const void *b)
+/* Mark this folder's entries that the selection holds. */
+static void apply_selection(struct filelist *fl)
 {
-    return strcmp(*(char *const *)a, *(char *const *)b);
+    fl->marked = 0;
+    if (sel_count(fl->sel) == 0) {
+        for (size_t i = 0; i < fl->n; i++)
+            fl->ents[i].marked = false;
+        return;
+    }
+    for (size_t i = 0; i < fl->n; i++) {
+        struct fl_entry *e = &fl->ents[i];
+        char *p = e->is_dir ? NULL : join(fl->dir, e->name);
+        e->marked = p && sel_has(fl->sel, p);
+        fl->marked += e->marked;
+        free(p);
+    }
+}
+
+void fl_use_selection(struct filelist *fl, struct selection *sel)
+{
+    if (fl->own_sel) {
+        /* marks made before keep: they move over */
+        size_t n;
+        char **paths = sel_paths(fl->sel, &n);
+        for (size_t i = 0; i < n; i++) {
+            sel_add(sel, paths[i]);
+            free(paths[i]);
+        }
+        free(paths);
+        sel_free(fl->sel);
+    }
+    fl->sel = sel;
+    fl->own_sel = false;
+    apply_selection(fl);
 }
 
 void fl_set_hidden(struct filelist *fl, bool show)
@@ -391,23 +398,20 @@ void fl_set_hidden(struct filelist *fl, bool show)
     struct filelist *nl = open_list(fl->dir, show, fl->sort, fl->filter_raw, err, sizeof err);
     if (!nl)
         return; /* the folder went away or became unreadable: keep what is shown */
-    /* Carry marks over by name; hidden entries that disappear lose theirs. */
-    if (fl->marked) {
-        char **names = xmalloc(fl->marked * sizeof *names);
-        size_t k = 0;
-        for (size_t i = 0; i < fl->n; i++)
-            if (fl->ents[i].marked)
-                names[k++] = fl->ents[i].name;
-        qsort(names, k, sizeof *names, cmp_str_ptr);
-        for (size_t i = 0; i < nl->n; i++) {
-            const char *key = nl->ents[i].name;
-            if (!nl->ents[i].is_dir && bsearch(&key, names, k, sizeof *names, cmp_str_ptr)) {
-                nl->ents[i].marked = true;
-                nl->marked++;
-            }
+    /* the selection goes over to the new contents; a marked hidden file that is hidden now
+     * loses its mark: nothing is sent that cannot be seen */
+    for (size_t i = 0; i < fl->n && !show; i++) {
+        if (fl->ents[i].marked && fl->ents[i].name[0] == '.') {
+            char *p = join(fl->dir, fl->ents[i].name);
+            sel_remove(fl->sel, p);
+            free(p);
         }
-        free(names);
     }
+    sel_free(nl->sel);
+    nl->sel = fl->sel;
+    nl->own_sel = fl->own_sel;
+    fl->own_sel = false;
+    apply_selection(nl);
     /* swap the new contents into the caller's handle */
     struct filelist tmp = *fl;
     *fl = *nl;
@@ -417,15 +421,19 @@ void fl_set_hidden(struct filelist *fl, bool show)
 
 void fl_set_filter(struct filelist *fl, const char *filter)
 {
-    char *f = fold_dup(filter ? filter : "");
+    size_t fn;
+    char *f;
+    uint32_t *fcp = fl_fold_chars(filter ? filter : "", &fn, &f);
     char *raw = xstrdup(filter ? filter : "");
-    size_t flen = strlen(f);
     bool narrower = fl->filter[0] != '\0' && strstr(f, fl->filter) != NULL;
     free(fl->filter);
+    free(fl->fcp);
     free(fl->filter_raw);
     fl->filter = f;
+    fl->fcp = fcp;
+    fl->fcn = fn;
     fl->filter_raw = raw;
-    if (!narrower) {
+    if (!narrower || fn == 0) {
         filter_from_scratch(fl);
         return;
     }
@@ -433,7 +441,7 @@ void fl_set_filter(struct filelist *fl, const char *filter)
      * now can stay visible, which makes typing on a huge folder cheaper with each key. */
     size_t k = 0;
     for (size_t i = 0; i < fl->nvis; i++)
-        if (find_folded(fl->ents[fl->vis[i]].name, f, flen) >= 0)
+        if (fl_find_folded(fl->ents[fl->vis[i]].name, fcp, fn, NULL) >= 0)
             fl->vis[k++] = fl->vis[i];
     fl->nvis = k;
 }
@@ -476,41 +484,49 @@ bool fl_stat_step(struct filelist *fl, int budget_ms)
     return fl->stat_next < fl->n;
 }
 
-void fl_toggle_mark(struct filelist *fl, size_t i)
+void fl_set_mark(struct filelist *fl, size_t i, bool on)
 {
     struct fl_entry *e = fl_get(fl, i);
-    if (!e || e->is_dir)
+    if (!e || e->is_dir || e->marked == on)
         return;
-    e->marked = !e->marked;
-    if (e->marked)
+    char *p = join(fl->dir, e->name);
+    if (on)
+        sel_add(fl->sel, p);
+    else
+        sel_remove(fl->sel, p);
+    free(p);
+    e->marked = on;
+    if (on)
         fl->marked++;
     else
         fl->marked--;
 }
 
+void fl_toggle_mark(struct filelist *fl, size_t i)
+{
+    struct fl_entry *e = fl_get(fl, i);
+    if (e)
+        fl_set_mark(fl, i, !e->marked);
+}
+
 size_t fl_marked_count(const struct filelist *fl)
+{
+    return sel_count(fl->sel);
+}
+
+size_t fl_marked_here(const struct filelist *fl)
 {
     return fl->marked;
 }
 
 char **fl_marked_paths(const struct filelist *fl, size_t *n)
 {
-    *n = 0;
-    if (fl->marked == 0)
-        return NULL;
-    char **v = xmalloc(fl->marked * sizeof *v);
-    /* All marked entries, also those the filter hides now: marking is a choice the filter
-     * doesn't undo. */
-    size_t k = 0;
-    for (size_t i = 0; i < fl->n && k < fl->marked; i++)
-        if (fl->ents[i].marked)
-            v[k++] = join(fl->dir, fl->ents[i].name);
-    *n = k;
-    return v;
+    return sel_paths(fl->sel, n);
 }
 
 void fl_clear_marks(struct filelist *fl)
 {
+    sel_clear(fl->sel);
     for (size_t i = 0; i < fl->n; i++)
         fl->ents[i].marked = false;
     fl->marked = 0;

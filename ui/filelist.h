@@ -13,13 +13,19 @@ enum fl_sort { FL_SORT_NAME, FL_SORT_SIZE, FL_SORT_DATE };
 
 struct fl_entry {
     char *name;          /* raw bytes from readdir (may be invalid UTF-8) */
-    bool is_dir;         /* folders (and links to folders) sort first */
-    bool is_link;
-    bool stat_done;
-    bool stat_failed;
-    bool marked;
     uint64_t size;
     time_t mtime;
+    /* one byte of flags: 100,000 entries stay 32 bytes each */
+    bool is_dir : 1;     /* folders (and links to folders) sort first */
+    bool is_link : 1;
+    bool stat_done : 1;
+    bool stat_failed : 1;
+    bool marked : 1;
+    /* known once stat_done, and what decides whether the file can be sent (sendable.h): */
+    bool is_regular : 1; /* a regular file (a link: its target) */
+    bool dangling : 1;   /* a link to nothing */
+    bool unreadable : 1; /* a regular file this user may not read */
+    bool foreign : 1;    /* owned by another user (what to advise when unreadable) */
 };
 
 struct filelist;
@@ -37,10 +43,13 @@ char *fl_path(const struct filelist *fl, size_t i);     /* full path of visible 
 void fl_set_sort(struct filelist *fl, enum fl_sort s);  /* stats everything first when needed */
 enum fl_sort fl_get_sort(const struct filelist *fl);
 void fl_set_hidden(struct filelist *fl, bool show);     /* re-reads */
-/* Case-insensitive substring filter on the (sanitised) name; "" clears. */
+/* Case-insensitive substring filter on the name, for any letter (MÜLLER finds Müller:
+ * towlower(towupper()) of each character in a UTF-8 locale of its own, so it folds the same
+ * under LANG=C); "" clears. */
 void fl_set_filter(struct filelist *fl, const char *filter);
 const char *fl_get_filter(const struct filelist *fl);
-/* Where the filter matches in name: byte offset and length in the raw name, or false. */
+/* Where the filter matches in name: byte offset and length in the raw name (folding may
+ * change a character's length), or false. */
 bool fl_match(const char *name, const char *filter, size_t *off, size_t *len);
 /* Visible index of the entry called name, or (size_t)-1. */
 size_t fl_find(const struct filelist *fl, const char *name);
@@ -49,11 +58,20 @@ void fl_stat_range(struct filelist *fl, size_t first, size_t n);
 /* Stat more entries for at most budget_ms; returns true while some are left. */
 bool fl_stat_step(struct filelist *fl, int budget_ms);
 
-void fl_toggle_mark(struct filelist *fl, size_t i);   /* folders cannot be marked */
-size_t fl_marked_count(const struct filelist *fl);
-/* Full paths of marked entries in list order, also those the filter hides; caller frees each
- * and the array. NULL with *n = 0 when nothing is marked. */
+/* Marks live in a selection of full paths (selection.h), which outlives the list: give the
+ * picker's to every folder it opens and marks survive changing folders. Without one the
+ * list has its own. Entries of this folder in sel are marked at once. */
+struct selection;
+void fl_use_selection(struct filelist *fl, struct selection *sel);
+/* Mark or unmark (folders cannot be marked); fl_set_mark says which. */
+void fl_toggle_mark(struct filelist *fl, size_t i);
+void fl_set_mark(struct filelist *fl, size_t i, bool on);
+size_t fl_marked_count(const struct filelist *fl);   /* in every folder */
+size_t fl_marked_here(const struct filelist *fl);    /* in this folder */
+/* Full paths of the marked files in the order they were marked, also those the filter
+ * hides and those of other folders; caller frees each and the array. NULL with *n = 0 when
+ * nothing is marked. */
 char **fl_marked_paths(const struct filelist *fl, size_t *n);
-void fl_clear_marks(struct filelist *fl);
+void fl_clear_marks(struct filelist *fl);             /* in every folder */
 
 #endif

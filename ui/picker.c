@@ -14,12 +14,14 @@
 #include "editkeys.h"
 #include "mime.h"
 #include "picker_draw.h"
+#include "selection.h"
+#include "sendable.h"
 #include "text.h"
 #include "xalloc.h"
 
 enum picker_action {
     PA_UP, PA_DOWN, PA_PGUP, PA_PGDN, PA_TOP, PA_BOTTOM, PA_ENTER, PA_OPEN_DIR, PA_PARENT,
-    PA_HOME, PA_FILTER, PA_HIDDEN, PA_SORT, PA_MARK, PA_ESC, PA_QUIT,
+    PA_HOME, PA_FILTER, PA_HIDDEN, PA_SORT, PA_MARK, PA_MARK_ALL, PA_ESC, PA_QUIT,
     /* while typing a filter (the editing keys are editkeys.c's) */
     PA_F_KEEP, PA_F_CLEAR,
 };
@@ -40,7 +42,9 @@ enum picker_action {
 static const struct binding list_keys[] = {
     { { '\r', '\n', KC(KEY_ENTER), 0 }, "Enter", "pick", PA_ENTER,
       "attach the highlighted file; open a folder" },
-    { { ' ', 0 }, "Space", "mark", PA_MARK, "mark or unmark a file, to attach several at once" },
+    { { ' ', 0 }, "Space", "mark", PA_MARK, "mark or unmark a file, to attach several at once "
+      "(marks stay when you change folders)" },
+    { { 'a', 0 }, "a", NULL, PA_MARK_ALL, "mark every file shown; when all are: unmark them" },
     { { '/', 0 }, "/", "filter", PA_FILTER, "show only the names that contain what you type" },
     { { KC(KEY_BACKSPACE), 127, 8, 'h', KC(KEY_LEFT), 0 }, "BkSp", "up", PA_PARENT, "the folder above" },
     { { 's', 0 }, "s", "sort", PA_SORT, "sort by name, then size, then date" },
@@ -54,9 +58,11 @@ static const struct binding list_keys[] = {
 
 static const struct binding marked_keys[] = {
     { { '\r', '\n', KC(KEY_ENTER), 0 }, "Enter", "attach marked", PA_ENTER,
-      "attach the marked files (a folder opens)" },
+      "on a file: attach the marked files; on a folder: open it" },
     { { ' ', 0 }, "Space", "mark", PA_MARK, "mark or unmark a file" },
-    { { KEY_ESC, 0 }, "Esc", "unmark all", PA_ESC, "clear the filter; else unmark every file" },
+    { { 'a', 0 }, "a", "all/none", PA_MARK_ALL, "mark every file shown; when all are: unmark them" },
+    { { KEY_ESC, 0 }, "Esc", "unmark all", PA_ESC, "clear the filter; else unmark every file, in "
+      "every folder" },
     { { '/', 0 }, "/", "filter", PA_FILTER, "show only the names that contain what you type" },
     { { KC(KEY_BACKSPACE), 127, 8, 'h', KC(KEY_LEFT), 0 }, "BkSp", "up", PA_PARENT, "the folder above" },
     { { 's', 0 }, "s", "sort", PA_SORT, "sort by name, then size, then date" },
@@ -110,18 +116,21 @@ static size_t picker_help(const struct app *a, struct help_section *out, size_t 
     return 2;
 }
 
-static void set_status(struct picker *p, enum role r, const char *fmt, const char *a1, const char *a2)
+static void set_status(struct picker *p, enum role r, const char *text)
 {
-    snprintf(p->status, sizeof p->status, fmt, a1 ? a1 : "", a2 ? a2 : "");
+    snprintf(p->status, sizeof p->status, "%s", text);
     p->status_role = r;
 }
 
-int picker_init(struct picker *p, const char *dir, char *err, size_t errlen)
+int picker_init(struct picker *p, const char *dir, uint64_t max_size, char *err, size_t errlen)
 {
     p->sort = FL_SORT_NAME;
+    p->max_size = max_size;
     p->fl = fl_open(dir, p->show_hidden, p->sort, err, errlen);
     if (!p->fl)
         return -1;
+    p->sel = sel_new();
+    fl_use_selection(p->fl, p->sel);
     le_init(&p->filter, "", 255);
     return 0;
 }
@@ -131,6 +140,8 @@ void picker_free(struct picker *p)
     if (p->fl)
         fl_free(p->fl);
     p->fl = NULL;
+    sel_free(p->sel);
+    p->sel = NULL;
     le_free(&p->filter);
     free(p->info_name);
     p->info_name = NULL;
@@ -146,14 +157,15 @@ static void keep_visible(struct picker *p)
 static bool change_dir(struct picker *p, const char *dir, const char *select)
 {
     char err[256];
-    size_t had_marks = fl_marked_count(p->fl);
     struct filelist *nl = fl_open(dir, p->show_hidden, p->sort, err, sizeof err);
     if (!nl) {
-        set_status(p, ROLE_ERROR, "%s%s", err, NULL);
+        set_status(p, ROLE_ERROR, err);
         return false;
     }
     fl_free(p->fl);
     p->fl = nl;
+    /* the marks are the picker's, not the folder's: they stay, as in nnn */
+    fl_use_selection(nl, p->sel);
     le_set(&p->filter, "");
     p->filtering = false;
     p->cursor = p->top = 0;
@@ -166,8 +178,6 @@ static bool change_dir(struct picker *p, const char *dir, const char *select)
     size_t h = p->list.h > 0 ? (size_t)p->list.h : 1;
     p->top = p->cursor > h / 2 ? p->cursor - h / 2 : 0;
     keep_visible(p);
-    if (had_marks)
-        set_status(p, ROLE_WARNING, "marks cleared: marks stay within one folder%s%s", NULL, NULL);
     return true;
 }
 
@@ -192,7 +202,7 @@ static void go_home(struct picker *p)
         home = pw ? pw->pw_dir : NULL;
     }
     if (!home) {
-        set_status(p, ROLE_ERROR, "no home folder is known%s%s", NULL, NULL);
+        set_status(p, ROLE_ERROR, "no home folder is known");
         return;
     }
     change_dir(p, home, NULL);
@@ -223,6 +233,26 @@ static void apply_filter(struct picker *p)
     free(name);
 }
 
+bool picker_entry_ok(const struct picker *p, const struct fl_entry *e)
+{
+    if (e->is_dir || !e->stat_done)
+        return true;
+    struct sendable_facts f;
+    sendable_facts_of(e, &f);
+    return sendable_judge(&f, p->max_size) == SENDABLE_OK;
+}
+
+/* Look at the file now (it may have changed since the row was drawn): true when it can be
+ * sent, else the status line says why and what to do. */
+static bool sendable_here(struct picker *p, const char *path)
+{
+    char why[320];
+    if (sendable_check(path, p->max_size, why, sizeof why) == SENDABLE_OK)
+        return true;
+    set_status(p, ROLE_ERROR, why);
+    return false;
+}
+
 /* The form, with the files it is to attach. */
 static struct ui_intent to_form(char **paths, size_t n)
 {
@@ -232,33 +262,65 @@ static struct ui_intent to_form(char **paths, size_t n)
     return in;
 }
 
-/* Enter: the marked files, else the highlighted file; a folder opens. */
+/* Enter: a folder opens (marks stay, so more can be marked in it); on a file, the marked
+ * files, else the highlighted one. */
 static struct ui_intent pick(struct picker *p)
 {
+    struct fl_entry *e = fl_count(p->fl) ? fl_get(p->fl, p->cursor) : NULL;
+    if (e && e->is_dir) {
+        char *path = fl_path(p->fl, p->cursor);
+        change_dir(p, path, NULL);
+        free(path);
+        return ui_intent(UI_INTENT_REDRAW);
+    }
     if (fl_marked_count(p->fl) > 0) {
         size_t n = 0;
         char **paths = fl_marked_paths(p->fl, &n);
         return to_form(paths, n);
     }
-    if (fl_count(p->fl) == 0)
+    if (!e)
         return ui_intent(UI_INTENT_NONE);
-    struct fl_entry *e = fl_get(p->fl, p->cursor);
     char *path = fl_path(p->fl, p->cursor);
-    if (e->is_dir) {
-        change_dir(p, path, NULL);
-    } else {
-        struct stat st;
-        if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-            char **paths = xmalloc(sizeof *paths);
-            paths[0] = path;
-            return to_form(paths, 1);
-        }
-        char *shown = text_fit(e->name, strlen(e->name), 60, TEXT_CUT_MIDDLE);
-        set_status(p, ROLE_ERROR, "%s is not a regular file: only files can be attached%s", shown, NULL);
-        free(shown);
+    if (sendable_here(p, path)) {
+        char **paths = xmalloc(sizeof *paths);
+        paths[0] = path;
+        return to_form(paths, 1);
     }
     free(path);
     return ui_intent(UI_INTENT_REDRAW);
+}
+
+/* Mark every file shown (the filter's), or when they all are, unmark them. */
+static void mark_all(struct picker *p)
+{
+    size_t n = fl_count(p->fl), files = 0, marked = 0, refused = 0;
+    fl_stat_range(p->fl, 0, n); /* whether each can be sent */
+    for (size_t i = 0; i < n; i++) {
+        struct fl_entry *e = fl_get(p->fl, i);
+        if (e->is_dir)
+            continue;
+        if (!picker_entry_ok(p, e)) {
+            refused++;
+            continue;
+        }
+        files++;
+        marked += e->marked;
+    }
+    bool on = marked < files;
+    for (size_t i = 0; i < n; i++) {
+        struct fl_entry *e = fl_get(p->fl, i);
+        if (!e->is_dir && (!on || picker_entry_ok(p, e)))
+            fl_set_mark(p->fl, i, on);
+    }
+    char msg[160];
+    if (!files)
+        snprintf(msg, sizeof msg, "no file here can be sent");
+    else if (on)
+        snprintf(msg, sizeof msg, "%zu file%s marked%s", files, files == 1 ? "" : "s",
+                 refused ? "; the dimmed ones cannot be sent" : "");
+    else
+        snprintf(msg, sizeof msg, "%zu file%s unmarked", files, files == 1 ? "" : "s");
+    set_status(p, files ? ROLE_NORMAL : ROLE_WARNING, msg);
 }
 
 static bool filter_key(struct picker *p, int key)
@@ -346,13 +408,18 @@ static struct ui_intent picker_key(struct app *a, int key)
         fl_set_sort(p->fl, p->sort);
         reselect(p, name);
         break;
+    case PA_MARK_ALL:
+        mark_all(p);
+        break;
     case PA_MARK:
         if (n) {
             struct fl_entry *e = fl_get(p->fl, p->cursor);
+            char *path = fl_path(p->fl, p->cursor);
             if (e->is_dir)
-                set_status(p, ROLE_WARNING, "folders cannot be marked: open one with Enter%s%s", NULL, NULL);
-            else
-                fl_toggle_mark(p->fl, p->cursor);
+                set_status(p, ROLE_WARNING, "folders cannot be marked: open one with Enter");
+            else if (e->marked || sendable_here(p, path))
+                fl_toggle_mark(p->fl, p->cursor); /* a mark can always be taken back */
+            free(path);
             if (p->cursor + 1 < n)
                 p->cursor++; /* like a file manager: Space marks and moves on */
         }
@@ -393,13 +460,11 @@ static void update_info(struct picker *p)
     }
     free(p->info_name);
     p->info_name = path;
-    struct stat st;
-    /* A FIFO or device would block libmagic's read: only regular files are looked into. */
-    p->info_regular = stat(path, &st) == 0 && S_ISREG(st.st_mode);
-    if (p->info_regular)
+    /* Only a file that can be sent is looked into: a FIFO or device would block libmagic's
+     * read, and for the others why they cannot be sent is what to show. */
+    p->info_ok = sendable_check(path, p->max_size, p->info_why, sizeof p->info_why) == SENDABLE_OK;
+    if (p->info_ok)
         mime_detect(path, p->info_mime, sizeof p->info_mime);
-    else
-        snprintf(p->info_mime, sizeof p->info_mime, "not a regular file");
 }
 
 /* Before a frame: the rows about to be drawn get their sizes and dates, and the highlighted
@@ -428,7 +493,7 @@ static struct ui_intent picker_idle(struct app *a, unsigned sent)
 static struct ui_intent picker_enter(struct app *a, const struct ui_intent *why)
 {
     if (why->fresh)
-        fl_clear_marks(a->picker.fl);
+        fl_clear_marks(a->picker.fl); /* in every folder: the batch was sent */
     return ui_intent(UI_INTENT_NONE);
 }
 

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "filelist.h"
 #include "layout.h"
@@ -12,8 +13,12 @@
 #include "screen.h"
 #include "theme.h"
 
+struct selection;
+
 struct picker {
     struct filelist *fl;
+    struct selection *sel;       /* the marks, across folders */
+    uint64_t max_size;           /* --max-size: bigger files cannot be picked */
     size_t cursor, top;
     bool show_hidden;
     enum fl_sort sort;
@@ -21,15 +26,20 @@ struct picker {
     struct lineedit filter;
     char status[512];            /* a message for the status line, until the next key */
     enum role status_role;
-    char *info_name;             /* entry whose MIME type is cached below */
+    char *info_name;             /* entry whose MIME type (or why it cannot be sent) is below */
     char info_mime[128];
-    bool info_regular;
+    bool info_ok;                /* it can be sent; else info_why says why */
+    char info_why[320];
     struct rect path, list, stat;
 };
 
-/* Open folder dir; -1 with a message when it cannot be read. */
-int picker_init(struct picker *p, const char *dir, char *err, size_t errlen);
+/* Open folder dir; -1 with a message when it cannot be read. Files over max_size (0 = no
+ * limit) are shown but cannot be picked. */
+int picker_init(struct picker *p, const char *dir, uint64_t max_size, char *err, size_t errlen);
 void picker_free(struct picker *p);
+/* Whether what the list knows lets the entry be sent (folders and entries not stat'ed yet:
+ * true; the rows in view are stat'ed before drawing). */
+bool picker_entry_ok(const struct picker *p, const struct fl_entry *e);
 
 extern const struct screen_ops picker_ops;
 

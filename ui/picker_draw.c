@@ -33,43 +33,30 @@ static void draw_path_bar(const struct picker *p)
         draw_put(y, w - rw, rw, right, theme_attr(ROLE_DIM));
 }
 
-/* Draw one row's name, highlighting the part the filter matched. */
+/* Draw one row's name, cut in the middle when too long (the extension stays in view), and
+ * the part the filter matched highlighted on either side of the ellipsis. */
 static void draw_name(int y, int x, int w, const struct fl_entry *e, const char *filter, attr_t at,
                       attr_t match_at)
 {
     int nw = e->is_dir ? w - 1 : w;
     if (nw < 1)
         return;
-    char *fit = text_fit(e->name, strlen(e->name), nw, TEXT_CUT_END);
-    if (!fit)
-        return;
-    int used = text_width(fit);
-    size_t off, len;
-    if (filter && *filter && fl_match(e->name, filter, &off, &len)) {
-        /* Raw byte offsets -> columns in the (sanitised, maybe cut) text. */
-        char *pre = xstrndup(e->name, off);
-        char *mid = xstrndup(e->name + off, len);
-        int c0 = text_width(pre);
-        int c1 = c0 + text_width(mid);
-        free(pre);
-        free(mid);
-        int full = text_width(e->name);
-        int limit = used < full ? used - 1 : used; /* never highlight the "…" */
-        if (c1 > limit)
-            c1 = limit;
-        size_t b0 = text_col_to_byte(fit, c0), b1 = text_col_to_byte(fit, c1);
+    size_t off = 0, len = 0;
+    if (!(filter && *filter && fl_match(e->name, filter, &off, &len)))
+        off = len = 0;
+    struct text_spans sp;
+    char *fit = text_fit_spans(e->name, strlen(e->name), nw, TEXT_CUT_MIDDLE, off, len, &sp);
+    size_t from = 0;
+    move(y, x);
+    for (size_t i = 0; i < sp.n; i++) {
         attrset(at);
-        mvaddnstr(y, x, fit, (int)b0);
-        if (b1 > b0) {
-            attrset(match_at);
-            addnstr(fit + b0, (int)(b1 - b0));
-        }
-        attrset(at);
-        addstr(fit + b1);
-    } else {
-        attrset(at);
-        mvaddstr(y, x, fit);
+        addnstr(fit + from, (int)(sp.start[i] - from));
+        attrset(match_at);
+        addnstr(fit + sp.start[i], (int)(sp.end[i] - sp.start[i]));
+        from = sp.end[i];
     }
+    attrset(at);
+    addstr(fit + from);
     if (e->is_dir)
         addstr("/");
     attrset(A_NORMAL);
@@ -84,11 +71,16 @@ static void draw_row(const struct picker *p, int y, size_t i, bool selected)
     bool show_date = w >= 64, show_size = true;
     int right = (show_size ? 10 : 0) + (show_date ? 17 : 0);
 
-    attr_t base = selected ? theme_attr(ROLE_SELECTION) : theme_attr(ROLE_NORMAL);
+    /* a file that cannot be sent is dimmed and flagged (not by colour alone); the status
+     * line says why when it is highlighted */
+    bool blocked = !e->is_dir && !picker_entry_ok(p, e);
+    attr_t base = selected ? theme_attr(ROLE_SELECTION) : theme_attr(blocked ? ROLE_DIM : ROLE_NORMAL);
     attr_t name_at = base;
     if (selected) {
         if (e->is_dir || e->marked)
             name_at |= A_BOLD;
+    } else if (blocked) {
+        name_at = theme_attr(ROLE_DIM);
     } else if (e->is_dir) {
         name_at = theme_attr(ROLE_DIR);
     } else if (e->marked) {
@@ -99,6 +91,8 @@ static void draw_row(const struct picker *p, int y, size_t i, bool selected)
         draw_fill(y, 0, w, base);
     if (e->marked)
         draw_put(y, 1, 1, g->mark, selected ? base | A_BOLD : theme_attr(ROLE_MARKED));
+    else if (blocked)
+        draw_put(y, 1, 1, g->warn, selected ? base | A_BOLD : theme_attr(ROLE_DIM) | A_BOLD);
     draw_name(y, 3, w - 3 - right - 1, e, fl_get_filter(p->fl), name_at, match_at);
 
     int x = w - right;
@@ -132,8 +126,12 @@ static void draw_status(struct picker *p)
     else
         snprintf(right, sizeof right, " %zu/%zu", n ? p->cursor + 1 : 0, n);
     if (marks) {
-        size_t l = strlen(right);
-        snprintf(right + l, sizeof right - l, " %s %zu marked", theme_glyphs()->sep, marks);
+        size_t l = strlen(right), here = fl_marked_here(p->fl);
+        /* marks stay when the folder changes: say when some are elsewhere */
+        if (here < marks)
+            snprintf(right + l, sizeof right - l, " %s %zu marked, %zu here", theme_glyphs()->sep, marks, here);
+        else
+            snprintf(right + l, sizeof right - l, " %s %zu marked", theme_glyphs()->sep, marks);
     }
     int rw = text_width(right) + 1;
     draw_put_right(y, w - rw, rw - 1, right, marks ? theme_attr(ROLE_MARKED) : theme_attr(ROLE_DIM));
@@ -165,8 +163,9 @@ static void draw_status(struct picker *p)
     char buf[256], size[32];
     if (e->is_dir) {
         snprintf(buf, sizeof buf, "folder%s", e->is_link ? " (link)" : "");
-    } else if (!p->info_regular) {
-        snprintf(buf, sizeof buf, "%s", p->info_mime);
+    } else if (!p->info_ok) {
+        draw_put(y, 1, lw, p->info_why, theme_attr(ROLE_WARNING));
+        return;
     } else {
         if (e->stat_done && !e->stat_failed)
             fmt_bytes(e->size, size, sizeof size);

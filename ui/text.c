@@ -136,45 +136,118 @@ static struct cluster *clusters_of(const char *s, size_t n, size_t *count, int *
     return c;
 }
 
-char *text_fit(const char *s, size_t n, int width, enum text_cut cut)
+/* Note where a kept cluster [off, off+len) of the raw text landed, o0..o1 in the result, in
+ * the spans of the raw range [m0, m1): a cluster touching it joins the span being built. */
+static void note_span(struct text_spans *sp, size_t off, size_t len, size_t m0, size_t m1, size_t o0,
+                      size_t o1, bool *open)
+{
+    bool in = m1 > m0 && off < m1 && off + len > m0;
+    if (!in) {
+        *open = false;
+        return;
+    }
+    if (*open && sp->n > 0) {
+        sp->end[sp->n - 1] = o1;
+        return;
+    }
+    if (sp->n < 2) {
+        sp->start[sp->n] = o0;
+        sp->end[sp->n] = o1;
+        sp->n++;
+        *open = true;
+    }
+}
+
+char *text_fit_spans(const char *s, size_t n, int width, enum text_cut cut, size_t m0, size_t mlen,
+                     struct text_spans *sp)
 {
     size_t count;
     int total;
     struct cluster *c = clusters_of(s, n, &count, &total);
-    if (total <= width) {
-        free(c);
-        return text_sanitize(s, n);
-    }
+    struct text_spans none;
+    if (!sp)
+        sp = &none;
+    sp->n = 0;
     /* At most 4 shown bytes a raw byte: \xff for one, \u0085 for two, \U0010ffff for four. */
     char *out = xmalloc(n * 4 + ellipsis_len + 1);
-    size_t o = 0;
+    size_t o = 0, m1 = m0 + mlen;
+    bool open = false;
     if (width <= 0) {
         out[0] = '\0';
         free(c);
         return out;
     }
-    int avail = width - 1; /* the ellipsis takes one column */
     /* head: clusters [0, h) shown before the ellipsis; tail: [t, count) after it */
-    size_t h = 0, t = count;
-    int used = 0;
-    int head_budget = cut == TEXT_CUT_END ? avail : cut == TEXT_CUT_MIDDLE ? (avail + 1) / 2 : 0;
-    while (h < count && used + c[h].width <= head_budget) {
-        used += c[h].width;
-        h++;
+    size_t h = count, t = count;
+    bool cut_here = total > width;
+    if (cut_here) {
+        int avail = width - 1; /* the ellipsis takes one column */
+        int used = 0;
+        int head_budget = cut == TEXT_CUT_END ? avail : cut == TEXT_CUT_MIDDLE ? (avail + 1) / 2 : 0;
+        h = 0;
+        while (h < count && used + c[h].width <= head_budget) {
+            used += c[h].width;
+            h++;
+        }
+        /* the tail gets whatever the head left, including a column a wide character didn't use */
+        while (cut != TEXT_CUT_END && t > h && used + c[t - 1].width <= avail) {
+            used += c[t - 1].width;
+            t--;
+        }
     }
-    /* the tail gets whatever the head left, including a column a wide character didn't use */
-    while (cut != TEXT_CUT_END && t > h && used + c[t - 1].width <= avail) {
-        used += c[t - 1].width;
-        t--;
+    for (size_t i = 0; i < h; i++) {
+        size_t o0 = o;
+        put_raw(out, &o, s + c[i].off, c[i].len);
+        note_span(sp, c[i].off, c[i].len, m0, m1, o0, o, &open);
     }
-    for (size_t i = 0; i < h; i++)
+    if (cut_here) {
+        memcpy(out + o, ellipsis, ellipsis_len);
+        o += ellipsis_len;
+        open = false; /* the ellipsis is never part of a span */
+    }
+    for (size_t i = t; i < count; i++) {
+        size_t o0 = o;
         put_raw(out, &o, s + c[i].off, c[i].len);
-    memcpy(out + o, ellipsis, ellipsis_len);
-    o += ellipsis_len;
-    for (size_t i = t; i < count; i++)
-        put_raw(out, &o, s + c[i].off, c[i].len);
+        note_span(sp, c[i].off, c[i].len, m0, m1, o0, o, &open);
+    }
     out[o] = '\0';
     free(c);
+    return out;
+}
+
+char *text_fit(const char *s, size_t n, int width, enum text_cut cut)
+{
+    return text_fit_spans(s, n, width, cut, 0, 0, NULL);
+}
+
+char *text_fit_around(const char *before, const char *name, const char *after, int width,
+                      enum text_cut cut)
+{
+    before = before ? before : "";
+    name = name ? name : "";
+    after = after ? after : "";
+    int fixed = text_width(before) + text_width(after);
+    int room = width - fixed, nw = text_width(name);
+    size_t bl = strlen(before), nl = strlen(name), al = strlen(after);
+    if (room >= nw || room < 4) {
+        /* it all fits, or not even a bit of the name would: one cut at the end, if any */
+        char *all = xmalloc(bl + nl + al + 1);
+        memcpy(all, before, bl);
+        memcpy(all + bl, name, nl);
+        memcpy(all + bl + nl, after, al + 1);
+        char *f = text_fit(all, bl + nl + al, width, TEXT_CUT_END);
+        free(all);
+        return f;
+    }
+    char *b = text_sanitize(before, bl), *n = text_fit(name, nl, room, cut), *a = text_sanitize(after, al);
+    size_t lb = strlen(b), ln = strlen(n), la = strlen(a);
+    char *out = xmalloc(lb + ln + la + 1);
+    memcpy(out, b, lb);
+    memcpy(out + lb, n, ln);
+    memcpy(out + lb + ln, a, la + 1);
+    free(b);
+    free(n);
+    free(a);
     return out;
 }
 

@@ -21,6 +21,21 @@ char *text_fit(const char *s, size_t n, int width, enum text_cut cut);
 /* The one-column mark of text cut short ("…" by default; "~" where the locale cannot draw
  * it: theme.c chooses). */
 void text_set_ellipsis(const char *s);
+/* before + name + after fitted into width columns with the name alone cut (in the middle, at
+ * the start ...) when the whole does not fit, so the words around it stay and a line never
+ * shows two ellipses; when not even a few columns of the name would be left, the end of
+ * the whole is cut. Caller frees. */
+char *text_fit_around(const char *before, const char *name, const char *after, int width,
+                      enum text_cut cut);
+/* text_fit, also telling where the raw bytes [off, off+len) landed in the result (to
+ * highlight a filter's match in a name cut in the middle): up to two byte ranges of the
+ * result, one before the ellipsis and one after it; the ellipsis is in neither. */
+struct text_spans {
+    size_t n;
+    size_t start[2], end[2];
+};
+char *text_fit_spans(const char *s, size_t n, int width, enum text_cut cut, size_t off, size_t len,
+                     struct text_spans *spans);
 /* Byte offset in sanitised text `utf8` of display column `col` (for highlighting). */
 size_t text_col_to_byte(const char *utf8, int col);
 
