@@ -75,7 +75,6 @@ CURLM *client_multi(struct client *c);
 const char *client_api_key(const struct client *c);
 const char *client_host(const struct client *c);
 const char *client_cacert(const struct client *c);
-const struct client_options *client_options(const struct client *c);
 const struct retry_policy *client_policy(const struct client *c);
 double client_random(struct client *c);
 void client_link(struct client *c, struct transfer *t);
