@@ -130,7 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* and a search for a duplicate reads the same file without trouble */
     struct history_entry found;
     char ferr[256];
-    if (history_find_success("00", "x", "y", &found, ferr, sizeof ferr) == 1)
+    if (history_find_success("00", NULL, "x", "y", &found, ferr, sizeof ferr) == 1)
         history_entry_free(&found);
     return 0;
 }

@@ -327,7 +327,7 @@ void history_entry_free(struct history_entry *e)
 }
 
 struct find {
-    const char *sha256, *integration, *candidate;
+    const char *sha256, *server, *integration, *candidate;
     struct history_entry found;
     bool have;
 };
@@ -341,7 +341,7 @@ static void find_add(struct history_entry *e, void *ctx)
 {
     struct find *f = ctx;
     if (same(e->outcome, "ok") && same(e->sha256, f->sha256) && same(e->candidate, f->candidate) &&
-        same(e->integration, f->integration)) {
+        same(e->integration, f->integration) && (!f->server || same(e->server, f->server))) {
         if (f->have)
             entry_free(&f->found);
         f->found = *e;
@@ -351,13 +351,15 @@ static void find_add(struct history_entry *e, void *ctx)
     entry_free(e);
 }
 
-int history_find_success(const char *sha256, const char *integration_id, const char *candidate,
-                         struct history_entry *out, char *err, size_t errlen)
+int history_find_success(const char *sha256, const char *server, const char *integration_id,
+                         const char *candidate, struct history_entry *out, char *err,
+                         size_t errlen)
 {
     memset(out, 0, sizeof *out);
     if (!sha256 || !candidate)
         return 0;
-    struct find f = {.sha256 = sha256, .integration = integration_id, .candidate = candidate};
+    struct find f = {.sha256 = sha256, .server = server, .integration = integration_id,
+                     .candidate = candidate};
     if (scan(find_add, &f, NULL, err, errlen) != 0)
         return -1;
     if (!f.have)

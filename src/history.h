@@ -54,11 +54,13 @@ struct history_entry *history_recent_candidates_for(const char *integration_id, 
                                                     size_t *n);
 
 /* The newest successful upload of the same content (SHA-256, hex) to the same candidate of
- * the same integration: 1 with *out filled (free with history_entry_free), 0 when there is
- * none, -1 with err when the history cannot be read. Reads the file line by line: memory
- * does not grow with the history. */
-int history_find_success(const char *sha256, const char *integration_id, const char *candidate,
-                         struct history_entry *out, char *err, size_t errlen);
+ * the same integration on the same server (its label: "eu", "sandbox", a base URL; NULL =
+ * any): 1 with *out filled (free with history_entry_free), 0 when there is none, -1 with
+ * err when the history cannot be read. Reads the file line by line: memory does not grow
+ * with the history. */
+int history_find_success(const char *sha256, const char *server, const char *integration_id,
+                         const char *candidate, struct history_entry *out, char *err,
+                         size_t errlen);
 void history_entry_free(struct history_entry *e);
 
 #endif

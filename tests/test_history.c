@@ -147,7 +147,7 @@ static void test_find_success(void **state)
     e.sha256 = "aa";
     assert_int_equal(history_append(&e, err, sizeof err), 0);
     struct history_entry found;
-    assert_int_equal(history_find_success("aa", "workday:abc", "A", &found, err, sizeof err), 0);
+    assert_int_equal(history_find_success("aa", "eu", "workday:abc", "A", &found, err, sizeof err), 0);
     e = make("A", "ok", 1700000100);
     e.sha256 = "aa";
     assert_int_equal(history_append(&e, err, sizeof err), 0);
@@ -155,12 +155,13 @@ static void test_find_success(void **state)
     e.sha256 = "aa";
     e.integration = "other:1";
     assert_int_equal(history_append(&e, err, sizeof err), 0);
-    assert_int_equal(history_find_success("aa", "workday:abc", "A", &found, err, sizeof err), 1);
+    assert_int_equal(history_find_success("aa", "eu", "workday:abc", "A", &found, err, sizeof err), 1);
     assert_int_equal(found.time, 1700000100);
     history_entry_free(&found);
-    assert_int_equal(history_find_success("aa", "workday:abc", "B", &found, err, sizeof err), 0);
-    assert_int_equal(history_find_success("bb", "workday:abc", "A", &found, err, sizeof err), 0);
-    assert_int_equal(history_find_success("aa", "other:1", "A", &found, err, sizeof err), 1);
+    assert_int_equal(history_find_success("aa", "eu", "workday:abc", "B", &found, err, sizeof err), 0);
+    assert_int_equal(history_find_success("aa", "us", "workday:abc", "A", &found, err, sizeof err), 0);
+    assert_int_equal(history_find_success("bb", "eu", "workday:abc", "A", &found, err, sizeof err), 0);
+    assert_int_equal(history_find_success("aa", NULL, "other:1", "A", &found, err, sizeof err), 1);
     assert_int_equal(found.time, 1700000200);
     assert_true(found.integration && !strcmp(found.integration, "other:1"));
     history_entry_free(&found);
