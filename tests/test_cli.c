@@ -278,6 +278,7 @@ struct bin_case {
 };
 
 #define SECRET "sk_live_SUPERSECRET0123456789"
+#define README_CAND "4B9bJBkJ6jEGfpdpcCJ7JKJ9" /* the README's example, seeded in the sandbox */
 
 static void test_binary_cases(void **state)
 {
@@ -322,16 +323,19 @@ static void test_binary_cases(void **state)
           "no API key — set KOMBO_API_KEY", "\"outcome\"" },
         { "empty key", { "-q", "-c", "cand1", pdf }, { "KOMBO_API_KEY=" }, KA_EXIT_CONFIG, NULL,
           "--sandbox", "ok" },
-        { "sandbox upload", { "--sandbox", "--json", "-c", "cand1", pdf }, { NULL }, KA_EXIT_OK,
+        /* the sandbox knows its candidates: the README's example is one of them */
+        { "sandbox upload", { "--sandbox", "--json", "-c", README_CAND, pdf }, { NULL }, KA_EXIT_OK,
           "\"sandbox\":true", "sandbox: --sandbox given", NULL },
-        { "sandbox says so", { "--sandbox", "-c", "cand2", pdf }, { NULL }, KA_EXIT_OK,
+        { "sandbox says so", { "--sandbox", "--force", "-c", README_CAND, pdf }, { NULL }, KA_EXIT_OK,
           "(sandbox)", NULL, NULL },
-        { "missing file", { "--sandbox", "-c", "cand1", pdf, "/nonexistent/x.pdf" }, { NULL }, KA_EXIT_FILE,
+        { "sandbox unknown candidate", { "--sandbox", "-c", "4gR7uLk8J2bXw9QmZ3sTn6Vd", pdf }, { NULL },
+          KA_EXIT_API, "no candidate with the ID \"4gR7uLk8J2bXw9QmZ3sTn6Vd\"", NULL, NULL },
+        { "missing file", { "--sandbox", "-c", README_CAND, pdf, "/nonexistent/x.pdf" }, { NULL }, KA_EXIT_FILE,
           "error  /nonexistent/x.pdf: no such file", NULL, NULL },
-        { "quiet sandbox", { "--sandbox", "-q", "--force", "-c", "4gR7uLk8J2bXw9QmZ3sTn6Vd", pdf }, { NULL },
+        { "quiet sandbox", { "--sandbox", "-q", "--force", "-c", README_CAND, pdf }, { NULL },
           KA_EXIT_OK, "ok  ", NULL, "sandbox:" },
         { "not a Kombo ID in json warnings", { "--sandbox", "--json", "--force", "-c", "cand1", pdf },
-          { NULL }, KA_EXIT_OK, "does not look like a Kombo ID", NULL, NULL },
+          { NULL }, KA_EXIT_API, "does not look like a Kombo ID", NULL, NULL },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const struct bin_case *c = &cases[i];
@@ -361,7 +365,7 @@ static void test_binary_sandbox_stores_file(void **state)
     char pdf[600];
     th_path(pdf, sizeof pdf, "scan.bin");
     assert_int_equal(th_write_random(pdf, 100000, 11), 0);
-    const char *args[] = { "--sandbox", "-c", "4gR7uLk8J2bXw9QmZ3sTn6Vd", "--name", "Frank CV.pdf",
+    const char *args[] = { "--sandbox", "-c", README_CAND, "--name", "Frank CV.pdf",
                            "--type", "cover-letter", "--content-type", "application/pdf", pdf, NULL };
     struct run_result r = run_ka(args, NULL);
     assert_int_equal(r.status, 0);
