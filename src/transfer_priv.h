@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "client.h"
+#include "httplog.h"
 #include "retry.h"
 #include "transfer.h"
 
@@ -49,6 +50,7 @@ struct transfer {
 
     CURL *easy;
     struct curl_slist *headers;
+    struct httplog log;             /* -v */
     bool attached;                  /* in the multi handle */
     char errbuf[CURL_ERROR_SIZE];
 
