@@ -163,12 +163,16 @@ export KOMBO_API_KEY=k KOMBO_INTEGRATION_ID=x:y KOMBO_BASE_URL=$URL
 want=$("$KA" --dry-run --max-size 4G -c $CAND --content-type application/pdf "$F256" | awk '/^Content-Length:/ { print $2 }' | tr -d '\r')
 [ "$want" = "$(stat -c %s "$BODY")" ] || { say "bench: body.json is $(stat -c %s "$BODY") bytes, kombo-attach sends $want"; exit 1; }
 KA_ARGS=(-q --max-size 4G -c $CAND --content-type application/pdf)
+# Every run sends the same file: --force past the duplicate check, or after the first run the
+# "upload" would be a skip (hash and history only). The baseline may not know the flag.
+FORCE=(--force)
+"$KA" --help | grep -q -- '--force' || FORCE=()
 CURL_H=(-H 'Content-Type: application/json' -H 'Accept: application/json'
         -H 'Authorization: Bearer k' -H 'X-Integration-Id: x:y')
 CURL_URL=$URL/ats/candidates/$CAND/attachments
 for ((r = 0; r < RUNS; r++)); do
     run up_nohist "$KA" "${KA_ARGS[@]}" --no-history "$F256"
-    run up_hist "$KA" "${KA_ARGS[@]}" "$F256"
+    run up_hist "$KA" "${KA_ARGS[@]}" "${FORCE[@]}" "$F256"
     run up_curl_T curl -sS -f -o /dev/null -X POST -T "$BODY" "${CURL_H[@]}" "$CURL_URL"
     run up_curl_data curl -sS -f -o /dev/null --data-binary @"$BODY" "${CURL_H[@]}" "$CURL_URL"
     if [ -n "${KA_BASELINE:-}" ]; then
@@ -211,7 +215,7 @@ for size in 1 64 512 1024; do
     [ $size -ge 512 ] && n=$BIG_RUNS
     for ((r = 0; r < n; r++)); do
         run "rss_nohist_$size" "$KA" "${KA_ARGS[@]}" --no-history "$f"
-        run "rss_hist_$size" "$KA" "${KA_ARGS[@]}" "$f"
+        run "rss_hist_$size" "$KA" "${KA_ARGS[@]}" "${FORCE[@]}" "$f"
     done
     rm -f "$f"
     a=$(med_m "rss_nohist_$size") b=$(med_m "rss_hist_$size")

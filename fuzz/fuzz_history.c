@@ -1,4 +1,4 @@
-/* libFuzzer harness for the history file's reader (history_read, history_recent_candidates)
+/* libFuzzer harness for the history file's reader (history_read, history_recent_candidates_for, history_find_success)
  * and writer (history_entry_json, history_append).
  *
  * Input: one byte, how many entries to ask for (1 to 256), then the file's bytes, written
@@ -116,18 +116,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     history_entries_free(e, n);
 
     size_t nc;
-    char **ids = history_recent_candidates(8, &nc);
+    struct history_entry *rc = history_recent_candidates_for(NULL, 8, &nc);
     if (nc > 8)
         fail("more recent candidates than asked for", NULL);
     for (size_t i = 0; i < nc; i++) {
-        if (!ids[i] || !ids[i][0])
+        if (!rc[i].candidate || !rc[i].candidate[0])
             fail("an empty recent candidate", NULL);
         for (size_t k = 0; k < i; k++)
-            if (strcmp(ids[i], ids[k]) == 0)
-                fail("a recent candidate twice", ids[i]);
+            if (strcmp(rc[i].candidate, rc[k].candidate) == 0)
+                fail("a recent candidate twice", rc[i].candidate);
     }
-    for (size_t i = 0; i < nc; i++)
-        free(ids[i]);
-    free(ids);
+    history_entries_free(rc, nc);
+    /* and a search for a duplicate reads the same file without trouble */
+    struct history_entry found;
+    char ferr[256];
+    if (history_find_success("00", NULL, "x", "y", &found, ferr, sizeof ferr) == 1)
+        history_entry_free(&found);
     return 0;
 }

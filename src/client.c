@@ -181,6 +181,7 @@ struct client *client_new(const struct client_options *o, int *code, char *err, 
     c->o.api_key = xstrdup(o->api_key);
     c->o.integration_id = o->integration_id ? xstrdup(o->integration_id) : NULL;
     c->o.cacert = o->cacert ? xstrdup(o->cacert) : NULL;
+    c->o.label = xstrdup(o->label ? o->label : o->base_url);
     c->o.timeout_s = o->timeout_s > 0 ? o->timeout_s : 0;
     c->o.connect_timeout_s = o->connect_timeout_s > 0 ? o->connect_timeout_s : 0;
     retry_policy_default(&c->policy);
@@ -215,6 +216,7 @@ void client_free(struct client *c)
     }
     free((char *)c->o.integration_id);
     free((char *)c->o.cacert);
+    free((char *)c->o.label);
     for (size_t i = 0; i < c->n_limits; i++)
         free(c->limits[i].integration_id);
     free(c->limits);

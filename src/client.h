@@ -29,6 +29,9 @@ struct client_options {
     long timeout_s;              /* whole-attempt limit; 0 = none */
     long connect_timeout_s;      /* 0 = libcurl's default */
     bool verbose;                /* headers both ways on stderr, key redacted */
+    const char *label;           /* what people call this server: "eu", "us", "sandbox" or the
+                                    base URL (for the history; never a local port) */
+    bool sandbox;                /* the local sandbox, not Kombo */
 };
 
 #define CLIENT_DEFAULT_ATTEMPTS 4   /* the first attempt and 3 retries, as the SDKs */
@@ -53,7 +56,8 @@ void client_set_limit(struct client *c, const char *integration_id, int max);
 size_t client_pending(const struct client *c);
 size_t client_in_flight(const struct client *c, const char *integration_id);
 
-/* The base URL and "host:port" the client talks to. */
+/* The base URL the client talks to; its options as given (strings owned by the client). */
 const char *client_base_url(const struct client *c);
+const struct client_options *client_options(const struct client *c);
 
 #endif

@@ -53,7 +53,7 @@ static void add_str(cJSON *o, const char *k, const char *v)
 }
 
 /* Every field of a line, in the line's order: written, read and freed from this one list. */
-enum field_kind { F_TIME, F_STR, F_SIZE, F_INT, F_STRS };
+enum field_kind { F_TIME, F_STR, F_SIZE, F_INT, F_STRS, F_BOOL };
 static const struct field {
     const char *key;
     enum field_kind kind;
@@ -68,6 +68,9 @@ static const struct field {
     { "name", F_STR, offsetof(struct history_entry, name) },
     { "content_type", F_STR, offsetof(struct history_entry, content_type) },
     { "server", F_STR, offsetof(struct history_entry, server) },
+    { "integration", F_STR, offsetof(struct history_entry, integration) },
+    { "sandbox", F_BOOL, offsetof(struct history_entry, sandbox) },
+    { "candidate_name", F_STR, offsetof(struct history_entry, candidate_name) },
     { "outcome", F_STR, offsetof(struct history_entry, outcome) },
     { "http_status", F_INT, offsetof(struct history_entry, http_status) },
     { "attempts", F_INT, offsetof(struct history_entry, attempts) },
@@ -103,6 +106,9 @@ char *history_entry_json(const struct history_entry *e)
             break;
         case F_INT:
             cJSON_AddNumberToObject(o, f->key, *CFIELD(e, f, int));
+            break;
+        case F_BOOL:
+            cJSON_AddBoolToObject(o, f->key, *CFIELD(e, f, bool));
             break;
         case F_STRS: {
             cJSON *w = cJSON_AddArrayToObject(o, f->key);
@@ -213,6 +219,9 @@ static int parse_line(const char *line, struct history_entry *e)
         case F_INT:
             *FIELD(e, f, int) = cJSON_IsNumber(v) ? v->valueint : 0; /* cJSON clamps */
             break;
+        case F_BOOL:
+            *FIELD(e, f, bool) = cJSON_IsTrue(v);
+            break;
         case F_STRS: {
             int n = cJSON_IsArray(v) ? cJSON_GetArraySize(v) : 0;
             if (n <= 0)
@@ -237,15 +246,11 @@ void history_entries_free(struct history_entry *e, size_t n)
     free(e);
 }
 
-int history_read(size_t max, struct history_entry **out, size_t *n, size_t *skipped,
-                 char *err, size_t errlen)
+/* Every entry of the file in order, to fn (which takes the entry over: it frees it or keeps
+ * it); corrupt lines counted in *skipped. 0, or -1 with err. No file yet is no entry. */
+static int scan(void (*fn)(struct history_entry *e, void *ctx), void *ctx, size_t *skipped,
+                char *err, size_t errlen)
 {
-    *out = NULL;
-    *n = 0;
-    if (skipped)
-        *skipped = 0;
-    if (max == 0)
-        return 0;
     char *path = history_path();
     FILE *f = path ? fopen(path, "r") : NULL;
     if (!f) {
@@ -259,9 +264,6 @@ int history_read(size_t max, struct history_entry **out, size_t *n, size_t *skip
         return 0;
     }
     free(path);
-    /* A ring of the last `max` entries: memory stays bounded however long the file is. */
-    struct history_entry *ring = xcalloc(max, sizeof *ring);
-    size_t count = 0, head = 0;
     char *line = NULL;
     size_t cap = 0;
     while (getline(&line, &cap, f) >= 0) {
@@ -271,26 +273,103 @@ int history_read(size_t max, struct history_entry **out, size_t *n, size_t *skip
                 (*skipped)++;
             continue;
         }
-        if (count == max)
-            entry_free(&ring[head]);
-        else
-            count++;
-        ring[head] = e;
-        head = (head + 1) % max;
+        fn(&e, ctx);
     }
     free(line);
     fclose(f);
-    struct history_entry *res = xcalloc(count ? count : 1, sizeof *res);
-    size_t start = count == max ? head : 0;
-    for (size_t i = 0; i < count; i++)
-        res[i] = ring[(start + i) % max];
-    free(ring);
-    *out = res;
-    *n = count;
     return 0;
 }
 
-char **history_recent_candidates(size_t max, size_t *n)
+/* A ring of the last `max` entries: memory stays bounded however long the file is. */
+struct ring {
+    struct history_entry *e;
+    size_t max, count, head;
+};
+
+static void ring_add(struct history_entry *e, void *ctx)
+{
+    struct ring *r = ctx;
+    if (r->count == r->max)
+        entry_free(&r->e[r->head]);
+    else
+        r->count++;
+    r->e[r->head] = *e;
+    r->head = (r->head + 1) % r->max;
+}
+
+int history_read(size_t max, struct history_entry **out, size_t *n, size_t *skipped,
+                 char *err, size_t errlen)
+{
+    *out = NULL;
+    *n = 0;
+    if (skipped)
+        *skipped = 0;
+    if (max == 0)
+        return 0;
+    struct ring r = {.e = xcalloc(max, sizeof *r.e), .max = max};
+    if (scan(ring_add, &r, skipped, err, errlen) != 0) {
+        free(r.e);
+        return -1;
+    }
+    struct history_entry *res = xcalloc(r.count ? r.count : 1, sizeof *res);
+    size_t start = r.count == max ? r.head : 0;
+    for (size_t i = 0; i < r.count; i++)
+        res[i] = r.e[(start + i) % max];
+    free(r.e);
+    *out = res;
+    *n = r.count;
+    return 0;
+}
+
+void history_entry_free(struct history_entry *e)
+{
+    entry_free(e);
+}
+
+struct find {
+    const char *sha256, *server, *integration, *candidate;
+    struct history_entry found;
+    bool have;
+};
+
+static bool same(const char *a, const char *b)
+{
+    return a && b && strcmp(a, b) == 0;
+}
+
+static void find_add(struct history_entry *e, void *ctx)
+{
+    struct find *f = ctx;
+    if (same(e->outcome, "ok") && same(e->sha256, f->sha256) && same(e->candidate, f->candidate) &&
+        same(e->integration, f->integration) && (!f->server || same(e->server, f->server))) {
+        if (f->have)
+            entry_free(&f->found);
+        f->found = *e;
+        f->have = true;
+        return;
+    }
+    entry_free(e);
+}
+
+int history_find_success(const char *sha256, const char *server, const char *integration_id,
+                         const char *candidate, struct history_entry *out, char *err,
+                         size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    if (!sha256 || !candidate)
+        return 0;
+    struct find f = {.sha256 = sha256, .server = server, .integration = integration_id,
+                     .candidate = candidate};
+    if (scan(find_add, &f, NULL, err, errlen) != 0)
+        return -1;
+    if (!f.have)
+        return 0;
+    *out = f.found;
+    return 1;
+}
+
+struct history_entry *history_recent_candidates_for(const char *integration_id, size_t max,
+                                                    size_t *n)
 {
     *n = 0;
     struct history_entry *e;
@@ -298,16 +377,26 @@ char **history_recent_candidates(size_t max, size_t *n)
     char err[256];
     if (max == 0 || history_read(500, &e, &count, NULL, err, sizeof err) != 0)
         return NULL;
-    char **ids = xcalloc(max, sizeof *ids);
-    for (size_t i = count; i-- > 0 && *n < max;) {
+    struct history_entry *out = xcalloc(max, sizeof *out);
+    for (size_t i = count; i-- > 0;) {
         if (!e[i].candidate || !e[i].candidate[0])
             continue;
+        if (integration_id && !same(e[i].integration, integration_id))
+            continue;
         size_t j = 0;
-        while (j < *n && strcmp(ids[j], e[i].candidate) != 0)
+        while (j < *n && strcmp(out[j].candidate, e[i].candidate) != 0)
             j++;
-        if (j == *n)
-            ids[(*n)++] = xstrdup(e[i].candidate);
+        if (j < *n) {
+            /* an older line may know the name the newest does not */
+            if (!out[j].candidate_name && e[i].candidate_name)
+                out[j].candidate_name = xstrdup(e[i].candidate_name);
+            continue;
+        }
+        if (*n == max)
+            continue;
+        out[(*n)++] = e[i];
+        memset(&e[i], 0, sizeof e[i]); /* moved */
     }
     history_entries_free(e, count);
-    return ids;
+    return out;
 }

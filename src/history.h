@@ -3,6 +3,7 @@
 #ifndef KA_HISTORY_H
 #define KA_HISTORY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -16,7 +17,10 @@ struct history_entry {
     char *type;
     char *name;
     char *content_type;
-    char *server;         /* base URL */
+    char *server;         /* "eu", "us", "sandbox" or the base URL: never a local port */
+    char *integration;    /* the integration ID */
+    bool sandbox;         /* sent to the local sandbox, not to Kombo */
+    char *candidate_name; /* the candidate's name when it was known, else NULL */
     char *outcome;        /* "ok", "rejected", "server", "network", "file", "cancelled", ... */
     int http_status;      /* 0 when no answer */
     int attempts;
@@ -43,7 +47,20 @@ struct transfer;
 /* Append the line for a finished upload (whatever its outcome), shared by the command line
  * and the UI: what was sent comes from the upload itself. 0 or -1 with err. */
 int history_record(const struct transfer *upload, char *err, size_t errlen);
-/* Distinct candidate IDs, most recent first, at most max. Caller frees each and the array. */
-char **history_recent_candidates(size_t max, size_t *n);
+/* The newest upload to each of the most recently used candidates of an integration
+ * (integration_id NULL: any), newest first, at most max; the ID is e->candidate, the name
+ * e->candidate_name when known. Free with history_entries_free. */
+struct history_entry *history_recent_candidates_for(const char *integration_id, size_t max,
+                                                    size_t *n);
+
+/* The newest successful upload of the same content (SHA-256, hex) to the same candidate of
+ * the same integration on the same server (its label: "eu", "sandbox", a base URL; NULL =
+ * any): 1 with *out filled (free with history_entry_free), 0 when there is none, -1 with
+ * err when the history cannot be read. Reads the file line by line: memory does not grow
+ * with the history. */
+int history_find_success(const char *sha256, const char *server, const char *integration_id,
+                         const char *candidate, struct history_entry *out, char *err,
+                         size_t errlen);
+void history_entry_free(struct history_entry *e);
 
 #endif

@@ -34,9 +34,33 @@ static void log_lines(const char *key, const char *prefix, const char *data, siz
     }
 }
 
-int httplog_debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *key)
+void httplog_reset(struct httplog *l)
+{
+    l->body_seen = 0;
+}
+
+/* The answer's body, up to HTTPLOG_BODY_MAX bytes of each attempt: enough for Kombo's
+ * answers and a proxy's error page, never a flood. */
+static void log_body(struct httplog *l, const char *data, size_t size)
+{
+    size_t before = l->body_seen;
+    l->body_seen += size;
+    if (before >= HTTPLOG_BODY_MAX) {
+        return;
+    }
+    size_t n = size < HTTPLOG_BODY_MAX - before ? size : HTTPLOG_BODY_MAX - before;
+    char *e = answer_escape(data, n);
+    secret_redact(&e, l->key);
+    fprintf(stderr, "< [body] %s%s\n", e ? e : "",
+            l->body_seen > HTTPLOG_BODY_MAX ? " … (the rest of the answer is not shown)" : "");
+    free(e);
+}
+
+int httplog_debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void *log)
 {
     (void)h;
+    struct httplog *l = log;
+    const char *key = l->key;
     switch (type) {
     case CURLINFO_TEXT: {
         char *e = answer_escape(data, size);
@@ -56,8 +80,11 @@ int httplog_debug_cb(CURL *h, curl_infotype type, char *data, size_t size, void 
     case CURLINFO_HEADER_IN:
         log_lines(key, "< ", data, size);
         break;
+    case CURLINFO_DATA_IN:
+        log_body(l, data, size);
+        break;
     default:
-        break; /* body and TLS bytes: never logged */
+        break; /* the request's body (the file) and TLS bytes: never logged */
     }
     return 0;
 }

@@ -45,3 +45,12 @@ char *sendopts_check_remote_fields(const char *rf, char *err, size_t errlen)
         len--;
     return xstrndup(rf + start, len - start);
 }
+
+char *sendopts_trim_id(const char *id)
+{
+    const char *ws = " \t\r\n\v\f";
+    size_t start = strspn(id, ws), len = strlen(id);
+    while (len > start && strchr(ws, id[len - 1]))
+        len--;
+    return xstrndup(id + start, len - start);
+}

@@ -25,11 +25,16 @@ struct send_options {
     const char *remote_fields;    /* checked JSON object text, trimmed; NULL = leave out */
     uint64_t max_size;            /* refuse bigger files; 0 = no limit */
     bool no_history;              /* don't record uploads (nor offer recent candidates) */
+    bool force;                   /* send even what the history says already arrived */
 };
 
 /* Check --remote-fields text: strict JSON (RFC 8259, it goes out byte for byte), an object.
  * Returns the text to send (trimmed of surrounding white space; numbers such as 64-bit IDs
  * pass through unchanged, where cJSON would round them) or NULL with a one-line message. */
 char *sendopts_check_remote_fields(const char *rf, char *err, size_t errlen);
+
+/* A candidate ID as typed or pasted: white space and line breaks around it are not part of
+ * it (a pasted "4B7z…\n" must not become "%0A" in the path). Returns a new string. */
+char *sendopts_trim_id(const char *id);
 
 #endif

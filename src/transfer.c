@@ -307,8 +307,9 @@ static bool setup_easy(struct transfer *t, const char *content_type)
     }
     if (o->verbose) {
         SET(CURLOPT_VERBOSE, 1L);
+        t->log.key = client_api_key(c);
         SET(CURLOPT_DEBUGFUNCTION, httplog_debug_cb);
-        SET(CURLOPT_DEBUGDATA, (void *)client_api_key(c));
+        SET(CURLOPT_DEBUGDATA, &t->log);
     }
 #undef SET
     return ok && t->kind->setup(t, e);
@@ -384,6 +385,7 @@ static void start_attempt(struct transfer *t)
     t->result.stored_at[0] = '\0';
     t->errbuf[0] = '\0';
     t->kind_failed = false;
+    httplog_reset(&t->log);
     answer_free(&t->result.answer); /* the result's answer is always the last attempt's */
     t->attempt_t0 = clock_now();
     char err[512];

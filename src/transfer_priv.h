@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "client.h"
+#include "httplog.h"
 #include "retry.h"
 #include "transfer.h"
 
@@ -49,6 +50,7 @@ struct transfer {
 
     CURL *easy;
     struct curl_slist *headers;
+    struct httplog log;             /* -v */
     bool attached;                  /* in the multi handle */
     char errbuf[CURL_ERROR_SIZE];
 
@@ -75,7 +77,6 @@ CURLM *client_multi(struct client *c);
 const char *client_api_key(const struct client *c);
 const char *client_host(const struct client *c);
 const char *client_cacert(const struct client *c);
-const struct client_options *client_options(const struct client *c);
 const struct retry_policy *client_policy(const struct client *c);
 double client_random(struct client *c);
 void client_link(struct client *c, struct transfer *t);

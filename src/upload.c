@@ -17,7 +17,8 @@
  * gone by the time the history is written). */
 struct upload {
     struct body *body;
-    char *path, *name, *type, *content_type, *candidate_id;
+    char *path, *name, *type, *content_type, *candidate_id, *candidate_name;
+    char sha256[65];             /* given by the caller, or "" */
     uint64_t size;
 };
 
@@ -106,6 +107,7 @@ static void upload_free_kind(struct transfer *t)
     free(u->type);
     free(u->content_type);
     free(u->candidate_id);
+    free(u->candidate_name);
     free(u);
 }
 
@@ -164,6 +166,9 @@ struct transfer *upload_start(struct client *c, const struct upload_request *req
     u->type = xstrdup(att_type_name(req->att->type));
     u->content_type = xstrdup(req->att->content_type);
     u->candidate_id = xstrdup(req->candidate_id);
+    u->candidate_name = req->candidate_name ? xstrdup(req->candidate_name) : NULL;
+    if (req->sha256)
+        snprintf(u->sha256, sizeof u->sha256, "%s", req->sha256);
     u->size = req->att->size;
     struct transfer *t = transfer_new(c, &upload_kind, u, url, NULL, true, "application/json",
                                       body_length(b));
@@ -183,7 +188,14 @@ struct transfer *upload_start(struct client *c, const struct upload_request *req
 
 bool upload_sha256_hex(const struct transfer *t, char out[65])
 {
-    return t && t->kind == &upload_kind && body_sha256_hex(((struct upload *)t->kind_data)->body, out);
+    if (!t || t->kind != &upload_kind)
+        return false;
+    const struct upload *u = t->kind_data;
+    if (u->sha256[0]) {
+        memcpy(out, u->sha256, 65);
+        return true;
+    }
+    return body_sha256_hex(u->body, out);
 }
 
 bool upload_get_info(const struct transfer *t, struct upload_info *out)
@@ -191,10 +203,12 @@ bool upload_get_info(const struct transfer *t, struct upload_info *out)
     if (!t || t->kind != &upload_kind)
         return false;
     const struct upload *u = t->kind_data;
+    const struct client_options *o = client_options(t->client);
     *out = (struct upload_info){
         .path = u->path, .size = u->size, .name = u->name, .type = u->type,
         .content_type = u->content_type, .candidate_id = u->candidate_id,
-        .base_url = client_base_url(t->client),
+        .candidate_name = u->candidate_name, .base_url = o->base_url, .server_label = o->label,
+        .integration_id = t->integration_id, .sandbox = o->sandbox,
     };
     return true;
 }

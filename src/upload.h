@@ -18,6 +18,8 @@ struct upload_request {
     const struct attachment *att;
     const char *remote_fields;   /* JSON object text, already checked, or NULL (key left out) */
     bool want_sha256;            /* hash the file while sending (for the history) */
+    const char *sha256;          /* or the file's SHA-256 (hex), computed before sending */
+    const char *candidate_name;  /* for the history, when known; may be NULL */
 };
 
 /* Check the request (candidate ID) and queue the upload on c: it starts at the next
@@ -32,11 +34,17 @@ struct upload_info {
     uint64_t size;               /* file bytes */
     const char *name, *type, *content_type;
     const char *candidate_id;
+    const char *candidate_name;  /* NULL when unknown */
     const char *base_url;
+    const char *server_label;    /* "eu", "us", "sandbox" or the base URL */
+    const char *integration_id;
+    bool sandbox;
+    const char *sha256;          /* hex: computed before or while sending; NULL when neither */
 };
 /* false when t is not an upload. */
 bool upload_get_info(const struct transfer *t, struct upload_info *out);
-/* The file's SHA-256 (hex) once a whole pass was read and verified (want_sha256 only). */
+/* The file's SHA-256 (hex): the one given in the request, or once a whole pass was read and
+ * verified (want_sha256). */
 bool upload_sha256_hex(const struct transfer *t, char out[65]);
 /* The URL an upload to candidate_id goes to. Caller frees; NULL with a message if refused. */
 char *upload_url(const char *base_url, const char *candidate_id, char *err, size_t errlen);

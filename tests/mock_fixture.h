@@ -19,9 +19,8 @@ struct mock_env {
 
 static struct mock_env *G;
 
-static inline int mf_group_setup(void **state)
+static inline int mf_setup(bool any_candidate)
 {
-    (void)state;
     /* A proxy from the environment must not swallow loopback traffic. */
     static const char *const proxies[] = {"http_proxy", "https_proxy", "HTTPS_PROXY",
                                           "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"};
@@ -31,7 +30,7 @@ static inline int mf_group_setup(void **state)
     if (!G || !(G->dir = th_tempdir()))
         return -1;
     snprintf(G->inbox, sizeof G->inbox, "%s/inbox", G->dir);
-    struct mock_config cfg = {.inbox = G->inbox, .quiet = true};
+    struct mock_config cfg = {.inbox = G->inbox, .quiet = true, .any_candidate = any_candidate};
     char err[256];
     G->mock = mock_start(&cfg, err, sizeof err);
     if (!G->mock) {
@@ -39,6 +38,20 @@ static inline int mf_group_setup(void **state)
         return -1;
     }
     return 0;
+}
+
+/* Only the mock's seeded candidates exist (as in the sandbox). */
+static inline int mf_group_setup(void **state)
+{
+    (void)state;
+    return mf_setup(false);
+}
+
+/* Any candidate ID is taken: for tests of odd IDs. */
+static inline int mf_group_setup_any_candidate(void **state)
+{
+    (void)state;
+    return mf_setup(true);
 }
 
 static inline int mf_group_teardown(void **state)

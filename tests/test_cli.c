@@ -248,13 +248,14 @@ static int setup_bin(void **state)
  * plus the given extra variables. */
 static struct run_result run_ka(const char *const args[], const char *const extra[])
 {
-    static char home[600], cfg[600], data[600];
+    static char home[600], cfg[600], data[600], st[600];
     snprintf(home, sizeof home, "HOME=%s", th_dir);
     snprintf(cfg, sizeof cfg, "XDG_CONFIG_HOME=%s/config", th_dir);
     snprintf(data, sizeof data, "XDG_DATA_HOME=%s/data", th_dir);
-    const char *env[32] = { home, cfg, data, "KOMBO_API_KEY", "KOMBO_INTEGRATION_ID", "KOMBO_SERVER",
+    snprintf(st, sizeof st, "XDG_STATE_HOME=%s/state", th_dir);
+    const char *env[32] = { home, cfg, data, st, "KOMBO_API_KEY", "KOMBO_INTEGRATION_ID", "KOMBO_SERVER",
                             "KOMBO_BASE_URL", "KOMBO_PROFILE", "KOMBO_CONFIG", "LC_ALL=C.UTF-8" };
-    size_t n = 10;
+    size_t n = 11;
     for (size_t i = 0; extra && extra[i] && n < 31; i++)
         env[n++] = extra[i];
     env[n] = NULL;
@@ -277,6 +278,7 @@ struct bin_case {
 };
 
 #define SECRET "sk_live_SUPERSECRET0123456789"
+#define README_CAND "4B9bJBkJ6jEGfpdpcCJ7JKJ9" /* the README's example, seeded in the sandbox */
 
 static void test_binary_cases(void **state)
 {
@@ -316,12 +318,24 @@ static void test_binary_cases(void **state)
         { "dry run redacts", { "--dry-run", "-c", "4gR7uLk8J2bXw9QmZ3sTn6Vd", pdf },
           { "KOMBO_API_KEY=" SECRET, "KOMBO_INTEGRATION_ID=workday:abc" }, KA_EXIT_OK,
           "Authorization: Bearer <redacted>", NULL, SECRET },
-        { "sandbox upload", { "--json", "-c", "cand1", pdf }, { NULL }, KA_EXIT_OK,
-          "\"outcome\":\"ok\"", "sandbox: no API key configured", NULL },
-        { "missing file", { "-c", "cand1", pdf, "/nonexistent/x.pdf" }, { NULL }, KA_EXIT_FILE,
+        /* No key never quietly "succeeds" against the local mock: only --sandbox does. */
+        { "no key", { "--json", "-c", "cand1", pdf }, { NULL }, KA_EXIT_CONFIG, NULL,
+          "no API key — set KOMBO_API_KEY", "\"outcome\"" },
+        { "empty key", { "-q", "-c", "cand1", pdf }, { "KOMBO_API_KEY=" }, KA_EXIT_CONFIG, NULL,
+          "--sandbox", "ok" },
+        /* the sandbox knows its candidates: the README's example is one of them */
+        { "sandbox upload", { "--sandbox", "--json", "-c", README_CAND, pdf }, { NULL }, KA_EXIT_OK,
+          "\"sandbox\":true", "sandbox: --sandbox given", NULL },
+        { "sandbox says so", { "--sandbox", "--force", "-c", README_CAND, pdf }, { NULL }, KA_EXIT_OK,
+          "(sandbox)", NULL, NULL },
+        { "sandbox unknown candidate", { "--sandbox", "-c", "4gR7uLk8J2bXw9QmZ3sTn6Vd", pdf }, { NULL },
+          KA_EXIT_API, "no candidate with the ID \"4gR7uLk8J2bXw9QmZ3sTn6Vd\"", NULL, NULL },
+        { "missing file", { "--sandbox", "-c", README_CAND, pdf, "/nonexistent/x.pdf" }, { NULL }, KA_EXIT_FILE,
           "error  /nonexistent/x.pdf: no such file", NULL, NULL },
-        { "quiet sandbox", { "-q", "-c", "4gR7uLk8J2bXw9QmZ3sTn6Vd", pdf }, { NULL }, KA_EXIT_OK,
-          "ok  ", NULL, "sandbox:" },
+        { "quiet sandbox", { "--sandbox", "-q", "--force", "-c", README_CAND, pdf }, { NULL },
+          KA_EXIT_OK, "ok  ", NULL, "sandbox:" },
+        { "not a Kombo ID in json warnings", { "--sandbox", "--json", "--force", "-c", "cand1", pdf },
+          { NULL }, KA_EXIT_API, "does not look like a Kombo ID", NULL, NULL },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const struct bin_case *c = &cases[i];
@@ -351,13 +365,22 @@ static void test_binary_sandbox_stores_file(void **state)
     char pdf[600];
     th_path(pdf, sizeof pdf, "scan.bin");
     assert_int_equal(th_write_random(pdf, 100000, 11), 0);
-    const char *args[] = { "-c", "4gR7uLk8J2bXw9QmZ3sTn6Vd", "--name", "Frank CV.pdf", "--type",
-                           "cover-letter", "--content-type", "application/pdf", pdf, NULL };
+    const char *args[] = { "--sandbox", "-c", README_CAND, "--name", "Frank CV.pdf",
+                           "--type", "cover-letter", "--content-type", "application/pdf", pdf, NULL };
     struct run_result r = run_ka(args, NULL);
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "ok  "));
     assert_non_null(strstr(r.out, "as \"Frank CV.pdf\""));
     assert_non_null(strstr(r.out, "(application/pdf, "));
+    assert_non_null(strstr(r.out, "(sandbox)"));
+    th_run_free(&r);
+    /* the history says sandbox, never the mock's random port */
+    const char *hist[] = { "history", "--json", NULL };
+    r = run_ka(hist, NULL);
+    assert_int_equal(r.status, 0);
+    if (!strstr(r.out, "\"server\":\"sandbox\"") || !strstr(r.out, "\"sandbox\":true") ||
+        strstr(r.out, "127.0.0.1"))
+        fail_msg("history: %s", r.out);
     th_run_free(&r);
 }
 

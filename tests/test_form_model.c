@@ -483,7 +483,7 @@ static void test_recent_ids_from_history(void **state)
     }
     struct form_model m;
     fm_init(&m, NULL, ATT_CV, 0);
-    fm_load_history(&m);
+    fm_load_history(&m, NULL);
     assert_int_equal(m.n_recent, 3);
     assert_string_equal(m.recent[0], "C");
     assert_string_equal(m.recent[1], "A");

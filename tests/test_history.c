@@ -29,7 +29,7 @@ static struct history_entry make(const char *candidate, const char *outcome, tim
     struct history_entry e = {
         .time = t, .path = "/tmp/cv.pdf", .size = 1234, .sha256 = "ab12", .candidate = (char *)candidate,
         .type = "CV", .name = "cv \"quoted\" é.pdf", .content_type = "application/pdf",
-        .server = "https://api.kombo.dev/v1", .outcome = (char *)outcome, .http_status = 200,
+        .server = "eu", .integration = "workday:abc", .outcome = (char *)outcome, .http_status = 200,
         .attempts = 2, .warnings = warn, .n_warnings = 1, .error_code = NULL, .log_url = NULL,
     };
     return e;
@@ -111,20 +111,60 @@ static void test_recent_candidates_distinct_newest_first(void **state)
     (void)state;
     reset();
     char err[256];
-    const char *seq[] = { "A", "B", "A", "C", "B", "D" };
-    for (size_t i = 0; i < 6; i++) {
+    const char *seq[] = { "A", "B", "A", "C", "B", "D", "E" };
+    for (size_t i = 0; i < 7; i++) {
         struct history_entry e = make(seq[i], "ok", 1700000000 + (time_t)i);
+        if (i == 0)
+            e.candidate_name = "Ada Lovelace";   /* only the oldest line knows A's name */
+        if (i == 6)
+            e.integration = "greenhouse:other"; /* E belongs to another customer */
         assert_int_equal(history_append(&e, err, sizeof err), 0);
     }
     size_t n;
-    char **ids = history_recent_candidates(3, &n);
-    assert_int_equal(n, 3);
-    assert_string_equal(ids[0], "D");
-    assert_string_equal(ids[1], "B");
-    assert_string_equal(ids[2], "C");
-    for (size_t i = 0; i < n; i++)
-        free(ids[i]);
-    free(ids);
+    struct history_entry *r = history_recent_candidates_for("workday:abc", 4, &n);
+    assert_int_equal(n, 4);
+    assert_string_equal(r[0].candidate, "D");
+    assert_string_equal(r[1].candidate, "B");
+    assert_string_equal(r[2].candidate, "C");
+    assert_string_equal(r[3].candidate, "A");
+    assert_string_equal(r[3].candidate_name, "Ada Lovelace");
+    assert_null(r[0].candidate_name);
+    history_entries_free(r, n);
+    /* without an integration, every customer's */
+    r = history_recent_candidates_for(NULL, 1, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(r[0].candidate, "E");
+    history_entries_free(r, n);
+}
+
+/* The same content to the same candidate of the same integration, after a success. */
+static void test_find_success(void **state)
+{
+    (void)state;
+    reset();
+    char err[256];
+    struct history_entry e = make("A", "rejected", 1700000000);
+    e.sha256 = "aa";
+    assert_int_equal(history_append(&e, err, sizeof err), 0);
+    struct history_entry found;
+    assert_int_equal(history_find_success("aa", "eu", "workday:abc", "A", &found, err, sizeof err), 0);
+    e = make("A", "ok", 1700000100);
+    e.sha256 = "aa";
+    assert_int_equal(history_append(&e, err, sizeof err), 0);
+    e = make("A", "ok", 1700000200);
+    e.sha256 = "aa";
+    e.integration = "other:1";
+    assert_int_equal(history_append(&e, err, sizeof err), 0);
+    assert_int_equal(history_find_success("aa", "eu", "workday:abc", "A", &found, err, sizeof err), 1);
+    assert_int_equal(found.time, 1700000100);
+    history_entry_free(&found);
+    assert_int_equal(history_find_success("aa", "eu", "workday:abc", "B", &found, err, sizeof err), 0);
+    assert_int_equal(history_find_success("aa", "us", "workday:abc", "A", &found, err, sizeof err), 0);
+    assert_int_equal(history_find_success("bb", "eu", "workday:abc", "A", &found, err, sizeof err), 0);
+    assert_int_equal(history_find_success("aa", NULL, "other:1", "A", &found, err, sizeof err), 1);
+    assert_int_equal(found.time, 1700000200);
+    assert_true(found.integration && !strcmp(found.integration, "other:1"));
+    history_entry_free(&found);
 }
 
 /* Lines the fuzzer found: what is read must be writable back the same way. */
@@ -194,6 +234,7 @@ int main(void)
         cmocka_unit_test(test_corrupt_lines_skipped),
         cmocka_unit_test(test_missing_file_is_empty),
         cmocka_unit_test(test_recent_candidates_distinct_newest_first),
+        cmocka_unit_test(test_find_success),
         cmocka_unit_test(test_odd_values),
         cmocka_unit_test(test_concurrent_appends),
     };

@@ -370,6 +370,41 @@ static void test_max_size(void **state)
     assert_int_equal(mock_request_count(g_mock), before_n + 1);
 }
 
+/* The same content to the same candidate after a success is skipped before anything is
+ * sent (outcome "duplicate", exit 0), unless --force; another candidate, or another file,
+ * is sent. */
+static void test_duplicate_skipped(void **state)
+{
+    (void)state;
+    char path[4096], other[4096];
+    snprintf(path, sizeof path, "%s", work_file("dup.pdf"));
+    snprintf(other, sizeof other, "%s", work_file("dup copy.pdf"));
+    th_write_random(path, 50000, 7);
+    th_write_random(other, 50000, 7); /* same bytes, another name */
+    unsigned req0 = mock_request_count(g_mock);
+    struct run_result r = ka_run("-q", "--candidate", CANDIDATE, path, NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    r = ka_run("--json", "--candidate", CANDIDATE, other, NULL);
+    assert_int_equal(r.status, 0);
+    if (!strstr(r.out, "\"outcome\":\"duplicate\"") || !strstr(r.out, "\"duplicate_of\":"))
+        fail_msg("not reported as a duplicate: %s", r.out);
+    th_run_free(&r);
+    r = ka_run("--candidate", CANDIDATE, path, NULL);
+    assert_int_equal(r.status, 0);
+    if (!strstr(r.out, "skip  ") || !strstr(r.out, "--force"))
+        fail_msg("no skip line: %s", r.out);
+    th_run_free(&r);
+    assert_int_equal(mock_request_count(g_mock) - req0, 1);
+    r = ka_run("-q", "--force", "--candidate", CANDIDATE, path, NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    r = ka_run("-q", "--candidate", "7Hx3PqR9tYvW2kZmNbCd8EfG", path, NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+    assert_int_equal(mock_request_count(g_mock) - req0, 3);
+}
+
 /* Each upload leaves one history line: content hash, outcome, no key; `history` lists it. */
 static void test_history_recorded(void **state)
 {
@@ -386,7 +421,7 @@ static void test_history_recorded(void **state)
     th_run_free(&r);
     struct mock_fault f = { .kind = MOCK_FAULT_STATUS, .count = 1, .status = 400 };
     mock_inject(g_mock, &f);
-    r = ka_run("-q", "--retries", "0", "--candidate", CANDIDATE, path, NULL);
+    r = ka_run("-q", "--force", "--retries", "0", "--candidate", CANDIDATE, path, NULL);
     assert_int_equal(r.status, 4);
     th_run_free(&r);
 
@@ -406,6 +441,10 @@ static void test_history_recorded(void **state)
     assert_string_equal(cJSON_GetObjectItem(j, "candidate")->valuestring, CANDIDATE);
     assert_int_equal(cJSON_GetObjectItem(j, "size")->valueint, 100000);
     assert_true(cJSON_GetObjectItem(j, "path")->valuestring[0] == '/');
+    /* the integration and the server as people name it (the base URL here) */
+    assert_string_equal(cJSON_GetObjectItem(j, "integration")->valuestring, INTEGRATION);
+    assert_string_equal(cJSON_GetObjectItem(j, "server")->valuestring, mock_base_url(g_mock));
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItem(j, "sandbox")));
     cJSON_Delete(j);
     j = json_line(prev); /* the rejected attempt came last */
     assert_string_equal(cJSON_GetObjectItem(j, "outcome")->valuestring, "rejected");
@@ -418,6 +457,7 @@ static void test_history_recorded(void **state)
     assert_int_equal(r.status, 0);
     assert_non_null(strstr(r.out, "history me.pdf"));
     assert_non_null(strstr(r.out, "rejected"));
+    assert_non_null(strstr(r.out, INTEGRATION "]"));
     th_run_free(&r);
     r = ka_run("--no-history", "-q", "--candidate", CANDIDATE, path, NULL);
     assert_int_equal(r.status, 0);
@@ -453,6 +493,7 @@ int main(void)
         cmocka_unit_test_setup(test_candidate_id_encoded_as_one_segment, before),
         cmocka_unit_test_setup(test_refusals_before_network, before),
         cmocka_unit_test_setup(test_history_recorded, before),
+        cmocka_unit_test_setup(test_duplicate_skipped, before),
         cmocka_unit_test_setup(test_max_size, before),
     };
     return cmocka_run_group_tests_name("integration", tests, setup, teardown);

@@ -282,7 +282,7 @@ static int setup_group(void **state)
     (void)state;
     curl_global_init(CURL_GLOBAL_DEFAULT);
     g_inbox = th_tempdir();
-    struct mock_config cfg = { .inbox = g_inbox, .api_key = KEY, .quiet = true };
+    struct mock_config cfg = { .inbox = g_inbox, .api_key = KEY, .quiet = true, .any_candidate = true };
     char err[256];
     g_mock = mock_start(&cfg, err, sizeof err);
     if (!g_mock) {
@@ -651,7 +651,7 @@ static void test_max_body(void **state)
 {
     (void)state;
     char *inbox = th_tempdir(), err[256];
-    struct mock_config cfg = { .inbox = inbox, .max_body = 1000, .quiet = true };
+    struct mock_config cfg = { .inbox = inbox, .max_body = 1000, .quiet = true, .any_candidate = true };
     struct mock *m = mock_start(&cfg, err, sizeof err);
     assert_non_null(m);
     char origin[64];
@@ -875,7 +875,7 @@ static void test_stall_fault(void **state)
     /* mock_stop with a client still waiting: returns promptly and the client sees the
      * connection close long before its own 15 s timeout. */
     char *inbox = th_tempdir(), err[256];
-    struct mock_config cfg = { .inbox = inbox, .quiet = true };
+    struct mock_config cfg = { .inbox = inbox, .quiet = true, .any_candidate = true };
     struct mock *m = mock_start(&cfg, err, sizeof err);
     assert_non_null(m);
     f.count = -1;
@@ -1289,7 +1289,7 @@ static void test_candidates(void **state)
 {
     (void)state;
     static const struct { const char *query; int count; const char *first; } cases[] = {
-        { "", 3, "Frank" },
+        { "", 4, "Frank" },  /* the fourth is the README's example candidate */
         { "?email=frank.doe@example.com", 1, "Frank" },
         { "?email=FRANK.DOE@EXAMPLE.COM", 1, "Frank" },
         { "?email=nobody@example.com", 0, NULL },
@@ -1434,7 +1434,7 @@ static void test_https(void **state)
     assert_int_equal(system(cmd), 0);
     char inbox[PATH_MAX];
     snprintf(inbox, sizeof inbox, "%s/inbox", dir);
-    struct mock_config cfg = { .inbox = inbox, .tls_cert = cert, .tls_key = key, .quiet = true };
+    struct mock_config cfg = { .inbox = inbox, .tls_cert = cert, .tls_key = key, .quiet = true, .any_candidate = true };
     struct mock *m = mock_start(&cfg, err, sizeof err);
     if (!m)
         fail_msg("mock_start: %s", err);
@@ -1661,6 +1661,47 @@ static void test_mock_main_equals_form(void **state)
     free(inbox);
 }
 
+/* Without --any-candidate only the seeded candidates exist: an upload or a listing for
+ * another ID gets Kombo's 404 naming the ID (before the body is looked at), a seeded one
+ * and a seeded application are served. */
+static void test_unknown_candidate(void **state)
+{
+    (void)state;
+    char *inbox = th_tempdir(), err[256];
+    struct mock_config cfg = { .inbox = inbox, .api_key = KEY, .quiet = true };
+    struct mock *m = mock_start(&cfg, err, sizeof err);
+    assert_non_null(m);
+    char origin[64];
+    snprintf(origin, sizeof origin, "http://127.0.0.1:%u", mock_port(m));
+    static const struct { const char *method, *path; int status; const char *says; } rows[] = {
+        { "POST", "/v1/ats/candidates/4gR7uLk8J2bXw9QmZ3sTn6Vd/attachments", 404,
+          "no candidate with the ID \\\"4gR7uLk8J2bXw9QmZ3sTn6Vd\\\"" },
+        { "GET", "/v1/ats/candidates/nobody/attachments", 404, "no candidate with the ID \\\"nobody\\\"" },
+        { "POST", "/v1/ats/applications/Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2/attachments", 404,
+          "no application with the ID" },
+        { "POST", "/v1/ats/candidates/4B9bJBkJ6jEGfpdpcCJ7JKJ9/attachments", 200, NULL }, /* README's */
+        { "POST", "/v1/ats/candidates/4B7z5qJ8dXcR2mTnWvKpLs9a/attachments", 200, NULL },
+        { "POST", "/v1/ats/applications/A1pp2Bq3Cr4Ds5Et6Fu7Gv8H/attachments", 200, NULL },
+        { "GET", "/v1/ats/candidates/4B7z5qJ8dXcR2mTnWvKpLs9a/attachments", 200, NULL },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        bool post = !strcmp(rows[i].method, "POST");
+        struct call cl = { .method = rows[i].method, .path = rows[i].path,
+                           .body = post ? EXAMPLE_BODY : NULL, .ctype = post ? NULL : "" };
+        struct resp r = call_url(origin, &cl, NULL);
+        if (r.status != rows[i].status)
+            fail_msg("row %zu: %s %s: %ld %s", i, rows[i].method, rows[i].path, r.status, r.body);
+        if (rows[i].says) {
+            if (!r.body || !strstr(r.body, rows[i].says) || !strstr(r.body, "\"status\":\"error\""))
+                fail_msg("row %zu: %s", i, r.body ? r.body : "(no body)");
+        }
+        resp_free(&r);
+    }
+    mock_stop(m);
+    th_rmtree(inbox);
+    free(inbox);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1669,6 +1710,7 @@ int main(void)
         cmocka_unit_test(test_safe_component_table),
         cmocka_unit_test(test_validation_errors),
         cmocka_unit_test(test_example_body_stored),
+        cmocka_unit_test(test_unknown_candidate),
         cmocka_unit_test(test_binary_roundtrip),
         cmocka_unit_test(test_content_type_warnings),
         cmocka_unit_test(test_path_traversal),

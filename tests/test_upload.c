@@ -132,6 +132,7 @@ static struct mock *own_mock(const char *sub, struct mock_config cfg)
     snprintf(inbox, sizeof inbox, "%s/%s", G->dir, sub);
     cfg.inbox = inbox;
     cfg.quiet = true;
+    cfg.any_candidate = true;
     struct mock *m = mock_start(&cfg, err, sizeof err);
     if (!m)
         fail_msg("mock_start (%s): %s", sub, err);
@@ -601,7 +602,8 @@ static void test_timeout_waiting_for_answer(void **state)
     attachment_free(&a);
 }
 
-/* --verbose shows the headers with the key redacted and never the body. */
+/* --verbose shows the headers with the key redacted, the start of the answer's body, and
+ * never the request's body (the file). */
 static void test_verbose_redacts(void **state)
 {
     (void)state;
@@ -639,6 +641,45 @@ static void test_verbose_redacts(void **state)
         fail_msg("key in the verbose log");
     if (strstr(log, "SEVMTE9IRUxMT0hFTExP")) /* base64 of the file */
         fail_msg("body data in the verbose log");
+    /* the answer's body is shown (it is Kombo's, and capped) */
+    if (!strstr(log, "< [body] {\"status\":\"success\""))
+        fail_msg("the answer's body is not in the log:\n%s", log);
+    free(log);
+    attachment_free(&a);
+}
+
+/* -v with an 8 MiB answer: the body shown stops at HTTPLOG_BODY_MAX bytes and says so. */
+static void test_verbose_answer_capped(void **state)
+{
+    (void)state;
+    struct attachment a;
+    mf_make_att(&a, "huge-answer.pdf", 1000);
+    struct mock_fault f = {.kind = MOCK_FAULT_HUGE, .count = 1};
+    mock_inject(G->mock, &f);
+    char logp[600];
+    snprintf(logp, sizeof logp, "%s/verbose-huge.log", G->dir);
+    fflush(stderr);
+    int saved = dup(2);
+    int fd = open(logp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(saved >= 0 && fd >= 0);
+    dup2(fd, 2);
+    close(fd);
+    struct req r = base_req(mock_base_url(G->mock), &a);
+    r.c.verbose = true;
+    r.c.max_attempts = 1;
+    struct job *u = start_ok(&r);
+    run_job(u, NULL, 30);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    job_free(u);
+    size_t n = 0;
+    char *log = th_slurp(logp, &n);
+    assert_non_null(log);
+    if (!strstr(log, "< [body] ") || !strstr(log, "the rest of the answer is not shown"))
+        fail_msg("no capped body in the log:\n%.2000s", log);
+    if (n > 64 * 1024)
+        fail_msg("the log holds %zu bytes for an 8 MiB answer", n);
     free(log);
     attachment_free(&a);
 }
@@ -818,7 +859,8 @@ int main(void)
         cmocka_unit_test(test_extra_fd_wakes),
         cmocka_unit_test(test_rate_falls_when_stalled),
         cmocka_unit_test(test_verbose_redacts),
+        cmocka_unit_test(test_verbose_answer_capped),
         cmocka_unit_test(test_tls_cacert),
     };
-    return cmocka_run_group_tests_name("upload", tests, mf_group_setup, mf_group_teardown);
+    return cmocka_run_group_tests_name("upload", tests, mf_group_setup_any_candidate, mf_group_teardown);
 }

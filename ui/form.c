@@ -101,7 +101,7 @@ void form_init(struct form *f, const struct ui_options *o)
     fm_init(&f->m, o->send->candidate_id, o->send->type, o->send->max_size);
     fm_set_presets(&f->m, o->send->name, o->send->content_type, o->send->remote_fields);
     if (!o->send->no_history)
-        fm_load_history(&f->m);
+        fm_load_history(&f->m, o->send->client.integration_id);
 }
 
 void form_free(struct form *f)

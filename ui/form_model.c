@@ -72,16 +72,14 @@ void fm_free(struct form_model *m)
     memset(m, 0, sizeof *m);
 }
 
-void fm_load_history(struct form_model *m)
+void fm_load_history(struct form_model *m, const char *integration_id)
 {
     /* Oldest first, so that the newest ends up on top. */
     size_t n = 0;
-    char **ids = history_recent_candidates(FM_RECENT_MAX, &n);
+    struct history_entry *e = history_recent_candidates_for(integration_id, FM_RECENT_MAX, &n);
     for (size_t i = n; i-- > 0;)
-        fm_remember_id(m, ids[i]);
-    for (size_t i = 0; i < n; i++)
-        free(ids[i]);
-    free(ids);
+        fm_remember_id(m, e[i].candidate);
+    history_entries_free(e, n);
 }
 
 bool fm_multi(const struct form_model *m)

@@ -85,8 +85,8 @@ void fm_free(struct form_model *m);
  * type, and the size on the wire counts the remote fields. */
 void fm_set_presets(struct form_model *m, const char *name, const char *content_type,
                     const char *remote_fields);
-/* Recent candidate IDs of earlier runs, from the history file. */
-void fm_load_history(struct form_model *m);
+/* Recent candidate IDs of earlier runs with this integration, from the history file. */
+void fm_load_history(struct form_model *m, const char *integration_id);
 
 /* The files to attach (stat and type detection happen here, once). Candidate ID and type
  * stay: attaching several documents to one person is the usual case. One file fills name

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "answer.h"
 #include "attachment.h"
@@ -36,10 +37,14 @@ struct cli_file_result {
     const char *outcome;               /* "ok", "rejected", "server", "network", "file", ... */
     long http_status;                  /* 0 = no answer */
     int attempts;
-    char *const *warnings;
+    char *const *notes;                /* the tool's own warnings for this file, first */
+    size_t n_notes;
+    char *const *warnings;             /* then Kombo's */
     size_t n_warnings;
     const struct kombo_error *error;   /* Kombo's error fields, or NULL */
     const char *message;               /* one line for humans; NULL when ok */
+    bool sandbox;                      /* sent to the local sandbox, not to Kombo */
+    time_t duplicate_of;               /* outcome "duplicate": when the same content arrived */
 };
 
 /* One JSON object (no newline) for a file's result. Caller frees. */

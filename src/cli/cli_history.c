@@ -32,7 +32,13 @@ static void print_line(const struct history_entry *e)
     char *name = cli_sanitize(e->name ? e->name : (e->path ? e->path : "?"));
     char *cand = cli_sanitize(e->candidate ? e->candidate : "?");
     char *type = cli_sanitize(e->type);
-    printf("%s  %-9s  %s → %s  %s  %s", when, outcome, name, cand, type, size);
+    char *server = cli_sanitize(e->server ? e->server : "?");
+    char *integ = cli_sanitize(e->integration ? e->integration : "?");
+    printf("%s  %-9s  %s → %s  %s  %s  [%s%s %s]", when, outcome, name, cand, type, size,
+           server, e->sandbox && (!e->server || strcmp(e->server, "sandbox")) ? " sandbox" : "",
+           integ);
+    free(server);
+    free(integ);
     if (e->error_code || e->error_message) {
         char *code = cli_sanitize(e->error_code);
         char *msg = cli_sanitize(e->error_message);

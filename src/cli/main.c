@@ -78,15 +78,20 @@ static const char usage_text[] =
 "                            warnings[], error{code,title,message,log_url}\n"
 "      --dry-run             print each request (key redacted, data summarised); send nothing\n"
 "  -q, --quiet               no progress line, no notices (warnings still shown)\n"
-"  -v, --verbose             show the HTTP exchange on stderr (the key is redacted)\n"
+"  -v, --verbose             show the HTTP exchange on stderr: headers, the start of each\n"
+"                            answer (the key redacted; never the file)\n"
 "      --show-config         print the settings in use, where each came from, and exit\n"
-"      --no-history          don't record uploads in the history file\n"
+"      --no-history          don't record uploads in the history file (and so don't\n"
+"                            check it for duplicates)\n"
+"      --force               send even a file whose content the history says already\n"
+"                            reached this candidate (default: skipped as a duplicate)\n"
 "  -h, --help                this help\n"
 "  -V, --version             version of kombo-attach and libcurl\n"
 "\n"
 "Without FILE, in a terminal, kombo-attach opens a file picker (in FOLDER if given).\n"
-"Without an API key (or with --sandbox) uploads go to a local mock server and the files\n"
-"land in $XDG_DATA_HOME/kombo-attach/sandbox (~/.local/share/kombo-attach/sandbox).\n"
+"With --sandbox (and in the UI when there is no API key: its header says SANDBOX) uploads\n"
+"go to a local mock server and the files land in $XDG_DATA_HOME/kombo-attach/sandbox\n"
+"(~/.local/share/kombo-attach/sandbox). On the command line a missing key is an error.\n"
 "\n"
 "Environment:\n"
 "  KOMBO_API_KEY          API key (from the Secrets page of the Kombo dashboard)\n"
@@ -119,6 +124,7 @@ enum {
     OPT_CONTENT_TYPE = 256, OPT_REMOTE_FIELDS, OPT_INTEGRATION_ID, OPT_SERVER, OPT_BASE_URL,
     OPT_API_KEY_FILE, OPT_API_KEY, OPT_CACERT, OPT_RETRIES, OPT_TIMEOUT, OPT_CONNECT_TIMEOUT,
     OPT_JSON, OPT_DRY_RUN, OPT_PROFILE, OPT_SHOW_CONFIG, OPT_SANDBOX, OPT_NO_HISTORY, OPT_MAX_SIZE,
+    OPT_FORCE,
 };
 
 static const struct option long_options[] = {
@@ -147,6 +153,7 @@ static const struct option long_options[] = {
     { "sandbox", no_argument, NULL, OPT_SANDBOX },
     { "no-history", no_argument, NULL, OPT_NO_HISTORY },
     { "max-size", required_argument, NULL, OPT_MAX_SIZE },
+    { "force", no_argument, NULL, OPT_FORCE },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 },
@@ -156,7 +163,7 @@ struct args {
     const char *candidate, *type, *name, *content_type, *remote_fields;
     const char *integration_id, *server, *base_url, *api_key_file, *cacert, *profile, *max_size;
     long retries, timeout_s, connect_timeout_s;
-    bool json, dry_run, quiet, verbose, show_config, sandbox, help, version, no_history;
+    bool json, dry_run, quiet, verbose, show_config, sandbox, help, version, no_history, force;
 };
 
 static int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -220,6 +227,7 @@ static int parse_args(int argc, char **argv, struct args *a)
         case OPT_SHOW_CONFIG: a->show_config = true; break;
         case OPT_SANDBOX: a->sandbox = true; break;
         case OPT_NO_HISTORY: a->no_history = true; break;
+        case OPT_FORCE: a->force = true; break;
         case OPT_MAX_SIZE: {
             uint64_t n;
             if (fmt_parse_bytes(optarg, &n) != 0 || n == 0)
@@ -340,7 +348,7 @@ static int check_flags(struct run *r)
                         "'{\"workable\":{\"on_behalf_of_user_remote_id\":\"42\"}}'", why);
     }
     if (a->candidate) {
-        r->candidate = xstrdup(a->candidate);
+        r->candidate = sendopts_trim_id(a->candidate);
         if ((problem = kombo_check_path_id("candidate", r->candidate)))
             return fail(KA_EXIT_USAGE, "bad candidate ID: %s — pass Kombo's candidate ID with "
                         "--candidate", problem);
@@ -409,7 +417,12 @@ static int build_send_options(struct run *r)
     const struct args *a = &r->a;
     const struct settings *s = &r->s;
     struct send_options *so = &r->so;
-    so->sandbox = a->sandbox || !s->api_key.value;
+    bool have_key = s->api_key.value && *s->api_key.value;
+    /* The UI says SANDBOX in its header; a script would only see "ok" and believe it. */
+    if (!have_key && !a->sandbox && !r->ui)
+        return fail(KA_EXIT_CONFIG, "no API key — set KOMBO_API_KEY, pass --api-key-file FILE or "
+                    "put api_key in the config file; or pass --sandbox to try the local mock");
+    so->sandbox = a->sandbox || !have_key;
     if (!so->sandbox && !s->integration_id.value)
         return fail(KA_EXIT_USAGE, "no integration ID — set KOMBO_INTEGRATION_ID, pass "
                     "--integration-id ID or add integration_id to the config file");
@@ -424,6 +437,7 @@ static int build_send_options(struct run *r)
         .verbose = a->verbose,
     };
     so->server_label = s->base_url.value ? s->base_url.value : s->server.value ? s->server.value : "eu";
+    so->client.label = so->server_label;
     so->profile = s->profile.value;
     so->candidate_id = r->candidate;
     so->type = r->type;
@@ -431,6 +445,7 @@ static int build_send_options(struct run *r)
     so->content_type = a->content_type;
     so->remote_fields = r->remote_fields;
     so->no_history = a->no_history;
+    so->force = a->force;
     fmt_parse_bytes(s->max_size.value, &so->max_size); /* checked by the flag parser and settings */
     if (!so->sandbox)
         return 0;
@@ -449,6 +464,8 @@ static int build_send_options(struct run *r)
     if (!so->client.integration_id)
         so->client.integration_id = "sandbox:demo";
     so->server_label = "SANDBOX";
+    so->client.label = "sandbox";
+    so->client.sandbox = true;
     so->sandbox_inbox = r->inbox;
     if (!r->ui && !a->quiet && !a->dry_run)
         fprintf(stderr, "sandbox: %s — sending to the local mock; files land in %s\n",

@@ -37,6 +37,8 @@ struct mock_config {
     const char *tls_key;
     const char *api_key;      /* when set, only this Bearer key is accepted; else any non-empty */
     bool quiet;               /* no request log on stderr */
+    bool any_candidate;       /* accept any candidate ID (tests of odd IDs); by default only
+                                 the seeded candidates exist and others get Kombo's 404 */
 };
 
 enum mock_fault_kind {

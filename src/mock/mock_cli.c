@@ -26,8 +26,11 @@ static void usage(FILE *out)
             "usage: kombo-attach mock [--port N] [--inbox DIR] [--max-body BYTES]\n"
             "                         [--api-key-file F] [--tls-cert F --tls-key F]\n"
             "                         [--fail-next N --fail-status S [--retry-after V]] [--quiet]\n"
+            "                         [--any-candidate]\n"
             "Runs a mock Kombo server on 127.0.0.1 that checks requests like the real API and\n"
             "stores attachments under the inbox (default ./mock-inbox). Port 0 picks a free one.\n"
+            "Only its seeded candidates exist (GET /v1/ats/candidates lists them); an upload to\n"
+            "another ID gets Kombo's 404, unless --any-candidate (for tests of odd IDs).\n"
             "Faults can also be set at run time: POST /__mock/fault?kind=status&status=503&count=2\n"
             "  kind: status (status, code, message, retry_after, retry_after_ms), stall, drop, html,\n"
             "  bad_json,"
@@ -43,7 +46,7 @@ static void usage(FILE *out)
 /* Flags without a short form. */
 enum {
     OPT_PORT = 256, OPT_INBOX, OPT_MAX_BODY, OPT_API_KEY_FILE, OPT_API_KEY, OPT_TLS_CERT,
-    OPT_TLS_KEY, OPT_FAIL_NEXT, OPT_FAIL_STATUS, OPT_RETRY_AFTER, OPT_QUIET,
+    OPT_TLS_KEY, OPT_FAIL_NEXT, OPT_FAIL_STATUS, OPT_RETRY_AFTER, OPT_QUIET, OPT_ANY_CANDIDATE,
 };
 
 static const struct option long_options[] = {
@@ -60,6 +63,7 @@ static const struct option long_options[] = {
     { "fail-status", required_argument, NULL, OPT_FAIL_STATUS },
     { "retry-after", required_argument, NULL, OPT_RETRY_AFTER },
     { "quiet", no_argument, NULL, OPT_QUIET },
+    { "any-candidate", no_argument, NULL, OPT_ANY_CANDIDATE },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
@@ -163,6 +167,7 @@ static int parse_args(int argc, char **argv, struct mock_args *a)
             a->help = true;   /* as before getopt: help wins over whatever follows */
             return 0;
         case OPT_QUIET: a->cfg.quiet = true; break;
+        case OPT_ANY_CANDIDATE: a->cfg.any_candidate = true; break;
         case OPT_API_KEY:
             return usage_error("there is no --api-key flag: keys on command lines leak into "
                                "shell history and ps — put the key in a file and use "

@@ -75,6 +75,7 @@ struct mock {
     uint64_t max_body;
     char *api_key;
     bool quiet;
+    bool any_candidate;
     char *cert_pem, *key_pem;
 
     pthread_mutex_t mu;      /* guards everything below */
@@ -136,6 +137,10 @@ static inline char *mock_dup_opt(const char *s)
 }
 
 /* mock_route.c */
+/* Whether the candidate (or, application true, the application) with this ID exists in the
+ * mock's data: the one place that decides (uploads and listings ask it). */
+bool mock_read_known(const struct mock *m, bool application, const char *id, size_t len);
+
 /* Sets r->route, r->control, r->allow and, for attachment paths, r->id and r->application. */
 void mock_route_parse(struct req *r);
 /* The checks of the route's headers (auth, integration, content type, size, path ID), each

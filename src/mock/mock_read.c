@@ -16,6 +16,8 @@ struct seed_candidate {
     const char *id, *first, *last, *email, *company, *title, *app_id, *job_id, *job;
 };
 
+/* The README's example candidate (4B9b…) is here too, so what the docs show works in the
+ * sandbox as written. */
 static const struct seed_candidate seeds[] = {
     { "4B7z5qJ8dXcR2mTnWvKpLs9a", "Frank", "Doe", "frank.doe@example.com", "Acme GmbH",
       "Backend Engineer", "A1pp2Bq3Cr4Ds5Et6Fu7Gv8H", "J1ob2Kc3Ld4Me5Nf6Pg7Qh8R", "Backend Engineer" },
@@ -23,7 +25,21 @@ static const struct seed_candidate seeds[] = {
       "Product Designer", "Ap9Kx8Ly7Mz6Nw5Pv4Qu3Rt2", "J2ob3Kc4Ld5Me6Nf7Pg8Qh9S", "Product Designer" },
     { "9sDf4GhJk2LmN5pQr7StUv3W", "Ada", "Lovelace", "ada@example.net", "Analytical Engines",
       "Mathematician", "Bq2Wc3Xd4Ye5Zf6ag7bh8ci9", "J3ob4Kc5Ld6Me7Nf8Pg9Qh1T", "Research Engineer" },
+    { "4B9bJBkJ6jEGfpdpcCJ7JKJ9", "Frank", "Doe", "frank@example.com", "Kombo Demo Ltd",
+      "Software Engineer", "Cr5Xd6Ye7Zf8ag9bh1ci2dj3", "J4ob5Kc6Ld7Me8Nf9Pg1Qh2U", "Software Engineer" },
 };
+
+bool mock_read_known(const struct mock *m, bool application, const char *id, size_t len)
+{
+    if (m->any_candidate)
+        return true;
+    for (size_t i = 0; i < sizeof seeds / sizeof seeds[0]; i++) {
+        const char *s = application ? seeds[i].app_id : seeds[i].id;
+        if (strlen(s) == len && memcmp(s, id, len) == 0)
+            return true;
+    }
+    return false;
+}
 
 const char *mock_read_application_owner(const char *id, size_t len)
 {

@@ -182,6 +182,12 @@ void mock_route_check(struct mock *m, struct req *r, struct MHD_Connection *c)
                                    "the ID in the path has a malformed percent escape");
             check_content_type(r, c);
         }
+        if ((r->route == R_UPLOAD || r->route == R_LIST) && r->id &&
+            !mock_read_known(m, r->application, r->id, r->id_len))
+            mock_respond_later(r, 404, "PLATFORM.INPUT_INVALID",
+                               "no %s with the ID \"%.*s\" in this integration",
+                               r->application ? "application" : "candidate",
+                               (int)(r->id_len > 100 ? 100 : r->id_len), r->id);
         break;
     case R_CTL_FAULT: case R_CTL_REQUESTS: case R_CTL_STATS: case R_LOG:
         break;     /* the control endpoints take no auth: tests drive them with plain curl */

@@ -293,6 +293,7 @@ struct mock *mock_start(const struct mock_config *cfg, char *err, size_t errlen)
     m->max_body = cfg->max_body ? cfg->max_body : MOCK_DEFAULT_MAX_BODY;
     m->api_key = mock_dup_opt(cfg->api_key);
     m->quiet = cfg->quiet;
+    m->any_candidate = cfg->any_candidate;
     m->stored_tail = &m->stored;
     m->id_state = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
     if (cfg->tls_cert) {

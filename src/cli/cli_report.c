@@ -1,0 +1,146 @@
+/* See cli_report.h. stdout carries exactly one line (or JSON object) per file, so scripts
+ * can read it; everything else goes to stderr. */
+#include "cli_report.h"
+
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "format.h"
+#include "sendopts.h"
+#include "xalloc.h"
+
+void cli_note(struct cli_notes *n, bool quiet, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = xvasprintf(fmt, ap);
+    va_end(ap);
+    if (!quiet) {
+        char *safe = cli_sanitize(s);
+        fprintf(stderr, "kombo-attach: warning: %s\n", safe);
+        free(safe);
+    }
+    if (n->n < sizeof n->v / sizeof n->v[0])
+        n->v[n->n++] = s;
+    else
+        free(s);
+}
+
+void cli_notes_free(struct cli_notes *n)
+{
+    for (size_t i = 0; i < n->n; i++)
+        free(n->v[i]);
+    n->n = 0;
+}
+
+static void print_json(const struct cli_file_result *r)
+{
+    char *j = cli_result_json(r);
+    printf("%s\n", j);
+    free(j);
+    fflush(stdout);
+}
+
+/* " (sandbox)" after every sandbox result: a line that says "ok" must say where. */
+static const char *where(const struct cli_options *o)
+{
+    return o->send->sandbox ? " (sandbox)" : "";
+}
+
+static void print_line(const struct cli_options *o, const char *word, const char *file,
+                       const char *msg)
+{
+    char *f = cli_sanitize(file), *m = cli_sanitize(msg);
+    printf("%s  %s: %s%s\n", word, f, m, where(o));
+    free(f);
+    free(m);
+    fflush(stdout);
+}
+
+void cli_report_early(const struct cli_options *o, const char *file, const struct attachment *att,
+                      const struct cli_notes *notes, int code, const char *msg)
+{
+    if (o->json) {
+        struct cli_file_result r = {
+            .file = file, .att = att, .candidate = o->send->candidate_id,
+            .outcome = cli_outcome_for_code(code), .message = msg, .sandbox = o->send->sandbox,
+            .notes = notes ? notes->v : NULL, .n_notes = notes ? notes->n : 0,
+        };
+        print_json(&r);
+        return;
+    }
+    print_line(o, "error", file, msg);
+}
+
+void cli_report_result(const struct cli_options *o, const char *file, const struct attachment *att,
+                       const struct cli_notes *notes, const struct transfer_result *res)
+{
+    const struct answer *an = &res->answer;
+    bool ok = res->outcome == TRANSFER_OK;
+    if (o->json) {
+        struct cli_file_result r = {
+            .file = file, .att = att, .candidate = o->send->candidate_id,
+            .outcome = transfer_outcome_name(res->outcome), .http_status = an->http_status,
+            .attempts = res->attempts, .warnings = an->warnings, .n_warnings = an->n_warnings,
+            .notes = notes ? notes->v : NULL, .n_notes = notes ? notes->n : 0,
+            .error = !ok && an->http_status && !an->ok ? &an->err : NULL,
+            .message = ok ? NULL : res->message, .sandbox = o->send->sandbox,
+        };
+        print_json(&r);
+        return;
+    }
+    if (!ok) {
+        /* "maybe": the server may have attached it, which a script must not retry blindly */
+        print_line(o, res->outcome == TRANSFER_UNKNOWN ? "maybe" : "error", file, res->message);
+        return;
+    }
+    char size[32];
+    fmt_bytes(att->size, size, sizeof size);
+    char *f = cli_sanitize(file), *cand = cli_sanitize(o->send->candidate_id);
+    char *ct = cli_sanitize(att->content_type);
+    printf("ok  %s → candidate %s", f, cand);
+    /* Say the name the ATS shows when it is not the file's own. */
+    const char *base = strrchr(file, '/');
+    base = base ? base + 1 : file;
+    if (strcmp(base, att->name) != 0) {
+        char *n = cli_sanitize(att->name);
+        printf(" as \"%s\"", n);
+        free(n);
+    }
+    printf(" (%s, %s)%s\n", ct, size, where(o));
+    free(f);
+    free(cand);
+    free(ct);
+    for (size_t i = 0; i < an->n_warnings; i++) {
+        char *w = cli_sanitize(an->warnings[i]);
+        printf("    warning: %s\n", w);
+        free(w);
+    }
+    fflush(stdout);
+}
+
+void cli_report_duplicate(const struct cli_options *o, const char *file,
+                          const struct attachment *att, const struct cli_notes *notes, time_t when)
+{
+    char date[32];
+    struct tm tm;
+    localtime_r(&when, &tm);
+    strftime(date, sizeof date, "%Y-%m-%d %H:%M", &tm);
+    char *msg = xasprintf("the same content was already attached to candidate %s on %s; not "
+                          "sent again (pass --force to send it anyway)",
+                          o->send->candidate_id, date);
+    if (o->json) {
+        struct cli_file_result r = {
+            .file = file, .att = att, .candidate = o->send->candidate_id, .outcome = "duplicate",
+            .duplicate_of = when, .sandbox = o->send->sandbox,
+            .notes = notes ? notes->v : NULL, .n_notes = notes ? notes->n : 0,
+        };
+        print_json(&r);
+    } else {
+        print_line(o, "skip", file, msg);
+    }
+    free(msg);
+}

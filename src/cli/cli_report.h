@@ -1,0 +1,39 @@
+/* What the command line says about each file: one result line on stdout (or its JSON
+ * object), the tool's own warnings beside Kombo's. Private to src/cli/. */
+#ifndef KA_CLI_REPORT_H
+#define KA_CLI_REPORT_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "cli.h"
+
+struct cJSON;
+
+/* The tool's warnings about one file (not a Kombo ID, over 10 MB, generic type): printed on
+ * stderr as they come (unless quiet) and kept for the file's JSON warnings[]. */
+struct cli_notes {
+    char *v[4];
+    size_t n;
+};
+void cli_note(struct cli_notes *n, bool quiet, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void cli_notes_free(struct cli_notes *n);
+
+/* "error  FILE: message" (or its JSON) for a file that failed before anything was sent. */
+void cli_report_early(const struct cli_options *o, const char *file, const struct attachment *att,
+                      const struct cli_notes *notes, int code, const char *msg);
+/* "ok  FILE → candidate ...", "error  ...", "maybe  ..." (or the JSON) for an upload. */
+void cli_report_result(const struct cli_options *o, const char *file, const struct attachment *att,
+                       const struct cli_notes *notes, const struct transfer_result *res);
+/* "skip  FILE: already attached ..." (outcome "duplicate") for content the history says
+ * reached this candidate at `when`. */
+void cli_report_duplicate(const struct cli_options *o, const char *file,
+                          const struct attachment *att, const struct cli_notes *notes, time_t when);
+
+/* Shared with cli_format.c: a JSON string of s (invalid UTF-8 made valid), or null. */
+struct cJSON *cli_json_str(const char *s);
+/* The outcome word for a failure before anything was sent: "file", "config", ... */
+const char *cli_outcome_for_code(int code);
+
+#endif
