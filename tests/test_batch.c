@@ -80,8 +80,9 @@ static void test_init_copies_the_spec(void **state)
     assert_string_equal(b.candidate, "cand");
     assert_int_equal(b.n, 2);
     assert_int_equal(b.max_attempts, 3);
-    assert_null(b.name);
+    assert_null(b.files[0].name);
     assert_null(b.ctype);
+    assert_int_equal(b.files[1].type, ATT_CV);
     assert_string_equal(b.files[0].display_name, "a.txt");
     assert_string_equal(b.files[1].display_name, "b.txt");
     assert_int_equal(b.files[0].state, BF_PENDING);
@@ -94,6 +95,25 @@ static void test_init_copies_the_spec(void **state)
     spec.name = "Frank Doe CV";
     batch_init(&b, &spec, 3);
     assert_string_equal(b.files[0].display_name, "Frank Doe CV");
+    batch_free(&b);
+
+    /* several files, each with its own name, type and hash (from the form) */
+    const char *names[2] = { "CV of Frank.txt", NULL };
+    const enum att_type types[2] = { ATT_CV, ATT_COVER_LETTER };
+    const char *sha[2] = { "ab12", NULL };
+    spec = (struct batch_spec){ .candidate = "c", .names = names, .types = types, .sha256 = sha,
+                                .candidate_name = "Frank Doe", .paths = p, .n = 2 };
+    batch_init(&b, &spec, 3);
+    assert_string_equal(b.files[0].display_name, "CV of Frank.txt");
+    assert_string_equal(b.files[1].display_name, "b.txt");
+    assert_int_equal(b.files[1].type, ATT_COVER_LETTER);
+    assert_string_equal(b.files[0].sha256, "ab12");
+    assert_string_equal(b.files[1].sha256, "");
+    assert_string_equal(b.candidate_name, "Frank Doe");
+    assert_non_null(batch_next(&b));
+    assert_true(batch_prepare(&b, 0));
+    assert_string_equal(b.files[0].att.name, "CV of Frank.txt");
+    assert_int_equal(b.files[0].att.type, ATT_CV);
     batch_free(&b);
 }
 

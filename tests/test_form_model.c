@@ -88,7 +88,7 @@ static void test_one_file_fills_name_and_type(void **state)
     assert_int_equal(m.files[0].size, strlen("Frank Doe, recruiter's notes\n"));
     assert_string_equal(m.files[0].mime, "text/plain");
     assert_false(m.files[0].generic);
-    assert_string_equal(m.name.buf, "cv.txt");
+    assert_string_equal(m.files[0].name.buf, "cv.txt");
     assert_string_equal(m.ctype.buf, "text/plain");
     assert_int_equal(m.focus, FM_CANDIDATE); /* nothing typed yet */
     assert_int_equal(m.checks[FM_CANDIDATE].level, FM_HINT);
@@ -111,9 +111,11 @@ static void test_several_files_keep_their_own(void **state)
     fm_init(&m, KOMBO_ID, ATT_CV, 0);
     set_files(&m, "cv.txt", "photo.bin");
     assert_true(fm_multi(&m));
-    assert_string_equal(m.name.buf, "");
+    assert_string_equal(m.files[0].name.buf, "cv.txt");   /* each its own, on its row */
+    assert_string_equal(m.files[1].name.buf, "photo.bin");
     assert_string_equal(m.ctype.buf, "");
     assert_false(fm_focusable(&m, FM_NAME));
+    assert_true(fm_focusable(&m, FM_FILE));
     assert_true(m.files[1].generic);
     assert_int_equal(m.checks[FM_CTYPE].level, FM_WARNING);
     assert_string_equal(m.checks[FM_CTYPE].msg,
@@ -125,7 +127,7 @@ static void test_several_files_keep_their_own(void **state)
     /* and the candidate ID stays when the files change */
     set_files(&m, "letter.pdf", NULL);
     assert_string_equal(m.cand.buf, KOMBO_ID);
-    assert_string_equal(m.name.buf, "letter.pdf");
+    assert_string_equal(m.files[0].name.buf, "letter.pdf");
     assert_string_equal(m.ctype.buf, "application/pdf");
     fm_free(&m);
 }
@@ -148,6 +150,7 @@ static void test_focus_order(void **state)
         { false, FM_CANDIDATE, -1, FM_CANDIDATE },
         { true, FM_TYPE, +1, FM_CTYPE },        /* several files: no name field */
         { true, FM_CTYPE, -1, FM_TYPE },
+        { true, FM_CTYPE, +1, FM_FILE },        /* ... but a row for each file */
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         struct form_model m;
@@ -275,9 +278,25 @@ static void test_bad_names_among_several_files(void **state)
     struct form_model m;
     fm_init(&m, KOMBO_ID, ATT_CV, 0);
     set_files(&m, "cv.txt", "bad\x01name.txt");
-    assert_int_equal(m.checks[FM_NAME].level, FM_WARNING);
-    assert_non_null(strstr(m.checks[FM_NAME].msg, "will not be sent"));
-    assert_non_null(strstr(m.checks[FM_NAME].msg, "bad\\x01name.txt")); /* shown escaped */
+    /* the control character is not dropped in silence: it shows as U+FFFD, to be fixed on
+     * the file's row, where the form opens */
+    assert_string_equal(m.files[1].name.buf, "bad\xef\xbf\xbdname.txt");
+    assert_int_equal(m.files[1].check.level, FM_ERROR);
+    assert_null(strstr(m.files[1].check.msg, "--name"));
+    assert_int_equal(m.focus, FM_FILE);
+    assert_int_equal(m.focus_file, 1);
+    struct batch_spec spec;
+    m.focus = FM_SEND;
+    assert_int_equal(fm_try_send(&m, &spec), FM_SEND_FIX_FIELDS);
+    assert_int_equal(m.focus, FM_FILE);
+    assert_int_equal(m.focus_file, 1);
+    clear_field(&m);
+    type_text(&m, "bad name.txt");
+    assert_int_equal(m.files[1].check.level, FM_FINE);
+    assert_int_equal(fm_try_send(&m, &spec), FM_SEND_OK);
+    assert_int_equal(spec.n, 2);
+    assert_string_equal(spec.names[0], "cv.txt");
+    assert_string_equal(spec.names[1], "bad name.txt");
     fm_free(&m);
     unlink(p);
 }
@@ -287,7 +306,7 @@ static uint64_t sent_length(const struct form_model *m, const char *rf)
 {
     struct attachment att;
     char err[256];
-    if (attachment_init(&att, m->files[0].path, m->name.buf, m->type, m->ctype.buf, err, sizeof err))
+    if (attachment_init(&att, m->files[0].path, m->files[0].name.buf, m->files[0].type, m->ctype.buf, err, sizeof err))
         fail_msg("attachment_init: %s", err);
     int code;
     struct body *b = body_open(&att, rf, &code, err, sizeof err);
@@ -307,10 +326,11 @@ static void test_presets(void **state)
     fm_init(&m, KOMBO_ID, ATT_CV, 0);
     fm_set_presets(&m, "Renamed CV.pdf", "application/pdf", NULL);
     set_files(&m, "cv.txt", NULL);
-    assert_string_equal(m.name.buf, "Renamed CV.pdf");
+    assert_string_equal(m.files[0].name.buf, "Renamed CV.pdf");
     assert_string_equal(m.ctype.buf, "application/pdf");
-    set_files(&m, "cv.txt", "cv.txt");
-    assert_string_equal(m.name.buf, "");
+    set_files(&m, "cv.txt", "letter.pdf");
+    assert_string_equal(m.files[0].name.buf, "cv.txt");
+    assert_string_equal(m.files[1].name.buf, "letter.pdf");
     assert_string_equal(m.ctype.buf, "application/pdf");
     fm_free(&m);
 }
@@ -382,9 +402,9 @@ static void test_send_is_refused_until_fixed(void **state)
     type_text(&m, "Frank Doe CV.txt");
     assert_int_equal(fm_try_send(&m, &spec), FM_SEND_OK);
     assert_string_equal(spec.candidate, KOMBO_ID);
-    assert_string_equal(spec.name, "Frank Doe CV.txt");
+    assert_string_equal(spec.names[0], "Frank Doe CV.txt");
     assert_string_equal(spec.ctype, "text/plain");
-    assert_int_equal(spec.type, ATT_CV);
+    assert_int_equal(spec.types[0], ATT_CV);
     assert_int_equal(spec.n, 1);
     assert_string_equal(spec.paths[0], in_dir("cv.txt"));
     /* the ID sent is the newest recent one */
@@ -416,7 +436,7 @@ static void test_send_blocks(void **state)
     set_files(&m, "cv.txt", "photo.bin");
     assert_int_equal(m.too_big, 1);
     assert_int_equal(fm_try_send(&m, &spec), FM_SEND_OK);
-    assert_null(spec.name);   /* each file's own name */
+    assert_string_equal(spec.names[1], "photo.bin");   /* each file's own name */
     assert_null(spec.ctype);  /* each file's detected type */
     assert_int_equal(spec.n, 2);
     fm_free(&m);

@@ -347,7 +347,9 @@ static int run_loop(struct app *a)
         /* The one wait: every transfer of the client and the keyboard together (up to
          * 100 ms, less when a retry is due); then what the network moved, then the keys. */
         bool key_ready = false;
-        client_poll(a->client, 100, STDIN_FILENO, &key_ready);
+        bool again = a->idle_again;
+        a->idle_again = false;
+        client_poll(a->client, again ? 0 : 100, STDIN_FILENO, &key_ready);
         unsigned sent = sender_step(&a->sender);
         unsigned m = 0;
         if ((sent || !key_ready) && !a->too_small)

@@ -30,6 +30,7 @@ struct app {
     struct sender sender;        /* the batch being sent, or the last one */
     struct help_view help;       /* the help screen, over the current screen's body */
     struct summary summary;      /* the batches sent before the sender's current one */
+    bool idle_again;             /* the screen's idle has more to do: wait for nothing */
 };
 
 /* The current screen's operations. */

@@ -19,8 +19,7 @@ void batch_init(struct batch *b, const struct batch_spec *spec, int max_attempts
 {
     memset(b, 0, sizeof *b);
     b->candidate = xstrdup(spec->candidate);
-    b->type = spec->type;
-    b->name = spec->name ? xstrdup(spec->name) : NULL;
+    b->candidate_name = spec->candidate_name ? xstrdup(spec->candidate_name) : NULL;
     b->ctype = spec->ctype ? xstrdup(spec->ctype) : NULL;
     b->max_attempts = max_attempts;
     b->files = xcalloc(spec->n, sizeof *b->files);
@@ -28,7 +27,12 @@ void batch_init(struct batch *b, const struct batch_spec *spec, int max_attempts
     for (size_t i = 0; i < spec->n; i++) {
         struct batch_file *f = &b->files[i];
         f->path = xstrdup(spec->paths[i]);
-        f->display_name = xstrdup(b->name ? b->name : base_name(spec->paths[i]));
+        const char *name = spec->name ? spec->name : spec->names ? spec->names[i] : NULL;
+        f->name = name ? xstrdup(name) : NULL;
+        f->display_name = xstrdup(name ? name : base_name(spec->paths[i]));
+        f->type = spec->types ? spec->types[i] : spec->type;
+        if (spec->sha256 && spec->sha256[i])
+            snprintf(f->sha256, sizeof f->sha256, "%s", spec->sha256[i]);
         f->state = BF_PENDING;
     }
 }
@@ -53,10 +57,11 @@ void batch_free(struct batch *b)
         file_reset(&b->files[i]);
         free(b->files[i].path);
         free(b->files[i].display_name);
+        free(b->files[i].name);
     }
     free(b->files);
     free(b->candidate);
-    free(b->name);
+    free(b->candidate_name);
     free(b->ctype);
     memset(b, 0, sizeof *b);
 }
@@ -90,7 +95,7 @@ bool batch_prepare(struct batch *b, uint64_t max_size)
         batch_refuse(b, KA_EXIT_FILE, err);
         return false;
     }
-    int code = attachment_init(&f->att, f->path, b->name, b->type, b->ctype, err, sizeof err);
+    int code = attachment_init(&f->att, f->path, f->name, f->type, b->ctype, err, sizeof err);
     if (code == 0) {
         f->att_ok = true;
         code = att_check_size(f->att.size, max_size, NULL, err, sizeof err);

@@ -15,9 +15,13 @@
 /* What to send: the form's values. Strings are copied by batch_init. */
 struct batch_spec {
     const char *candidate;
-    enum att_type type;
-    const char *name;            /* NULL: each file's base name */
+    const char *candidate_name;  /* the candidate's name for the history; NULL: unknown */
+    enum att_type type;          /* every file's, unless types is given */
+    const enum att_type *types;  /* per file, or NULL */
+    const char *name;            /* one name for every file (one file); NULL: names, else base names */
+    const char *const *names;    /* per file (a NULL entry: the base name), or NULL */
     const char *ctype;           /* NULL: each file's detected type */
+    const char *const *sha256;   /* per file, the content's SHA-256 in hex if known, or NULL */
     const char *const *paths;
     size_t n;
 };
@@ -31,6 +35,9 @@ enum bf_verdict { BV_PENDING, BV_RUNNING, BV_SKIPPED, BV_REFUSED, BV_OK, BV_CANC
 struct batch_file {
     char *path;
     char *display_name;          /* the name it is sent under: the one given, else the base name */
+    char *name;                  /* the one given, or NULL: the base name */
+    enum att_type type;
+    char sha256[65];             /* the content's hash when the form worked it out, else "" */
     struct attachment att;       /* filled by batch_prepare */
     bool att_ok;
     enum bf_state state;
@@ -48,8 +55,7 @@ struct batch {
     size_t n;
     size_t cur;                  /* the file being sent (n once all had their turn) */
     char *candidate;
-    enum att_type type;
-    char *name;                  /* NULL: each file's base name */
+    char *candidate_name;        /* NULL when unknown */
     char *ctype;                 /* NULL: each file's detected type */
     int max_attempts;            /* what each file's job was given */
     bool running;                /* a file is being sent */

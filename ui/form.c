@@ -1,23 +1,25 @@
-/* The form screen: lays out the form model (form_model.c: values, checks, sizes) and maps
- * keys to it. The form is a column of virtual lines that scrolls to keep the focused field
- * in view. */
+/* The form screen: maps keys to the form model (form_model.c: values, checks, sizes) and
+ * runs a send's last steps: the files' hashes (worked out while the form is open, a few
+ * megabytes each idle moment), then the history's duplicate check, which asks before the
+ * same content goes to the same candidate again. Drawing is form_draw.c. */
 #include "form.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
-#include "draw.h"
 #include "editkeys.h"
 #include "format.h"
 #include "theme.h"
 
-#define LABEL_W LAYOUT_LABEL_W   /* "Content type" and a space */
+/* Bytes hashed per idle moment: a few milliseconds, so a key never waits on it. */
+#define HASH_STEP (4u << 20)
 
 enum form_action {
     FA_NEXT, FA_PREV, FA_UP, FA_DOWN, FA_SEND, FA_BACK, FA_ENTER, FA_OLDER, FA_NEWER, FA_TYPE_NEXT,
-    FA_TYPE_PREV
+    FA_TYPE_PREV, FA_YES, FA_SKIP, FA_NO
 };
 
 /* Every field has these; a field's own rows come first in its table, so they win. */
@@ -46,22 +48,51 @@ static const struct binding recent_keys[] = {
     HELP_ANY,
 };
 static const struct binding type_keys[] = {
-    { { ' ', KC(KEY_RIGHT), 0 }, "Space", "change type", FA_TYPE_NEXT, "the next type" },
+    { { ' ', KC(KEY_RIGHT), 0 }, "Space", "change type", FA_TYPE_NEXT, "the next type (several files: for all)" },
     { { KC(KEY_LEFT), 0 }, "Left", NULL, FA_TYPE_PREV, "the previous type" },
     FORM_COMMON,
     HELP_ANY,
 };
+/* A file's row (several files): its name is a text field, so the type has a control key. */
+static const struct binding file_keys[] = {
+    { { CTRL_KEY('t'), KC(KEY_F(3)), 0 }, "^T", "type", FA_TYPE_NEXT, "this file's next type" },
+    FORM_COMMON,
+    HELP_F1,
+};
 static const struct binding send_keys[] = { FORM_COMMON, HELP_ANY };
+/* The question before sending content this candidate already has. */
+static const struct binding confirm_keys[] = {
+    { { 'y', 0 }, "y", "send anyway", FA_YES, "send every file, also those attached before" },
+    { { 's', 0 }, "s", "skip those", FA_SKIP, "send only the files not attached before" },
+    { { 'n', KEY_ESC, 0 }, "n", "back", FA_NO, "send nothing, back to the form" },
+    HELP_ANY,
+};
 
 #define N_OF(t) (sizeof(t) / sizeof((t)[0]))
 
 static const struct binding *form_bindings(const struct app *a, size_t *n)
 {
     const struct form_model *m = &a->form.m;
+    if (a->form.confirm) {
+        size_t dups = 0;
+        for (size_t i = 0; i < m->n_files; i++)
+            dups += m->files[i].dup;
+        /* "skip those" only when something would be left to send */
+        if (dups < m->n_files) {
+            *n = N_OF(confirm_keys);
+            return confirm_keys;
+        }
+        static const struct binding all_dup[] = { confirm_keys[0], confirm_keys[2], confirm_keys[3] };
+        *n = N_OF(all_dup);
+        return all_dup;
+    }
     switch (m->focus) {
     case FM_TYPE:
         *n = N_OF(type_keys);
         return type_keys;
+    case FM_FILE:
+        *n = N_OF(file_keys);
+        return file_keys;
     case FM_CANDIDATE:
         if (m->n_recent) {
             *n = N_OF(recent_keys);
@@ -84,10 +115,10 @@ static size_t form_help(const struct app *a, struct help_section *out, size_t ma
     size_t k = 0;
     if (max < 2)
         return 0;
-    out[k].title = "Form";
+    out[k].title = a->form.confirm ? "Sending again" : "Form";
     out[k].t = form_bindings(a, &out[k].n);
     k++;
-    if (fm_focused_edit(&a->form.m)) {
+    if (!a->form.confirm && fm_focused_edit(&a->form.m)) {
         out[k].title = "Editing a field";
         out[k].t = editkeys_table(&out[k].n);
         k++;
@@ -109,14 +140,20 @@ void form_free(struct form *f)
     fm_free(&f->m);
 }
 
+/* The files come with the GOTO: from the picker all new; from the result ("edit") the ones
+ * not attached, which keep what was typed for them. */
 static struct ui_intent form_enter(struct app *a, const struct ui_intent *why)
 {
     struct form *f = &a->form;
     if (why->paths) {
-        fm_set_files(&f->m, why->paths, why->n_paths);
+        if (why->fresh)
+            fm_set_files(&f->m, why->paths, why->n_paths);
+        else
+            fm_keep_files(&f->m, why->paths, why->n_paths);
         f->scroll = 0;
-        f->notice[0] = '\0';
     }
+    f->notice[0] = '\0';
+    f->checking = f->confirm = false;
     return ui_intent(UI_INTENT_NONE);
 }
 
@@ -124,18 +161,51 @@ static struct ui_intent form_enter(struct app *a, const struct ui_intent *why)
 static void form_leave(struct app *a)
 {
     a->form.notice[0] = '\0';
+    a->form.checking = a->form.confirm = false;
 }
 
-/* ---- keys ----------------------------------------------------------------------------- */
+/* ---- sending ---------------------------------------------------------------------------- */
+
+static bool check_duplicates(const struct app *a)
+{
+    const struct send_options *so = a->o->send;
+    return !so->no_history && !so->force;
+}
+
+static struct ui_intent send_intent(struct form *f)
+{
+    f->notice[0] = '\0';
+    f->checking = f->confirm = false;
+    return (struct ui_intent){ .kind = UI_INTENT_SEND, .spec = &f->spec };
+}
+
+/* The hashes are all there: ask when the history has any of these files for this
+ * candidate, else send. */
+static struct ui_intent after_hashes(struct app *a)
+{
+    struct form *f = &a->form;
+    f->checking = false;
+    const struct send_options *so = a->o->send;
+    if (fm_find_duplicates(&f->m, so->client.label, so->client.integration_id) == 0)
+        return send_intent(f);
+    f->confirm = true;
+    return ui_intent(UI_INTENT_REDRAW);
+}
 
 static struct ui_intent try_send(struct app *a)
 {
     struct form *f = &a->form;
     char lim[32];
+    f->confirm = false;
     switch (fm_try_send(&f->m, &f->spec)) {
     case FM_SEND_OK:
-        f->notice[0] = '\0';
-        return (struct ui_intent){ .kind = UI_INTENT_SEND, .spec = &f->spec };
+        if (!check_duplicates(a))
+            return send_intent(f);
+        fm_hash_recheck(&f->m); /* a file changed since it was hashed is hashed again */
+        if (!fm_hash_step(&f->m, 0))
+            return after_hashes(a);
+        f->checking = true; /* the idle steps finish the hashes, then go on */
+        return ui_intent(UI_INTENT_REDRAW);
     case FM_SEND_FIX_FIELDS:
         snprintf(f->notice, sizeof f->notice, "fix the fields marked %s first", theme_glyphs()->err);
         break;
@@ -151,12 +221,36 @@ static struct ui_intent try_send(struct app *a)
     return ui_intent(UI_INTENT_REDRAW);
 }
 
+static struct ui_intent confirm_key(struct app *a, int key)
+{
+    struct form *f = &a->form;
+    size_t nb;
+    const struct binding *t = form_bindings(a, &nb);
+    switch (keys_find(t, nb, key)) {
+    case FA_YES:
+        return send_intent(f);
+    case FA_SKIP:
+        fm_spec(&f->m, true, &f->spec);
+        return send_intent(f);
+    case FA_NO:
+        f->confirm = false;
+        return ui_intent(UI_INTENT_REDRAW);
+    default:
+        return ui_intent(UI_INTENT_NONE); /* an answer is needed: other keys wait */
+    }
+}
+
+/* ---- keys --------------------------------------------------------------------------------- */
+
 static struct ui_intent form_key(struct app *a, int key)
 {
     struct form *f = &a->form;
     struct form_model *m = &f->m;
     const struct ui_intent redraw = ui_intent(UI_INTENT_REDRAW);
+    if (f->confirm)
+        return confirm_key(a, key);
     f->notice[0] = '\0';
+    f->checking = false; /* any key while the hashes finish calls the send off */
 
     size_t nb;
     const struct binding *t = form_bindings(a, &nb);
@@ -186,249 +280,18 @@ static struct ui_intent form_key(struct app *a, int key)
     return fm_edit_key(m, key) ? redraw : ui_intent(UI_INTENT_NONE);
 }
 
-/* ---- drawing -------------------------------------------------------------------------- */
-
-/* Lines are produced in order into a window: line number vy is drawn on screen row
- * area.y + vy - scroll when that row is inside the area. */
-struct canvas {
-    const struct rect *area;
-    int scroll;
-    int vy;
-    bool draw;
-    int cur_y, cur_x;       /* where the terminal cursor goes (-1 = hidden) */
-    int focus_top, focus_bottom;
-};
-
-static int row_of(const struct canvas *cv)
+/* Idle moments hash the files; a send waiting for them goes on when they are done. */
+static struct ui_intent form_idle(struct app *a, unsigned sent)
 {
-    int r = cv->vy - cv->scroll;
-    return r >= 0 && r < cv->area->h ? cv->area->y + r : -1;
-}
-
-static void draw_label(const struct form_geom *g, int y, const char *label, bool focused)
-{
-    if (focused) {
-        draw_put(y, 0, 1, theme_glyphs()->focus, theme_attr(ROLE_SELECTION) | A_BOLD);
-        draw_put(y, g->label_x, LABEL_W, label, theme_attr(ROLE_SELECTION) | A_BOLD);
-    } else {
-        draw_put(y, g->label_x, LABEL_W, label, theme_attr(ROLE_LABEL));
-    }
-}
-
-/* The message of a field (when it has one): beside it on wide screens, on its own line(s)
- * below otherwise. */
-static void draw_check(struct canvas *cv, const struct form_geom *g, const struct fm_check *c, int field_row)
-{
-    if (c->level == FM_FINE)
-        return;
-    const struct glyphs *gl = theme_glyphs();
-    enum role role = c->level == FM_ERROR ? ROLE_ERROR : c->level == FM_WARNING ? ROLE_WARNING : ROLE_DIM;
-    const char *glyph = c->level == FM_ERROR ? gl->err : c->level == FM_WARNING ? gl->warn : "";
-    char buf[300];
-    snprintf(buf, sizeof buf, "%s%s%s", glyph, *glyph ? " " : "", c->msg);
-    /* beside the field when it fits there whole, else wrapped on lines of its own */
-    if (g->msg_beside && text_width(buf) <= g->msg_w) {
-        if (cv->draw && field_row >= 0)
-            draw_put(field_row, g->msg_x, g->msg_w, buf, theme_attr(role));
-        return;
-    }
-    int w = cv->area->w - g->field_x - 1;
-    char **lines;
-    size_t n = text_wrap(buf, w, &lines);
-    for (size_t i = 0; i < n; i++) {
-        cv->vy++;
-        int y = row_of(cv);
-        if (cv->draw && y >= 0)
-            draw_put(y, g->field_x, w, lines[i], theme_attr(role));
-    }
-    draw_lines_free(lines, n);
-}
-
-static void text_field(struct canvas *cv, const struct form_geom *g, const struct form_model *m,
-                       enum fm_field field, const char *label, struct lineedit *le, const char *placeholder)
-{
-    bool focused = m->focus == field;
-    int y = row_of(cv);
-    if (focused)
-        cv->focus_top = cv->vy;
-    if (cv->draw && y >= 0) {
-        draw_label(g, y, label, focused);
-        draw_fill(y, g->field_x, g->field_w, theme_attr(ROLE_FIELD));
-        if (le->len == 0 && placeholder)
-            draw_put(y, g->field_x, g->field_w, placeholder, theme_attr(ROLE_FIELD) | A_DIM);
-        int col = le_view(le, g->field_w);
-        if (le->len)
-            draw_put(y, g->field_x, g->field_w, le->buf + le->scroll, theme_attr(ROLE_FIELD));
-        if (le->scroll > 0 && col > 0) /* say that the text goes on to the left */
-            draw_put(y, g->field_x, 1, theme_glyphs()->ellipsis, theme_attr(ROLE_FIELD) | A_BOLD);
-        if (focused) {
-            cv->cur_y = y;
-            cv->cur_x = g->field_x + col;
-        }
-    }
-    draw_check(cv, g, &m->checks[field], y);
-    if (focused)
-        cv->focus_bottom = cv->vy;
-    cv->vy++;
-}
-
-static void plain_line(struct canvas *cv, int x, const char *label, const char *text, enum role r)
-{
-    int y = row_of(cv);
-    if (cv->draw && y >= 0) {
-        int w = cv->area->w - x - 1;
-        if (label) {
-            draw_put(y, x, LABEL_W, label, theme_attr(ROLE_LABEL));
-            draw_put_cut(y, x + LABEL_W + 1, w - LABEL_W - 1, text, theme_attr(r), TEXT_CUT_MIDDLE);
-        } else {
-            draw_put(y, x, w, text, theme_attr(r));
-        }
-    }
-    cv->vy++;
-}
-
-static void type_field(struct canvas *cv, const struct form_geom *g, const struct form_model *m)
-{
-    bool focused = m->focus == FM_TYPE;
-    int y = row_of(cv);
-    if (focused)
-        cv->focus_top = cv->focus_bottom = cv->vy;
-    if (cv->draw && y >= 0) {
-        draw_label(g, y, "Type", focused);
-        int x = g->field_x;
-        for (int t = 0; t < 3; t++) {
-            const char *name = att_type_name((enum att_type)t);
-            bool sel = (int)m->type == t;
-            /* brackets carry the choice without colour; reverse adds it when focused */
-            attr_t at = sel ? (focused ? theme_attr(ROLE_SELECTION) | A_BOLD : theme_attr(ROLE_LABEL)) : theme_attr(ROLE_DIM);
-            char buf[32];
-            snprintf(buf, sizeof buf, sel ? "[%s]" : "%s", name);
-            x += draw_put(y, x, g->field_x + g->field_w - x, buf, at);
-            x += 1;
-        }
-    }
-    cv->vy++;
-}
-
-/* The files, their sizes, and what the size limit and Kombo's advice say about them. */
-static void files_block(struct canvas *cv, const struct form_geom *g, const struct form_model *m)
-{
-    const struct glyphs *gl = theme_glyphs();
-    char buf[512], s1[32], s2[32];
-    if (m->n_files == 1) {
-        char shown[4096];
-        text_tilde(m->files[0].path, getenv("HOME"), shown, sizeof shown);
-        plain_line(cv, g->label_x, "File", shown, ROLE_NORMAL);
-    } else {
-        snprintf(buf, sizeof buf, "%zu files", m->n_files);
-        plain_line(cv, g->label_x, "Files", buf, ROLE_NORMAL);
-        for (size_t i = 0; i < m->n_files; i++) {
-            const struct fm_file *ff = &m->files[i];
-            bool flag = ff->generic && !m->ctype.len;
-            char sz[32];
-            fmt_bytes(ff->size, sz, sizeof sz);
-            snprintf(buf, sizeof buf, "%s%s  %s  %s", flag ? "! " : "", ff->base, ff->mime, sz);
-            plain_line(cv, g->field_x, NULL, buf, flag ? ROLE_WARNING : ROLE_NORMAL);
-        }
-    }
-    fmt_bytes(m->total, s1, sizeof s1);
-    fmt_bytes(m->wire, s2, sizeof s2);
-    snprintf(buf, sizeof buf, "%s (%s %s on the wire)", s1, gl->approx, s2);
-    plain_line(cv, g->label_x, "Size", buf, ROLE_NORMAL);
-    if (m->too_big) {
-        fmt_bytes(m->max_size, s1, sizeof s1);
-        if (m->n_files == 1)
-            snprintf(buf, sizeof buf, "%s over the limit of %s (--max-size): it will not be sent",
-                     gl->err, s1);
-        else
-            snprintf(buf, sizeof buf, "%s %zu file%s over the limit of %s (--max-size) will not be sent",
-                     gl->err, m->too_big, m->too_big == 1 ? "" : "s", s1);
-        plain_line(cv, g->field_x, NULL, buf, ROLE_ERROR);
-    } else if (m->total > ATT_ADVISED_MAX) {
-        snprintf(buf, sizeof buf, "%s over 10 MB: many ATSs refuse files this big", gl->warn);
-        plain_line(cv, g->field_x, NULL, buf, ROLE_WARNING);
-    }
-}
-
-static int render(struct form *f, struct canvas *cv)
-{
-    struct form_model *m = &f->m;
-    struct form_geom g;
-    const struct glyphs *gl = theme_glyphs();
-    layout_form(cv->area->w, &g);
-    char buf[512];
-
-    if (m->n_files == 1)
-        snprintf(buf, sizeof buf, "Attach %s", m->files[0].base);
-    else
-        snprintf(buf, sizeof buf, "Attach %zu files", m->n_files);
-    plain_line(cv, 1, NULL, buf, ROLE_LABEL);
-    cv->vy++;
-
-    text_field(cv, &g, m, FM_CANDIDATE, "Candidate ID", &m->cand, NULL);
-    /* What comes next lives right under the ID it will fill in. */
-    plain_line(cv, g.field_x, NULL, "Find candidate by e-mail or name (coming soon)", ROLE_DIM);
-    plain_line(cv, g.field_x, NULL, "Attach to an application (coming soon)", ROLE_DIM);
-    type_field(cv, &g, m);
-    if (fm_multi(m)) {
-        int y = row_of(cv);
-        if (cv->draw && y >= 0) {
-            draw_label(&g, y, "Name", false);
-            draw_put(y, g.field_x, g.field_w, "(each file's own name)", theme_attr(ROLE_DIM));
-        }
-        draw_check(cv, &g, &m->checks[FM_NAME], y);
-        cv->vy++;
-    } else {
-        text_field(cv, &g, m, FM_NAME, "Name", &m->name, NULL);
-    }
-    text_field(cv, &g, m, FM_CTYPE, "Content type", &m->ctype, fm_multi(m) ? "(detected for each file)" : NULL);
-    cv->vy++;
-    files_block(cv, &g, m);
-    cv->vy++;
-
-    bool focused = m->focus == FM_SEND;
-    if (focused)
-        cv->focus_top = cv->focus_bottom = cv->vy;
-    int y = row_of(cv);
-    if (cv->draw && y >= 0) {
-        attr_t at = focused ? theme_attr(ROLE_SELECTION) | A_BOLD : theme_attr(ROLE_LABEL);
-        if (focused)
-            draw_put(y, 0, 1, gl->focus, at);
-        int x = g.field_x + draw_put(y, g.field_x, 8, "[ Send ]", at) + 2;
-        if (f->notice[0])
-            draw_put(y, x, cv->area->w - x - 1, f->notice, theme_attr(ROLE_ERROR));
-        else
-            draw_put(y, x, cv->area->w - x - 1, "Ctrl-S or F2 sends from any field", theme_attr(ROLE_DIM));
-    }
-    cv->vy++;
-    return cv->vy;
-}
-
-static void form_draw(struct app *a)
-{
+    (void)sent;
     struct form *f = &a->form;
-    const struct rect *area = &a->layout.body;
-    struct canvas cv = { .area = area, .scroll = 0, .draw = false, .cur_y = -1 };
-    /* First pass measures, second draws with the focused field in view. */
-    int total = render(f, &cv);
-    int h = area->h;
-    if (cv.focus_bottom - f->scroll >= h)
-        f->scroll = cv.focus_bottom - h + 1;
-    if (cv.focus_top < f->scroll)
-        f->scroll = cv.focus_top;
-    /* the field's own label line wins over its message when both cannot fit */
-    if (f->scroll > total - h)
-        f->scroll = total - h > 0 ? total - h : 0;
-    if (cv.focus_top < f->scroll)
-        f->scroll = cv.focus_top;
-    cv = (struct canvas){ .area = area, .scroll = f->scroll, .draw = true, .cur_y = -1 };
-    render(f, &cv);
-    if (f->scroll > 0)
-        draw_put(area->y, area->w - 1, 1, theme_glyphs()->up, theme_attr(ROLE_DIM));
-    if (total - f->scroll > h)
-        draw_put(area->y + h - 1, area->w - 1, 1, theme_glyphs()->down, theme_attr(ROLE_DIM));
-    if (cv.cur_y >= 0)
-        draw_cursor_at(cv.cur_y, cv.cur_x);
+    if (!check_duplicates(a))
+        return ui_intent(UI_INTENT_NONE);
+    bool left = fm_hash_step(&f->m, HASH_STEP);
+    a->idle_again = left; /* more to do: the loop does not wait for a key first */
+    if (f->checking)
+        return left ? ui_intent(UI_INTENT_REDRAW) : after_hashes(a);
+    return ui_intent(UI_INTENT_NONE);
 }
 
 const struct screen_ops form_ops = {
@@ -436,6 +299,7 @@ const struct screen_ops form_ops = {
     .leave = form_leave,
     .draw = form_draw,
     .key = form_key,
+    .idle = form_idle,
     .bindings = form_bindings,
     .help = form_help,
 };

@@ -1,15 +1,18 @@
-/* The form's model (no curses): the files to attach and what was found out about them, the
- * field values, the focus order, the checks each field gets as it is typed (the same ones
- * the backend applies, so nothing invalid is sent), the sizes, and recent candidate IDs.
- * Every change goes through these functions, which re-check at once: drawing reads the
- * cached results and never stats a file or asks libmagic. form.c lays it out and maps
- * keys to it. */
+/* The form's model (no curses): the files to attach and what was found out about them (each
+ * with its own name and type), the field values, the focus order, the checks each field
+ * gets as it is typed (the same ones the backend applies, so nothing invalid is sent), the
+ * sizes, recent candidate IDs, and each file's SHA-256, worked out in small steps while the
+ * form is open, for the history's duplicate check. Every change goes through these
+ * functions, which re-check at once: drawing reads the cached results and never stats a
+ * file or asks libmagic. form.c lays it out and maps keys to it; the files' part is
+ * form_files.c. */
 #ifndef KA_UI_FORM_MODEL_H
 #define KA_UI_FORM_MODEL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include <wchar.h>
 
 #include "attachment.h"
@@ -18,25 +21,11 @@
 #define FM_RECENT_MAX 20
 
 struct batch_spec;
-
-/* One file to attach, as found when the files were set. */
-struct fm_file {
-    char *path;
-    char *base;          /* base name: the default attachment name */
-    uint64_t size;       /* 0 when stat failed (attachment_init says why at send time) */
-    char mime[128];      /* detected type */
-    bool generic;        /* mime is one Kombo asks clients not to send */
-};
-
-/* The form's lines, top to bottom; the focus moves in this order. */
-enum fm_field {
-    FM_CANDIDATE, FM_FIND_SOON, FM_APPLICATION_SOON, FM_TYPE, FM_NAME, FM_CTYPE, FM_SEND,
-    FM_COUNT
-};
+struct filehash;
 
 enum fm_level {
     FM_FINE,       /* nothing to say */
-    FM_HINT,       /* dim: "required" before the user tried to send */
+    FM_HINT,       /* dim: "required" before the user tried to send; a recent candidate's name */
     FM_WARNING,    /* sent anyway */
     FM_ERROR       /* blocks sending */
 };
@@ -44,6 +33,32 @@ enum fm_level {
 struct fm_check {
     enum fm_level level;
     char msg[256];
+};
+
+/* One file to attach, as found when the files were set, and how it is to be sent. */
+struct fm_file {
+    char *path;
+    char *base;          /* base name: the default attachment name */
+    uint64_t size;       /* 0 when stat failed (the batch says why at send time) */
+    char mime[128];      /* detected type */
+    bool generic;        /* mime is one Kombo asks clients not to send */
+    struct lineedit name; /* the name it is sent under (one file: the Name field) */
+    enum att_type type;
+    struct fm_check check; /* its name's */
+    struct filehash *hash; /* while its SHA-256 is being worked out */
+    char sha256[65];     /* "" until known */
+    bool hash_failed;
+    uint64_t hash_size;  /* size and date when hashed: a file changed since is hashed again */
+    time_t hash_mtime;
+    bool dup;            /* the history has an upload of this content to this candidate */
+    time_t dup_time;     /* ... made then */
+};
+
+/* The form's lines, top to bottom; the focus moves in this order. FM_FILE is the rows of
+ * several files, one stop each (focus_file says which). */
+enum fm_field {
+    FM_CANDIDATE, FM_FIND_SOON, FM_APPLICATION_SOON, FM_TYPE, FM_NAME, FM_CTYPE, FM_FILE, FM_SEND,
+    FM_COUNT
 };
 
 /* Why a send did not start. */
@@ -57,12 +72,14 @@ enum fm_block {
 struct form_model {
     struct fm_file *files;
     size_t n_files;
-    const char **paths;          /* files[i].path, for a batch_spec */
-    struct lineedit cand, name, ctype;
-    enum att_type type;
+    struct lineedit cand, ctype;
+    char cand_id[260];           /* cand without the white space around it: what is sent */
+    enum att_type type;          /* one file: its type; several: the one the Type field set */
     enum fm_field focus;
+    size_t focus_file;           /* FM_FILE: which row */
     uint64_t max_size;           /* --max-size; 0 = no limit */
     char **recent;               /* recent candidate IDs, newest first */
+    char **recent_names;         /* the candidates' names when the history knows them, else NULL */
     size_t n_recent;
     int recent_pos;              /* -1 = what the user typed; else index into recent */
     char *typed;                 /* what the user typed before cycling recent IDs */
@@ -71,6 +88,10 @@ struct form_model {
     char *preset_name;           /* --name: the name for one file instead of its own */
     char *preset_ctype;          /* --content-type: instead of the detected one */
     char *preset_rf;             /* --remote-fields (checked): part of the body's size */
+    /* What the last fm_try_send pointed a batch_spec at (valid until the files change): */
+    const char **spec_paths, **spec_names, **spec_sha;
+    enum att_type *spec_types;
+    char *spec_cand;
     /* Worked out after every change: */
     struct fm_check checks[FM_COUNT];
     uint64_t total;              /* the files' bytes */
@@ -85,14 +106,19 @@ void fm_free(struct form_model *m);
  * type, and the size on the wire counts the remote fields. */
 void fm_set_presets(struct form_model *m, const char *name, const char *content_type,
                     const char *remote_fields);
-/* Recent candidate IDs of earlier runs with this integration, from the history file. */
+/* Recent candidate IDs of earlier runs with this integration, and their names when known,
+ * from the history file. */
 void fm_load_history(struct form_model *m, const char *integration_id);
 
-/* The files to attach (stat and type detection happen here, once). Candidate ID and type
- * stay: attaching several documents to one person is the usual case. One file fills name
- * and content type with its own (or the presets); several leave the name empty and the
- * content type empty or the preset (each file keeps its own otherwise). */
+/* The files to attach (stat and type detection happen here, once; the hashing starts with
+ * fm_hash_step). Candidate ID and type stay: attaching several documents to one person is
+ * the usual case. Each file gets its own name (the preset for one file) and the type; a
+ * name that is not valid text (bytes shown as U+FFFD) is an error to fix, and the focus
+ * goes to it. */
 void fm_set_files(struct form_model *m, char *const *paths, size_t n);
+/* Keep only these of the files (the ones not attached, for another try), with the names,
+ * types and hashes they had; a path not among the files is added as fm_set_files would. */
+void fm_keep_files(struct form_model *m, char *const *paths, size_t n);
 bool fm_multi(const struct form_model *m);
 
 bool fm_focusable(const struct form_model *m, enum fm_field f);
@@ -108,18 +134,44 @@ bool fm_insert(struct form_model *m, wchar_t wc);
 /* A key for the focused text field (editkeys.h: editing keys, Alt chords, characters);
  * false when there is no text field or the key is none of its. */
 bool fm_edit_key(struct form_model *m, int key);
-/* CV -> COVER_LETTER -> OTHER -> CV for dir > 0, the other way for dir < 0. */
+/* CV -> COVER_LETTER -> OTHER -> CV for dir > 0, the other way for dir < 0. On the Type field
+ * it sets every file's type; on a file's row that file's alone. */
 void fm_cycle_type(struct form_model *m, int dir);
+/* The files do not all have the same type. */
+bool fm_types_mixed(const struct form_model *m);
 
-/* Feed a recent candidate ID (the last call ends up first); a known one moves up. */
+/* The candidate ID as it will be sent: what the field holds, white space around it (a
+ * pasted newline, spaces) trimmed. Points into the model until the next change. */
+const char *fm_candidate(const struct form_model *m);
+/* The history's name of the candidate ID in the field, or NULL. */
+const char *fm_candidate_name(const struct form_model *m);
+
+/* Feed a recent candidate ID (the last call ends up first); a known one moves up. name is
+ * the candidate's when known (NULL otherwise). */
 void fm_remember_id(struct form_model *m, const char *id);
+void fm_remember_named(struct form_model *m, const char *id, const char *name);
 /* Walk the recent IDs in the candidate field: dir > 0 older, < 0 newer (back to what was
  * typed). False when there is nowhere to go that way. */
 bool fm_cycle_recent(struct form_model *m, int dir);
 
 /* The user asked to send: FM_SEND_OK, or why not (the focus moves to the first field with
  * an error). On OK the candidate ID is remembered and *spec points into the model (valid
- * until the model changes). */
+ * until the model changes); skip_dups leaves the files the history says were attached to
+ * this candidate out (fm_find_duplicates marked them). */
 enum fm_block fm_try_send(struct form_model *m, struct batch_spec *spec);
+void fm_spec(struct form_model *m, bool skip_dups, struct batch_spec *spec);
+
+/* ---- the files' hashes and the duplicate check (form_files.c) ---- */
+
+/* Hash at most budget bytes more of the files (in order). True while some are left. */
+bool fm_hash_step(struct form_model *m, size_t budget);
+/* Files changed since they were hashed (size or date) are hashed again: the hash goes into
+ * the history with the upload. */
+void fm_hash_recheck(struct form_model *m);
+/* Bytes hashed of all, and of how many (for "checking ... 40%"). */
+void fm_hash_progress(const struct form_model *m, uint64_t *done, uint64_t *of);
+/* Look every hashed file up in the history: same content, same candidate, same integration
+ * on the same server, attached before. Marks them (dup, dup_time); returns how many. */
+size_t fm_find_duplicates(struct form_model *m, const char *server_label, const char *integration_id);
 
 #endif

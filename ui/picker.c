@@ -257,6 +257,7 @@ static bool sendable_here(struct picker *p, const char *path)
 static struct ui_intent to_form(char **paths, size_t n)
 {
     struct ui_intent in = ui_goto(SCR_FORM);
+    in.fresh = true; /* new files: new names and types */
     in.paths = paths;
     in.n_paths = n;
     return in;

@@ -149,7 +149,7 @@ static void progress_draw(struct app *a)
     int lw = draw_put(y, x, w - rw, b->cancelling ? "Cancelling " : "Sending ", theme_attr(ROLE_LABEL));
     draw_put_cut(y, x + lw, w - rw - lw, f->display_name, theme_attr(ROLE_NORMAL), TEXT_CUT_MIDDLE);
     y++;
-    snprintf(buf, sizeof buf, "to candidate %s as %s", b->candidate, att_type_name(b->type));
+    snprintf(buf, sizeof buf, "to candidate %s as %s", b->candidate, att_type_name(f->type));
     draw_put(y++, x, w, buf, theme_attr(ROLE_DIM));
     y++;
 

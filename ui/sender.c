@@ -43,11 +43,15 @@ static void start_next(struct sender *s)
     while ((f = batch_next(b)) != NULL) {
         if (!batch_prepare(b, o->send->max_size))
             continue;
+        /* the form worked the hash out already (for the duplicate check): the upload need
+         * not hash again; else it hashes while sending, for the history */
         struct upload_request req = {
             .candidate_id = b->candidate,
             .att = &f->att,
             .remote_fields = o->send->remote_fields,
-            .want_sha256 = !o->send->no_history,
+            .want_sha256 = !o->send->no_history && !f->sha256[0],
+            .sha256 = f->sha256[0] ? f->sha256 : NULL,
+            .candidate_name = b->candidate_name,
         };
         char err[512];
         int code;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # A file whose name holds an invalid UTF-8 byte (bad\xffname.txt) is listed with the byte
-# escaped as \xff (row still aligned), can be picked and uploaded; the name sent is valid
-# UTF-8 and the stored content is byte-identical.
+# escaped as \xff (row still aligned) and can be picked. The form opens on its Name, marked
+# to fix (the byte shows as U+FFFD; never the command line's "pass --name"), refuses to send
+# until it is fixed, and then sends the name typed with the content byte for byte. With
+# several files, the bad one's row is where the form opens, and it is fixed there.
 . "$(dirname "$0")/lib.sh"
 start_mock
 mkdir "$T/files"
@@ -27,18 +29,57 @@ wait_for ' 2/3( |$)'
 keys Enter
 wait_for '^ Attach bad\\xffname\.txt'
 wait_for 'File +.*/bad\\xffname\.txt'
-name=$(screen_text | sed -n 's/^  Name  *//p' | sed 's/ *$//')
-[ -n "$name" ] || fail "no Name field"
-type_candidate_and_send
+wait_for '^▸ Name +bad�name\.txt'                  # focused, marked to fix
+wait_for "✗ the file's name is not all text"
+screen_text | grep -q -- '--name' && fail "command-line advice in the UI"
+keys C-s                                        # the first field to fix: the empty ID
+wait_for 'fix the fields marked ✗ first'
+wait_for '^▸ Candidate ID'
+keys -l "$CAND"
+keys C-s                                        # then the name
+wait_for 'fix the fields marked ✗ first'
+wait_for '^▸ Name +bad�name\.txt'
+[ "$(inbox_count)" -eq 0 ] || fail "sent with a name that is not text"
+keys C-u
+keys -l 'bad name.txt'
+wait_for '^▸ Name +bad name\.txt *$'
+wait_gone "not all text"
+keys C-s
 wait_for "Attached to candidate $CAND" 10
 
 [ "$(inbox_count)" -eq 1 ] || fail "expected 1 stored file, found $(inbox_count)"
-stored=$(find "$T/inbox" -type f ! -name '.*')
-base=$(basename "$stored")
-printf '%s' "$base" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1 || fail "stored name is not valid UTF-8"
-[ "$base" = "$name" ] || fail "stored as '$base' but the form said '$name'"
-case "$base" in bad*name.txt) ;; *) fail "stored name '$base' lost its parts" ;; esac
+stored=$(stored_file 'bad name.txt')
+[ -n "$stored" ] || fail "not stored as 'bad name.txt': $(find "$T/inbox" -type f)"
 cmp "$T/files/$bad" "$stored" || fail "stored content differs"
+
+# several files: the bad one's row
+keys p
+wait_for '^   aaa\.txt'
+keys g Space Space
+wait_for '2 marked'
+keys Enter
+wait_for '^ Attach 2 files'
+wait_for '^▸ CV +bad�name\.txt'
+wait_for '^  CV +aaa\.txt'
+keys C-u
+keys -l 'second.txt'
+wait_for '^▸ CV +second\.txt( |$)'
+keys C-t                                        # this file's type alone
+wait_for '^▸ COVER_LETTER +second\.txt'
+wait_for '^  CV +aaa\.txt'
+keys C-s
+# the same content went to this candidate a moment ago (as "bad name.txt"): it asks
+wait_for 'One file was attached to this candidate before \(the same content\)'
+wait_for 'y send anyway +s skip those +n back'
+keys y
+wait_for "2 of 2 files attached to candidate $CAND" 10
+s=$(stored_file second.txt); [ -n "$s" ] || fail "second.txt not stored"
+cmp "$T/files/$bad" "$s" || fail "second.txt differs"
+listing=$(curl -sf -H "Authorization: Bearer $KEY" -H "X-Integration-Id: e2e:test" \
+  "$MOCK_URL/ats/candidates/$CAND/attachments")
+echo "$listing" | grep -q '"second.txt"' || fail "listing: $listing"
+echo "$listing" | grep -Eq '"type":"COVER_LETTER"[^}]*"file_name":"second.txt"' ||
+  fail "second.txt not sent as COVER_LETTER: $listing"
 keys q
 wait_exit 0
 echo ok

@@ -46,6 +46,9 @@ keys Enter
 wait_for '^ Attach doc\.pdf'
 wait_for "Candidate ID +$CAND"        # the form keeps the last candidate
 keys C-s
+wait_for 'attached to this candidate before' 10   # the same doc.pdf: it asks first
+no_key "form (sending again?)"
+keys y
 wait_for 'waiting for Kombo.s answer' 10
 no_key "progress (stalled)"
 resize 30 8
@@ -88,5 +91,5 @@ no_key "form after 401"
 keys C-c
 wait_exit 130
 no_key "shell after Ctrl-C"
-[ "$checked" -eq 13 ] || fail "only $checked screens checked"
+[ "$checked" -eq 14 ] || fail "only $checked screens checked"
 echo ok

@@ -31,6 +31,10 @@ wait_for 'Resume\.pdf'
 keys Enter
 wait_for 'Candidate ID'
 type_candidate_and_send
+# the sandbox got this content for this candidate before: the history says so
+wait_for 'This file was attached to this candidate before \(the same content\)' 10
+wait_for 'Resume\.pdf on [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}'
+keys y
 wait_for "Attached to candidate $CAND" 10
 [ "$(find "$sandbox" -type f -name 'Resume*.pdf' | wc -l)" -eq 2 ] || fail "second sandbox upload missing"
 [ "$(inbox_count)" -eq 0 ] || fail "--sandbox sent to the configured server"
