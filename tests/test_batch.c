@@ -219,16 +219,35 @@ static void test_retry_sends_only_what_failed(void **state)
 {
     (void)state;
     struct batch b;
+    static const struct transfer_result res_server = { .outcome = TRANSFER_SERVER, .attempts = 4,
+                                                       .retry_helps = true };
+    static const struct transfer_result res_unknown = { .outcome = TRANSFER_UNKNOWN, .attempts = 1,
+                                                        .retry_helps = true };
     init3(&b, NULL, NULL);
     step(&b, &res_ok);
     step(&b, &res_rejected);
     step(&b, NULL);
     assert_null(batch_next(&b));
+    /* a refusal that would repeat, a file refused before sending: a retry cannot help */
+    assert_false(batch_file_retry_helps(&b.files[1]));
+    assert_false(batch_file_retry_helps(&b.files[2]));
+    assert_int_equal(batch_retry_count(&b, NULL), 0);
+    assert_int_equal(batch_retry(&b), 0);
+    batch_free(&b);
+
+    init3(&b, NULL, NULL);
+    step(&b, &res_ok);
+    step(&b, &res_server);
+    step(&b, &res_unknown);
+    size_t unknown;
+    assert_int_equal(batch_retry_count(&b, &unknown), 2);
+    assert_int_equal(unknown, 1); /* the screen asks before sending that one again */
     assert_int_equal(batch_retry(&b), 2);
     assert_int_equal(b.cur, 0);
     /* the attached file stays attached: sending it again would make a duplicate */
     assert_int_equal(b.files[0].state, BF_DONE);
     assert_ptr_equal(b.files[0].result, &res_ok);
+    assert_true(b.files[2].was_unknown);
     for (int k = 1; k < 3; k++) {
         assert_int_equal(b.files[k].state, BF_PENDING);
         assert_null(b.files[k].result);

@@ -126,14 +126,15 @@ static void test_batch_then_retry(void **state)
     size_t lines0 = history_lines();
     unsigned stored0 = mock_stored_count(mock);
 
-    fault(MOCK_FAULT_STATUS, 400, 1); /* the first file is rejected */
+    fault(MOCK_FAULT_STATUS, 503, 1); /* the first file meets a server error */
     sender_start(&s, &spec);
     assert_true(sender_busy(&s));
     assert_int_equal(s.b.files[0].state, BF_RUNNING);
     run(&s);
     assert_int_equal(batch_verdict(&s.b.files[0]), BV_FAILED);
-    assert_int_equal(s.b.files[0].result->outcome, TRANSFER_REJECTED);
-    assert_int_equal(s.b.files[0].result->answer.http_status, 400);
+    assert_int_equal(s.b.files[0].result->outcome, TRANSFER_SERVER);
+    assert_int_equal(s.b.files[0].result->answer.http_status, 503);
+    assert_true(s.b.files[0].result->retry_helps);
     assert_int_equal(batch_verdict(&s.b.files[1]), BV_OK);
     assert_true(s.b.files[1].wire > s.b.files[1].att.size); /* base64 and JSON */
     assert_int_equal(mock_stored_count(mock), stored0 + 1);
@@ -148,6 +149,15 @@ static void test_batch_then_retry(void **state)
     assert_int_equal(mock_stored_count(mock), stored0 + 2);
     assert_int_equal(history_lines(), lines0 + 3);
     assert_false(sender_retry(&s)); /* nothing left to retry */
+
+    /* a refusal that would repeat (400) is not sent again by a retry: it needs a change */
+    fault(MOCK_FAULT_STATUS, 400, 1);
+    sender_start(&s, &spec);
+    run(&s);
+    assert_int_equal(s.b.files[0].result->outcome, TRANSFER_REJECTED);
+    assert_false(s.b.files[0].result->retry_helps);
+    assert_int_equal(batch_retry_count(&s.b, NULL), 0);
+    assert_false(sender_retry(&s));
     sender_free(&s);
 }
 

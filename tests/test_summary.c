@@ -98,7 +98,8 @@ static void test_from_a_batch(void **state)
     struct batch_spec spec = { .candidate = "C", .type = ATT_CV, .paths = paths, .n = 3 };
     batch_init(&b, &spec, 1);
     static const struct transfer_result ok = { .outcome = TRANSFER_OK, .attempts = 1 };
-    static const struct transfer_result unknown = { .outcome = TRANSFER_UNKNOWN, .attempts = 1 };
+    static const struct transfer_result unknown = { .outcome = TRANSFER_UNKNOWN, .attempts = 1,
+                                                    .retry_helps = true };
     static const struct transfer_result server = { .outcome = TRANSFER_SERVER, .attempts = 1 };
     const struct transfer_result *rs[2] = { &ok, &unknown };
     for (int i = 0; i < 2; i++) {

@@ -220,11 +220,37 @@ int batch_file_exit_code(const struct batch_file *f)
     return f->result ? transfer_exit_code(f->result->outcome) : KA_EXIT_INTERNAL;
 }
 
+bool batch_file_retry_helps(const struct batch_file *f)
+{
+    switch (f->state) {
+    case BF_SKIPPED: return true;  /* cancelled before its turn */
+    case BF_PENDING: return true;
+    case BF_RUNNING:
+    case BF_REFUSED: return false;
+    case BF_DONE: break;
+    }
+    return f->result && f->result->outcome != TRANSFER_OK && f->result->retry_helps;
+}
+
+size_t batch_retry_count(const struct batch *b, size_t *unknown)
+{
+    size_t n = 0, u = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        if (!batch_file_retry_helps(&b->files[i]))
+            continue;
+        n++;
+        u += batch_verdict(&b->files[i]) == BV_UNKNOWN;
+    }
+    if (unknown)
+        *unknown = u;
+    return n;
+}
+
 size_t batch_retry(struct batch *b)
 {
     size_t again = 0;
     for (size_t i = 0; i < b->n; i++) {
-        if (batch_file_ok(&b->files[i]))
+        if (!batch_file_retry_helps(&b->files[i]))
             continue;
         if (batch_verdict(&b->files[i]) == BV_UNKNOWN)
             b->files[i].was_unknown = true;

@@ -97,9 +97,17 @@ void batch_file_outcome(const struct batch_file *f, char *out, size_t len);
 /* The file's exit code (exitcodes.h), as the command line would give it. */
 int batch_file_exit_code(const struct batch_file *f);
 
-/* Put every file not attached back to pending, from the start, for another try; files
- * attached stay as they are (sending them again would make duplicates). The caller frees
- * their jobs before. Returns how many will be sent again. */
+/* Whether sending the file again as it is could go better: not for a file attached, nor
+ * refused before sending (the file is the problem), nor where Kombo's refusal or the error
+ * would repeat (transfer_result.retry_helps). */
+bool batch_file_retry_helps(const struct batch_file *f);
+/* Files a retry would send, and how many of them may have been attached already. */
+size_t batch_retry_count(const struct batch *b, size_t *unknown);
+
+/* Put every file a retry helps back to pending, from the start, for another try; files
+ * attached stay as they are (sending them again would make duplicates), and so do the ones
+ * a retry cannot help (they need a change: the form). The caller frees their jobs before.
+ * Returns how many will be sent again. */
 size_t batch_retry(struct batch *b);
 
 /* Progress in the file's own bytes, as the picker and the command line show sizes (the

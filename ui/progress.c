@@ -86,7 +86,7 @@ static const char *verdict_glyph(const struct batch_file *f, enum role *r)
     case BV_REFUSED: *r = ROLE_ERROR; return g->err;
     case BV_OK: *r = ROLE_OK; return g->ok;
     case BV_CANCELLED: *r = ROLE_WARNING; return g->err;
-    case BV_UNKNOWN: *r = ROLE_WARNING; return "?";
+    case BV_UNKNOWN: *r = ROLE_UNKNOWN; return g->unknown;
     case BV_FAILED: *r = ROLE_ERROR; return g->err;
     }
     *r = ROLE_NORMAL;

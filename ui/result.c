@@ -9,13 +9,17 @@
 
 #include "app.h"
 #include "draw.h"
+#include "failmsg.h"
 #include "format.h"
+#include "kombo_codes.h"
 #include "theme.h"
 #include "xalloc.h"
 
 #define LABEL_W 13
 
-enum result_action { RA_RETRY, RA_EDIT, RA_PICK, RA_ENTER, RA_QUIT, RA_UP, RA_DOWN, RA_PGUP, RA_PGDN };
+enum result_action {
+    RA_RETRY, RA_EDIT, RA_PICK, RA_ENTER, RA_QUIT, RA_UP, RA_DOWN, RA_PGUP, RA_PGDN, RA_YES, RA_NO
+};
 
 #define RESULT_NAV \
     { { 'e', 0 }, "e", "edit", RA_EDIT, "back to the form, with the files not attached" }, \
@@ -30,23 +34,34 @@ enum result_action { RA_RETRY, RA_EDIT, RA_PICK, RA_ENTER, RA_QUIT, RA_UP, RA_DO
     { { KC(KEY_NPAGE), CTRL_KEY('d'), CTRL_KEY('f'), ' ', 0 }, "PgDn", NULL, RA_PGDN, \
       "scroll the details down" }
 
-static const struct binding failed_keys[] = {
-    { { 'r', 0 }, "r", "retry", RA_RETRY, "send the files that failed again" },
+/* Retry only where it can help (transfer_result.retry_helps): a refusal that would repeat,
+ * or a file that is the problem, needs a change in the form instead. */
+static const struct binding retry_keys[] = {
+    { { 'r', 0 }, "r", "retry", RA_RETRY, "send again the files a retry can help" },
     RESULT_NAV,
 };
-/* No retry once everything is attached: sending again would make duplicates. */
-static const struct binding done_keys[] = { RESULT_NAV };
+static const struct binding plain_keys[] = { RESULT_NAV };
+/* The question before sending again what may have been attached. */
+static const struct binding confirm_keys[] = {
+    { { 'y', 0 }, "y", "send again", RA_YES, "send it again, even though it may be attached twice" },
+    { { 'n', KEY_ESC, 0 }, "n", "back", RA_NO, "do not send it again (look in the ATS first)" },
+    { { '?', KC(KEY_F(1)), 0 }, "?", "keys", KEYS_HELP, "this list of keys" },
+};
 
 #define N_OF(t) (sizeof(t) / sizeof((t)[0]))
 
 static const struct binding *result_bindings(const struct app *a, size_t *n)
 {
-    if (batch_has_failures(&a->sender.b)) {
-        *n = N_OF(failed_keys);
-        return failed_keys;
+    if (a->result.confirm_retry) {
+        *n = N_OF(confirm_keys);
+        return confirm_keys;
     }
-    *n = N_OF(done_keys);
-    return done_keys;
+    if (batch_retry_count(&a->sender.b, NULL) > 0) {
+        *n = N_OF(retry_keys);
+        return retry_keys;
+    }
+    *n = N_OF(plain_keys);
+    return plain_keys;
 }
 
 static struct ui_intent result_enter(struct app *a, const struct ui_intent *why)
@@ -55,6 +70,7 @@ static struct ui_intent result_enter(struct app *a, const struct ui_intent *why)
     /* open on the first problem: that is what needs reading */
     a->result.sel = batch_first_problem(&a->sender.b);
     a->result.scroll = 0;
+    a->result.confirm_retry = false;
     return ui_intent(UI_INTENT_NONE);
 }
 
@@ -66,23 +82,48 @@ static struct ui_intent pick_another(void)
     return in;
 }
 
+/* The form again, with the files not attached (after a partial success, the others would
+ * be sent twice), or all of them when all were (to send them elsewhere). */
+static struct ui_intent edit(const struct batch *b)
+{
+    struct ui_intent in = ui_goto(SCR_FORM);
+    bool all_ok = !batch_has_failures(b);
+    in.paths = xcalloc(b->n ? b->n : 1, sizeof *in.paths);
+    for (size_t i = 0; i < b->n; i++)
+        if (all_ok || !batch_file_ok(&b->files[i]))
+            in.paths[in.n_paths++] = xstrdup(b->files[i].path);
+    return in;
+}
+
 static struct ui_intent result_key(struct app *a, int key)
 {
     struct result *r = &a->result;
     const struct ui_intent redraw = ui_intent(UI_INTENT_REDRAW);
-    size_t nb;
+    size_t nb, unknown;
     const struct binding *t = result_bindings(a, &nb);
     size_t n = a->sender.b.n;
     bool several = n > 1;
     switch (keys_find(t, nb, key)) {
     case RA_EDIT:
-        return ui_goto(SCR_FORM);
+        return edit(&a->sender.b);
     case RA_RETRY:
+        /* what may be attached already is sent again only once the risk was read */
+        batch_retry_count(&a->sender.b, &unknown);
+        if (unknown) {
+            r->confirm_retry = true;
+            return redraw;
+        }
         return ui_intent(UI_INTENT_RETRY_FAILED);
+    case RA_YES:
+        r->confirm_retry = false;
+        return ui_intent(UI_INTENT_RETRY_FAILED);
+    case RA_NO:
+        r->confirm_retry = false;
+        return redraw;
     case RA_ENTER:
         /* all attached: the next file is what comes next; else what to change */
         if (batch_has_failures(&a->sender.b))
-            return ui_goto(SCR_FORM);
+            return edit(&a->sender.b);
         return pick_another();
     case RA_PICK:
         return pick_another();
@@ -183,8 +224,22 @@ static void fmt_time(double s, char *out, size_t len)
         fmt_duration(s, out, len);
 }
 
-static void details(const struct batch *b, const struct batch_file *j, struct dlines *d)
+/* What to do about a refusal or an error: Kombo's advice for its code (the one table,
+ * kombo_codes.c), else the advice for the HTTP status; and whether a retry would help. */
+static void advice(const struct transfer_result *r, struct dlines *d)
 {
+    const struct answer *an = &r->answer;
+    const struct kombo_code_row *row = kombo_code_find(an->err.code);
+    const char *todo = row ? row->todo : an->http_status ? failmsg_hint(an->http_status, an->err.code,
+                                                                      "the candidate ID") : NULL;
+    dl_add(d, ROLE_LABEL, "What to do", todo);
+    if (!r->retry_helps && r->outcome != TRANSFER_CANCELLED)
+        dl_add(d, ROLE_DIM, "Retry", "would fail the same way: change what is asked first (e: edit)");
+}
+
+static void details(const struct app *a, const struct batch_file *j, struct dlines *d)
+{
+    const struct batch *b = &a->sender.b;
     const struct glyphs *g = theme_glyphs();
     char buf[640], s1[32], s2[32];
 
@@ -207,7 +262,7 @@ static void details(const struct batch *b, const struct batch_file *j, struct dl
         dl_add(d, ROLE_NORMAL, "Content type", j->att.content_type);
         fmt_bytes(j->att.size, s1, sizeof s1);
         fmt_bytes(j->wire, s2, sizeof s2);
-        snprintf(buf, sizeof buf, "%s (%s sent)", s1, s2);
+        snprintf(buf, sizeof buf, "%s (%s %s on the wire)", s1, g->approx, s2);
         dl_add(d, ROLE_NORMAL, "Size", buf);
         fmt_time(j->elapsed_s, s1, sizeof s1);
         if (r->attempts > 1)
@@ -216,6 +271,12 @@ static void details(const struct batch *b, const struct batch_file *j, struct dl
             snprintf(buf, sizeof buf, "%s", s1);
         dl_add(d, ROLE_NORMAL, "Time", buf);
         dl_add_path(d, j->path);
+        if (a->o->send->sandbox && r->stored_at[0]) {
+            /* where the sandbox put it: the file can be opened to see what Kombo would get */
+            char shown[600];
+            text_tilde(r->stored_at, getenv("HOME"), shown, sizeof shown);
+            dl_add(d, ROLE_NORMAL, "Stored at", shown);
+        }
         if (an->n_warnings) {
             dl_push(d, ROLE_NORMAL, NULL, "");
             snprintf(buf, sizeof buf, "Kombo's warnings (%zu)", an->n_warnings);
@@ -227,7 +288,15 @@ static void details(const struct batch *b, const struct batch_file *j, struct dl
         }
         return;
     }
-    if (an->err.code || an->err.message) {
+    if (r->outcome == TRANSFER_UNKNOWN) {
+        /* neither "attached" nor "not attached": the one honest answer is to look */
+        dl_add(d, ROLE_UNKNOWN, NULL, "Kombo may have attached it: the whole file was sent, and "
+               "then no answer could be read.");
+        dl_add(d, ROLE_NORMAL, NULL, r->message);
+        dl_push(d, ROLE_NORMAL, NULL, "");
+        dl_add(d, ROLE_LABEL, "What to do", "look at the candidate in the ATS; send it again (r) only "
+               "if the file is not there");
+    } else if (an->err.code || an->err.message) {
         /* Kombo's own fields follow in full: a short headline, not the same text twice. */
         if (r->outcome == TRANSFER_REJECTED)
             snprintf(buf, sizeof buf, "Kombo refused the upload (HTTP %ld).", an->http_status);
@@ -238,6 +307,8 @@ static void details(const struct batch *b, const struct batch_file *j, struct dl
     } else {
         dl_add(d, r->outcome == TRANSFER_CANCELLED ? ROLE_WARNING : ROLE_ERROR, NULL, r->message);
     }
+    if (r->outcome != TRANSFER_UNKNOWN)
+        advice(r, d);
     dl_push(d, ROLE_NORMAL, NULL, "");
     dl_add(d, ROLE_NORMAL, "Code", an->err.code);
     dl_add(d, ROLE_NORMAL, "Title", an->err.title);
@@ -259,7 +330,7 @@ static void draw_details(struct app *a, const struct batch_file *j, int y, int x
 {
     struct result *r = &a->result;
     struct dlines d = { .width = w };
-    details(&a->sender.b, j, &d);
+    details(a, j, &d);
     r->max_scroll = (int)d.n > h ? (int)d.n - h : 0;
     if (r->scroll > r->max_scroll)
         r->scroll = r->max_scroll;
@@ -279,6 +350,29 @@ static void draw_details(struct app *a, const struct batch_file *j, int y, int x
     dl_free(&d);
 }
 
+/* Before a retry sends again what may have been attached: why that could make a second
+ * copy, and what to look at first. Returns the next free row. */
+static int draw_confirm(int y, int x, int w, int bottom)
+{
+    static const char *const text[] = {
+        "Send again what may have been attached?",
+        "",
+        "Kombo received the whole file, but its answer never came (the connection broke, the "
+        "answer could not be read, or you cancelled while waiting for it). The file may be in "
+        "the ATS already: sending it again could attach it twice.",
+        "",
+        "Look at the candidate in the ATS first. y: send it again   n: do not",
+    };
+    for (size_t i = 0; i < sizeof text / sizeof *text && y < bottom; i++) {
+        char **lines;
+        size_t n = text_wrap(text[i], w, &lines);
+        for (size_t k = 0; k < n && y < bottom; k++)
+            draw_put(y++, x, w, lines[k], theme_attr(i == 0 ? ROLE_UNKNOWN : i == 4 ? ROLE_LABEL : ROLE_NORMAL));
+        draw_lines_free(lines, n);
+    }
+    return y;
+}
+
 static void result_draw(struct app *a)
 {
     struct result *r = &a->result;
@@ -290,7 +384,9 @@ static void result_draw(struct app *a)
     if (b->n == 0)
         return;
 
-    size_t ok = batch_ok_count(b);
+    size_t ok = batch_ok_count(b), maybe = 0;
+    for (size_t i = 0; i < b->n; i++)
+        maybe += batch_verdict(&b->files[i]) == BV_UNKNOWN;
     enum role head_role = ok == b->n ? ROLE_OK : ok ? ROLE_WARNING : ROLE_ERROR;
     const char *glyph = ok == b->n ? g->ok : g->err;
     if (b->n == 1) {
@@ -299,18 +395,30 @@ static void result_draw(struct app *a)
         if (ok)
             snprintf(buf, sizeof buf, "%s Attached to candidate %s", glyph, b->candidate);
         else if (v == BV_UNKNOWN) /* never "not attached": the server may have it */
-            snprintf(buf, sizeof buf, "? May have been attached to candidate %s", b->candidate);
+            snprintf(buf, sizeof buf, "%s May have been attached to candidate %s", g->unknown, b->candidate);
         else if (cancelled)
             snprintf(buf, sizeof buf, "%s Not attached: cancelled", glyph);
         else
             snprintf(buf, sizeof buf, "%s Not attached", glyph);
-        if (cancelled || v == BV_UNKNOWN)
+        if (cancelled)
             head_role = ROLE_WARNING;
+        if (v == BV_UNKNOWN)
+            head_role = ROLE_UNKNOWN;
     } else {
-        snprintf(buf, sizeof buf, "%s %zu of %zu files attached to candidate %s", glyph, ok, b->n, b->candidate);
+        char more[64] = "";
+        if (maybe)
+            snprintf(more, sizeof more, ", %zu may have been", maybe);
+        snprintf(buf, sizeof buf, "%s %zu of %zu files attached to candidate %s%s", maybe && !ok ? g->unknown : glyph,
+                 ok, b->n, b->candidate, more);
+        if (maybe && ok + maybe == b->n)
+            head_role = ROLE_UNKNOWN;
     }
     draw_put(y, x, w, buf, theme_attr(head_role) | A_BOLD);
     y += 2;
+    if (r->confirm_retry) {
+        y = draw_confirm(y, x, w, bottom);
+        return;
+    }
 
     if (b->n > 1) {
         /* The list takes up to half the room; the selected file's details get the rest. */
@@ -323,16 +431,18 @@ static void result_draw(struct app *a)
             size_t k = first + (size_t)i;
             const struct batch_file *j = &b->files[k];
             bool sel = k == r->sel;
-            bool good = batch_file_ok(j);
+            bool good = batch_file_ok(j), unsure = batch_verdict(j) == BV_UNKNOWN;
+            enum role vr = good ? ROLE_OK : unsure ? ROLE_UNKNOWN : ROLE_ERROR;
             attr_t base = sel ? theme_attr(ROLE_SELECTION) : theme_attr(ROLE_NORMAL);
             if (sel)
                 draw_fill(y + i, x - 1, w + 2, base);
-            draw_put(y + i, x, 1, good ? g->ok : g->err, sel ? base | A_BOLD : theme_attr(good ? ROLE_OK : ROLE_ERROR));
+            draw_put(y + i, x, 1, good ? g->ok : unsure ? g->unknown : g->err,
+                     sel ? base | A_BOLD : theme_attr(vr));
             char out[600];
             batch_file_outcome(j, out, sizeof out);
             int nw = (w - 2) / 2;
             draw_put_cut(y + i, x + 2, nw, j->display_name, base, TEXT_CUT_MIDDLE);
-            draw_put(y + i, x + 3 + nw, w - 3 - nw, out, sel ? base : theme_attr(good ? ROLE_NORMAL : ROLE_ERROR));
+            draw_put(y + i, x + 3 + nw, w - 3 - nw, out, sel ? base : theme_attr(good ? ROLE_NORMAL : vr));
         }
         y += lh;
         if (y < bottom) {

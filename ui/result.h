@@ -2,6 +2,7 @@
 #ifndef KA_UI_RESULT_H
 #define KA_UI_RESULT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "screen.h"
@@ -10,6 +11,7 @@ struct result {
     size_t sel;                  /* selected file (several files) */
     int scroll;                  /* first line of the details */
     int max_scroll;
+    bool confirm_retry;          /* asking before sending again what may have been attached */
 };
 
 extern const struct screen_ops result_ops;

@@ -28,6 +28,7 @@ static const struct role_style role_styles[ROLE_COUNT] = {
     [ROLE_ERROR] = { COLOR_RED, -1, A_BOLD, A_BOLD },
     [ROLE_WARNING] = { COLOR_YELLOW, -1, A_NORMAL, A_BOLD },
     [ROLE_OK] = { COLOR_GREEN, -1, A_BOLD, A_BOLD },
+    [ROLE_UNKNOWN] = { COLOR_MAGENTA, -1, A_BOLD, A_BOLD | A_UNDERLINE },
     [ROLE_BAR] = { COLOR_GREEN, -1, A_BOLD, A_BOLD },
     [ROLE_BAR_EMPTY] = { -1, -1, A_DIM, A_NORMAL },
     [ROLE_SANDBOX] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_BOLD }, /* mono: normal video inside the reversed header */
@@ -51,6 +52,7 @@ static const short role_256[ROLE_COUNT][2] = {
     [ROLE_ERROR] = { 203, -1 },
     [ROLE_WARNING] = { 214, -1 },
     [ROLE_OK] = { 78, -1 },
+    [ROLE_UNKNOWN] = { 177, -1 },
     [ROLE_BAR] = { 36, -1 },
     [ROLE_BAR_EMPTY] = { 240, -1 },
     [ROLE_SANDBOX] = { 16, 221 },
@@ -63,7 +65,7 @@ static attr_t role_attr[ROLE_COUNT];
 static bool colour_on;
 
 static const struct glyphs glyphs_utf8 = {
-    .mark = "\xe2\x9c\x93", .ok = "\xe2\x9c\x93", .err = "\xe2\x9c\x97", .warn = "!",
+    .mark = "\xe2\x9c\x93", .ok = "\xe2\x9c\x93", .err = "\xe2\x9c\x97", .unknown = "?", .warn = "!",
     .focus = "\xe2\x96\xb8", .sep = "\xe2\x94\x82", .hline = "\xe2\x94\x80",
     .bar_full = "\xe2\x96\x88", .bar_empty = "\xe2\x96\x91", .dash = "\xe2\x80\x94",
     .approx = "\xe2\x89\x88", .up = "\xe2\x86\x91", .down = "\xe2\x86\x93",
@@ -71,7 +73,7 @@ static const struct glyphs glyphs_utf8 = {
     .ellipsis = "\xe2\x80\xa6",
 };
 static const struct glyphs glyphs_ascii = {
-    .mark = "*", .ok = "+", .err = "x", .warn = "!", .focus = ">", .sep = "|", .hline = "-",
+    .mark = "*", .ok = "+", .err = "x", .unknown = "?", .warn = "!", .focus = ">", .sep = "|", .hline = "-",
     .bar_full = "#", .bar_empty = ".", .dash = "-", .approx = "~", .up = "^", .down = "v",
     .left = "<", .right = ">", .enter = "Enter", .ellipsis = "~",
 };

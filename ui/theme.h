@@ -19,6 +19,7 @@ enum role {
     ROLE_ERROR,        /* always next to an error glyph or word */
     ROLE_WARNING,
     ROLE_OK,
+    ROLE_UNKNOWN,      /* may have been attached: neither done nor failed (with a "?") */
     ROLE_BAR,          /* filled part of a progress bar */
     ROLE_BAR_EMPTY,
     ROLE_SANDBOX,      /* the SANDBOX badge */
@@ -39,6 +40,7 @@ struct glyphs {
     const char *mark;      /* marked file */
     const char *ok;
     const char *err;
+    const char *unknown;   /* may have been attached */
     const char *warn;
     const char *focus;     /* in front of the focused form field */
     const char *sep;       /* between header items */

@@ -20,9 +20,21 @@ wait_for '^  Sending big\.bin' 5
 wait_for 'waiting for Kombo.s answer' 15
 wait_for 'Esc cancel'
 keys Escape
-wait_for 'May have been attached' 8   # cancelled with the whole file sent
+wait_for '^  \? May have been attached to candidate' 8   # cancelled with the whole file sent
 wait_for 'cancelled while waiting for the answer'
+wait_for 'What to do +look at the candidate in the ATS'
+screen_text | grep -q 'Not attached' && fail "'Not attached' for what may have been attached"
 [ "$(inbox_count)" -eq 0 ] || fail "a cancelled upload left a file: $(find "$T/inbox" -type f)"
+# a retry first says why it could duplicate the file, and sends nothing without a yes
+uploads=$(mock_stats | grep -o '"uploads":[0-9]*')
+keys r
+wait_for 'Send again what may have been attached\?'
+wait_for 'could attach it twice'
+wait_for 'y send again +n back'
+keys n
+wait_gone 'could attach it twice'
+wait_for '^r retry'
+[ "$(mock_stats | grep -o '"uploads":[0-9]*')" = "$uploads" ] || fail "sent again without a yes"
 keys q
 wait_exit 8                                   # may have been attached: the exit code says so
 wait_for '^kombo-attach: 0 attached, 1 may have been attached \(big\.bin: look in the ATS'

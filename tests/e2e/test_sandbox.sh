@@ -18,6 +18,9 @@ wait_for "Attached to candidate $CAND" 10
 stored=$(find "$sandbox" -type f -name Resume.pdf | head -1)
 [ -n "$stored" ] || fail "nothing in the sandbox inbox $sandbox: $(find "$T/data" -type f)"
 case "$stored" in "$sandbox"/e2e:test/$CAND/Resume.pdf) ;; *) fail "stored at $stored" ;; esac
+wait_for 'Stored at +.*/kombo-attach/sandbox/'   # where it landed (the path may wrap)
+screen_text | grep -A1 'Stored at' | tr -d ' \n' | grep -q "sandbox/e2e:test/$CAND/Resume\.pdf" ||
+  fail "no 'Stored at' with the sandbox's path"
 cmp "$T/files/Resume.pdf" "$stored" || fail "sandbox copy differs from the original"
 keys q
 wait_exit 0
