@@ -307,10 +307,42 @@ static void test_file_bytes(void **state)
     }
 }
 
+/* The progress screen's numbers, in the file's bytes: the bar empty between attempts (the
+ * next one starts over), full once the last byte is out and only the answer is awaited. */
+static void test_progress_numbers(void **state)
+{
+    (void)state;
+    struct batch_numbers n;
+    /* 3000 file bytes are a 4100-byte body */
+    struct transfer_progress pr = { .state = TRANSFER_SENDING, .sent = 2050, .total = 4100, .rate = 410 };
+    batch_numbers(3000, &pr, &n);
+    assert_int_equal(n.done, 1500);
+    assert_int_equal(n.of, 3000);
+    assert_true(n.frac > 0.49 && n.frac < 0.51);
+    assert_true(n.rate > 299 && n.rate < 301); /* a file rate, like the sizes */
+    assert_true(n.sending);
+    /* the previous attempt sent everything, then failed: the bar is not full while waiting */
+    pr = (struct transfer_progress){ .state = TRANSFER_WAITING_RETRY, .sent = 4100, .total = 4100, .wait_ms = 900 };
+    batch_numbers(3000, &pr, &n);
+    assert_true(n.frac == 0);
+    assert_int_equal(n.done, 0);
+    assert_false(n.sending);
+    pr.state = TRANSFER_CONNECTING;
+    batch_numbers(3000, &pr, &n);
+    assert_true(n.frac == 0);
+    /* all out: full, whatever the rounding */
+    pr = (struct transfer_progress){ .state = TRANSFER_WAITING_ANSWER, .sent = 4099, .total = 4100 };
+    batch_numbers(3000, &pr, &n);
+    assert_true(n.frac == 1);
+    assert_int_equal(n.done, 3000);
+    assert_false(n.sending);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_init_copies_the_spec),
+        cmocka_unit_test(test_progress_numbers),
         cmocka_unit_test(test_prepare_refuses_what_cannot_be_sent),
         cmocka_unit_test(test_verdicts_and_counts),
         cmocka_unit_test(test_cancel_skips_the_rest),

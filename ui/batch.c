@@ -270,3 +270,29 @@ void batch_file_bytes(uint64_t file_size, uint64_t sent, uint64_t total, uint64_
     /* all of the body sent is all of the file, whatever the rounding of the scale */
     *done = total && sent >= total ? *of : (uint64_t)((double)sent * *scale);
 }
+
+void batch_numbers(uint64_t file_size, const struct transfer_progress *pr, struct batch_numbers *out)
+{
+    double scale;
+    memset(out, 0, sizeof *out);
+    batch_file_bytes(file_size, pr->sent, pr->total, &out->done, &out->of, &scale);
+    switch (pr->state) {
+    case TRANSFER_QUEUED:
+    case TRANSFER_CONNECTING:
+    case TRANSFER_WAITING_RETRY:
+        out->done = 0; /* this attempt has sent nothing (yet) */
+        break;
+    case TRANSFER_SENDING:
+        out->sending = true;
+        out->rate = pr->rate * scale;
+        break;
+    case TRANSFER_WAITING_ANSWER:
+        out->done = out->of; /* everything is out: always the 100% */
+        break;
+    case TRANSFER_FINISHED:
+        break;
+    }
+    out->frac = out->of ? (double)out->done / (double)out->of : 0;
+    if (pr->state == TRANSFER_WAITING_ANSWER)
+        out->frac = 1;
+}

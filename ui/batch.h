@@ -116,4 +116,16 @@ size_t batch_retry(struct batch *b);
 void batch_file_bytes(uint64_t file_size, uint64_t sent, uint64_t total, uint64_t *done,
                       uint64_t *of, double *scale);
 
+/* What the progress screen shows of the file being sent, all in the file's own bytes: the
+ * bar's fraction, "done of of", the rate. Between attempts the bar is empty (the next one
+ * starts from the first byte: a full bar then would say "done" while nothing is); once the
+ * last byte is out it is full and only the answer is awaited. */
+struct batch_numbers {
+    double frac;
+    uint64_t done, of;
+    double rate;                 /* file bytes a second; 0 when unknown or not sending */
+    bool sending;                /* the rate and ETA mean something */
+};
+void batch_numbers(uint64_t file_size, const struct transfer_progress *pr, struct batch_numbers *out);
+
 #endif

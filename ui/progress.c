@@ -94,13 +94,18 @@ static const char *verdict_glyph(const struct batch_file *f, enum role *r)
 }
 
 /* What the job is doing, in words. */
-static void state_text(const struct transfer_progress *pr, char *buf, size_t len)
+static void state_text(const struct transfer_progress *pr, double waited, char *buf, size_t len)
 {
+    char t[32];
     switch (pr->state) {
     case TRANSFER_QUEUED: snprintf(buf, len, "waiting for a free slot"); break;
     case TRANSFER_CONNECTING: snprintf(buf, len, "connecting"); break;
     case TRANSFER_SENDING: snprintf(buf, len, "sending"); break;
-    case TRANSFER_WAITING_ANSWER: snprintf(buf, len, "all sent, waiting for Kombo's answer"); break;
+    case TRANSFER_WAITING_ANSWER:
+        /* the bar is full: what is left is Kombo's, and how long that takes is news */
+        fmt_duration(waited, t, sizeof t);
+        snprintf(buf, len, "all sent, waiting for Kombo's answer (%s so far)", t);
+        break;
     case TRANSFER_WAITING_RETRY:
         snprintf(buf, len, "retrying in %.1f s %s previous attempt: %s", (double)pr->wait_ms / 1000.0,
                  theme_glyphs()->dash, pr->last_problem ? pr->last_problem : "failed");
@@ -153,22 +158,23 @@ static void progress_draw(struct app *a)
     draw_put(y++, x, w, buf, theme_attr(ROLE_DIM));
     y++;
 
-    double frac = pr->total ? (double)pr->sent / (double)pr->total : 0;
-    if (pr->state == TRANSFER_WAITING_ANSWER)
-        frac = 1; /* everything is sent: always show the 100% */
-    draw_bar(y++, x, w, frac);
+    /* one unit everywhere: the file's bytes, as the picker and the form show its size */
+    struct batch_numbers num;
+    batch_numbers(f->att_ok ? f->att.size : 0, pr, &num);
+    draw_bar(y++, x, w, num.frac);
 
-    uint64_t done, of;
-    double scale;
-    batch_file_bytes(f->att_ok ? f->att.size : 0, pr->sent, pr->total, &done, &of, &scale);
-    fmt_bytes(done, s1, sizeof s1);
-    fmt_bytes(of, s2, sizeof s2);
+    fmt_bytes(num.done, s1, sizeof s1);
+    fmt_bytes(num.of, s2, sizeof s2);
     snprintf(buf, sizeof buf, "%s of %s", s1, s2);
     int cx = x + draw_put(y, x, w, buf, theme_attr(ROLE_NORMAL));
-    fmt_rate(pr->rate * scale, s1, sizeof s1);
-    fmt_duration(pr->eta_s, s2, sizeof s2);
     fmt_duration(pr->elapsed_s, s3, sizeof s3);
-    snprintf(buf, sizeof buf, "   %s   ETA %s   elapsed %s", s1, s2, s3);
+    if (num.sending) {
+        fmt_rate(num.rate, s1, sizeof s1);
+        fmt_duration(pr->eta_s, s2, sizeof s2);
+        snprintf(buf, sizeof buf, "   %s   ETA %s   elapsed %s", s1, s2, s3);
+    } else {
+        snprintf(buf, sizeof buf, "   elapsed %s", s3);
+    }
     draw_put(y++, cx, x + w - cx, buf, theme_attr(ROLE_DIM));
     y++;
 
@@ -177,7 +183,7 @@ static void progress_draw(struct app *a)
                  pr->state == TRANSFER_WAITING_RETRY ? pr->attempt + 1 : pr->attempt, pr->max_attempts);
         draw_put(y++, x, w, buf, theme_attr(ROLE_WARNING));
     }
-    state_text(pr, buf, sizeof buf);
+    state_text(pr, sender_answer_wait(&a->sender), buf, sizeof buf);
     char **lines;
     size_t n = text_wrap(buf, w, &lines);
     for (size_t i = 0; i < n && y < bottom; i++)

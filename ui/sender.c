@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "history.h"
 #include "xalloc.h"
 
@@ -98,6 +99,11 @@ void sender_cancel(struct sender *s)
         transfer_cancel(s->jobs[s->b.cur]);
 }
 
+double sender_answer_wait(const struct sender *s)
+{
+    return s->b.running && s->answer_since ? clock_now() - s->answer_since : 0;
+}
+
 bool sender_busy(const struct sender *s)
 {
     return s->b.running;
@@ -120,6 +126,12 @@ unsigned sender_step(struct sender *s)
         return 0;
     struct transfer *job = s->jobs[s->b.cur];
     transfer_get_progress(job, &s->live);
+    if (s->live.state == TRANSFER_WAITING_ANSWER) {
+        if (!s->answer_since)
+            s->answer_since = clock_now();
+    } else {
+        s->answer_since = 0;
+    }
     if (s->live.state != TRANSFER_FINISHED)
         return 0;
     batch_finish(&s->b, transfer_get_result(job), s->live.total, s->live.elapsed_s);

@@ -19,6 +19,8 @@ struct sender {
     struct batch b;
     struct transfer **jobs;          /* b.n of them, beside b.files; NULL = no job */
     struct transfer_progress live;   /* the current file's numbers, as of the last wait */
+    double answer_since;             /* when the current file's last byte went out (monotonic
+                                        seconds), while its answer is awaited; else 0 */
 };
 
 /* What sender_step saw happen. */
@@ -39,6 +41,8 @@ bool sender_retry(struct sender *s);
 void sender_cancel(struct sender *s);
 /* A file is being sent. */
 bool sender_busy(const struct sender *s);
+/* Seconds the current file has waited for Kombo's answer since its last byte, or 0. */
+double sender_answer_wait(const struct sender *s);
 /* After the loop's wait (client_poll): note what the current upload did, write the history
  * of a finished one and start the next file. Returns SENDER_* flags. */
 unsigned sender_step(struct sender *s);

@@ -18,6 +18,9 @@ wait_for '^ Attach big\.bin'
 type_candidate_and_send
 wait_for '^  Sending big\.bin' 5
 wait_for 'waiting for Kombo.s answer' 15
+wait_for 'waiting for Kombo.s answer \([0-9]+s so far\)'   # how long, counting
+wait_for '100%'
+wait_for '300 MiB of 300 MiB'                  # one unit: the file's bytes
 wait_for 'Esc cancel'
 keys Escape
 wait_for '^  \? May have been attached to candidate' 8   # cancelled with the whole file sent

@@ -13,6 +13,9 @@ keys Enter
 wait_for '^ Attach cv\.pdf'
 type_candidate_and_send
 wait_for 'retrying in [0-9.]+ s .*503' 5
+# the last attempt sent every byte, but it is not done: the bar is empty while it waits
+screen_text | grep -q 'retrying in' && screen_text | grep -q '100%' && fail "a full bar during a retry wait"
+screen_text | grep -Eq '  0%' || fail "the bar is not empty during the retry wait"
 wait_for 'attempt [23] of 4' 5
 wait_for 'attempt 3 of 4' 8
 wait_for "Attached to candidate $CAND" 10
