@@ -314,13 +314,19 @@ static void test_fit_around(void **state)
     free(f);
 }
 
-/* Where the locale cannot draw "…" (LANG=C), text is cut with a one-column ASCII mark. */
+/* Where the locale cannot draw "…" (LANG=C), text is cut with "...", its width counted. */
 static void test_ascii_ellipsis(void **state)
 {
     (void)state;
-    text_set_ellipsis("~");
+    text_set_ellipsis("...");
     char *f = text_fit("report.pdf", 10, 9, TEXT_CUT_MIDDLE);
-    assert_string_equal(f, "repo~.pdf");
+    assert_string_equal(f, "rep...pdf");   /* three columns, counted */
+    free(f);
+    f = text_fit("report.pdf", 10, 5, TEXT_CUT_END);
+    assert_string_equal(f, "re...");
+    free(f);
+    f = text_fit("report.pdf", 10, 2, TEXT_CUT_END);
+    assert_string_equal(f, "..");            /* not even the mark fits */
     free(f);
     text_set_ellipsis("\xe2\x80\xa6");
     f = text_fit("report.pdf", 10, 9, TEXT_CUT_MIDDLE);

@@ -82,7 +82,7 @@ static void edit_text(struct canvas *cv, int y, int x, int w, const struct linee
     if (le->len)
         draw_put(y, x, w, le->buf + le->scroll, theme_attr(ROLE_FIELD));
     if (le->scroll > 0 && col > 0) /* say that the text goes on to the left */
-        draw_put(y, x, 1, theme_glyphs()->ellipsis, theme_attr(ROLE_FIELD) | A_BOLD);
+        draw_put(y, x, 1, theme_glyphs()->cut_left, theme_attr(ROLE_FIELD) | A_BOLD);
     if (focused) {
         cv->cur_y = y;
         cv->cur_x = x + col;

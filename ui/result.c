@@ -413,7 +413,18 @@ static void result_draw(struct app *a)
         if (maybe && ok + maybe == b->n)
             head_role = ROLE_UNKNOWN;
     }
-    draw_put(y, x, w, buf, theme_attr(head_role) | A_BOLD);
+    /* a narrow screen cuts the candidate ID in its middle, not the words before it */
+    char *cand = strstr(buf, b->candidate), *head;
+    if (cand) {
+        char *after = cand + strlen(b->candidate);
+        char before[640];
+        snprintf(before, sizeof before, "%.*s", (int)(cand - buf), buf);
+        head = text_fit_around(before, b->candidate, after, w, TEXT_CUT_MIDDLE);
+    } else {
+        head = text_fit(buf, strlen(buf), w, TEXT_CUT_END);
+    }
+    draw_put(y, x, w, head, theme_attr(head_role) | A_BOLD);
+    free(head);
     y += 2;
     if (r->confirm_retry) {
         y = draw_confirm(y, x, w, bottom);

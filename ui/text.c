@@ -12,14 +12,16 @@
 #include <string.h>
 #include <wchar.h>
 
-/* What marks text cut short: one column, "…" (U+2026) unless the locale cannot show it. */
+/* What marks text cut short: "…" (U+2026, one column) unless the locale cannot show it. */
 static char ellipsis[8] = "\xe2\x80\xa6";
 static size_t ellipsis_len = 3;
+static int ellipsis_w = 1;
 
 void text_set_ellipsis(const char *s)
 {
-    snprintf(ellipsis, sizeof ellipsis, "%s", s && *s ? s : "~");
+    snprintf(ellipsis, sizeof ellipsis, "%s", s && *s ? s : "...");
     ellipsis_len = strlen(ellipsis);
+    ellipsis_w = text_width(ellipsis);
 }
 
 struct unit {
@@ -180,8 +182,14 @@ char *text_fit_spans(const char *s, size_t n, int width, enum text_cut cut, size
     /* head: clusters [0, h) shown before the ellipsis; tail: [t, count) after it */
     size_t h = count, t = count;
     bool cut_here = total > width;
+    if (cut_here && width < ellipsis_w) {
+        /* not even the ellipsis fits: as much of it as does */
+        snprintf(out, (size_t)width + 1, "%s", ellipsis);
+        free(c);
+        return out;
+    }
     if (cut_here) {
-        int avail = width - 1; /* the ellipsis takes one column */
+        int avail = width - ellipsis_w;
         int used = 0;
         int head_budget = cut == TEXT_CUT_END ? avail : cut == TEXT_CUT_MIDDLE ? (avail + 1) / 2 : 0;
         h = 0;

@@ -70,12 +70,13 @@ static const struct glyphs glyphs_utf8 = {
     .bar_full = "\xe2\x96\x88", .bar_empty = "\xe2\x96\x91", .dash = "\xe2\x80\x94",
     .approx = "\xe2\x89\x88", .up = "\xe2\x86\x91", .down = "\xe2\x86\x93",
     .left = "\xe2\x86\x90", .right = "\xe2\x86\x92", .enter = "\xe2\x86\xb5",
-    .ellipsis = "\xe2\x80\xa6",
+    .ellipsis = "\xe2\x80\xa6", .cut_left = "\xe2\x80\xa6",
 };
 static const struct glyphs glyphs_ascii = {
     .mark = "*", .ok = "+", .err = "x", .unknown = "?", .warn = "!", .focus = ">", .sep = "|", .hline = "-",
     .bar_full = "#", .bar_empty = ".", .dash = "-", .approx = "~", .up = "^", .down = "v",
-    .left = "<", .right = ">", .enter = "Enter", .ellipsis = "~",
+    .left = "<", .right = ">", .enter = "Enter", .ellipsis = "...",
+    .cut_left = "<",
 };
 static const struct glyphs *glyphs = &glyphs_ascii;
 

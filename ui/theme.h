@@ -54,7 +54,8 @@ struct glyphs {
     const char *left;
     const char *right;
     const char *enter;
-    const char *ellipsis;  /* text cut short: "…", "~" in ASCII (as Midnight Commander) */
+    const char *ellipsis;  /* text cut short: "…", "..." in ASCII (text.c counts its width) */
+    const char *cut_left;  /* one column: a text field's text goes on to the left */
 };
 const struct glyphs *theme_glyphs(void);
 
