@@ -70,6 +70,16 @@ static const struct binding confirm_keys[] = {
 
 #define N_OF(t) (sizeof(t) / sizeof((t)[0]))
 
+/* Every table of the screen, for the man page's check (help.h). */
+const struct help_section form_doc[] = {
+    { "Form: a text field", text_keys, N_OF(text_keys) },
+    { "Form: the candidate ID", recent_keys, N_OF(recent_keys) },
+    { "Form: the type", type_keys, N_OF(type_keys) },
+    { "Form: a file's row", file_keys, N_OF(file_keys) },
+    { "Form: sending content attached before", confirm_keys, N_OF(confirm_keys) },
+    { NULL, NULL, 0 },
+};
+
 static const struct binding *form_bindings(const struct app *a, size_t *n)
 {
     const struct form_model *m = &a->form.m;

@@ -27,5 +27,7 @@ void form_free(struct form *f);
 void form_draw(struct app *a);
 
 extern const struct screen_ops form_ops;
+/* Every binding table of the screen, titled, ending in a { NULL } row (help_doc). */
+extern const struct help_section form_doc[];
 
 #endif

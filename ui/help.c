@@ -7,7 +7,12 @@
 #include <string.h>
 
 #include "app.h"
+#include "form.h"
+#include "picker.h"
+#include "progress.h"
+#include "result.h"
 #include "draw.h"
+#include "editkeys.h"
 #include "theme.h"
 #include "xalloc.h"
 
@@ -26,6 +31,21 @@ const struct binding *help_bindings(size_t *n)
 {
     *n = sizeof view_keys / sizeof view_keys[0];
     return view_keys;
+}
+
+size_t help_doc(struct help_section *out, size_t max)
+{
+    static const struct help_section *const screens[] = { picker_doc, form_doc, progress_doc, result_doc };
+    size_t k = 0;
+    for (size_t i = 0; i < sizeof screens / sizeof *screens; i++)
+        for (const struct help_section *s = screens[i]; s->title && k < max; s++)
+            out[k++] = *s;
+    if (k + 2 <= max) {
+        out[k++] = (struct help_section){ "Editing a text field", NULL, 0 };
+        out[k - 1].t = editkeys_table(&out[k - 1].n);
+        out[k++] = (struct help_section){ "The help screen", view_keys, sizeof view_keys / sizeof view_keys[0] };
+    }
+    return k;
 }
 
 struct lines {

@@ -29,6 +29,10 @@ struct help_line {
 size_t help_format(const struct help_section *s, size_t n, int width, struct help_line **out);
 void help_lines_free(struct help_line *l, size_t n);
 
+/* Every binding table of every screen, titled (for the man page and its check): at most
+ * max sections; returns how many. */
+size_t help_doc(struct help_section *out, size_t max);
+
 /* The loop's side: whether key opens the help on the current screen, and the help screen
  * itself while it is open (its keys scroll; any other key closes it). */
 bool help_wanted(const struct app *a, int key);

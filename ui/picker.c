@@ -87,6 +87,14 @@ static const struct binding filter_keys[] = {
 
 #define N_OF(t) (sizeof(t) / sizeof((t)[0]))
 
+/* Every table of the screen, for the man page's check (help.h). */
+const struct help_section picker_doc[] = {
+    { "File list", list_keys, N_OF(list_keys) },
+    { "File list, with files marked", marked_keys, N_OF(marked_keys) },
+    { "Typing a filter", filter_keys, N_OF(filter_keys) },
+    { NULL, NULL, 0 },
+};
+
 static const struct binding *picker_bindings(const struct app *a, size_t *n)
 {
     const struct picker *p = &a->picker;

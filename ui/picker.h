@@ -42,5 +42,7 @@ void picker_free(struct picker *p);
 bool picker_entry_ok(const struct picker *p, const struct fl_entry *e);
 
 extern const struct screen_ops picker_ops;
+/* Every binding table of the screen, titled, ending in a { NULL } row (help_doc). */
+extern const struct help_section picker_doc[];
 
 #endif

@@ -21,6 +21,12 @@ static const struct binding run_keys[] = {
     { { '?', KC(KEY_F(1)), 0 }, "?", "keys", KEYS_HELP, "this list of keys" },
 };
 
+/* Every table of the screen, for the man page's check (help.h). */
+const struct help_section progress_doc[] = {
+    { "Sending", run_keys, sizeof run_keys / sizeof run_keys[0] },
+    { NULL, NULL, 0 },
+};
+
 static const struct binding *progress_bindings(const struct app *a, size_t *n)
 {
     /* once cancelling, the title says so and there is nothing more to press */

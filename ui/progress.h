@@ -9,5 +9,7 @@ struct progress {
 };
 
 extern const struct screen_ops progress_ops;
+/* Every binding table of the screen, titled, ending in a { NULL } row (help_doc). */
+extern const struct help_section progress_doc[];
 
 #endif

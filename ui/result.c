@@ -50,6 +50,13 @@ static const struct binding confirm_keys[] = {
 
 #define N_OF(t) (sizeof(t) / sizeof((t)[0]))
 
+/* Every table of the screen, for the man page's check (help.h). */
+const struct help_section result_doc[] = {
+    { "Result", retry_keys, N_OF(retry_keys) },
+    { "Result: sending again what may have been attached", confirm_keys, N_OF(confirm_keys) },
+    { NULL, NULL, 0 },
+};
+
 static const struct binding *result_bindings(const struct app *a, size_t *n)
 {
     if (a->result.confirm_retry) {

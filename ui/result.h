@@ -15,5 +15,7 @@ struct result {
 };
 
 extern const struct screen_ops result_ops;
+/* Every binding table of the screen, titled, ending in a { NULL } row (help_doc). */
+extern const struct help_section result_doc[];
 
 #endif
