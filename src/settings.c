@@ -6,6 +6,7 @@
 #include "settings.h"
 
 #include "format.h"
+#include "fsutil.h"
 #include "kombo.h"
 
 #include <errno.h>
@@ -422,6 +423,15 @@ static int read_config(struct settings *s, bool explicit_path, struct parse_ctx 
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
         snprintf(err, errlen, "%s is not a regular file — point KOMBO_CONFIG at a file", shown);
+        rc = KA_EXIT_CONFIG;
+        goto out;
+    }
+    /* Whatever it holds: a base_url or cacert someone else put there would send our key to
+     * their server. */
+    char why[600];
+    if (fs_check_private_path(s->config_path, why, sizeof why) != 0) {
+        close(fd);
+        snprintf(err, errlen, "refusing the config file: %s", why);
         rc = KA_EXIT_CONFIG;
         goto out;
     }
