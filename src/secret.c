@@ -69,26 +69,58 @@ void secret_free(char *s)
     free(s);
 }
 
-void secret_redact(char **s, const char *key)
+/* The key's first PREFIX_MIN characters and as many more as follow: a whole key, or what is
+ * left of one that a server or a proxy cut short ("ks_live_SENTINEL12..."). */
+#define PREFIX_MIN 8
+
+void secret_redact_n(char **s, size_t *n, const char *key)
 {
-    if (!*s || !key || strlen(key) < 4 || !strstr(*s, key))
+    if (!*s || !key)
+        return;
+    size_t klen = strlen(key);
+    size_t need = klen < PREFIX_MIN ? klen : PREFIX_MIN;
+    if (need < 4)
         return;
     static const char mark[] = "<redacted>";
-    size_t klen = strlen(key), mlen = sizeof mark - 1;
-    char *out = xmalloc(strlen(*s) / klen * mlen + strlen(*s) + 1);
-    const char *p = *s, *hit;
-    size_t o = 0;
-    while ((hit = strstr(p, key)) != NULL) {
-        memcpy(out + o, p, (size_t)(hit - p));
-        o += (size_t)(hit - p);
+    size_t mlen = sizeof mark - 1, slen = *n;
+    char *out = NULL;
+    size_t o = 0, i = 0, copied = 0;
+    while (i + need <= slen) {
+        char *hit = memmem(*s + i, slen - i, key, need);
+        if (!hit)
+            break;
+        size_t at = (size_t)(hit - *s), k = need;
+        while (k < klen && at + k < slen && (*s)[at + k] == key[k])
+            k++;
+        if (k < klen && klen < PREFIX_MIN) {
+            i = at + 1; /* a short key counts only whole */
+            continue;
+        }
+        if (!out)
+            out = xmalloc(slen / need * mlen + slen + 1);
+        memcpy(out + o, *s + copied, at - copied);
+        o += at - copied;
         memcpy(out + o, mark, mlen);
         o += mlen;
-        p = hit + klen;
+        copied = i = at + k;
     }
-    strcpy(out + o, p);
-    explicit_bzero(*s, strlen(*s));
+    if (!out)
+        return;
+    memcpy(out + o, *s + copied, slen - copied);
+    o += slen - copied;
+    out[o] = '\0';
+    explicit_bzero(*s, slen);
     free(*s);
     *s = out;
+    *n = o;
+}
+
+void secret_redact(char **s, const char *key)
+{
+    if (!*s)
+        return;
+    size_t n = strlen(*s);
+    secret_redact_n(s, &n, key);
 }
 
 /* The output is never shown: on failure it could be the key, or part of it. */

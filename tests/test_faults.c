@@ -309,6 +309,36 @@ static void test_bad_answers(void **state)
     }
 }
 
+/* A peer whose plain-text error quotes the key right where the tool cuts server text to a
+ * snippet: redaction happens first, so not even the key's start ("sk_test_f...") is shown or
+ * written to the history. */
+static void test_key_split_by_cut(void **state)
+{
+    (void)state;
+    th_write_text(work_file("cut.txt"), "cut");
+    static char body[400];
+    memset(body, 'x', 110);
+    snprintf(body + 110, sizeof body - 110, " %s trailing words of the proxy", KEY);
+    struct canned c;
+    canned_start(&c, 400, "text/plain", body);
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/v1", c.port);
+    struct run_result r = ka_run("--base-url", url, "--retries", "0", "--candidate", CANDIDATE,
+                                 work_file("cut.txt"), NULL);
+    canned_stop(&c);
+    assert_int_equal(r.status, 4);
+    if (strstr(r.out, "sk_test_f") || strstr(r.err, "sk_test_f"))
+        fail_msg("the key's start got through:\n%s%s", r.out, r.err);
+    th_run_free(&r);
+    char hist[600];
+    snprintf(hist, sizeof hist, "%s/state/kombo-attach/history.jsonl", g_work);
+    char *text = th_slurp(hist, NULL);
+    assert_non_null(text);
+    if (strstr(text, "sk_test_f"))
+        fail_msg("the key's start is in the history: %s", text);
+    free(text);
+}
+
 /* Answers of the wrong shape from a peer of our own. */
 static void test_wrong_shape_answers(void **state)
 {
@@ -796,6 +826,7 @@ int main(void)
         cmocka_unit_test_setup(test_dns_unresolvable, before),
         cmocka_unit_test_setup(test_bad_answers, before),
         cmocka_unit_test_setup(test_wrong_shape_answers, before),
+        cmocka_unit_test_setup(test_key_split_by_cut, before),
         cmocka_unit_test_setup(test_tls, before),
         cmocka_unit_test_setup(test_bad_files, before),
         cmocka_unit_test_setup(test_unreadable_file, before),
