@@ -5,9 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "exitcodes.h"
 #include "xalloc.h"
 
@@ -124,7 +128,8 @@ void secret_redact(char **s, const char *key)
 }
 
 /* The output is never shown: on failure it could be the key, or part of it. */
-int secret_from_command(const char *cmd, const char *where, char **key, char *err, size_t errlen)
+int secret_from_command(const char *cmd, const char *where, unsigned timeout_s, char **key,
+                        char *err, size_t errlen)
 {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) {
@@ -140,16 +145,33 @@ int secret_from_command(const char *cmd, const char *where, char **key, char *er
         return KA_EXIT_CONFIG;
     }
     if (pid == 0) {
+        setpgid(0, 0); /* its own group, so a time-out ends whatever it started too */
         if (dup2(fds[1], STDOUT_FILENO) < 0)
             _exit(127);
         execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
         _exit(127);
     }
+    setpgid(pid, pid);
     close(fds[1]);
     char *buf = xmalloc(KEY_CMD_MAX);
     size_t len = 0;
     char sink[4096];
+    double deadline = clock_now() + (double)timeout_s;
+    bool timed_out = false;
     for (;;) {
+        int left = (int)((deadline - clock_now()) * 1000.0);
+        if (left <= 0) {
+            timed_out = true;
+            break;
+        }
+        struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
+        int pr = poll(&pfd, 1, left);
+        if (pr < 0 && errno == EINTR)
+            continue;
+        if (pr == 0) {
+            timed_out = true;
+            break;
+        }
         ssize_t r = len < KEY_CMD_MAX ? read(fds[0], buf + len, KEY_CMD_MAX - len)
                                       : read(fds[0], sink, sizeof sink);
         if (r < 0 && errno == EINTR)
@@ -160,12 +182,18 @@ int secret_from_command(const char *cmd, const char *where, char **key, char *er
             len += (size_t)r;
     }
     close(fds[0]);
+    if (timed_out)
+        kill(-pid, SIGKILL);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
 
     int rc = 0;
-    if (WIFSIGNALED(status)) {
+    if (timed_out) {
+        snprintf(err, errlen, "api_key_command (%s) did not finish within %u s (is it waiting for a "
+                 "password?) — run it yourself to see why", where, timeout_s);
+        rc = KA_EXIT_CONFIG;
+    } else if (WIFSIGNALED(status)) {
         snprintf(err, errlen, "api_key_command (%s) was killed by signal %d — run it yourself to see why",
                  where, WTERMSIG(status));
         rc = KA_EXIT_CONFIG;

@@ -21,9 +21,12 @@ void secret_redact(char **s, const char *key);
  * result is NUL-terminated. */
 void secret_redact_n(char **s, size_t *n, const char *key);
 /* Run cmd through /bin/sh (api_key_command); its first output line, trimmed, is the key.
- * where names the command's origin for messages. 0, or KA_EXIT_CONFIG with a one-line
- * message that never quotes the output. */
-int secret_from_command(const char *cmd, const char *where, char **key, char *err, size_t errlen);
+ * where names the command's origin for messages. A command still running after timeout_s
+ * is ended (with whatever it started). 0, or KA_EXIT_CONFIG with a one-line message that
+ * never quotes the output. */
+#define SECRET_COMMAND_TIMEOUT_S 30
+int secret_from_command(const char *cmd, const char *where, unsigned timeout_s, char **key,
+                        char *err, size_t errlen);
 /* Wipe s and free it. */
 void secret_free(char *s);
 

@@ -251,7 +251,7 @@ static void test_dns_unresolvable(void **state)
     (void)state;
     th_write_text(work_file("dns.txt"), "where to");
     double dt;
-    struct run_result r = ka_run_timed(&dt, "--base-url", "http://does-not-exist.invalid/v1",
+    struct run_result r = ka_run_timed(&dt, "--base-url", "https://does-not-exist.invalid/v1",
                                        "--connect-timeout", "5", "--retries", "0", "--candidate",
                                        CANDIDATE, work_file("dns.txt"), NULL);
     fprintf(stderr, "dns: exit %d after %.2f s\n", r.status, dt);
@@ -307,6 +307,36 @@ static void test_bad_answers(void **state)
             fail_msg("huge answer: peak memory %ld KiB", r.maxrss_kib);
         th_run_free(&r);
     }
+}
+
+/* The key goes only where it should: plain http:// to another machine is refused unless
+ * --allow-plain-http (0.0.0.0 is not loopback by the rule, and nothing is sent either way
+ * when refused); a key longer than any real one is refused before any traffic. */
+static void test_key_guards(void **state)
+{
+    (void)state;
+    th_write_text(work_file("guard.txt"), "guard");
+    unsigned req0 = mock_request_count(g_mock);
+    struct run_result r = ka_run("--base-url", "http://0.0.0.0:9/v1", "--candidate", CANDIDATE,
+                                 work_file("guard.txt"), NULL);
+    assert_int_equal(r.status, 2);
+    assert_said(r, "unencrypted");
+    assert_said(r, "--allow-plain-http");
+    th_run_free(&r);
+    /* loopback is fine as plain http: the mock itself */
+    r = ka_run("--candidate", CANDIDATE, work_file("guard.txt"), NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+
+    char longkey[700] = "KOMBO_API_KEY=";
+    memset(longkey + 14, 'k', 600);
+    longkey[614] = '\0';
+    const char *env[] = { longkey, NULL };
+    r = ka_run_env(env, "--force", "--candidate", CANDIDATE, work_file("guard.txt"), NULL);
+    assert_int_equal(r.status, 2);
+    assert_said(r, "longer than any real one");
+    th_run_free(&r);
+    assert_int_equal(mock_request_count(g_mock) - req0, 1);
 }
 
 /* A peer whose plain-text error quotes the key right where the tool cuts server text to a
@@ -803,6 +833,18 @@ static void test_key_never_appears(void **state)
     while (mock_request_count(g_mock) == req0 && now_s() - t0 < 10)
         usleep(5000);
     usleep(600 * 1000);   /* well inside the ~7 s upload */
+    /* holding the key, it writes no core file */
+    char limits_path[64];
+    snprintf(limits_path, sizeof limits_path, "/proc/%d/limits", (int)p.pid);
+    char *limits = th_slurp(limits_path, NULL);
+    assert_non_null(limits);
+    char *core = strstr(limits, "Max core file size");
+    assert_non_null(core);
+    unsigned long soft = 99, hard = 99;
+    assert_int_equal(sscanf(core + strlen("Max core file size"), " %lu %lu", &soft, &hard), 2);
+    assert_int_equal(soft, 0);
+    assert_int_equal(hard, 0);
+    free(limits);
     assert_int_equal(kill(p.pid, SIGSEGV), 0);
     r = th_wait(&p, 10);
     fprintf(stderr, "crash: status %d after %.2f s, stderr %zu bytes\n", r.status, now_s() - t0,
@@ -827,6 +869,7 @@ int main(void)
         cmocka_unit_test_setup(test_bad_answers, before),
         cmocka_unit_test_setup(test_wrong_shape_answers, before),
         cmocka_unit_test_setup(test_key_split_by_cut, before),
+        cmocka_unit_test_setup(test_key_guards, before),
         cmocka_unit_test_setup(test_tls, before),
         cmocka_unit_test_setup(test_bad_files, before),
         cmocka_unit_test_setup(test_unreadable_file, before),

@@ -289,7 +289,11 @@ static void test_api_key_command(void **state)
         { "printf '   \\n'", KA_EXIT_CONFIG, NULL, "printed no key" },
         { "kill -9 $$", KA_EXIT_CONFIG, NULL, "signal 9" },
         { "/nonexistent/ka-no-such-command 2>/dev/null", KA_EXIT_CONFIG, NULL, "exit status 127" },
+        /* KOMBO_KEY_COMMAND_TIMEOUT=1 below: a command that hangs is ended, and says so */
+        { "sleep 20; echo sk_too_late_0123456789", KA_EXIT_CONFIG, NULL, "did not finish within 1 s" },
     };
+    setenv("KOMBO_KEY_COMMAND_TIMEOUT", "1", 1);
+    double t0 = clock_now();
     char file[512], err[512];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         snprintf(file, sizeof file, "api_key_command = %s\n", cases[i].command);
@@ -310,6 +314,9 @@ static void test_api_key_command(void **state)
         }
         settings_free(&s);
     }
+    unsetenv("KOMBO_KEY_COMMAND_TIMEOUT");
+    if (clock_now() - t0 > 10)
+        fail_msg("the hanging command was not ended after 1 s");
 }
 
 /* The command does not run when a flag or the environment already gives the key. */

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -66,6 +68,8 @@ static const char usage_text[] =
 "                            There is deliberately no --api-key flag: keys on command lines\n"
 "                            leak into shell history and into `ps` for every local user.\n"
 "      --cacert FILE         extra CA certificates (PEM) to trust\n"
+"      --allow-plain-http    let an http:// base URL that is not on this machine have the\n"
+"                            key (it crosses the network unencrypted); refused otherwise\n"
 "      --retries N           extra attempts after a 429, 5xx or network failure (default 3)\n"
 "      --timeout SECONDS     limit for each attempt, 0 = none (default 300)\n"
 "      --connect-timeout SECONDS  limit for connecting (default: libcurl's)\n"
@@ -100,6 +104,7 @@ static const char usage_text[] =
 "  KOMBO_BASE_URL         API base URL\n"
 "  KOMBO_PROFILE          profile of the config file to use\n"
 "  KOMBO_CONFIG           config file to read instead of the default\n"
+"  KOMBO_KEY_COMMAND_TIMEOUT  seconds api_key_command may take (default 30)\n"
 "  Flags beat the environment, which beats the config file.\n"
 "\n"
 "Config file: $XDG_CONFIG_HOME/kombo-attach/config (~/.config/kombo-attach/config), INI:\n"
@@ -124,7 +129,7 @@ enum {
     OPT_CONTENT_TYPE = 256, OPT_REMOTE_FIELDS, OPT_INTEGRATION_ID, OPT_SERVER, OPT_BASE_URL,
     OPT_API_KEY_FILE, OPT_API_KEY, OPT_CACERT, OPT_RETRIES, OPT_TIMEOUT, OPT_CONNECT_TIMEOUT,
     OPT_JSON, OPT_DRY_RUN, OPT_PROFILE, OPT_SHOW_CONFIG, OPT_SANDBOX, OPT_NO_HISTORY, OPT_MAX_SIZE,
-    OPT_FORCE,
+    OPT_FORCE, OPT_ALLOW_PLAIN_HTTP,
 };
 
 static const struct option long_options[] = {
@@ -154,6 +159,7 @@ static const struct option long_options[] = {
     { "no-history", no_argument, NULL, OPT_NO_HISTORY },
     { "max-size", required_argument, NULL, OPT_MAX_SIZE },
     { "force", no_argument, NULL, OPT_FORCE },
+    { "allow-plain-http", no_argument, NULL, OPT_ALLOW_PLAIN_HTTP },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 },
@@ -164,6 +170,7 @@ struct args {
     const char *integration_id, *server, *base_url, *api_key_file, *cacert, *profile, *max_size;
     long retries, timeout_s, connect_timeout_s;
     bool json, dry_run, quiet, verbose, show_config, sandbox, help, version, no_history, force;
+    bool allow_plain_http;
 };
 
 static int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -228,6 +235,7 @@ static int parse_args(int argc, char **argv, struct args *a)
         case OPT_SANDBOX: a->sandbox = true; break;
         case OPT_NO_HISTORY: a->no_history = true; break;
         case OPT_FORCE: a->force = true; break;
+        case OPT_ALLOW_PLAIN_HTTP: a->allow_plain_http = true; break;
         case OPT_MAX_SIZE: {
             uint64_t n;
             if (fmt_parse_bytes(optarg, &n) != 0 || n == 0)
@@ -435,6 +443,7 @@ static int build_send_options(struct run *r)
         .timeout_s = a->timeout_s,
         .connect_timeout_s = a->connect_timeout_s,
         .verbose = a->verbose,
+        .allow_plain_http = a->allow_plain_http,
     };
     so->server_label = s->base_url.value ? s->base_url.value : s->server.value ? s->server.value : "eu";
     so->client.label = so->server_label;
@@ -522,9 +531,19 @@ out:
     return rc;
 }
 
+/* While it holds the key the process is not dumpable (no ptrace by other processes of ours,
+ * no /proc/PID/mem) and writes no core file: a crash must not leave the key on disk. */
+static void guard_secrets(void)
+{
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    struct rlimit none = {0, 0};
+    setrlimit(RLIMIT_CORE, &none);
+}
+
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
+    guard_secrets();
     if (argc >= 2 && strcmp(argv[1], "mock") == 0)
         return mock_main(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "history") == 0)
