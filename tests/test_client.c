@@ -149,7 +149,10 @@ static void test_many_at_once(void **state)
         /* The listing once A is in: it must show A's file. */
         if (!tlist && transfer_finished(ta))
             tlist = get(c, list_segs, NULL, NULL);
-        if (!b_cancelled && p.sent > 512 * 1024 && tlist && transfer_finished(tlist)) {
+        /* B (64 s at this rate) is cancelled only once the reads are done: they cannot wait
+         * for it, or the 30 s limit below ends the test */
+        if (!b_cancelled && p.sent > 512 * 1024 && tlist && transfer_finished(tlist) &&
+            transfer_finished(tkey) && transfer_finished(tfind)) {
             transfer_cancel(tb);
             b_cancelled = true;
         }
