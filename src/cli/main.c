@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,6 +25,7 @@
 #include "exitcodes.h"
 #include "format.h"
 #include "fsutil.h"
+#include "hex.h"
 #include "kombo.h"
 #include "mime.h"
 #include "numparse.h"
@@ -276,6 +278,7 @@ struct run {
     struct mock *mock;
     char *candidate;             /* trimmed --candidate */
     char *remote_fields;         /* checked --remote-fields */
+    char *sandbox_key;           /* the sandbox mock's key for this run */
     struct send_options so;
 };
 
@@ -464,11 +467,19 @@ static int build_send_options(struct run *r)
         return fail(KA_EXIT_CONFIG, "cannot create the sandbox folder %s: %s — set XDG_DATA_HOME "
                     "to a writable folder", r->inbox, strerror(errno));
     char err[600];
-    struct mock_config mc = { .port = 0, .inbox = r->inbox, .quiet = true };
+    /* A key of this run's own, never the user's (the mock is not Kombo): without it any
+     * local user could post into this inbox or read what was sent. */
+    unsigned char rnd[16];
+    if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+        return fail(KA_EXIT_INTERNAL, "cannot make a key for the sandbox: %s", strerror(errno));
+    char hexkey[40] = "sandbox_";
+    hex_encode(rnd, sizeof rnd, hexkey + 8);
+    r->sandbox_key = xstrdup(hexkey);
+    struct mock_config mc = { .port = 0, .inbox = r->inbox, .quiet = true, .api_key = r->sandbox_key };
     if (!(r->mock = mock_start(&mc, err, sizeof err)))
         return fail(KA_EXIT_INTERNAL, "cannot start the sandbox server: %s", err);
     so->client.base_url = mock_base_url(r->mock);
-    so->client.api_key = "sandbox"; /* never hand a real key to the mock: it is not Kombo */
+    so->client.api_key = r->sandbox_key;
     so->client.cacert = NULL;
     if (!so->client.integration_id)
         so->client.integration_id = "sandbox:demo";
@@ -528,6 +539,7 @@ out:
     settings_free(&r.s);
     free(r.candidate);
     free(r.remote_fields);
+    secret_free(r.sandbox_key);
     return rc;
 }
 
