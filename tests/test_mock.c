@@ -1662,6 +1662,30 @@ static void test_mock_main_equals_form(void **state)
     free(inbox);
 }
 
+/* A small hostile body: 4 MiB of remote_fields as one long array. Refused with 413 in
+ * Kombo's shape before it is parsed, so the mock's memory does not follow it. */
+static void test_hostile_remote_fields(void **state)
+{
+    (void)state;
+    size_t n = 4u << 20;
+    char *body = malloc(n + 200);
+    assert_non_null(body);
+    int o = snprintf(body, 200, "{\"attachment\":{\"name\":\"a.txt\",\"type\":\"CV\","
+                     "\"content_type\":\"text/plain\",\"data\":\"QQ==\"},\"remote_fields\":{\"x\":[");
+    size_t p = (size_t)o;
+    while (p < n) {
+        body[p++] = '1';
+        body[p++] = ',';
+    }
+    memcpy(body + p, "1]}}", 5);
+    struct resp r = call(&(struct call){ .path = "/v1/ats/candidates/4B7z5qJ8dXcR2mTnWvKpLs9a/attachments",
+                                         .body = body });
+    if (r.status != 413 || !r.body || !strstr(r.body, "\"status\":\"error\""))
+        fail_msg("status %ld: %.300s", r.status, r.body ? r.body : "");
+    resp_free(&r);
+    free(body);
+}
+
 /* A mock with a key of its own (--api-key-file, the sandbox's per-run key) also guards its
  * control endpoints: without the key nobody can read what was sent or set a fault. */
 static void test_control_needs_key(void **state)
@@ -1750,6 +1774,7 @@ int main(void)
         cmocka_unit_test(test_example_body_stored),
         cmocka_unit_test(test_unknown_candidate),
         cmocka_unit_test(test_control_needs_key),
+        cmocka_unit_test(test_hostile_remote_fields),
         cmocka_unit_test(test_binary_roundtrip),
         cmocka_unit_test(test_content_type_warnings),
         cmocka_unit_test(test_path_traversal),
