@@ -540,8 +540,18 @@ void transfer_done(struct transfer *t, CURLcode rc)
         handle_answer(t);
         return;
     }
-    if (rc == CURLE_OUT_OF_MEMORY)
-        xalloc_fatal("libcurl");
+    if (rc == CURLE_OUT_OF_MEMORY) {
+        /* What libcurl 7.x says for an answer header over its 100 KiB limit (8.x says
+         * CURLE_TOO_LARGE): our own allocations end the program through xalloc instead. */
+        bool complete = !t->kind->sends_file || t->sent >= t->total;
+        set_message(t, "the server's answer had a header too large to read (over 100 KiB): not "
+                    "Kombo's answer — check --base-url and any proxy%s",
+                    t->kind->sends_file && complete ? "; the whole file was sent and may have "
+                    "been attached: check before sending it again" : "");
+        finish(t, t->kind->sends_file && complete ? TRANSFER_UNKNOWN : TRANSFER_SERVER);
+        t->result.retry_helps = false;
+        return;
+    }
     curl_off_t up = 0, connect_us = 0;
     long os_errno = 0;
     curl_easy_getinfo(t->easy, CURLINFO_SIZE_UPLOAD_T, &up);
