@@ -254,6 +254,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .path = path, .name = (char *)name, .type = type, .content_type = (char *)ct,
         .size = file_len,
     };
+    if (att_record_identity(&att) != 0)
+        fail("cannot stat the temporary file", path);
     /* The callers' checks first: what a careful reader accepts, they must accept. */
     struct json_strict_info info;
     bool rf_obj = false;

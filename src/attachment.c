@@ -159,8 +159,42 @@ static const char *kind_of(mode_t m)
     return "is not a regular file";
 }
 
-/* Check the path is a readable regular file; its size goes to *size. */
-static int check_file(const char *path, uint64_t *size, char *err, size_t errlen)
+static void identity_of(const struct stat *st, struct att_identity *id)
+{
+    *id = (struct att_identity){
+        .dev = (uint64_t)st->st_dev, .ino = (uint64_t)st->st_ino,
+        .mtime_s = st->st_mtim.tv_sec, .mtime_ns = st->st_mtim.tv_nsec,
+        .ctime_s = st->st_ctim.tv_sec, .ctime_ns = st->st_ctim.tv_nsec,
+    };
+}
+
+int att_record_identity(struct attachment *a)
+{
+    struct stat st;
+    if (stat(a->path, &st) != 0)
+        return -1;
+    identity_of(&st, &a->id);
+    return 0;
+}
+
+const char *att_identity_differs(const struct attachment *a, const struct stat *st)
+{
+    struct att_identity now;
+    identity_of(st, &now);
+    if (now.dev != a->id.dev || now.ino != a->id.ino)
+        return "replaced by another file";
+    if ((uint64_t)st->st_size != a->size)
+        return "resized";
+    if (now.mtime_s != a->id.mtime_s || now.mtime_ns != a->id.mtime_ns ||
+        now.ctime_s != a->id.ctime_s || now.ctime_ns != a->id.ctime_ns)
+        return "modified";
+    return NULL;
+}
+
+/* Check the path is a readable regular file; its size goes to *size and its identity to
+ * *id (of what was opened: the path may change between stat and open). */
+static int check_file(const char *path, uint64_t *size, struct att_identity *id, char *err,
+                      size_t errlen)
 {
     struct stat st;
     if (stat(path, &st) != 0)
@@ -203,6 +237,7 @@ static int check_file(const char *path, uint64_t *size, char *err, size_t errlen
         return KA_EXIT_FILE;
     }
     *size = (uint64_t)fst.st_size;
+    identity_of(&fst, id);
     return 0;
 }
 
@@ -233,7 +268,8 @@ int attachment_init(struct attachment *a, const char *path, const char *name,
         return KA_EXIT_USAGE;
     }
     uint64_t size = 0;
-    int rc = check_file(path, &size, err, errlen);
+    struct att_identity id;
+    int rc = check_file(path, &size, &id, err, errlen);
     if (rc)
         return rc;
 
@@ -280,6 +316,7 @@ int attachment_init(struct attachment *a, const char *path, const char *name,
     a->content_type = xstrdup(content_type);
     a->type = type;
     a->size = size;
+    a->id = id;
     a->content_type_guessed = guessed;
     a->content_type_generic = mime_is_generic(a->content_type);
     return 0;

@@ -16,6 +16,10 @@ struct attachment {
     bool content_type_generic; /* e.g. application/octet-stream: warn the user */
     bool content_type_guessed; /* came from libmagic / extension, not from the user */
     uint64_t size;       /* bytes, from stat at init time */
+    struct att_identity {    /* the file as it was chosen: what is sent must be this file */
+        uint64_t dev, ino;
+        int64_t mtime_s, mtime_ns, ctime_s, ctime_ns;
+    } id;
 };
 
 /* Fill *a from a path. name and content_type may be NULL (defaults: base name, detected
@@ -30,6 +34,15 @@ void attachment_free(struct attachment *a);
  * than max (0 = no limit), else 0. *warn is set above Kombo's advice of about 10 MB. */
 #define ATT_ADVISED_MAX 10000000u
 int att_check_size(uint64_t size, uint64_t max, bool *warn, char *err, size_t errlen);
+
+/* Whether st is still the file chosen (same device, inode, size, mtime and ctime: an
+ * in-place rewrite that puts the mtime back still changes the ctime). NULL when it is, else
+ * what changed ("replaced by another file", "modified", "resized"). */
+struct stat;
+const char *att_identity_differs(const struct attachment *a, const struct stat *st);
+/* Record a->path's identity now as the file chosen (attachment_init does it from the file
+ * it opened; this is for attachments put together by hand). 0, or -1 with errno. */
+int att_record_identity(struct attachment *a);
 
 const char *att_type_name(enum att_type t);            /* "CV", "COVER_LETTER", "OTHER" */
 int att_type_parse(const char *s, enum att_type *out); /* case-insensitive; 0 or -1 */

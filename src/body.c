@@ -219,9 +219,11 @@ static size_t changed_size(struct body *b, uint64_t now)
     return changed(b, d);
 }
 
-static bool same_mtime(const struct stat *a, const struct stat *c)
+/* An in-place rewrite that puts the mtime back still moves the ctime. */
+static bool same_times(const struct stat *a, const struct stat *c)
 {
-    return a->st_mtim.tv_sec == c->st_mtim.tv_sec && a->st_mtim.tv_nsec == c->st_mtim.tv_nsec;
+    return a->st_mtim.tv_sec == c->st_mtim.tv_sec && a->st_mtim.tv_nsec == c->st_mtim.tv_nsec &&
+           a->st_ctim.tv_sec == c->st_ctim.tv_sec && a->st_ctim.tv_nsec == c->st_ctim.tv_nsec;
 }
 
 /* The file (by descriptor) and its path still are what body_open saw. 0, or
@@ -233,12 +235,14 @@ static size_t check_unchanged(struct body *b)
         return fail(b, "cannot check %s: %s", strerror(errno));
     if ((uint64_t)st.st_size != b->size)
         return changed_size(b, (uint64_t)st.st_size);
-    if (!same_mtime(&st, &b->st0))
-        return changed(b, "modified during the upload");
+    /* The path first: removing or replacing a file moves its ctime too, and the message
+     * should say what really happened. */
     if (stat(b->path, &ps) != 0)
         return changed(b, "moved or deleted during the upload");
     if (ps.st_dev != b->st0.st_dev || ps.st_ino != b->st0.st_ino)
         return changed(b, "replaced by another file during the upload");
+    if (!same_times(&st, &b->st0))
+        return changed(b, "modified during the upload");
     return 0;
 }
 
@@ -379,7 +383,9 @@ struct body *body_open(const struct attachment *att, const char *remote_fields,
     b->prefix = prefix;
     b->suffix = suffix;
     prefix = suffix = NULL;
-    b->fd = open(att->path, O_RDONLY | O_CLOEXEC);
+    /* Non-blocking: a path swapped for a FIFO or a device after the pick must not hang us;
+     * fstat then tells what was opened, and only the file chosen is read. */
+    b->fd = open(att->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (b->fd < 0) {
         *code = KA_EXIT_FILE;
         snprintf(err, errlen, "cannot open %s: %s", att->path, strerror(errno));
@@ -400,6 +406,13 @@ struct body *body_open(const struct attachment *att, const char *remote_fields,
                  (unsigned long long)b->st0.st_size);
         goto fail;
     }
+    const char *changed_how = att_identity_differs(att, &b->st0);
+    if (changed_how) {
+        snprintf(err, errlen, "%s was %s since it was chosen; nothing was sent — choose it "
+                 "again", att->path, changed_how);
+        goto fail;
+    }
+    fcntl(b->fd, F_SETFL, fcntl(b->fd, F_GETFL) & ~O_NONBLOCK);
     *code = 0;
     b->size = att->size;
     b->prefix_len = strlen(b->prefix);

@@ -174,6 +174,12 @@ struct client *client_new(const struct client_options *o, int *code, char *err, 
     struct client *c = xcalloc(1, sizeof *c);
     if ((p = kombo_check_base_url(o->base_url, c->host, sizeof c->host)))
         return refuse(c, code, KA_EXIT_USAGE, err, errlen, p);
+    if (!o->allow_plain_http && kombo_url_is_plain_remote(o->base_url)) {
+        snprintf(buf, sizeof buf, "the base URL is http:// to %s: the API key would cross the "
+                 "network unencrypted — use https://, or pass --allow-plain-http if you mean it",
+                 c->host);
+        return refuse(c, code, KA_EXIT_USAGE, err, errlen, buf);
+    }
     if (o->cacert && (p = check_cacert(o->cacert, buf, sizeof buf)))
         return refuse(c, code, KA_EXIT_USAGE, err, errlen, p);
     c->o = *o;

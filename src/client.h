@@ -32,6 +32,8 @@ struct client_options {
     const char *label;           /* what people call this server: "eu", "us", "sandbox" or the
                                     base URL (for the history; never a local port) */
     bool sandbox;                /* the local sandbox, not Kombo */
+    bool allow_plain_http;       /* http:// to another machine (the key in the clear); else
+                                    only loopback may be plain http */
 };
 
 #define CLIENT_DEFAULT_ATTEMPTS 4   /* the first attempt and 3 retries, as the SDKs */

@@ -7,6 +7,7 @@
 
 #include "answer.h"
 #include "secret.h"
+#include "xalloc.h"
 
 static void log_lines(const char *key, const char *prefix, const char *data, size_t size)
 {
@@ -48,9 +49,15 @@ static void log_body(struct httplog *l, const char *data, size_t size)
     if (before >= HTTPLOG_BODY_MAX) {
         return;
     }
-    size_t n = size < HTTPLOG_BODY_MAX - before ? size : HTTPLOG_BODY_MAX - before;
-    char *e = answer_escape(data, n);
-    secret_redact(&e, l->key);
+    /* redacted whole, then cut */
+    char *raw = xmalloc(size + 1);
+    memcpy(raw, data, size);
+    size_t rn = size;
+    secret_redact_n(&raw, &rn, l->key);
+    size_t n = rn < HTTPLOG_BODY_MAX - before ? rn : HTTPLOG_BODY_MAX - before;
+    char *e = answer_escape(raw, n);
+    explicit_bzero(raw, rn);
+    free(raw);
     fprintf(stderr, "< [body] %s%s\n", e ? e : "",
             l->body_seen > HTTPLOG_BODY_MAX ? " … (the rest of the answer is not shown)" : "");
     free(e);

@@ -56,6 +56,9 @@ const char *kombo_check_header_value(const char *what, const char *value)
         kind = 1;
     if (!value || !*value)
         return hv_messages[kind][HV_EMPTY];
+    if (kind == 0 && strlen(value) > KOMBO_KEY_MAX)
+        return "the API key is longer than any real one (over 512 characters): check what the key "
+               "file or api_key_command prints";
     for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
         if (*p < 0x20 || *p == 0x7F)
             return hv_messages[kind][HV_CONTROL];
@@ -102,6 +105,24 @@ out:
     curl_free(pw); curl_free(q); curl_free(frag);
     curl_url_cleanup(h);
     return problem;
+}
+
+bool kombo_url_is_plain_remote(const char *base)
+{
+    CURLU *h = curl_url();
+    if (!h)
+        xalloc_fatal("curl_url");
+    bool remote = false;
+    char *scheme = NULL, *host = NULL;
+    if (curl_url_set(h, CURLUPART_URL, base, 0) == CURLUE_OK &&
+        curl_url_get(h, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+        curl_url_get(h, CURLUPART_HOST, &host, 0) == CURLUE_OK && strcasecmp(scheme, "http") == 0)
+        remote = !(strncmp(host, "127.", 4) == 0 || strcmp(host, "[::1]") == 0 ||
+                   strcasecmp(host, "localhost") == 0);
+    curl_free(scheme);
+    curl_free(host);
+    curl_url_cleanup(h);
+    return remote;
 }
 
 /* curl_easy_escape keeps only A-Z a-z 0-9 - . _ ~: what encodeURIComponent does, less its

@@ -29,6 +29,14 @@ const char *kombo_check_header_value(const char *what, const char *value);
  * it). NULL when fine (host gets "host:port" when non-NULL), else a static message. */
 const char *kombo_check_base_url(const char *base, char *host, size_t hostlen);
 
+/* The longest API key taken: far above any real one, so that a key file or command printing
+ * something else is caught before it is sent. */
+#define KOMBO_KEY_MAX 512
+
+/* Whether base is plain http:// to another machine (the key would cross the network in the
+ * clear): loopback (127.0.0.0/8, ::1, localhost) is not. */
+bool kombo_url_is_plain_remote(const char *base);
+
 /* The URL of an endpoint: base, then each of the NULL-terminated path segments encoded as
  * one segment (every byte outside A-Z a-z 0-9 - . _ ~ percent-encoded, so '/', '?', '#'
  * and '%' never leave it), then the query: name/value pairs in a NULL-terminated list

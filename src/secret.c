@@ -5,9 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "exitcodes.h"
 #include "xalloc.h"
 
@@ -69,30 +73,63 @@ void secret_free(char *s)
     free(s);
 }
 
-void secret_redact(char **s, const char *key)
+/* The key's first PREFIX_MIN characters and as many more as follow: a whole key, or what is
+ * left of one that a server or a proxy cut short ("ks_live_SENTINEL12..."). */
+#define PREFIX_MIN 8
+
+void secret_redact_n(char **s, size_t *n, const char *key)
 {
-    if (!*s || !key || strlen(key) < 4 || !strstr(*s, key))
+    if (!*s || !key)
+        return;
+    size_t klen = strlen(key);
+    size_t need = klen < PREFIX_MIN ? klen : PREFIX_MIN;
+    if (need < 4)
         return;
     static const char mark[] = "<redacted>";
-    size_t klen = strlen(key), mlen = sizeof mark - 1;
-    char *out = xmalloc(strlen(*s) / klen * mlen + strlen(*s) + 1);
-    const char *p = *s, *hit;
-    size_t o = 0;
-    while ((hit = strstr(p, key)) != NULL) {
-        memcpy(out + o, p, (size_t)(hit - p));
-        o += (size_t)(hit - p);
+    size_t mlen = sizeof mark - 1, slen = *n;
+    char *out = NULL;
+    size_t o = 0, i = 0, copied = 0;
+    while (i + need <= slen) {
+        char *hit = memmem(*s + i, slen - i, key, need);
+        if (!hit)
+            break;
+        size_t at = (size_t)(hit - *s), k = need;
+        while (k < klen && at + k < slen && (*s)[at + k] == key[k])
+            k++;
+        if (k < klen && klen < PREFIX_MIN) {
+            i = at + 1; /* a short key counts only whole */
+            continue;
+        }
+        if (!out)
+            out = xmalloc(slen / need * mlen + slen + 1);
+        memcpy(out + o, *s + copied, at - copied);
+        o += at - copied;
         memcpy(out + o, mark, mlen);
         o += mlen;
-        p = hit + klen;
+        copied = i = at + k;
     }
-    strcpy(out + o, p);
-    explicit_bzero(*s, strlen(*s));
+    if (!out)
+        return;
+    memcpy(out + o, *s + copied, slen - copied);
+    o += slen - copied;
+    out[o] = '\0';
+    explicit_bzero(*s, slen);
     free(*s);
     *s = out;
+    *n = o;
+}
+
+void secret_redact(char **s, const char *key)
+{
+    if (!*s)
+        return;
+    size_t n = strlen(*s);
+    secret_redact_n(s, &n, key);
 }
 
 /* The output is never shown: on failure it could be the key, or part of it. */
-int secret_from_command(const char *cmd, const char *where, char **key, char *err, size_t errlen)
+int secret_from_command(const char *cmd, const char *where, unsigned timeout_s, char **key,
+                        char *err, size_t errlen)
 {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) {
@@ -108,16 +145,33 @@ int secret_from_command(const char *cmd, const char *where, char **key, char *er
         return KA_EXIT_CONFIG;
     }
     if (pid == 0) {
+        setpgid(0, 0); /* its own group, so a time-out ends whatever it started too */
         if (dup2(fds[1], STDOUT_FILENO) < 0)
             _exit(127);
         execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
         _exit(127);
     }
+    setpgid(pid, pid);
     close(fds[1]);
     char *buf = xmalloc(KEY_CMD_MAX);
     size_t len = 0;
     char sink[4096];
+    double deadline = clock_now() + (double)timeout_s;
+    bool timed_out = false;
     for (;;) {
+        int left = (int)((deadline - clock_now()) * 1000.0);
+        if (left <= 0) {
+            timed_out = true;
+            break;
+        }
+        struct pollfd pfd = {.fd = fds[0], .events = POLLIN};
+        int pr = poll(&pfd, 1, left);
+        if (pr < 0 && errno == EINTR)
+            continue;
+        if (pr == 0) {
+            timed_out = true;
+            break;
+        }
         ssize_t r = len < KEY_CMD_MAX ? read(fds[0], buf + len, KEY_CMD_MAX - len)
                                       : read(fds[0], sink, sizeof sink);
         if (r < 0 && errno == EINTR)
@@ -128,12 +182,18 @@ int secret_from_command(const char *cmd, const char *where, char **key, char *er
             len += (size_t)r;
     }
     close(fds[0]);
+    if (timed_out)
+        kill(-pid, SIGKILL);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
 
     int rc = 0;
-    if (WIFSIGNALED(status)) {
+    if (timed_out) {
+        snprintf(err, errlen, "api_key_command (%s) did not finish within %u s (is it waiting for a "
+                 "password?) — run it yourself to see why", where, timeout_s);
+        rc = KA_EXIT_CONFIG;
+    } else if (WIFSIGNALED(status)) {
         snprintf(err, errlen, "api_key_command (%s) was killed by signal %d — run it yourself to see why",
                  where, WTERMSIG(status));
         rc = KA_EXIT_CONFIG;

@@ -6,7 +6,9 @@
 #include "settings.h"
 
 #include "format.h"
+#include "fsutil.h"
 #include "kombo.h"
+#include "numparse.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -399,6 +401,14 @@ static void layer_free(struct layer *l)
         secret_free(l->val[i]);
 }
 
+/* api_key_command's time limit: 30 s, or KOMBO_KEY_COMMAND_TIMEOUT seconds (1 to 3600). */
+static unsigned command_timeout(void)
+{
+    long v;
+    const char *e = getenv("KOMBO_KEY_COMMAND_TIMEOUT");
+    return e && num_parse_long(e, 1, 3600, &v) == 0 ? (unsigned)v : SECRET_COMMAND_TIMEOUT_S;
+}
+
 /* Read and check the file. Returns 0 (also when it does not exist), or an exit code. */
 static int read_config(struct settings *s, bool explicit_path, struct parse_ctx *c, bool *found,
                        char *err, size_t errlen)
@@ -422,6 +432,15 @@ static int read_config(struct settings *s, bool explicit_path, struct parse_ctx 
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
         snprintf(err, errlen, "%s is not a regular file — point KOMBO_CONFIG at a file", shown);
+        rc = KA_EXIT_CONFIG;
+        goto out;
+    }
+    /* Whatever it holds: a base_url or cacert someone else put there would send our key to
+     * their server. */
+    char why[600];
+    if (fs_check_private_path(s->config_path, why, sizeof why) != 0) {
+        close(fd);
+        snprintf(err, errlen, "refusing the config file: %s", why);
         rc = KA_EXIT_CONFIG;
         goto out;
     }
@@ -512,7 +531,7 @@ static int load_one(struct settings *s, size_t k, const struct parse_ctx *c, con
             snprintf(origin, sizeof origin, "%s in %s%s%s%s line %d", keys[q].name, shown, sect,
                      prof, sect_end, l->line[q]);
             char *value = NULL;
-            int rc = secret_from_command(l->val[q], origin, &value, err, errlen);
+            int rc = secret_from_command(l->val[q], origin, command_timeout(), &value, err, errlen);
             if (!rc)
                 setting_set(st, value, SRC_FILE, origin);
             secret_free(value);

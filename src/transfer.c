@@ -176,11 +176,11 @@ static size_t header_cb(char *buf, size_t size, size_t nitems, void *userp)
         end--;
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         if (strlen(want[i].name) == nlen && strncasecmp(buf, want[i].name, nlen) == 0) {
-            size_t n = (size_t)(end - v);
-            if (n >= want[i].cap)
-                n = want[i].cap - 1;
-            memcpy(want[i].dst, v, n);
-            want[i].dst[n] = '\0';
+            /* whole, redacted, then cut to fit (a Location may quote the key) */
+            char *val = xstrndup(v, (size_t)(end - v));
+            secret_redact(&val, client_api_key(t->client));
+            copy_cut(want[i].dst, want[i].cap, val);
+            free(val);
         }
     }
     return len;
@@ -454,6 +454,12 @@ static void handle_answer(struct transfer *t)
     curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
     struct answer *a = &t->result.answer;
     answer_free(a);
+    /* Redact before anything is cut to fit a message: a key split by a cut would leave its
+     * start behind. */
+    if (t->resp) {
+        secret_redact_n(&t->resp, &t->resp_len, client_api_key(t->client));
+        t->resp_cap = t->resp_len + 1;
+    }
     answer_parse(status, t->resp_ct[0] ? t->resp_ct : NULL, t->resp, t->resp_len, a);
     if (t->resp_dropped) {
         /* Only the start of a very large answer is kept: say so instead of calling the JSON
@@ -534,8 +540,18 @@ void transfer_done(struct transfer *t, CURLcode rc)
         handle_answer(t);
         return;
     }
-    if (rc == CURLE_OUT_OF_MEMORY)
-        xalloc_fatal("libcurl");
+    if (rc == CURLE_OUT_OF_MEMORY) {
+        /* What libcurl 7.x says for an answer header over its 100 KiB limit (8.x says
+         * CURLE_TOO_LARGE): our own allocations end the program through xalloc instead. */
+        bool complete = !t->kind->sends_file || t->sent >= t->total;
+        set_message(t, "the server's answer had a header too large to read (over 100 KiB): not "
+                    "Kombo's answer — check --base-url and any proxy%s",
+                    t->kind->sends_file && complete ? "; the whole file was sent and may have "
+                    "been attached: check before sending it again" : "");
+        finish(t, t->kind->sends_file && complete ? TRANSFER_UNKNOWN : TRANSFER_SERVER);
+        t->result.retry_helps = false;
+        return;
+    }
     curl_off_t up = 0, connect_us = 0;
     long os_errno = 0;
     curl_easy_getinfo(t->easy, CURLINFO_SIZE_UPLOAD_T, &up);

@@ -73,6 +73,7 @@ static struct attachment make_att(const char *name, uint64_t size)
 {
     struct attachment a = { .path = path, .name = (char *)name, .type = ATT_CV,
                             .content_type = (char *)"application/pdf", .size = size };
+    att_record_identity(&a); /* chosen now: body_open sends only this very file */
     return a;
 }
 
@@ -201,8 +202,8 @@ static void test_length_large(void **state)
 
 static char *body_text(const char *name, const char *rf, size_t *len)
 {
-    struct attachment a = make_att(name, 5);
     write_file(path, (const unsigned char *)"hello", 5);
+    struct attachment a = make_att(name, 5);
     struct body *b = open_ok(&a, rf);
     bool err;
     char *text = read_all(b, 4096, len, &err);
@@ -345,7 +346,7 @@ static void test_rewind(void **state)
     body_close(b);
 }
 
-enum change { TRUNCATE, TRUNCATE_EMPTY, APPEND, REWRITE_MTIME, REPLACE, REMOVE };
+enum change { TRUNCATE, TRUNCATE_EMPTY, APPEND, REWRITE_MTIME, REWRITE_KEEP_MTIME, REPLACE, REMOVE };
 
 static void apply_change(enum change c, size_t n)
 {
@@ -372,6 +373,18 @@ static void apply_change(enum change c, size_t n)
         close(fd);
         break;
     }
+    case REWRITE_KEEP_MTIME: { /* new bytes in place, the old mtime put back: only ctime moves */
+        struct stat st;
+        assert_int_equal(stat(path, &st), 0);
+        usleep(20 * 1000); /* a clock tick, so the ctime can differ */
+        int fd = open(path, O_WRONLY);
+        assert_true(fd >= 0);
+        assert_int_equal(pwrite(fd, "Y", 1, (off_t)(n / 2)), 1);
+        struct timespec ts[2] = { st.st_atim, st.st_mtim };
+        assert_int_equal(futimens(fd, ts), 0);
+        close(fd);
+        break;
+    }
     case REPLACE: { /* an editor's atomic save: same size and bytes, another inode */
         unsigned char *d = malloc(n ? n : 1);
         assert_non_null(d);
@@ -388,6 +401,40 @@ static void apply_change(enum change c, size_t n)
         assert_int_equal(unlink(path), 0);
         break;
     }
+}
+
+/* Between the pick and the send: a symlink to another file of the same size swapped in,
+ * or the file rewritten in place with its mtime put back, is refused before a byte is sent;
+ * a FIFO swapped in does not block the open. */
+static void test_swapped_after_pick(void **state)
+{
+    (void)state;
+    write_file(path, (const unsigned char *)"chosen", 6);
+    struct attachment a = make_att("cv.pdf", 6);
+    write_file(path2, (const unsigned char *)"secret", 6);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(symlink(path2, path), 0);
+    char err[300];
+    int code = 0;
+    assert_null(body_open(&a, NULL, &code, err, sizeof err));
+    assert_int_equal(code, KA_EXIT_FILE);
+    assert_non_null(strstr(err, "replaced by another file since it was chosen"));
+    unlink(path);
+
+    write_file(path, (const unsigned char *)"chosen", 6);
+    a = make_att("cv.pdf", 6);
+    apply_change(REWRITE_KEEP_MTIME, 6);
+    assert_null(body_open(&a, NULL, &code, err, sizeof err));
+    assert_non_null(strstr(err, "modified since it was chosen"));
+
+    unlink(path);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    double t0 = clock_now();
+    assert_null(body_open(&a, NULL, &code, err, sizeof err)); /* no writer: must not hang */
+    assert_true(clock_now() - t0 < 1.0);
+    assert_non_null(strstr(err, "not a regular file"));
+    unlink(path);
+    unlink(path2);
 }
 
 /* Change the file after `before` body bytes (0 = right after body_open), then read on:
@@ -410,6 +457,8 @@ static void test_changed_mid_read(void **state)
         { 10, 0, 1, TRUNCATE, "size 10 → 5 bytes" },
         { 10, 0, 4096, APPEND, "size 10 → 14 bytes" },
         { 10, 3, 1, REWRITE_MTIME, "modified" },
+        { 1u << 20, 300000, 4096, REWRITE_KEEP_MTIME, "modified" },
+        { 10, 2, 1, REWRITE_KEEP_MTIME, "modified" },
         { 0, 0, 1, APPEND, "size 0 → 4 bytes" },
         { 0, 10, 7, REPLACE, "replaced" },
     };
@@ -458,6 +507,7 @@ static void test_size_lies(void **state)
     (void)state;
     struct attachment a = make_att("status.txt", 0);
     a.path = (char *)"/proc/self/status";
+    att_record_identity(&a);
     struct stat st;
     if (stat(a.path, &st) != 0 || st.st_size != 0)
         skip();
@@ -547,6 +597,7 @@ int main(void)
         cmocka_unit_test(test_length_large),
         cmocka_unit_test(test_name_escaping),
         cmocka_unit_test(test_remote_fields),
+        cmocka_unit_test(test_swapped_after_pick),
         cmocka_unit_test(test_open_refusals),
         cmocka_unit_test(test_rewind),
         cmocka_unit_test(test_changed_mid_read),

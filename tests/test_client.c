@@ -149,7 +149,10 @@ static void test_many_at_once(void **state)
         /* The listing once A is in: it must show A's file. */
         if (!tlist && transfer_finished(ta))
             tlist = get(c, list_segs, NULL, NULL);
-        if (!b_cancelled && p.sent > 512 * 1024 && tlist && transfer_finished(tlist)) {
+        /* B (64 s at this rate) is cancelled only once the reads are done: they cannot wait
+         * for it, or the 30 s limit below ends the test */
+        if (!b_cancelled && p.sent > 512 * 1024 && tlist && transfer_finished(tlist) &&
+            transfer_finished(tkey) && transfer_finished(tfind)) {
             transfer_cancel(tb);
             b_cancelled = true;
         }
@@ -356,6 +359,38 @@ static void test_get_retried(void **state)
     client_free(c);
 }
 
+/* A server that quotes the key where Kombo's text is cut (a message of 120 bytes) or in a
+ * long Location: nothing of the key, not even its start, reaches the result. */
+static void test_key_redacted_before_cuts(void **state)
+{
+    (void)state;
+    char msg[400];
+    memset(msg, 'x', 110);
+    snprintf(msg + 110, sizeof msg - 110, " %s and more text after it", KEY);
+    struct mock_fault f = {.kind = MOCK_FAULT_STATUS, .count = 1, .status = 403,
+                           .code = "INTEGRATION.PERMISSION_MISSING", .message = msg};
+    mock_inject(G->mock, &f);
+    struct client *c = new_client();
+    struct attachment a;
+    mf_make_att(&a, "quoted-key.pdf", 1000);
+    struct transfer *t = upload(c, &a, FRANK);
+    while (client_poll(c, 20, -1, NULL) > 0)
+        ;
+    const struct transfer_result *r = transfer_get_result(t);
+    assert_int_equal(r->outcome, TRANSFER_REJECTED);
+    char prefix[9];
+    memcpy(prefix, KEY, 8);
+    prefix[8] = '\0';
+    char *sum = answer_summary(&r->answer);
+    if (strstr(r->message, prefix) || strstr(sum, prefix) ||
+        (r->answer.err.message && strstr(r->answer.err.message, prefix)))
+        fail_msg("a piece of the key got through: %s | %s", r->message, sum);
+    assert_non_null(strstr(r->answer.err.message, "<redacted>"));
+    free(sum);
+    client_free(c);
+    attachment_free(&a);
+}
+
 /* What the mock received for the last upload: its /__mock/requests record, read with a
  * client of its own (the mock's control endpoints sit beside /v1). Caller deletes. */
 static cJSON *last_upload_record(void)
@@ -454,6 +489,7 @@ int main(void)
         cmocka_unit_test_setup(test_json_answers, test_setup),
         cmocka_unit_test_setup(test_remote_fields_only_when_given, test_setup),
         cmocka_unit_test_setup(test_get_retried, test_setup),
+        cmocka_unit_test_setup(test_key_redacted_before_cuts, test_setup),
         cmocka_unit_test(test_client_refusals),
     };
     return cmocka_run_group_tests_name("client", tests, mf_group_setup, mf_group_teardown);

@@ -79,14 +79,15 @@ static void canned_serve_one(struct canned *c, int cfd)
         if (hdr_end && (cl < 0 || body_seen >= cl))
             break;
     }
-    char head[512];
     size_t blen = strlen(c->body);
-    int hn = snprintf(head, sizeof head, "HTTP/1.1 %d Whatever\r\n%s%s%sContent-Length: %zu\r\n"
-                      "Connection: close\r\n\r\n", c->status,
-                      c->content_type ? "Content-Type: " : "", c->content_type ? c->content_type : "",
-                      c->content_type ? "\r\n" : "", blen);
-    if (write(cfd, head, (size_t)hn) < 0 || write(cfd, c->body, blen) < 0)
+    /* content_type may carry more header lines (a test's oversized header) */
+    char *head = xasprintf("HTTP/1.1 %d Whatever\r\n%s%s%sContent-Length: %zu\r\n"
+                           "Connection: close\r\n\r\n", c->status,
+                           c->content_type ? "Content-Type: " : "", c->content_type ? c->content_type : "",
+                           c->content_type ? "\r\n" : "", blen);
+    if (write(cfd, head, strlen(head)) < 0 || write(cfd, c->body, blen) < 0)
         perror("canned write");
+    free(head);
     shutdown(cfd, SHUT_WR);
     c->served++;
 }
@@ -251,7 +252,7 @@ static void test_dns_unresolvable(void **state)
     (void)state;
     th_write_text(work_file("dns.txt"), "where to");
     double dt;
-    struct run_result r = ka_run_timed(&dt, "--base-url", "http://does-not-exist.invalid/v1",
+    struct run_result r = ka_run_timed(&dt, "--base-url", "https://does-not-exist.invalid/v1",
                                        "--connect-timeout", "5", "--retries", "0", "--candidate",
                                        CANDIDATE, work_file("dns.txt"), NULL);
     fprintf(stderr, "dns: exit %d after %.2f s\n", r.status, dt);
@@ -307,6 +308,93 @@ static void test_bad_answers(void **state)
             fail_msg("huge answer: peak memory %ld KiB", r.maxrss_kib);
         th_run_free(&r);
     }
+}
+
+/* The key goes only where it should: plain http:// to another machine is refused unless
+ * --allow-plain-http (0.0.0.0 is not loopback by the rule, and nothing is sent either way
+ * when refused); a key longer than any real one is refused before any traffic. */
+static void test_key_guards(void **state)
+{
+    (void)state;
+    th_write_text(work_file("guard.txt"), "guard");
+    unsigned req0 = mock_request_count(g_mock);
+    struct run_result r = ka_run("--base-url", "http://0.0.0.0:9/v1", "--candidate", CANDIDATE,
+                                 work_file("guard.txt"), NULL);
+    assert_int_equal(r.status, 2);
+    assert_said(r, "unencrypted");
+    assert_said(r, "--allow-plain-http");
+    th_run_free(&r);
+    /* loopback is fine as plain http: the mock itself */
+    r = ka_run("--candidate", CANDIDATE, work_file("guard.txt"), NULL);
+    assert_int_equal(r.status, 0);
+    th_run_free(&r);
+
+    char longkey[700] = "KOMBO_API_KEY=";
+    memset(longkey + 14, 'k', 600);
+    longkey[614] = '\0';
+    const char *env[] = { longkey, NULL };
+    r = ka_run_env(env, "--force", "--candidate", CANDIDATE, work_file("guard.txt"), NULL);
+    assert_int_equal(r.status, 2);
+    assert_said(r, "longer than any real one");
+    th_run_free(&r);
+    assert_int_equal(mock_request_count(g_mock) - req0, 1);
+}
+
+/* An answer header larger than libcurl takes (100 KiB) is reported as such, not as the
+ * program running out of memory. */
+static void test_header_too_large(void **state)
+{
+    (void)state;
+    th_write_text(work_file("hdr.txt"), "header");
+    size_t n = 200 * 1024;
+    char *ct = malloc(n + 64);
+    assert_non_null(ct);
+    int o = snprintf(ct, 64, "application/json\r\nX-Huge: ");
+    memset(ct + o, 'h', n);
+    ct[o + n] = '\0';
+    struct canned c;
+    canned_start(&c, 200, ct, "{\"status\":\"success\",\"data\":{}}");
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/v1", c.port);
+    struct run_result r = ka_run("--base-url", url, "--retries", "0", "--candidate", CANDIDATE,
+                                 work_file("hdr.txt"), NULL);
+    canned_stop(&c);
+    free(ct);
+    if (r.status == 7 || said(&r, "out of memory"))
+        fail_msg("called out of memory: exit %d\n%s%s", r.status, r.out, r.err);
+    assert_said(r, "header");
+    assert_said(r, "too large");
+    th_run_free(&r);
+}
+
+/* A peer whose plain-text error quotes the key right where the tool cuts server text to a
+ * snippet: redaction happens first, so not even the key's start ("sk_test_f...") is shown or
+ * written to the history. */
+static void test_key_split_by_cut(void **state)
+{
+    (void)state;
+    th_write_text(work_file("cut.txt"), "cut");
+    static char body[400];
+    memset(body, 'x', 110);
+    snprintf(body + 110, sizeof body - 110, " %s trailing words of the proxy", KEY);
+    struct canned c;
+    canned_start(&c, 400, "text/plain", body);
+    char url[128];
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/v1", c.port);
+    struct run_result r = ka_run("--base-url", url, "--retries", "0", "--candidate", CANDIDATE,
+                                 work_file("cut.txt"), NULL);
+    canned_stop(&c);
+    assert_int_equal(r.status, 4);
+    if (strstr(r.out, "sk_test_f") || strstr(r.err, "sk_test_f"))
+        fail_msg("the key's start got through:\n%s%s", r.out, r.err);
+    th_run_free(&r);
+    char hist[600];
+    snprintf(hist, sizeof hist, "%s/state/kombo-attach/history.jsonl", g_work);
+    char *text = th_slurp(hist, NULL);
+    assert_non_null(text);
+    if (strstr(text, "sk_test_f"))
+        fail_msg("the key's start is in the history: %s", text);
+    free(text);
 }
 
 /* Answers of the wrong shape from a peer of our own. */
@@ -773,6 +861,18 @@ static void test_key_never_appears(void **state)
     while (mock_request_count(g_mock) == req0 && now_s() - t0 < 10)
         usleep(5000);
     usleep(600 * 1000);   /* well inside the ~7 s upload */
+    /* holding the key, it writes no core file */
+    char limits_path[64];
+    snprintf(limits_path, sizeof limits_path, "/proc/%d/limits", (int)p.pid);
+    char *limits = th_slurp(limits_path, NULL);
+    assert_non_null(limits);
+    char *core = strstr(limits, "Max core file size");
+    assert_non_null(core);
+    unsigned long soft = 99, hard = 99;
+    assert_int_equal(sscanf(core + strlen("Max core file size"), " %lu %lu", &soft, &hard), 2);
+    assert_int_equal(soft, 0);
+    assert_int_equal(hard, 0);
+    free(limits);
     assert_int_equal(kill(p.pid, SIGSEGV), 0);
     r = th_wait(&p, 10);
     fprintf(stderr, "crash: status %d after %.2f s, stderr %zu bytes\n", r.status, now_s() - t0,
@@ -796,6 +896,9 @@ int main(void)
         cmocka_unit_test_setup(test_dns_unresolvable, before),
         cmocka_unit_test_setup(test_bad_answers, before),
         cmocka_unit_test_setup(test_wrong_shape_answers, before),
+        cmocka_unit_test_setup(test_key_split_by_cut, before),
+        cmocka_unit_test_setup(test_key_guards, before),
+        cmocka_unit_test_setup(test_header_too_large, before),
         cmocka_unit_test_setup(test_tls, before),
         cmocka_unit_test_setup(test_bad_files, before),
         cmocka_unit_test_setup(test_unreadable_file, before),

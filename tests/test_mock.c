@@ -217,11 +217,12 @@ static const char *jstr(const cJSON *j, const char *a, const char *b)
     return cJSON_IsString(x) ? x->valuestring : NULL;
 }
 
-/* The newest entry of /__mock/requests. Caller deletes. */
+/* The newest entry of /__mock/requests (the key too: a mock with a key guards it). Caller
+ * deletes. */
 static cJSON *last_record(const char *origin)
 {
     struct resp r = call_url(origin, &(struct call){ .method = "GET", .path = "/__mock/requests",
-                                                     .auth = AUTH_NONE }, NULL);
+                                                     .auth = AUTH_OK }, NULL);
     const cJSON *list = cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "data"), "requests");
     int n = cJSON_GetArraySize(list);
     cJSON *last = n ? cJSON_Duplicate(cJSON_GetArrayItem(list, n - 1), 1) : NULL;
@@ -943,17 +944,17 @@ static void test_fault_http_control(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char path[128];
         snprintf(path, sizeof path, "/__mock/fault%s", bad[i].query);
-        struct resp r = call(&(struct call){ .path = path, .auth = AUTH_NONE });
+        struct resp r = call(&(struct call){ .path = path, .auth = AUTH_OK });
         if (r.status != bad[i].status)
             fail_msg("%s: %ld", bad[i].query, r.status);
         resp_free(&r);
     }
     struct resp r = call(&(struct call){
         .path = "/__mock/fault?kind=status&status=503&count=2&retry_after=2&retry_after_ms=1500",
-        .auth = AUTH_NONE });
+        .auth = AUTH_OK });
     assert_int_equal(r.status, 200);
     resp_free(&r);
-    r = call(&(struct call){ .method = "GET", .path = "/__mock/stats", .auth = AUTH_NONE });
+    r = call(&(struct call){ .method = "GET", .path = "/__mock/stats", .auth = AUTH_OK });
     assert_int_equal(r.status, 200);
     const cJSON *fault = cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "data"), "fault");
     assert_string_equal(jstr(fault, "kind", NULL), "status");
@@ -968,10 +969,10 @@ static void test_fault_http_control(void **state)
         }
         resp_free(&r);
     }
-    r = call(&(struct call){ .path = "/__mock/fault?kind=drop&count=1", .auth = AUTH_NONE });
+    r = call(&(struct call){ .path = "/__mock/fault?kind=drop&count=1", .auth = AUTH_OK });
     assert_int_equal(r.status, 200);
     resp_free(&r);
-    r = call(&(struct call){ .path = "/__mock/fault?kind=none", .auth = AUTH_NONE });
+    r = call(&(struct call){ .path = "/__mock/fault?kind=none", .auth = AUTH_OK });
     assert_int_equal(r.status, 200);
     resp_free(&r);
     r = call(&(struct call){ .path = "/v1/ats/candidates/ctl/attachments", .body = EXAMPLE_BODY });
@@ -982,7 +983,7 @@ static void test_fault_http_control(void **state)
 /* The pending fault as /__mock/stats shows it. Caller deletes. */
 static cJSON *fault_stats(void)
 {
-    struct resp r = call(&(struct call){ .method = "GET", .path = "/__mock/stats", .auth = AUTH_NONE });
+    struct resp r = call(&(struct call){ .method = "GET", .path = "/__mock/stats", .auth = AUTH_OK });
     assert_int_equal(r.status, 200);
     cJSON *f = cJSON_Duplicate(cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "data"), "fault"), 1);
     resp_free(&r);
@@ -1013,7 +1014,7 @@ static void test_get_fault_503_then_success(void **state)
     (void)state;
     struct resp r = call(&(struct call){
         .path = "/__mock/fault?kind=status&status=503&retry_after=1&retry_after_ms=250"
-                "&path=/check-api-key", .auth = AUTH_NONE });
+                "&path=/check-api-key", .auth = AUTH_OK });
     assert_int_equal(r.status, 200);
     assert_string_equal(jstr(cJSON_GetObjectItem(r.json, "data"), "path", NULL), "/check-api-key");
     resp_free(&r);
@@ -1105,7 +1106,7 @@ static void test_get_drop_and_stall(void **state)
 {
     (void)state;
     struct resp r = call(&(struct call){ .path = "/__mock/fault?kind=drop&method=GET&path=/check-api-key",
-                                         .auth = AUTH_NONE });
+                                         .auth = AUTH_OK });
     assert_int_equal(r.status, 200);
     resp_free(&r);
     r = call(&(struct call){ .method = "GET", .path = "/v1/check-api-key" });
@@ -1166,7 +1167,7 @@ static void test_raw_path_recorded(void **state)
         assert_string_equal(raw, paths[i]);
         free(raw);
     }
-    struct resp r = call(&(struct call){ .method = "GET", .path = "/__mock/requests", .auth = AUTH_NONE });
+    struct resp r = call(&(struct call){ .method = "GET", .path = "/__mock/requests", .auth = AUTH_OK });
     assert_int_equal(r.status, 200);
     assert_null(strstr(r.body, KEY));      /* header names only, never the key */
     const cJSON *list = cJSON_GetObjectItem(cJSON_GetObjectItem(r.json, "data"), "requests");
@@ -1191,7 +1192,7 @@ static void test_raw_path_recorded(void **state)
     char logpath[64];
     snprintf(logpath, sizeof logpath, "%s", strstr(log, "/logs/"));
     resp_free(&r);
-    r = call(&(struct call){ .method = "GET", .path = logpath, .auth = AUTH_NONE });
+    r = call(&(struct call){ .method = "GET", .path = logpath, .auth = AUTH_OK });
     assert_int_equal(r.status, 200);
     assert_string_equal(jstr(cJSON_GetObjectItem(r.json, "data"), "path", NULL), UP);
     resp_free(&r);
@@ -1661,6 +1662,67 @@ static void test_mock_main_equals_form(void **state)
     free(inbox);
 }
 
+/* A small hostile body: 4 MiB of remote_fields as one long array. Refused with 413 in
+ * Kombo's shape before it is parsed, so the mock's memory does not follow it. */
+static void test_hostile_remote_fields(void **state)
+{
+    (void)state;
+    size_t n = 4u << 20;
+    char *body = malloc(n + 200);
+    assert_non_null(body);
+    int o = snprintf(body, 200, "{\"attachment\":{\"name\":\"a.txt\",\"type\":\"CV\","
+                     "\"content_type\":\"text/plain\",\"data\":\"QQ==\"},\"remote_fields\":{\"x\":[");
+    size_t p = (size_t)o;
+    while (p < n) {
+        body[p++] = '1';
+        body[p++] = ',';
+    }
+    memcpy(body + p, "1]}}", 5);
+    struct resp r = call(&(struct call){ .path = "/v1/ats/candidates/4B7z5qJ8dXcR2mTnWvKpLs9a/attachments",
+                                         .body = body });
+    if (r.status != 413 || !r.body || !strstr(r.body, "\"status\":\"error\""))
+        fail_msg("status %ld: %.300s", r.status, r.body ? r.body : "");
+    resp_free(&r);
+    free(body);
+}
+
+/* A mock with a key of its own (--api-key-file, the sandbox's per-run key) also guards its
+ * control endpoints: without the key nobody can read what was sent or set a fault. */
+static void test_control_needs_key(void **state)
+{
+    (void)state;
+    char *inbox = th_tempdir(), err[256];
+    struct mock_config cfg = { .inbox = inbox, .api_key = KEY, .quiet = true };
+    struct mock *m = mock_start(&cfg, err, sizeof err);
+    assert_non_null(m);
+    char origin[64];
+    snprintf(origin, sizeof origin, "http://127.0.0.1:%u", mock_port(m));
+    static const struct { const char *method, *path; } rows[] = {
+        { "GET", "/__mock/requests" }, { "GET", "/__mock/stats" },
+        { "POST", "/__mock/fault?kind=stall" }, { "GET", "/logs/1" },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        struct call cl = { .method = rows[i].method, .path = rows[i].path, .auth = AUTH_NONE,
+                           .no_integration = true, .ctype = "" };
+        struct resp r = call_url(origin, &cl, NULL);
+        if (r.status != 401)
+            fail_msg("%s %s without the key: %ld", rows[i].method, rows[i].path, r.status);
+        resp_free(&r);
+        cl.auth = AUTH_WRONG;
+        r = call_url(origin, &cl, NULL);
+        assert_int_equal(r.status, 401);
+        resp_free(&r);
+    }
+    struct call ok = { .method = "GET", .path = "/__mock/stats", .auth = AUTH_OK,
+                       .no_integration = true, .ctype = "" };
+    struct resp r = call_url(origin, &ok, NULL);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    mock_stop(m);
+    th_rmtree(inbox);
+    free(inbox);
+}
+
 /* Without --any-candidate only the seeded candidates exist: an upload or a listing for
  * another ID gets Kombo's 404 naming the ID (before the body is looked at), a seeded one
  * and a seeded application are served. */
@@ -1711,6 +1773,8 @@ int main(void)
         cmocka_unit_test(test_validation_errors),
         cmocka_unit_test(test_example_body_stored),
         cmocka_unit_test(test_unknown_candidate),
+        cmocka_unit_test(test_control_needs_key),
+        cmocka_unit_test(test_hostile_remote_fields),
         cmocka_unit_test(test_binary_roundtrip),
         cmocka_unit_test(test_content_type_warnings),
         cmocka_unit_test(test_path_traversal),

@@ -12,6 +12,7 @@
 
 #include "exitcodes.h"
 #include "helpers.h"
+#include <sys/stat.h>
 #include "settings.h"
 
 static char cfg_path[512];
@@ -244,6 +245,10 @@ static void test_permissions(void **state)
         { "api_key_command = echo k_0123456789abcdef\n", 0602, KA_EXIT_CONFIG }, /* others could edit the command */
         { "[profile x]\napi_key = k_0123456789abcdef\n", 0644, KA_EXIT_CONFIG }, /* even unselected */
         { "integration_id = a:b\nserver = us\n", 0644, 0 },                  /* no key: nothing to hide */
+        /* Whatever it holds, a file others can write could send the key anywhere. */
+        { "base_url = http://127.0.0.1:18061/v1\n", 0622, KA_EXIT_CONFIG },
+        { "cacert = /tmp/evil.pem\n", 0666, KA_EXIT_CONFIG },
+        { "integration_id = a:b\n", 0620, KA_EXIT_CONFIG },
     };
     char err[512];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -284,7 +289,11 @@ static void test_api_key_command(void **state)
         { "printf '   \\n'", KA_EXIT_CONFIG, NULL, "printed no key" },
         { "kill -9 $$", KA_EXIT_CONFIG, NULL, "signal 9" },
         { "/nonexistent/ka-no-such-command 2>/dev/null", KA_EXIT_CONFIG, NULL, "exit status 127" },
+        /* KOMBO_KEY_COMMAND_TIMEOUT=1 below: a command that hangs is ended, and says so */
+        { "sleep 20; echo sk_too_late_0123456789", KA_EXIT_CONFIG, NULL, "did not finish within 1 s" },
     };
+    setenv("KOMBO_KEY_COMMAND_TIMEOUT", "1", 1);
+    double t0 = clock_now();
     char file[512], err[512];
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         snprintf(file, sizeof file, "api_key_command = %s\n", cases[i].command);
@@ -305,6 +314,9 @@ static void test_api_key_command(void **state)
         }
         settings_free(&s);
     }
+    unsetenv("KOMBO_KEY_COMMAND_TIMEOUT");
+    if (clock_now() - t0 > 10)
+        fail_msg("the hanging command was not ended after 1 s");
 }
 
 /* The command does not run when a flag or the environment already gives the key. */
@@ -382,6 +394,36 @@ static void test_bad_env_and_flag(void **state)
     assert_int_equal(settings_load(&s, err, sizeof err), KA_EXIT_USAGE);
     assert_non_null(strstr(err, "--server"));
     settings_free(&s);
+}
+
+/* A config file in a folder other users can write can be swapped: refused, with the folder
+ * and the chmod named; a sticky folder (like /tmp) is fine. */
+static void test_config_folder_permissions(void **state)
+{
+    (void)state;
+    char dir[600], file[700], err[700];
+    th_path(dir, sizeof dir, "shared");
+    assert_int_equal(mkdir(dir, 0700), 0);
+    snprintf(file, sizeof file, "%s/config", dir);
+    assert_int_equal(th_write_text(file, "integration_id = a:b\n"), 0);
+    assert_int_equal(chmod(file, 0600), 0);
+    setenv("KOMBO_CONFIG", file, 1);
+    static const struct { mode_t mode; int rc; } rows[] = {
+        { 0700, 0 }, { 0770, KA_EXIT_CONFIG }, { 0777, KA_EXIT_CONFIG }, { 0757, KA_EXIT_CONFIG },
+        { 01777, 0 }, { 0755, 0 },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        assert_int_equal(chmod(dir, rows[i].mode), 0);
+        struct settings s = {0};
+        int rc = settings_load(&s, err, sizeof err);
+        if (rc != rows[i].rc)
+            fail_msg("folder mode %o: rc %d, want %d: %s", (unsigned)rows[i].mode, rc, rows[i].rc, err);
+        if (rc && (!strstr(err, dir) || !strstr(err, "chmod go-w")))
+            fail_msg("folder mode %o: %s", (unsigned)rows[i].mode, err);
+        settings_free(&s);
+    }
+    chmod(dir, 0700);
+    unsetenv("KOMBO_CONFIG");
 }
 
 static void test_kombo_config_override(void **state)
@@ -532,6 +574,7 @@ int main(void)
         WITH_DIR(test_file_errors),
         WITH_DIR(test_bad_env_and_flag),
         WITH_DIR(test_kombo_config_override),
+        WITH_DIR(test_config_folder_permissions),
         WITH_DIR(test_redact),
         WITH_DIR(test_print_never_shows_key),
         WITH_DIR(test_one_table),

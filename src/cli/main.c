@@ -12,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,6 +25,7 @@
 #include "exitcodes.h"
 #include "format.h"
 #include "fsutil.h"
+#include "hex.h"
 #include "kombo.h"
 #include "mime.h"
 #include "numparse.h"
@@ -66,6 +70,8 @@ static const char usage_text[] =
 "                            There is deliberately no --api-key flag: keys on command lines\n"
 "                            leak into shell history and into `ps` for every local user.\n"
 "      --cacert FILE         extra CA certificates (PEM) to trust\n"
+"      --allow-plain-http    let an http:// base URL that is not on this machine have the\n"
+"                            key (it crosses the network unencrypted); refused otherwise\n"
 "      --retries N           extra attempts after a 429, 5xx or network failure (default 3)\n"
 "      --timeout SECONDS     limit for each attempt, 0 = none (default 300)\n"
 "      --connect-timeout SECONDS  limit for connecting (default: libcurl's)\n"
@@ -100,6 +106,7 @@ static const char usage_text[] =
 "  KOMBO_BASE_URL         API base URL\n"
 "  KOMBO_PROFILE          profile of the config file to use\n"
 "  KOMBO_CONFIG           config file to read instead of the default\n"
+"  KOMBO_KEY_COMMAND_TIMEOUT  seconds api_key_command may take (default 30)\n"
 "  Flags beat the environment, which beats the config file.\n"
 "\n"
 "Config file: $XDG_CONFIG_HOME/kombo-attach/config (~/.config/kombo-attach/config), INI:\n"
@@ -124,7 +131,7 @@ enum {
     OPT_CONTENT_TYPE = 256, OPT_REMOTE_FIELDS, OPT_INTEGRATION_ID, OPT_SERVER, OPT_BASE_URL,
     OPT_API_KEY_FILE, OPT_API_KEY, OPT_CACERT, OPT_RETRIES, OPT_TIMEOUT, OPT_CONNECT_TIMEOUT,
     OPT_JSON, OPT_DRY_RUN, OPT_PROFILE, OPT_SHOW_CONFIG, OPT_SANDBOX, OPT_NO_HISTORY, OPT_MAX_SIZE,
-    OPT_FORCE,
+    OPT_FORCE, OPT_ALLOW_PLAIN_HTTP,
 };
 
 static const struct option long_options[] = {
@@ -154,6 +161,7 @@ static const struct option long_options[] = {
     { "no-history", no_argument, NULL, OPT_NO_HISTORY },
     { "max-size", required_argument, NULL, OPT_MAX_SIZE },
     { "force", no_argument, NULL, OPT_FORCE },
+    { "allow-plain-http", no_argument, NULL, OPT_ALLOW_PLAIN_HTTP },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 },
@@ -164,6 +172,7 @@ struct args {
     const char *integration_id, *server, *base_url, *api_key_file, *cacert, *profile, *max_size;
     long retries, timeout_s, connect_timeout_s;
     bool json, dry_run, quiet, verbose, show_config, sandbox, help, version, no_history, force;
+    bool allow_plain_http;
 };
 
 static int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -228,6 +237,7 @@ static int parse_args(int argc, char **argv, struct args *a)
         case OPT_SANDBOX: a->sandbox = true; break;
         case OPT_NO_HISTORY: a->no_history = true; break;
         case OPT_FORCE: a->force = true; break;
+        case OPT_ALLOW_PLAIN_HTTP: a->allow_plain_http = true; break;
         case OPT_MAX_SIZE: {
             uint64_t n;
             if (fmt_parse_bytes(optarg, &n) != 0 || n == 0)
@@ -268,6 +278,7 @@ struct run {
     struct mock *mock;
     char *candidate;             /* trimmed --candidate */
     char *remote_fields;         /* checked --remote-fields */
+    char *sandbox_key;           /* the sandbox mock's key for this run */
     struct send_options so;
 };
 
@@ -435,6 +446,7 @@ static int build_send_options(struct run *r)
         .timeout_s = a->timeout_s,
         .connect_timeout_s = a->connect_timeout_s,
         .verbose = a->verbose,
+        .allow_plain_http = a->allow_plain_http,
     };
     so->server_label = s->base_url.value ? s->base_url.value : s->server.value ? s->server.value : "eu";
     so->client.label = so->server_label;
@@ -455,11 +467,19 @@ static int build_send_options(struct run *r)
         return fail(KA_EXIT_CONFIG, "cannot create the sandbox folder %s: %s — set XDG_DATA_HOME "
                     "to a writable folder", r->inbox, strerror(errno));
     char err[600];
-    struct mock_config mc = { .port = 0, .inbox = r->inbox, .quiet = true };
+    /* A key of this run's own, never the user's (the mock is not Kombo): without it any
+     * local user could post into this inbox or read what was sent. */
+    unsigned char rnd[16];
+    if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+        return fail(KA_EXIT_INTERNAL, "cannot make a key for the sandbox: %s", strerror(errno));
+    char hexkey[40] = "sandbox_";
+    hex_encode(rnd, sizeof rnd, hexkey + 8);
+    r->sandbox_key = xstrdup(hexkey);
+    struct mock_config mc = { .port = 0, .inbox = r->inbox, .quiet = true, .api_key = r->sandbox_key };
     if (!(r->mock = mock_start(&mc, err, sizeof err)))
         return fail(KA_EXIT_INTERNAL, "cannot start the sandbox server: %s", err);
     so->client.base_url = mock_base_url(r->mock);
-    so->client.api_key = "sandbox"; /* never hand a real key to the mock: it is not Kombo */
+    so->client.api_key = r->sandbox_key;
     so->client.cacert = NULL;
     if (!so->client.integration_id)
         so->client.integration_id = "sandbox:demo";
@@ -519,12 +539,23 @@ out:
     settings_free(&r.s);
     free(r.candidate);
     free(r.remote_fields);
+    secret_free(r.sandbox_key);
     return rc;
+}
+
+/* While it holds the key the process is not dumpable (no ptrace by other processes of ours,
+ * no /proc/PID/mem) and writes no core file: a crash must not leave the key on disk. */
+static void guard_secrets(void)
+{
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    struct rlimit none = {0, 0};
+    setrlimit(RLIMIT_CORE, &none);
 }
 
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
+    guard_secrets();
     if (argc >= 2 && strcmp(argv[1], "mock") == 0)
         return mock_main(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "history") == 0)

@@ -25,7 +25,9 @@
 
 #define MOCK_DEFAULT_MAX_BODY (100ULL << 20)
 #define MOCK_RING 64                 /* requests kept for /__mock/requests and /logs/<n> */
-#define MOCK_REST_MAX (4u << 20)     /* JSON outside attachment.data: parsed in RAM */
+#define MOCK_REST_MAX (64u << 10)    /* JSON outside attachment.data (remote_fields and the
+                                        names): parsed in RAM, so small bodies of many
+                                        tiny values cannot blow the mock up */
 #define MOCK_HUGE_BYTES (8u << 20)   /* size of the HUGE fault's answer */
 #define MOCK_SLOW_DEFAULT_RATE (1024u * 1024u)
 #define MOCK_METHOD_MAX 16           /* bytes kept of a request's method, NUL included */

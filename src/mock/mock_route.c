@@ -190,6 +190,11 @@ void mock_route_check(struct mock *m, struct req *r, struct MHD_Connection *c)
                                (int)(r->id_len > 100 ? 100 : r->id_len), r->id);
         break;
     case R_CTL_FAULT: case R_CTL_REQUESTS: case R_CTL_STATS: case R_LOG:
-        break;     /* the control endpoints take no auth: tests drive them with plain curl */
+        /* Open to plain curl for tests, unless the mock has a key of its own (--api-key-file,
+         * the sandbox's per-run key): then they need it too, so no other local user can read
+         * what was sent or make the mock misbehave. */
+        if (m->api_key)
+            check_auth(m, r, c);
+        break;
     }
 }

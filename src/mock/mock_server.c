@@ -313,7 +313,8 @@ struct mock *mock_start(const struct mock_config *cfg, char *err, size_t errlen)
         { MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, m },
         { MHD_OPTION_THREAD_POOL_SIZE, 2, NULL },
         { MHD_OPTION_CONNECTION_MEMORY_LIMIT, 256 * 1024, NULL },
-        { MHD_OPTION_CONNECTION_TIMEOUT, 120, NULL },
+        /* idle connections go after 30 s: stalled clients must not pile up */
+        { MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL },
         { m->tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, m->cert_pem },
         { MHD_OPTION_HTTPS_MEM_KEY, 0, m->key_pem },
         { MHD_OPTION_END, 0, NULL },
