@@ -235,10 +235,12 @@ static void confirm_block(struct canvas *cv, const struct form *f, const struct 
         struct tm tm;
         if (localtime_r(&ff->dup_time, &tm))
             strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
-        char *line = text_fit_around("", ff->name.buf, "", cv->area->w - g->field_x - 22, TEXT_CUT_MIDDLE);
+        /* the date is what matters: the name gets what is left, cut in its middle */
+        int x = g->label_x + 2;
+        char *line = text_fit_around("", ff->name.buf, "", cv->area->w - x - 21, TEXT_CUT_MIDDLE);
         snprintf(buf, sizeof buf, "%s on %s", line, when);
         free(line);
-        plain_line(cv, g->field_x, NULL, buf, ROLE_NORMAL);
+        plain_line(cv, x, NULL, buf, ROLE_NORMAL);
     }
     para(cv, g->label_x, dups < m->n_files ? "Send again anyway? y: all of them  s: skip those  n: back"
                                            : "Send again anyway? y: yes  n: back", ROLE_LABEL);

@@ -3,6 +3,7 @@
 #include "progress.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app.h"
@@ -160,8 +161,11 @@ static void progress_draw(struct app *a)
     int lw = draw_put(y, x, w - rw, b->cancelling ? "Cancelling " : "Sending ", theme_attr(ROLE_LABEL));
     draw_put_cut(y, x + lw, w - rw - lw, f->display_name, theme_attr(ROLE_NORMAL), TEXT_CUT_MIDDLE);
     y++;
-    snprintf(buf, sizeof buf, "to candidate %s as %s", b->candidate, att_type_name(f->type));
-    draw_put(y++, x, w, buf, theme_attr(ROLE_DIM));
+    /* on a narrow screen the ID is cut in its middle, not the words around it */
+    snprintf(buf, sizeof buf, " as %s", att_type_name(f->type));
+    char *to = text_fit_around("to candidate ", b->candidate, buf, w, TEXT_CUT_MIDDLE);
+    draw_put(y++, x, w, to, theme_attr(ROLE_DIM));
+    free(to);
     y++;
 
     /* one unit everywhere: the file's bytes, as the picker and the form show its size */
