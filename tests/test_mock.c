@@ -1662,6 +1662,36 @@ static void test_mock_main_equals_form(void **state)
     free(inbox);
 }
 
+/* A symlink planted in the inbox (where the next upload's candidate folder would be) does
+ * not redirect the write outside it: refused, and nothing lands at the link's target. */
+static void test_inbox_symlink(void **state)
+{
+    (void)state;
+    char *inbox = th_tempdir(), *outside = th_tempdir(), err[256];
+    struct mock_config cfg = { .inbox = inbox, .api_key = KEY, .quiet = true };
+    struct mock *m = mock_start(&cfg, err, sizeof err);
+    assert_non_null(m);
+    char integ[600], link_at[700];
+    snprintf(integ, sizeof integ, "%s/%s", inbox, INTEG);
+    assert_int_equal(mkdir(integ, 0755), 0);
+    snprintf(link_at, sizeof link_at, "%s/4B7z5qJ8dXcR2mTnWvKpLs9a", integ);
+    assert_int_equal(symlink(outside, link_at), 0);
+    char origin[64];
+    snprintf(origin, sizeof origin, "http://127.0.0.1:%u", mock_port(m));
+    struct call cl = { .path = "/v1/ats/candidates/4B7z5qJ8dXcR2mTnWvKpLs9a/attachments",
+                       .body = EXAMPLE_BODY };
+    struct resp r = call_url(origin, &cl, NULL);
+    if (r.status == 200 || !r.body || !strstr(r.body, "symlink"))
+        fail_msg("status %ld: %s", r.status, r.body ? r.body : "");
+    resp_free(&r);
+    assert_int_equal(count_files(outside, NULL), 0);
+    mock_stop(m);
+    th_rmtree(inbox);
+    th_rmtree(outside);
+    free(inbox);
+    free(outside);
+}
+
 /* A small hostile body: 4 MiB of remote_fields as one long array. Refused with 413 in
  * Kombo's shape before it is parsed, so the mock's memory does not follow it. */
 static void test_hostile_remote_fields(void **state)
@@ -1775,6 +1805,7 @@ int main(void)
         cmocka_unit_test(test_unknown_candidate),
         cmocka_unit_test(test_control_needs_key),
         cmocka_unit_test(test_hostile_remote_fields),
+        cmocka_unit_test(test_inbox_symlink),
         cmocka_unit_test(test_binary_roundtrip),
         cmocka_unit_test(test_content_type_warnings),
         cmocka_unit_test(test_path_traversal),
