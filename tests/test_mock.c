@@ -1662,6 +1662,56 @@ static void test_mock_main_equals_form(void **state)
     free(inbox);
 }
 
+/* A mock of the test's own with a key, strict about candidates, and its origin. */
+struct own {
+    char *inbox;
+    struct mock *m;
+    char origin[64];
+};
+
+static void own_start(struct own *o)
+{
+    char err[256];
+    o->inbox = th_tempdir();
+    struct mock_config cfg = { .inbox = o->inbox, .api_key = KEY, .quiet = true };
+    o->m = mock_start(&cfg, err, sizeof err);
+    if (!o->m)
+        fail_msg("mock_start: %s", err);
+    snprintf(o->origin, sizeof o->origin, "http://127.0.0.1:%u", mock_port(o->m));
+}
+
+static void own_stop(struct own *o)
+{
+    mock_stop(o->m);
+    th_rmtree(o->inbox);
+    free(o->inbox);
+}
+
+/* A symlink planted in the inbox (where the next upload's candidate folder would be) does
+ * not redirect the write outside it: refused, and nothing lands at the link's target. */
+static void test_inbox_symlink(void **state)
+{
+    (void)state;
+    struct own o;
+    own_start(&o);
+    char *outside = th_tempdir();
+    char integ[600], link_at[700];
+    snprintf(integ, sizeof integ, "%s/%s", o.inbox, INTEG);
+    assert_int_equal(mkdir(integ, 0755), 0);
+    snprintf(link_at, sizeof link_at, "%s/4B7z5qJ8dXcR2mTnWvKpLs9a", integ);
+    assert_int_equal(symlink(outside, link_at), 0);
+    struct call cl = { .path = "/v1/ats/candidates/4B7z5qJ8dXcR2mTnWvKpLs9a/attachments",
+                       .body = EXAMPLE_BODY };
+    struct resp r = call_url(o.origin, &cl, NULL);
+    if (r.status == 200 || !r.body || !strstr(r.body, "symlink"))
+        fail_msg("status %ld: %s", r.status, r.body ? r.body : "");
+    resp_free(&r);
+    assert_int_equal(count_files(outside, NULL), 0);
+    own_stop(&o);
+    th_rmtree(outside);
+    free(outside);
+}
+
 /* A small hostile body: 4 MiB of remote_fields as one long array. Refused with 413 in
  * Kombo's shape before it is parsed, so the mock's memory does not follow it. */
 static void test_hostile_remote_fields(void **state)
@@ -1691,12 +1741,9 @@ static void test_hostile_remote_fields(void **state)
 static void test_control_needs_key(void **state)
 {
     (void)state;
-    char *inbox = th_tempdir(), err[256];
-    struct mock_config cfg = { .inbox = inbox, .api_key = KEY, .quiet = true };
-    struct mock *m = mock_start(&cfg, err, sizeof err);
-    assert_non_null(m);
-    char origin[64];
-    snprintf(origin, sizeof origin, "http://127.0.0.1:%u", mock_port(m));
+    struct own o;
+    own_start(&o);
+    const char *origin = o.origin;
     static const struct { const char *method, *path; } rows[] = {
         { "GET", "/__mock/requests" }, { "GET", "/__mock/stats" },
         { "POST", "/__mock/fault?kind=stall" }, { "GET", "/logs/1" },
@@ -1718,9 +1765,7 @@ static void test_control_needs_key(void **state)
     struct resp r = call_url(origin, &ok, NULL);
     assert_int_equal(r.status, 200);
     resp_free(&r);
-    mock_stop(m);
-    th_rmtree(inbox);
-    free(inbox);
+    own_stop(&o);
 }
 
 /* Without --any-candidate only the seeded candidates exist: an upload or a listing for
@@ -1729,12 +1774,8 @@ static void test_control_needs_key(void **state)
 static void test_unknown_candidate(void **state)
 {
     (void)state;
-    char *inbox = th_tempdir(), err[256];
-    struct mock_config cfg = { .inbox = inbox, .api_key = KEY, .quiet = true };
-    struct mock *m = mock_start(&cfg, err, sizeof err);
-    assert_non_null(m);
-    char origin[64];
-    snprintf(origin, sizeof origin, "http://127.0.0.1:%u", mock_port(m));
+    struct own o;
+    own_start(&o);
     static const struct { const char *method, *path; int status; const char *says; } rows[] = {
         { "POST", "/v1/ats/candidates/4gR7uLk8J2bXw9QmZ3sTn6Vd/attachments", 404,
           "no candidate with the ID \\\"4gR7uLk8J2bXw9QmZ3sTn6Vd\\\"" },
@@ -1750,7 +1791,7 @@ static void test_unknown_candidate(void **state)
         bool post = !strcmp(rows[i].method, "POST");
         struct call cl = { .method = rows[i].method, .path = rows[i].path,
                            .body = post ? EXAMPLE_BODY : NULL, .ctype = post ? NULL : "" };
-        struct resp r = call_url(origin, &cl, NULL);
+        struct resp r = call_url(o.origin, &cl, NULL);
         if (r.status != rows[i].status)
             fail_msg("row %zu: %s %s: %ld %s", i, rows[i].method, rows[i].path, r.status, r.body);
         if (rows[i].says) {
@@ -1759,9 +1800,7 @@ static void test_unknown_candidate(void **state)
         }
         resp_free(&r);
     }
-    mock_stop(m);
-    th_rmtree(inbox);
-    free(inbox);
+    own_stop(&o);
 }
 
 int main(void)
@@ -1775,6 +1814,7 @@ int main(void)
         cmocka_unit_test(test_unknown_candidate),
         cmocka_unit_test(test_control_needs_key),
         cmocka_unit_test(test_hostile_remote_fields),
+        cmocka_unit_test(test_inbox_symlink),
         cmocka_unit_test(test_binary_roundtrip),
         cmocka_unit_test(test_content_type_warnings),
         cmocka_unit_test(test_path_traversal),

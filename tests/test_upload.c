@@ -602,6 +602,31 @@ static void test_timeout_waiting_for_answer(void **state)
     attachment_free(&a);
 }
 
+/* Run the upload with -v, stderr captured into a file of the temp folder; the upload must
+ * end with outcome `want`. Returns the log (caller frees), its length in *n. */
+static char *verbose_run(struct req *r, const char *file, enum transfer_outcome want, size_t *n)
+{
+    char logp[600];
+    snprintf(logp, sizeof logp, "%s/%s", G->dir, file);
+    fflush(stderr);
+    int saved = dup(2);
+    int fd = open(logp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(saved >= 0 && fd >= 0);
+    dup2(fd, 2);
+    close(fd);
+    r->c.verbose = true;
+    struct job *u = start_ok(r);
+    run_job(u, NULL, 30);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    assert_int_equal(job_result(u)->outcome, want);
+    job_free(u);
+    char *log = th_slurp(logp, n);
+    assert_non_null(log);
+    return log;
+}
+
 /* --verbose shows the headers with the key redacted, the start of the answer's body, and
  * never the request's body (the file). */
 static void test_verbose_redacts(void **state)
@@ -614,24 +639,9 @@ static void test_verbose_redacts(void **state)
     char err[256];
     assert_int_equal(attachment_init(&a, path, NULL, ATT_OTHER, "text/plain", err, sizeof err), 0);
     mf_clear_faults();
-    char logp[600];
-    snprintf(logp, sizeof logp, "%s/verbose.log", G->dir);
-    fflush(stderr);
-    int saved = dup(2);
-    int fd = open(logp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    assert_true(saved >= 0 && fd >= 0);
-    dup2(fd, 2);
-    close(fd);
     struct req r = base_req(mock_base_url(G->mock), &a);
-    r.c.verbose = true;
-    struct job *u = start_ok(&r);
-    run_job(u, NULL, 30);
-    fflush(stderr);
-    dup2(saved, 2);
-    close(saved);
-    assert_int_equal(job_result(u)->outcome, TRANSFER_OK);
-    job_free(u);
-    char *log = th_slurp(logp, NULL);
+    size_t n;
+    char *log = verbose_run(&r, "verbose.log", TRANSFER_OK, &n);
     assert_non_null(log);
     if (!strstr(log, "Authorization: Bearer <redacted>") || !strstr(log, "> POST ") ||
         !strstr(log, "X-Integration-Id: " INTEGRATION) || !strstr(log, "User-Agent: kombo-attach/") ||
@@ -656,25 +666,10 @@ static void test_verbose_answer_capped(void **state)
     mf_make_att(&a, "huge-answer.pdf", 1000);
     struct mock_fault f = {.kind = MOCK_FAULT_HUGE, .count = 1};
     mock_inject(G->mock, &f);
-    char logp[600];
-    snprintf(logp, sizeof logp, "%s/verbose-huge.log", G->dir);
-    fflush(stderr);
-    int saved = dup(2);
-    int fd = open(logp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    assert_true(saved >= 0 && fd >= 0);
-    dup2(fd, 2);
-    close(fd);
     struct req r = base_req(mock_base_url(G->mock), &a);
-    r.c.verbose = true;
     r.c.max_attempts = 1;
-    struct job *u = start_ok(&r);
-    run_job(u, NULL, 30);
-    fflush(stderr);
-    dup2(saved, 2);
-    close(saved);
-    job_free(u);
     size_t n = 0;
-    char *log = th_slurp(logp, &n);
+    char *log = verbose_run(&r, "verbose-huge.log", TRANSFER_UNKNOWN, &n);
     assert_non_null(log);
     if (!strstr(log, "< [body] ") || !strstr(log, "the rest of the answer is not shown"))
         fail_msg("no capped body in the log:\n%.2000s", log);

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -100,6 +101,15 @@ size_t inbox_safe_component(const char *in, size_t len, char *out, size_t outlen
     return o;
 }
 
+/* One level below dirfd: made if missing, opened without following a link, so a symlink
+ * planted in the inbox cannot lead writes outside it. -1 with errno (ELOOP for a link). */
+static int open_level(int dirfd, const char *name)
+{
+    if (mkdirat(dirfd, name, 0755) != 0 && errno != EEXIST)
+        return -1;
+    return openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
 int inbox_make_dir(const char *inbox, const char *a, const char *b, char *dir, size_t dirlen)
 {
     int n = snprintf(dir, dirlen, "%s/%s/%s", inbox, a, b);
@@ -107,24 +117,41 @@ int inbox_make_dir(const char *inbox, const char *a, const char *b, char *dir, s
         errno = ENAMETOOLONG;
         return -1;
     }
-    return fs_mkdir_p(dir, 0755);
+    /* The inbox itself is the user's choice (it may be a link); below it, nothing is. */
+    if (fs_mkdir_p(inbox, 0755) != 0)
+        return -1;
+    int root = open(inbox, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0)
+        return -1;
+    int fa = open_level(root, a);
+    int e = errno;
+    close(root);
+    if (fa < 0) {
+        errno = e;
+        return -1;
+    }
+    int fb = open_level(fa, b);
+    e = errno;
+    close(fa);
+    errno = e;
+    return fb;
 }
 
-/* Move without replacing: renameat2(RENAME_NOREPLACE) where the file system has it,
- * else link + unlink, which is just as atomic about not replacing. */
-static int move_noreplace(const char *from, const char *to)
+/* Move without replacing, into the folder dirfd: renameat2(RENAME_NOREPLACE) where the file
+ * system has it, else link + unlink, which is just as atomic about not replacing. */
+static int move_noreplace(const char *from, int dirfd, const char *to)
 {
-    if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+    if (renameat2(AT_FDCWD, from, dirfd, to, RENAME_NOREPLACE) == 0)
         return 0;
     if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
         return -1;
-    if (link(from, to) < 0)
+    if (linkat(AT_FDCWD, from, dirfd, to, 0) < 0)
         return -1;
     unlink(from);
     return 0;
 }
 
-int inbox_place(const char *tmp_path, const char *dir, const char *name,
+int inbox_place(const char *tmp_path, int dirfd, const char *dir, const char *name,
                 char *final_path, size_t final_len)
 {
     const char *dot = strrchr(name, '.');
@@ -132,14 +159,18 @@ int inbox_place(const char *tmp_path, const char *dir, const char *name,
         dot = NULL;
     int stem = dot ? (int)(dot - name) : (int)strlen(name);
     const char *ext = dot ? dot : "";
-    for (int k = 1; k < 10000; k++) {
-        int n = k == 1 ? snprintf(final_path, final_len, "%s/%s", dir, name)
-                       : snprintf(final_path, final_len, "%s/%.*s (%d)%s", dir, stem, name, k, ext);
+    char leaf[INBOX_COMPONENT_MAX + 32];
+    for (int k = 1; k <= INBOX_COPIES_MAX; k++) {
+        if (k == 1)
+            snprintf(leaf, sizeof leaf, "%s", name);
+        else
+            snprintf(leaf, sizeof leaf, "%.*s (%d)%s", stem, name, k, ext);
+        int n = snprintf(final_path, final_len, "%s/%s", dir, leaf);
         if (n < 0 || (size_t)n >= final_len) {
             errno = ENAMETOOLONG;
             return -1;
         }
-        if (move_noreplace(tmp_path, final_path) == 0)
+        if (move_noreplace(tmp_path, dirfd, leaf) == 0)
             return 0;
         if (errno != EEXIST)
             return -1;

@@ -16,14 +16,18 @@
  * and an empty result is "_". Returns the length written. */
 size_t inbox_safe_component(const char *in, size_t len, char *out, size_t outlen);
 
-/* Create <inbox>/<a>/<b> (a and b already safe), like mkdir -p below the inbox.
- * Writes the folder path to dir. Returns 0, or -1 with errno set. */
+/* Create <inbox>/<a>/<b> (a and b already safe), like mkdir -p below the inbox, never
+ * following a symlink below the inbox (ELOOP). Writes the folder path to dir. Returns an
+ * open descriptor of the folder (caller closes), or -1 with errno set. */
 int inbox_make_dir(const char *inbox, const char *a, const char *b, char *dir, size_t dirlen);
 
-/* Give the finished file at tmp_path its final name in dir: name, else "stem (2).ext",
- * "stem (3).ext", ... never replacing a file (hard link, then unlink of tmp_path).
- * Writes the final path. Returns 0, or -1 with errno set. */
-int inbox_place(const char *tmp_path, const char *dir, const char *name,
+/* How many files of one name a folder takes: "name", "name (2)" ... "name (1000)". */
+#define INBOX_COPIES_MAX 1000
+
+/* Give the finished file at tmp_path its final name in the folder dirfd (path dir, for the
+ * message): name, else "stem (2).ext", "stem (3).ext", ... never replacing a file. Writes
+ * the final path. Returns 0, or -1 with errno set (EEXIST: all INBOX_COPIES_MAX are taken). */
+int inbox_place(const char *tmp_path, int dirfd, const char *dir, const char *name,
                 char *final_path, size_t final_len);
 
 #endif

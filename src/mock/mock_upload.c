@@ -204,11 +204,22 @@ static enum MHD_Result store(struct mock *m, struct req *r, struct MHD_Connectio
         warn(warnings, "mock: the file name was made safe for the disk: \"%s\"", name);
 
     if (f->has_data) {
-        if (inbox_make_dir(m->inbox, integ, cand, dir, sizeof dir) < 0 ||
-            inbox_place(r->partial_path, dir, name, final, sizeof final) < 0) {
+        int dfd = inbox_make_dir(m->inbox, integ, cand, dir, sizeof dir);
+        int placed = dfd < 0 ? -1 : inbox_place(r->partial_path, dfd, dir, name, final, sizeof final);
+        int e = errno;
+        if (dfd >= 0)
+            close(dfd);
+        if (placed < 0 && e == EEXIST) {
+            cJSON_Delete(warnings);
+            return mock_respond_error(m, r, c, 409, "PLATFORM.INPUT_INVALID",
+                                      "this candidate already has 1000 files named like this one "
+                                      "in the mock: send it under another name", NULL);
+        }
+        if (placed < 0) {
             char msg[PATH_MAX + 100];
             snprintf(msg, sizeof msg, "mock: cannot store the file in %s: %s", m->inbox,
-                     strerror(errno));
+                     e == ELOOP || e == ENOTDIR ? "a symlink (or a file) where a folder of the inbox "
+                     "should be was refused" : strerror(e));
             cJSON_Delete(warnings);
             return mock_respond_error(m, r, c, 500, "PLATFORM.UNKNOWN_ERROR", msg, NULL);
         }
