@@ -94,7 +94,9 @@ shot 04-success
 
 # 4. An upload in progress: the sandbox server reads at 3 MiB/s for this one request.
 base=$(sandbox_url)
-curl -s -X POST "$base/__mock/fault?kind=slow&rate=3145728&count=1" >/dev/null
+# the sandbox's mock wants its per-run key, which it leaves in the (private) inbox
+AUTH="Authorization: Bearer $(cat "$T/data/kombo-attach/sandbox/.mock-key")"
+curl -s -H "$AUTH" -X POST "$base/__mock/fault?kind=slow&rate=3145728&count=1" >/dev/null
 tm send-keys -t ui p
 wait_for 'sort:'
 tm send-keys -t ui Home
@@ -112,7 +114,7 @@ tm send-keys -t ui Escape
 wait_for 'Not attached' 15
 
 # 5. An error from Kombo, in full.
-curl -s -X POST "$base/__mock/fault?kind=status&status=403&code=INTEGRATION.PERMISSION_MISSING&message=The%20integration%20is%20missing%20the%20permission%20to%20write%20attachments.%20Ask%20the%20customer%20to%20grant%20it%20in%20Greenhouse%2C%20then%20retry.&count=1" >/dev/null
+curl -s -H "$AUTH" -X POST "$base/__mock/fault?kind=status&status=403&code=INTEGRATION.PERMISSION_MISSING&message=The%20integration%20is%20missing%20the%20permission%20to%20write%20attachments.%20Ask%20the%20customer%20to%20grant%20it%20in%20Greenhouse%2C%20then%20retry.&count=1" >/dev/null
 tm send-keys -t ui p
 wait_for 'sort:'
 tm send-keys -t ui / C-u

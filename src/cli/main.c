@@ -279,6 +279,7 @@ struct run {
     char *candidate;             /* trimmed --candidate */
     char *remote_fields;         /* checked --remote-fields */
     char *sandbox_key;           /* the sandbox mock's key for this run */
+    char sandbox_key_path[PATH_MAX + 16]; /* where it is written for the user's scripts */
     struct send_options so;
 };
 
@@ -480,6 +481,14 @@ static int build_send_options(struct run *r)
         return fail(KA_EXIT_INTERNAL, "cannot start the sandbox server: %s", err);
     so->client.base_url = mock_base_url(r->mock);
     so->client.api_key = r->sandbox_key;
+    /* For the user's own scripts (screenshots, checks): the key in the private inbox. */
+    snprintf(r->sandbox_key_path, sizeof r->sandbox_key_path, "%s/.mock-key", r->inbox);
+    int kfd = open(r->sandbox_key_path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (kfd >= 0) {
+        ssize_t w = write(kfd, r->sandbox_key, strlen(r->sandbox_key));
+        (void)w;
+        close(kfd);
+    }
     so->client.cacert = NULL;
     if (!so->client.integration_id)
         so->client.integration_id = "sandbox:demo";
@@ -540,6 +549,8 @@ out:
     free(r.candidate);
     free(r.remote_fields);
     secret_free(r.sandbox_key);
+    if (r.sandbox_key_path[0])
+        unlink(r.sandbox_key_path);
     return rc;
 }
 
