@@ -473,7 +473,7 @@ static int build_send_options(struct run *r)
     unsigned char rnd[16];
     if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
         return fail(KA_EXIT_INTERNAL, "cannot make a key for the sandbox: %s", strerror(errno));
-    char hexkey[40] = "sandbox_";
+    char hexkey[8 + 2 * sizeof rnd + 1] = "sandbox_";
     hex_encode(rnd, sizeof rnd, hexkey + 8);
     r->sandbox_key = xstrdup(hexkey);
     struct mock_config mc = { .port = 0, .inbox = r->inbox, .quiet = true, .api_key = r->sandbox_key };
