@@ -351,6 +351,34 @@ static void find_add(struct history_entry *e, void *ctx)
     entry_free(e);
 }
 
+struct may {
+    uint64_t size;
+    const char *server, *integration, *candidate;
+    bool found;
+};
+
+static void may_add(struct history_entry *e, void *ctx)
+{
+    struct may *m = ctx;
+    if (!m->found && e->size == m->size && same(e->outcome, "ok") &&
+        same(e->candidate, m->candidate) && same(e->integration, m->integration) &&
+        (!m->server || same(e->server, m->server)))
+        m->found = true;
+    entry_free(e);
+}
+
+bool history_may_have(uint64_t size, const char *server, const char *integration_id,
+                      const char *candidate)
+{
+    struct may m = {.size = size, .server = server, .integration = integration_id,
+                    .candidate = candidate};
+    char err[256];
+    /* unreadable history: assume it may, so the check still runs and reports */
+    if (scan(may_add, &m, NULL, err, sizeof err) != 0)
+        return true;
+    return m.found;
+}
+
 int history_find_success(const char *sha256, const char *server, const char *integration_id,
                          const char *candidate, struct history_entry *out, char *err,
                          size_t errlen)

@@ -62,5 +62,10 @@ int history_find_success(const char *sha256, const char *server, const char *int
                          const char *candidate, struct history_entry *out, char *err,
                          size_t errlen);
 void history_entry_free(struct history_entry *e);
+/* Whether a duplicate is possible at all: a successful upload of a file of this size to this
+ * candidate (same integration and server) is in the history. Same content means same size,
+ * so without one there is no need to hash before sending. */
+bool history_may_have(uint64_t size, const char *server, const char *integration_id,
+                      const char *candidate);
 
 #endif

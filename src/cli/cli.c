@@ -125,9 +125,9 @@ static int dry_run_one(const struct cli_options *o, const char *file, const stru
 }
 
 /* Content the history says already reached this candidate is not sent again (unless
- * --force): *skip set and reported. The hash is computed here, before sending, in one
- * streamed pass, so the upload itself needs none; sha gets it ("" with --no-history).
- * Returns 0 or the file's exit code. */
+ * --force): *skip set and reported. When a duplicate is possible the hash is computed here,
+ * before sending, in one streamed pass, and sha gets it; else sha is "" and the upload
+ * hashes as it sends. Returns 0 or the file's exit code. */
 static int check_duplicate(const struct cli_options *o, const char *file,
                            const struct attachment *att, const struct cli_notes *notes,
                            char sha[65], bool *skip)
@@ -135,15 +135,17 @@ static int check_duplicate(const struct cli_options *o, const char *file,
     const struct send_options *so = o->send;
     *skip = false;
     sha[0] = '\0';
-    if (so->no_history)
+    /* Hashing first costs a read of the whole file; it is only worth it when a duplicate is
+     * possible (a success of this size to this candidate). Otherwise the upload hashes
+     * while it sends, on the body's helper thread, as fast as without history. */
+    if (so->no_history || so->force ||
+        !history_may_have(att->size, so->client.label, so->client.integration_id, so->candidate_id))
         return 0;
     char err[600];
     if (filehash_file(att->path, sha, err, sizeof err) != 0) {
         cli_report_early(o, file, att, notes, KA_EXIT_FILE, err);
         return KA_EXIT_FILE;
     }
-    if (so->force)
-        return 0;
     struct history_entry e;
     int found = history_find_success(sha, so->client.label, so->client.integration_id,
                                      so->candidate_id, &e, err, sizeof err);
@@ -173,6 +175,7 @@ static int upload_one(const struct cli_options *o, struct client *client, const 
         .att = att,
         .remote_fields = so->remote_fields,
         .sha256 = sha[0] ? sha : NULL,
+        .want_sha256 = !so->no_history && !sha[0],
     };
     char err[600];
     struct transfer *u = upload_start(client, &req, &code, err, sizeof err);
