@@ -165,6 +165,11 @@ static void test_find_success(void **state)
     assert_int_equal(found.time, 1700000200);
     assert_true(found.integration && !strcmp(found.integration, "other:1"));
     history_entry_free(&found);
+    /* a duplicate is possible only with a success of the same size (make() writes 1234) */
+    assert_true(history_may_have(1234, "eu", "workday:abc", "A"));
+    assert_false(history_may_have(1235, "eu", "workday:abc", "A"));
+    assert_false(history_may_have(1234, "eu", "workday:abc", "B"));
+    assert_false(history_may_have(1234, "us", "workday:abc", "A"));
 }
 
 /* Lines the fuzzer found: what is read must be writable back the same way. */
