@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <cjson/cJSON.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -390,6 +391,19 @@ static void test_validation_errors(void **state)
           400, "PLATFORM.INPUT_INVALID", "remote_fields must be an object" },
         { "duplicate data", { .path = UP, .body = ATT(GOOD_ATT ",\"data\":\"QQ==\",\"data\":\"QQ==\"") },
           400, "PLATFORM.INPUT_INVALID", "duplicate" },
+        { "NUL in the attachment key", { .path = UP, .body = "{\"attachment\\u0000\":{" GOOD_ATT ",\"data\":\"QQ==\"}}" },
+          400, "PLATFORM.INPUT_INVALID", "\\u0000" },
+        { "NUL key beside the real one", { .path = UP, .body = "{\"attachment\":{" GOOD_ATT ",\"data\":\"QQ==\"},"
+          "\"attachment\\u0000\":{\"name\":\"evil.txt\",\"type\":\"CV\",\"content_type\":\"text/plain\",\"data\":\"QQ==\"}}" },
+          400, "PLATFORM.INPUT_INVALID", "NUL" },
+        { "NUL in a remote_fields key", { .path = UP, .body = "{\"attachment\":{" GOOD_ATT ",\"data\":\"QQ==\"},"
+          "\"remote_fields\":{\"a\\u0000b\":1}}" }, 400, "PLATFORM.INPUT_INVALID", "NUL" },
+        { "name twice", { .path = UP, .body = ATT(GOOD_ATT ",\"name\":\"other.txt\",\"data\":\"QQ==\"") },
+          400, "PLATFORM.INPUT_INVALID", "\"name\" appears twice" },
+        { "escaped name twice", { .path = UP, .body = ATT(GOOD_ATT ",\"n\\u0061me\":\"other.txt\",\"data\":\"QQ==\"") },
+          400, "PLATFORM.INPUT_INVALID", "appears twice" },
+        { "remote_fields key twice", { .path = UP, .body = "{\"attachment\":{" GOOD_ATT ",\"data\":\"QQ==\"},"
+          "\"remote_fields\":{\"g\":{\"x\":1,\"x\":2}}}" }, 400, "PLATFORM.INPUT_INVALID", "\"x\" appears twice" },
         { "bad percent escape", { .path = "/v1/ats/candidates/a%zz/attachments", .body = EXAMPLE_BODY },
           400, "PLATFORM.INPUT_INVALID", "percent" },
         { "unknown path", { .path = "/v1/ats/jobs", .body = EXAMPLE_BODY }, 404,
@@ -1352,6 +1366,15 @@ static void test_scanner_table(void **state)
         { "", -1, false, NULL },
         { "[1,2", -1, false, NULL },
         { "{'a':1}", -1, false, NULL },
+        { "{\"attachment\\u0000\":{\"data\":\"QUJD\"}}", -1, false, NULL },
+        { "{\"x\":{\"k\\u0000\":1}}", -1, false, NULL },
+        /* found by fuzz_mock_body: cJSON reads a bad \u escape as \u0000, and \t is a tab */
+        { "{\"attachment\\u{1ta0000\":{\"data\":\"QUJD\"}}", -1, false, NULL },
+        { "{\"at\\tachment\":{\"data\":\"QUJD\"}}", 0, false, NULL },
+        { "{\"a\\x\":1}", -1, false, NULL },
+        { "{\"attachment\":{\"data\\u0000\":\"QUJD\"}}", -1, false, NULL },
+        { "{\"a\\\\u0000\":1,\"attachment\":{\"data\":\"QUJD\"}}", 0, true, "QUJD" },
+
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct mj_span sp;
@@ -1669,15 +1692,20 @@ struct own {
     char origin[64];
 };
 
-static void own_start(struct own *o)
+static void own_start_log(struct own *o, bool quiet)
 {
     char err[256];
     o->inbox = th_tempdir();
-    struct mock_config cfg = { .inbox = o->inbox, .api_key = KEY, .quiet = true };
+    struct mock_config cfg = { .inbox = o->inbox, .api_key = KEY, .quiet = quiet };
     o->m = mock_start(&cfg, err, sizeof err);
     if (!o->m)
         fail_msg("mock_start: %s", err);
     snprintf(o->origin, sizeof o->origin, "http://127.0.0.1:%u", mock_port(o->m));
+}
+
+static void own_start(struct own *o)
+{
+    own_start_log(o, true);
 }
 
 static void own_stop(struct own *o)
@@ -1685,6 +1713,54 @@ static void own_stop(struct own *o)
     mock_stop(o->m);
     th_rmtree(o->inbox);
     free(o->inbox);
+}
+
+/* The mock's request log (stderr) shows what came from the network escaped: a raw target
+ * with C1 controls, bidi overrides and escape bytes, and a stored name with U+202E. */
+static void test_log_escapes_network_text(void **state)
+{
+    (void)state;
+    char *dir = th_tempdir(), logpath[600];
+    snprintf(logpath, sizeof logpath, "%s/log", dir);
+    int logfd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC, 0600), saved = dup(2);
+    assert_true(logfd >= 0 && saved >= 0);
+    fflush(stderr);
+    dup2(logfd, 2);
+    struct own o;
+    own_start_log(&o, false);
+
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(mock_port(o.m)) };
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    static const char req[] = "GET /v1/ats/candidates/ab\xe2\x80\xae\xc2\x9b\x1b[2J/attachments HTTP/1.1\r\n"
+                              "Host: x\r\nConnection: close\r\n\r\n";
+    assert_int_equal(write(fd, req, sizeof req - 1), (ssize_t)(sizeof req - 1));
+    char answer[4096];
+    while (read(fd, answer, sizeof answer) > 0)
+        ;
+    close(fd);
+    char *body = upload_body("cv\xe2\x80\xae" "fdp.txt", "CV", "text/plain", "QQ==");
+    struct resp r = call_url(o.origin, &(struct call){ .path = UP, .body = body, .auth = AUTH_OK }, NULL);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    free(body);
+    own_stop(&o);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    close(logfd);
+
+    size_t n;
+    char *log = file_text(logpath, &n);
+    assert_non_null(log);
+    if (strstr(log, "\xe2\x80\xae") || strstr(log, "\xc2\x9b") || strchr(log, 0x1b))
+        fail_msg("raw bytes in the log: %s", log);
+    if (!strstr(log, "ab%E2%80%AE%C2%9B%1B[2J") || !strstr(log, "cv\\u202efdp.txt"))
+        fail_msg("log: %s", log);
+    free(log);
+    th_rmtree(dir);
+    free(dir);
 }
 
 /* A symlink planted in the inbox (where the next upload's candidate folder would be) does
@@ -1815,6 +1891,7 @@ int main(void)
         cmocka_unit_test(test_control_needs_key),
         cmocka_unit_test(test_hostile_remote_fields),
         cmocka_unit_test(test_inbox_symlink),
+        cmocka_unit_test(test_log_escapes_network_text),
         cmocka_unit_test(test_binary_roundtrip),
         cmocka_unit_test(test_content_type_warnings),
         cmocka_unit_test(test_path_traversal),

@@ -2,6 +2,7 @@
 #include "inbox.h"
 
 #include "fsutil.h"
+#include "utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,42 +13,13 @@
 #include <string.h>
 #include <unistd.h>
 
-/* Length of the well-formed UTF-8 sequence at s (at most n bytes), 0 if ill-formed.
- * Overlongs, surrogates and code points past U+10FFFF count as ill-formed. */
-static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned char c = s[0];
-    size_t len;
-    uint32_t v;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    if (c >= 0xC2 && c <= 0xDF) { len = 2; v = c & 0x1F; }
-    else if (c >= 0xE0 && c <= 0xEF) { len = 3; v = c & 0x0F; }
-    else if (c >= 0xF0 && c <= 0xF4) { len = 4; v = c & 0x07; }
-    else return 0;
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = v << 6 | (s[i] & 0x3F);
-    }
-    if ((len == 3 && (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))) ||
-        (len == 4 && (v < 0x10000 || v > 0x10FFFF)))
-        return 0;
-    *cp = v;
-    return len;
-}
-
 /* Append a cleaned copy of in[0..len) to out (at *o), never past budget bytes. */
 static void clean_into(const unsigned char *in, size_t len, char *out, size_t *o, size_t budget)
 {
     size_t i = 0;
     while (i < len && *o < budget) {
         uint32_t cp = 0;
-        size_t k = utf8_seq(in + i, len - i, &cp);
+        size_t k = utf8_decode((const char *)in + i, len - i, &cp);
         if (k == 0) {               /* stray byte of invalid UTF-8 */
             out[(*o)++] = '_';
             i++;

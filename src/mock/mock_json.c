@@ -5,6 +5,8 @@
 #include "hex.h"
 #include "xalloc.h"
 
+#include <cjson/cJSON.h>
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -55,8 +57,9 @@ static void skip_ws(struct scan *s)
         s->i++;
 }
 
-/* At an opening quote: move past the closing one, giving the content span. Escapes
- * are only stepped over here; cJSON (or the base64 decoder) checks them. */
+/* At an opening quote: move past the closing one, giving the content span. Escapes are
+ * checked for form here (what cJSON would misread); their meaning is decoded where it
+ * matters (key_is, the base64 decoder). */
 static int scan_string(struct scan *s, size_t *cs, size_t *ce)
 {
     size_t open = s->i++;
@@ -68,6 +71,19 @@ static int scan_string(struct scan *s, size_t *cs, size_t *ce)
             return 0;
         }
         if (c == '\\') {
+            /* Escapes are checked as a JSON parser checks them: cJSON reads a bad \u escape
+             * ("\u{1ta") as \u0000 and so would see "attachment" where this scanner
+             * sees another key; refusing them keeps the two views one. */
+            unsigned e = s->i + 1 < s->n ? s->p[s->i + 1] : 0;
+            if (e == 'u') {
+                for (size_t k = 2; k < 6; k++)
+                    if (s->i + k >= s->n || hex_value(s->p[s->i + k]) < 0)
+                        return fail(s, "invalid \\u escape at byte %zu", s->i);
+                s->i += 6;
+                continue;
+            }
+            if (!e || !strchr("\"\\/bfnrt", (int)e))
+                return fail(s, "invalid escape at byte %zu", s->i);
             s->i += 2;
             continue;
         }
@@ -80,6 +96,22 @@ static int scan_string(struct scan *s, size_t *cs, size_t *ce)
         }
     }
     return fail(s, "unterminated string starting at byte %zu", open);
+}
+
+/* Does the raw key p[cs..ce) hold the escape \u0000? cJSON (and any parser that gives keys
+ * as C strings) would cut the key there, so "attachment\u0000" would become "attachment"
+ * for the rest of the mock while this scanner (rightly) sees another key: such bodies are
+ * refused instead of being read two ways. */
+static bool key_has_nul(const unsigned char *p, size_t cs, size_t ce)
+{
+    for (size_t i = cs; i + 1 < ce; i++) {
+        if (p[i] != '\\')
+            continue;
+        if (p[i + 1] == 'u' && i + 6 <= ce && !memcmp(p + i + 2, "0000", 4))
+            return true;
+        i++;    /* past the escaped character, so "\\\\u0000" (a backslash, then "u0000") is not one */
+    }
+    return false;
 }
 
 /* Does the raw key p[cs..ce) spell want, escapes decoded ("d\u0061ta" is "data")? */
@@ -98,7 +130,10 @@ static bool key_is(const unsigned char *p, size_t cs, size_t ce, const char *wan
                 c = (unsigned)(a << 12 | b << 8 | d << 4 | f);
                 i += 6;
             } else {
-                c = e;     /* \" \\ \/ stand for themselves; others never match a name */
+                /* \" \\ \/ stand for themselves, the others for control characters
+                 * (so "at\tachment" is not "attachment") */
+                const char *from = "bfnrt", *to = "\b\f\n\r\t", *at = strchr(from, (int)e);
+                c = at && e ? (unsigned char)to[at - from] : e;
                 i += 2;
             }
         } else {
@@ -128,6 +163,9 @@ static int scan_object(struct scan *s, int depth, enum ctx ctx)
         size_t ks, ke;
         if (scan_string(s, &ks, &ke) < 0)
             return -1;
+        if (key_has_nul(s->p, ks, ke))
+            return fail(s, "the key at byte %zu holds \\u0000 (a NUL character), which the "
+                        "mock refuses in keys", ks - 1);
         skip_ws(s);
         if (s->i >= s->n || s->p[s->i] != ':')
             return fail(s, "expected ':' after a key at byte %zu", s->i);
@@ -387,4 +425,46 @@ out:
     free(d.in);
     free(d.out);
     return rc;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sorting the names finds a repeat in n log n: a hostile body of 64 KiB holds thousands of
+ * keys, and comparing each with every other would cost seconds. */
+static const char *repeated_name(const cJSON *obj)
+{
+    size_t n = 0, k = 0;
+    for (const cJSON *c = obj->child; c; c = c->next)
+        n++;
+    if (n < 2)
+        return NULL;
+    const char **names = xcalloc(n, sizeof *names);
+    for (const cJSON *c = obj->child; c; c = c->next)
+        names[k++] = c->string ? c->string : "";
+    qsort(names, n, sizeof *names, cmp_names);
+    const char *dup = NULL;
+    for (size_t i = 1; i < n && !dup; i++)
+        if (!strcmp(names[i - 1], names[i]))
+            dup = names[i];
+    free(names);
+    return dup;
+}
+
+int mj_check_unique_keys(const cJSON *v, char *err, size_t errlen)
+{
+    if (cJSON_IsObject(v)) {
+        const char *dup = repeated_name(v);
+        if (dup) {
+            snprintf(err, errlen, "the key \"%.60s\" appears twice in one object; JSON parsers "
+                     "disagree on which one counts, so the mock refuses it", dup);
+            return -1;
+        }
+    }
+    for (const cJSON *c = v->child; c; c = c->next)
+        if (mj_check_unique_keys(c, err, errlen) < 0)
+            return -1;
+    return 0;
 }

@@ -35,4 +35,10 @@ int mj_find_data(const unsigned char *buf, size_t n, bool mapped, struct mj_span
 int mj_decode_base64(const unsigned char *s, size_t n, const unsigned char *map_base, int fd,
                      uint64_t *decoded, char *err, size_t errlen);
 
+/* Refuse an object holding the same key twice, at any depth of v (the parsed body without
+ * attachment.data): parsers differ on which one wins, so the mock accepts neither.
+ * 0, or -1 with a message naming the key. */
+struct cJSON;
+int mj_check_unique_keys(const struct cJSON *v, char *err, size_t errlen);
+
 #endif

@@ -155,6 +155,10 @@ const char *mock_route_arg(struct MHD_Connection *c, const char *name);
 /* Adds r to the ring of recent requests and prints its log line; once per request
  * (status 0: nothing was answered, e.g. dropped or stalled). */
 void mock_respond_record(struct mock *m, struct req *r, int status);
+/* The request target as the log shows it: control bytes and every byte above ASCII as %XX
+ * (no C1 control, bidi override or invisible character reaches a terminal). Returns the
+ * length written to out (cut to fit, NUL-terminated). */
+size_t mock_log_target(const char *raw, char *out, size_t outlen);
 /* Queue body (malloc'ed, taken over; NULL when len is 0) with extra headers given as a
  * NULL-terminated list of name, value pairs. */
 enum MHD_Result mock_respond(struct mock *m, struct req *r, struct MHD_Connection *c, int status,

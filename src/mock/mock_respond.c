@@ -3,6 +3,8 @@
  * /__mock/requests and the log_url of an error then show the truth. */
 #include "mock_priv.h"
 
+#include "termsafe.h"
+
 #include "format.h"
 #include "hex.h"
 
@@ -31,30 +33,47 @@ static const char *title_for(const char *code, int status)
     return "Error";
 }
 
+size_t mock_log_target(const char *raw, char *out, size_t outlen)
+{
+    size_t k = 0;
+    if (outlen == 0)
+        return 0;
+    /* Written as the %XX a client would have had to send: control bytes (C0, DEL) and every
+     * byte above ASCII, so that no C1 control, bidi override or invisible character from
+     * the network reaches the terminal, however the bytes would decode. */
+    for (const char *p = raw ? raw : ""; *p && k + 3 < outlen; p++) {
+        unsigned char b = (unsigned char)*p;
+        if (b < 0x20 || b >= 0x7F) {
+            out[k++] = '%';
+            out[k++] = hex_upper_digit(b >> 4);
+            out[k++] = hex_upper_digit(b);
+        } else {
+            out[k++] = (char)b;
+        }
+    }
+    out[k] = '\0';
+    return k;
+}
+
 static void print_line(const struct req *r, int status)
 {
     char size[32], line[1024];
-    size_t k = 0;
     fmt_bytes(r->received, size, sizeof size);
-    /* The raw target comes from the network: keep control bytes off the terminal, and
-     * write them as the %XX a client would have had to send. */
-    for (const char *p = r->raw ? r->raw : ""; *p && k < sizeof line - 3; p++) {
-        unsigned char b = (unsigned char)*p;
-        if (b < 0x20 || b == 0x7F) {
-            line[k++] = '%';
-            line[k++] = hex_upper_digit(b >> 4);
-            line[k++] = hex_upper_digit(b);
-        } else {
-            line[k++] = (char)b;
-        }
-    }
-    line[k] = '\0';
-    if (status == 0)
-        fprintf(stderr, "%s %s --- %s %s\n", r->method, line, size,
+    mock_log_target(r->raw, line, sizeof line);
+    /* MHD hands over the method as the client sent it (any token): escaped like the rest */
+    char *method = ts_escape(r->method, strlen(r->method), TS_ONE_LINE);
+    if (status == 0) {
+        fprintf(stderr, "%s %s --- %s %s\n", method, line, size,
                 r->stalled ? "stalled (fault)" : "dropped");
-    else
-        fprintf(stderr, "%s %s %d %s%s%s\n", r->method, line, status, size,
-                r->stored_path ? " stored " : "", r->stored_path ? r->stored_path : "");
+    } else {
+        /* the stored name keeps the client's characters (a faithful store); shown escaped */
+        char *stored = r->stored_path ? ts_escape(r->stored_path, strlen(r->stored_path),
+                                                  TS_ONE_LINE) : NULL;
+        fprintf(stderr, "%s %s %d %s%s%s\n", method, line, status, size,
+                stored ? " stored " : "", stored ? stored : "");
+        free(stored);
+    }
+    free(method);
 }
 
 void mock_respond_record(struct mock *m, struct req *r, int status)

@@ -316,6 +316,10 @@ enum MHD_Result mock_upload_process(struct mock *m, struct req *r, struct MHD_Co
         snprintf(msg, sizeof msg, "the request body is not valid JSON near byte %zu", at);
         goto fail;
     }
+    if (mj_check_unique_keys(root, why, sizeof why) < 0) {
+        snprintf(msg, sizeof msg, "%s", why);
+        goto fail;
+    }
     struct fields f;
     /* Kept for /__mock/requests, so tests can see what reached the server (the SDK leaves
      * the key out when there are none: so must we). */
