@@ -1163,6 +1163,73 @@ static void test_short_body_leaves_nothing(void **state)
     assert_int_equal(mock_stored_count(g_mock), stored);
 }
 
+/* Sockets on the mock's port in a given TCP state (/proc/net/tcp: 08 is CLOSE-WAIT). */
+static int sockets_in_state(unsigned short port, const char *state)
+{
+    FILE *f = fopen("/proc/net/tcp", "r");
+    if (!f)
+        return -1;
+    char line[512];
+    int n = 0;
+    while (fgets(line, sizeof line, f)) {
+        unsigned lport;
+        char st[8];
+        if (sscanf(line, " %*d: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %7s", &lport, st) == 2 &&
+            lport == port && !strcmp(st, state))
+            n++;
+    }
+    fclose(f);
+    return n;
+}
+
+/* Ten clients announce 100 MB, send 4 MiB of it and hang up: each spool file goes as soon
+ * as its connection is gone (not at a timeout) and no socket is left in CLOSE-WAIT. */
+static void test_aborted_uploads_leave_nothing(void **state)
+{
+    (void)state;
+    int files = count_files(g_inbox, NULL);
+    unsigned stored = mock_stored_count(g_mock);
+    /* earlier tests' stall faults hold their connections until the mock stops, by design */
+    int cw0 = sockets_in_state(mock_port(g_mock), "08");
+    size_t part = 4u << 20;
+    char *chunk = malloc(part);
+    assert_non_null(chunk);
+    memset(chunk, 'Q', part);
+    for (int i = 0; i < 10; i++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(mock_port(g_mock)) };
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+        char req[1024];
+        int n = snprintf(req, sizeof req,
+                         "POST " UP " HTTP/1.1\r\nHost: x\r\n"
+                         "Authorization: Bearer " KEY "\r\nX-Integration-Id: " INTEG "\r\n"
+                         "Content-Type: application/json\r\nContent-Length: 100000000\r\n\r\n"
+                         "{\"attachment\":{" GOOD_ATT ",\"data\":\"");
+        assert_int_equal(write(fd, req, (size_t)n), n);
+        for (size_t done = 0; done < part;) {
+            ssize_t w = write(fd, chunk + done, part - done);
+            assert_true(w > 0);
+            done += (size_t)w;
+        }
+        close(fd);
+    }
+    free(chunk);
+    double t0 = now_s();
+    assert_int_equal(wait_no_temp_files(g_inbox), 0);
+    if (now_s() - t0 > 1.5)
+        fail_msg("spool files lingered %.1f s", now_s() - t0);
+    int cw = -1;
+    for (int i = 0; i < 100 && cw != cw0; i++) {
+        cw = sockets_in_state(mock_port(g_mock), "08");
+        if (cw != cw0)
+            usleep(10000);
+    }
+    assert_int_equal(cw, cw0);
+    assert_int_equal(count_files(g_inbox, NULL), files);
+    assert_int_equal(mock_stored_count(g_mock), stored);
+}
+
 /* ------------------------------------------------------------- read-back */
 
 static void test_raw_path_recorded(void **state)
@@ -1907,6 +1974,7 @@ int main(void)
         cmocka_unit_test(test_fault_targets_do_not_cross),
         cmocka_unit_test(test_get_drop_and_stall),
         cmocka_unit_test(test_short_body_leaves_nothing),
+        cmocka_unit_test(test_aborted_uploads_leave_nothing),
         cmocka_unit_test(test_raw_path_recorded),
         cmocka_unit_test(test_check_api_key),
         cmocka_unit_test(test_list_attachments),
