@@ -159,10 +159,10 @@ static const char *kind_of(mode_t m)
     return "is not a regular file";
 }
 
-static void identity_of(const struct stat *st, struct att_identity *id)
+void att_identity_of(const struct stat *st, struct att_identity *id)
 {
     *id = (struct att_identity){
-        .dev = (uint64_t)st->st_dev, .ino = (uint64_t)st->st_ino,
+        .dev = (uint64_t)st->st_dev, .ino = (uint64_t)st->st_ino, .size = (uint64_t)st->st_size,
         .mtime_s = st->st_mtim.tv_sec, .mtime_ns = st->st_mtim.tv_nsec,
         .ctime_s = st->st_ctim.tv_sec, .ctime_ns = st->st_ctim.tv_nsec,
     };
@@ -173,22 +173,27 @@ int att_record_identity(struct attachment *a)
     struct stat st;
     if (stat(a->path, &st) != 0)
         return -1;
-    identity_of(&st, &a->id);
+    att_identity_of(&st, &a->id);
     return 0;
+}
+
+const char *att_identity_changed(const struct att_identity *was, const struct att_identity *now)
+{
+    if (now->dev != was->dev || now->ino != was->ino)
+        return "replaced by another file";
+    if (now->size != was->size)
+        return "resized";
+    if (now->mtime_s != was->mtime_s || now->mtime_ns != was->mtime_ns ||
+        now->ctime_s != was->ctime_s || now->ctime_ns != was->ctime_ns)
+        return "modified";
+    return NULL;
 }
 
 const char *att_identity_differs(const struct attachment *a, const struct stat *st)
 {
     struct att_identity now;
-    identity_of(st, &now);
-    if (now.dev != a->id.dev || now.ino != a->id.ino)
-        return "replaced by another file";
-    if ((uint64_t)st->st_size != a->size)
-        return "resized";
-    if (now.mtime_s != a->id.mtime_s || now.mtime_ns != a->id.mtime_ns ||
-        now.ctime_s != a->id.ctime_s || now.ctime_ns != a->id.ctime_ns)
-        return "modified";
-    return NULL;
+    att_identity_of(st, &now);
+    return att_identity_changed(&a->id, &now);
 }
 
 /* Check the path is a readable regular file; its size goes to *size and its identity to
@@ -237,7 +242,7 @@ static int check_file(const char *path, uint64_t *size, struct att_identity *id,
         return KA_EXIT_FILE;
     }
     *size = (uint64_t)fst.st_size;
-    identity_of(&fst, id);
+    att_identity_of(&fst, id);
     return 0;
 }
 

@@ -17,7 +17,7 @@ struct attachment {
     bool content_type_guessed; /* came from libmagic / extension, not from the user */
     uint64_t size;       /* bytes, from stat at init time */
     struct att_identity {    /* the file as it was chosen: what is sent must be this file */
-        uint64_t dev, ino;
+        uint64_t dev, ino, size;
         int64_t mtime_s, mtime_ns, ctime_s, ctime_ns;
     } id;
 };
@@ -40,6 +40,10 @@ int att_check_size(uint64_t size, uint64_t max, bool *warn, char *err, size_t er
  * what changed ("replaced by another file", "modified", "resized"). */
 struct stat;
 const char *att_identity_differs(const struct attachment *a, const struct stat *st);
+/* The same for two identities: the file as picked (was) and as opened now. */
+const char *att_identity_changed(const struct att_identity *was, const struct att_identity *now);
+/* The identity of a file from its stat (for a front end that records the pick). */
+void att_identity_of(const struct stat *st, struct att_identity *id);
 /* Record a->path's identity now as the file chosen (attachment_init does it from the file
  * it opened; this is for attachments put together by hand). 0, or -1 with errno. */
 int att_record_identity(struct attachment *a);

@@ -98,10 +98,10 @@ static void test_init_copies_the_spec(void **state)
     batch_free(&b);
 
     /* several files, each with its own name, type and hash (from the form) */
-    const char *names[2] = { "CV of Frank.txt", NULL };
+    const char *own_names[2] = { "CV of Frank.txt", NULL };
     const enum att_type types[2] = { ATT_CV, ATT_COVER_LETTER };
     const char *sha[2] = { "ab12", NULL };
-    spec = (struct batch_spec){ .candidate = "c", .names = names, .types = types, .sha256 = sha,
+    spec = (struct batch_spec){ .candidate = "c", .names = own_names, .types = types, .sha256 = sha,
                                 .candidate_name = "Frank Doe", .paths = p, .n = 2 };
     batch_init(&b, &spec, 3);
     assert_string_equal(b.files[0].display_name, "CV of Frank.txt");

@@ -9,6 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <fcntl.h>
 
 #include "attachment.h"
 #include "base64.h"
@@ -224,6 +228,113 @@ static void test_next_files_open_on_the_candidate(void **state)
     fm_move_focus(&m, +1);
     fm_move_focus(&m, +1);
     assert_int_not_equal(m.focus, FM_SEND);
+    fm_free(&m);
+}
+
+/* Only the file that was picked is sent: swapped for a symlink to a secret, rewritten in
+ * place with its mtime put back, or grown, between the pick and Ctrl-S, it is refused with
+ * a message and nothing is read from it; untouched, it goes. */
+static bool prepare_after(void (*change)(const char *path), char *why, size_t whylen)
+{
+    char path[512], secret[512];
+    snprintf(path, sizeof path, "%s/picked.txt", dir);
+    snprintf(secret, sizeof secret, "%s/secret", dir);
+    unlink(path);
+    th_write_text(path, "the CV that was picked\n");
+    th_write_text(secret, "ks_live_not_for_the_ats\n");
+    chmod(secret, 0600);
+    struct form_model m;
+    struct batch_spec spec;
+    fm_init(&m, KOMBO_ID, ATT_CV, 0);
+    char *paths[1] = { path };
+    fm_set_files(&m, paths, 1);
+    if (change)
+        change(path);
+    assert_int_equal(fm_try_send(&m, &spec), FM_SEND_OK);
+    struct batch b;
+    batch_init(&b, &spec, 1);
+    bool ok = batch_prepare(&b, 0);
+    snprintf(why, whylen, "%s", b.files[0].refused);
+    batch_free(&b);
+    fm_free(&m);
+    return ok;
+}
+
+static void swap_for_symlink(const char *path)
+{
+    char secret[512];
+    snprintf(secret, sizeof secret, "%s/secret", dir);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(symlink(secret, path), 0);
+}
+
+static void rewrite_keep_mtime(const char *path)
+{
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    usleep(20000); /* a later ctime, whatever the clock's resolution */
+    FILE *f = fopen(path, "r+");
+    assert_non_null(f);
+    fputs("THE CV THAT WAS PICKED", f); /* same size */
+    fclose(f);
+    struct timespec t[2] = { st.st_atim, st.st_mtim };
+    assert_int_equal(utimensat(AT_FDCWD, path, t, 0), 0);
+}
+
+static void grow(const char *path)
+{
+    FILE *f = fopen(path, "a");
+    assert_non_null(f);
+    fputs("more\n", f);
+    fclose(f);
+}
+
+static void test_sends_only_the_picked_file(void **state)
+{
+    (void)state;
+    char why[512];
+    assert_true(prepare_after(NULL, why, sizeof why));
+    assert_false(prepare_after(swap_for_symlink, why, sizeof why));
+    if (!strstr(why, "picked.txt was replaced by another file since it was picked"))
+        fail_msg("%s", why);
+    assert_false(prepare_after(rewrite_keep_mtime, why, sizeof why));
+    if (!strstr(why, "was modified since it was picked"))
+        fail_msg("%s", why);
+    assert_false(prepare_after(grow, why, sizeof why));
+    if (!strstr(why, "was resized since it was picked"))
+        fail_msg("%s", why);
+}
+
+/* A name with a bidi override or a zero-width character is marked and stops the first
+ * Ctrl-S; the second sends it. A plain name never stops. */
+static void test_odd_name_warns_once(void **state)
+{
+    (void)state;
+    static const char *const odd[] = { "cv\xe2\x80\xae" "fdp.txt", "a\xe2\x80\x8b" "b.txt",
+                                       "x\xe2\x81\xa6y.txt" };
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, odd[i]);
+        th_write_text(path, "text\n");
+        struct form_model m;
+        struct batch_spec spec;
+        fm_init(&m, KOMBO_ID, ATT_CV, 0);
+        char *paths[1] = { path };
+        fm_set_files(&m, paths, 1);
+        assert_int_equal(m.checks[FM_NAME].level, FM_WARNING);
+        assert_non_null(strstr(m.checks[FM_NAME].msg, "direction-changing"));
+        assert_int_equal(fm_try_send(&m, &spec), FM_SEND_ODD_NAME);
+        assert_int_equal(m.focus, FM_NAME);
+        assert_int_equal(fm_try_send(&m, &spec), FM_SEND_OK);
+        fm_free(&m);
+        unlink(path);
+    }
+    struct form_model m;
+    struct batch_spec spec;
+    fm_init(&m, KOMBO_ID, ATT_CV, 0);
+    set_files(&m, "cv.txt", NULL);
+    assert_int_equal(m.checks[FM_NAME].level, FM_FINE);
+    assert_int_equal(fm_try_send(&m, &spec), FM_SEND_OK);
     fm_free(&m);
 }
 
@@ -527,6 +638,8 @@ int main(void)
         cmocka_unit_test(test_send_is_refused_until_fixed),
         cmocka_unit_test(test_send_blocks),
         cmocka_unit_test(test_presets),
+        cmocka_unit_test(test_sends_only_the_picked_file),
+        cmocka_unit_test(test_odd_name_warns_once),
         cmocka_unit_test(test_recent_ids),
         cmocka_unit_test(test_recent_ids_from_history),
     };

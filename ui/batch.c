@@ -7,6 +7,7 @@
 
 #include "exitcodes.h"
 #include "sendable.h"
+#include "termsafe.h"
 #include "xalloc.h"
 
 static const char *base_name(const char *path)
@@ -33,6 +34,10 @@ void batch_init(struct batch *b, const struct batch_spec *spec, int max_attempts
         f->type = spec->types ? spec->types[i] : spec->type;
         if (spec->sha256 && spec->sha256[i])
             snprintf(f->sha256, sizeof f->sha256, "%s", spec->sha256[i]);
+        if (spec->picked && spec->picked[i]) {
+            f->picked = *spec->picked[i];
+            f->have_picked = true;
+        }
         f->state = BF_PENDING;
     }
 }
@@ -99,6 +104,17 @@ bool batch_prepare(struct batch *b, uint64_t max_size)
     if (code == 0) {
         f->att_ok = true;
         code = att_check_size(f->att.size, max_size, NULL, err, sizeof err);
+    }
+    /* What goes out is the file that was picked: a file put in its place since (a symlink
+     * to a secret, a rewrite) is refused, not sent. attachment_init's identity is of what
+     * it opened, which the upload then holds to. */
+    const char *how = code == 0 && f->have_picked ? att_identity_changed(&f->picked, &f->att.id) : NULL;
+    if (how) {
+        char *shown = ts_escape(f->display_name, strlen(f->display_name), TS_ONE_LINE);
+        snprintf(err, sizeof err, "%s was %s since it was picked: nothing sent; pick it again "
+                 "(Esc) to send it as it is now", shown, how);
+        free(shown);
+        code = KA_EXIT_FILE;
     }
     if (code != 0)
         batch_refuse(b, code, err);

@@ -22,6 +22,8 @@ struct batch_spec {
     const char *const *names;    /* per file (a NULL entry: the base name), or NULL */
     const char *ctype;           /* NULL: each file's detected type */
     const char *const *sha256;   /* per file, the content's SHA-256 in hex if known, or NULL */
+    const struct att_identity *const *picked; /* per file, the file as it was picked (a NULL
+                                                 entry: unknown), or NULL */
     const char *const *paths;
     size_t n;
 };
@@ -38,6 +40,8 @@ struct batch_file {
     char *name;                  /* the one given, or NULL: the base name */
     enum att_type type;
     char sha256[65];             /* the content's hash when the form worked it out, else "" */
+    struct att_identity picked;  /* the file as it was picked: another one is refused */
+    bool have_picked;
     struct attachment att;       /* filled by batch_prepare */
     bool att_ok;
     enum bf_state state;

@@ -222,6 +222,11 @@ static struct ui_intent try_send(struct app *a)
     case FM_SEND_NO_FILE:
         snprintf(f->notice, sizeof f->notice, "no file to send: go back with Esc and pick one");
         break;
+    case FM_SEND_ODD_NAME:
+        snprintf(f->notice, sizeof f->notice, "invisible or bidi character in the name (%s): "
+                 "^S again sends it",
+                 theme_glyphs()->warn);
+        break;
     case FM_SEND_TOO_BIG:
         fmt_bytes(f->m.max_size, lim, sizeof lim);
         snprintf(f->notice, sizeof f->notice, "the file is over the limit of %s: pick a smaller "

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "filehash.h"
+#include "termsafe.h"
 #include "history.h"
 #include "mime.h"
 #include "utf8.h"
@@ -34,6 +35,8 @@ void fm_files_free(struct form_model *m)
     free(m->spec_names);
     free(m->spec_sha);
     free(m->spec_types);
+    free(m->spec_picked);
+    m->spec_picked = NULL;
     m->files = NULL;
     m->spec_paths = m->spec_names = m->spec_sha = NULL;
     m->spec_types = NULL;
@@ -64,8 +67,29 @@ static char *editable_name(const char *s)
     return out;
 }
 
+/* The first character of s a terminal must not get as it is (a bidi override such as
+ * U+202E that makes "cv\u202efdp.exe" read "cvexe.pdf", a zero-width space...), as its
+ * escape in esc; false when there is none. Control characters are att_check_name's. */
+static bool odd_character(const char *s, char esc[TS_ESC_MAX])
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t l = utf8_decode(s + i, n - i, &cp);
+        if (l == 0)
+            return false;
+        if (cp >= 0xa0 && ts_cp_unsafe(cp)) {
+            ts_escape_cp(cp, esc);
+            return true;
+        }
+        i += l;
+    }
+    return false;
+}
+
 void fm_file_check(struct fm_file *ff)
 {
+    char esc[TS_ESC_MAX];
     const char *why = att_check_name(ff->name.buf);
     ff->check.level = FM_FINE;
     ff->check.msg[0] = '\0';
@@ -77,7 +101,12 @@ void fm_file_check(struct fm_file *ff)
     } else if (why) {
         ff->check.level = FM_ERROR;
         snprintf(ff->check.msg, sizeof ff->check.msg, "%s", why);
+    } else if (odd_character(ff->name.buf, esc)) {
+        ff->check.level = FM_WARNING;
+        snprintf(ff->check.msg, sizeof ff->check.msg, "holds an invisible or direction-changing "
+                 "character (%s): the ATS will show the name otherwise; retype it", esc);
     }
+    ff->odd_name = ff->check.level == FM_WARNING;
 }
 
 static void file_init(struct form_model *m, struct fm_file *ff, const char *path, const char *name)
@@ -87,7 +116,11 @@ static void file_init(struct form_model *m, struct fm_file *ff, const char *path
     ff->path = xstrdup(path);
     ff->base = xstrdup(slash ? slash + 1 : path);
     struct stat st;
-    ff->size = stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+    if (stat(path, &st) == 0) {
+        ff->size = (uint64_t)st.st_size;
+        att_identity_of(&st, &ff->picked);
+        ff->picked_ok = true;
+    }
     /* a handful of marked files at most: detecting each once here is cheap */
     mime_detect(path, ff->mime, sizeof ff->mime);
     ff->generic = mime_is_generic(ff->mime);
@@ -104,6 +137,7 @@ static void alloc_spec(struct form_model *m, size_t n)
     m->spec_names = xcalloc(k, sizeof *m->spec_names);
     m->spec_sha = xcalloc(k, sizeof *m->spec_sha);
     m->spec_types = xcalloc(k, sizeof *m->spec_types);
+    m->spec_picked = xcalloc(k, sizeof *m->spec_picked);
 }
 
 /* Where the form opens: on a name to fix first; else on [Send] when the candidate came
@@ -133,6 +167,7 @@ void fm_set_files(struct form_model *m, char *const *paths, size_t n)
     const char *ctype = m->preset_ctype ? m->preset_ctype : n == 1 ? m->files[0].mime : "";
     le_set(&m->ctype, n >= 1 ? ctype : "");
     m->tried_send = false;
+    m->odd_names_said = false;
     fm_update(m);
     initial_focus(m);
 }
@@ -159,6 +194,7 @@ void fm_keep_files(struct form_model *m, char *const *paths, size_t n)
     if (was_multi && n == 1 && m->ctype.len == 0)
         le_set(&m->ctype, files[0].mime); /* one file shows its own type, as fm_set_files does */
     m->tried_send = false;
+    m->odd_names_said = false;
     fm_update(m);
     initial_focus(m);
 }

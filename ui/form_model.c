@@ -437,6 +437,7 @@ void fm_spec(struct form_model *m, bool skip_dups, struct batch_spec *spec)
         m->spec_names[k] = ff->name.buf;
         m->spec_types[k] = ff->type;
         m->spec_sha[k] = ff->sha256[0] ? ff->sha256 : NULL;
+        m->spec_picked[k] = ff->picked_ok ? &ff->picked : NULL;
         k++;
     }
     *spec = (struct batch_spec){
@@ -448,6 +449,7 @@ void fm_spec(struct form_model *m, bool skip_dups, struct batch_spec *spec)
         /* an empty type means "detect for each file" */
         .ctype = m->ctype.len ? m->ctype.buf : NULL,
         .sha256 = m->spec_sha,
+        .picked = m->spec_picked,
         .paths = m->spec_paths,
         .n = k,
     };
@@ -476,6 +478,16 @@ enum fm_block fm_try_send(struct form_model *m, struct batch_spec *spec)
     }
     if (m->n_files == 0)
         return FM_SEND_NO_FILE;
+    /* A name that reads otherwise than it is ("cv\u202efdp.exe") is worth one stop: said
+     * once, with the focus on it; the next try sends it as it is. */
+    for (size_t i = 0; i < m->n_files && !m->odd_names_said; i++) {
+        if (m->files[i].odd_name) {
+            m->odd_names_said = true;
+            m->focus = fm_multi(m) ? FM_FILE : FM_NAME;
+            m->focus_file = i;
+            return FM_SEND_ODD_NAME;
+        }
+    }
     if (m->n_files == 1 && m->too_big)
         return FM_SEND_TOO_BIG;
     fm_remember_named(m, m->cand.buf, fm_candidate_name(m));

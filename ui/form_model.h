@@ -40,11 +40,14 @@ struct fm_file {
     char *path;
     char *base;          /* base name: the default attachment name */
     uint64_t size;       /* 0 when stat failed (the batch says why at send time) */
+    struct att_identity picked; /* the file when it was picked: only that file is sent */
+    bool picked_ok;      /* false when stat failed then */
     char mime[128];      /* detected type */
     bool generic;        /* mime is one Kombo asks clients not to send */
     struct lineedit name; /* the name it is sent under (one file: the Name field) */
     enum att_type type;
     struct fm_check check; /* its name's */
+    bool odd_name;       /* the name holds invisible or direction-changing characters */
     struct filehash *hash; /* while its SHA-256 is being worked out */
     char sha256[65];     /* "" until known */
     bool hash_failed;
@@ -66,7 +69,9 @@ enum fm_block {
     FM_SEND_OK,
     FM_SEND_FIX_FIELDS,  /* a field has an error: the focus went to the first one */
     FM_SEND_NO_FILE,
-    FM_SEND_TOO_BIG      /* one file, over max_size */
+    FM_SEND_TOO_BIG,     /* one file, over max_size */
+    FM_SEND_ODD_NAME     /* a name holds invisible or bidi characters: said once, the next
+                            try sends */
 };
 
 struct form_model {
@@ -84,12 +89,14 @@ struct form_model {
     int recent_pos;              /* -1 = what the user typed; else index into recent */
     char *typed;                 /* what the user typed before cycling recent IDs */
     bool tried_send;             /* "required" turns from a hint into an error */
+    bool odd_names_said;         /* FM_SEND_ODD_NAME was answered for these files */
     bool sent_once;              /* a send started: the next files open on the candidate ID */
     char *preset_name;           /* --name: the name for one file instead of its own */
     char *preset_ctype;          /* --content-type: instead of the detected one */
     char *preset_rf;             /* --remote-fields (checked): part of the body's size */
     /* What the last fm_try_send pointed a batch_spec at (valid until the files change): */
     const char **spec_paths, **spec_names, **spec_sha;
+    const struct att_identity **spec_picked;
     enum att_type *spec_types;
     char *spec_cand;
     /* Worked out after every change: */
