@@ -8,6 +8,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -211,4 +213,11 @@ int secret_from_command(const char *cmd, const char *where, unsigned timeout_s, 
     explicit_bzero(buf, KEY_CMD_MAX);
     free(buf);
     return rc;
+}
+
+void secret_guard_process(void)
+{
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    struct rlimit none = {0, 0};
+    setrlimit(RLIMIT_CORE, &none);
 }

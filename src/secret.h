@@ -30,4 +30,8 @@ int secret_from_command(const char *cmd, const char *where, unsigned timeout_s, 
 /* Wipe s and free it. */
 void secret_free(char *s);
 
+/* For a process that will hold a key: not dumpable (no ptrace by other processes of the
+ * user, no /proc/PID/mem) and no core file, so a crash cannot leave the key on disk. */
+void secret_guard_process(void);
+
 #endif

@@ -4,6 +4,11 @@
 
 #include "secret.h"
 
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #define K "ks_live_SENTINEL1234567890abcdef"
 
 static void test_redact_table(void **state)
@@ -56,12 +61,33 @@ static void test_first_line(void **state)
     assert_null(secret_first_line(" \t\r\n", 4));
 }
 
+/* In a child (the guard cannot be undone): not dumpable, and a core limit of 0 that the
+ * process cannot raise again. */
+static void test_guard_process(void **state)
+{
+    (void)state;
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        secret_guard_process();
+        struct rlimit rl, up = { 1 << 20, 1 << 20 };
+        int ok = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0 && getrlimit(RLIMIT_CORE, &rl) == 0 &&
+                 rl.rlim_cur == 0 && rl.rlim_max == 0 &&
+                 (geteuid() == 0 || setrlimit(RLIMIT_CORE, &up) != 0);
+        _exit(ok ? 0 : 1);
+    }
+    int st;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_redact_table),
         cmocka_unit_test(test_redact_bytes),
         cmocka_unit_test(test_first_line),
+        cmocka_unit_test(test_guard_process),
     };
     return cmocka_run_group_tests_name("secret", tests, NULL, NULL);
 }

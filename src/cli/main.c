@@ -12,9 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/random.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -554,19 +552,10 @@ out:
     return rc;
 }
 
-/* While it holds the key the process is not dumpable (no ptrace by other processes of ours,
- * no /proc/PID/mem) and writes no core file: a crash must not leave the key on disk. */
-static void guard_secrets(void)
-{
-    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-    struct rlimit none = {0, 0};
-    setrlimit(RLIMIT_CORE, &none);
-}
-
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
-    guard_secrets();
+    secret_guard_process(); /* before any key is read */
     if (argc >= 2 && strcmp(argv[1], "mock") == 0)
         return mock_main(argc - 1, argv + 1);
     if (argc >= 2 && strcmp(argv[1], "history") == 0)
