@@ -71,6 +71,8 @@ static const struct field {
     { "integration", F_STR, offsetof(struct history_entry, integration) },
     { "sandbox", F_BOOL, offsetof(struct history_entry, sandbox) },
     { "candidate_name", F_STR, offsetof(struct history_entry, candidate_name) },
+    { "application", F_STR, offsetof(struct history_entry, application) },
+    { "job", F_STR, offsetof(struct history_entry, job) },
     { "outcome", F_STR, offsetof(struct history_entry, outcome) },
     { "http_status", F_INT, offsetof(struct history_entry, http_status) },
     { "attempts", F_INT, offsetof(struct history_entry, attempts) },

@@ -21,6 +21,8 @@ struct history_entry {
     char *integration;    /* the integration ID */
     bool sandbox;         /* sent to the local sandbox, not to Kombo */
     char *candidate_name; /* the candidate's name when it was known, else NULL */
+    char *application;    /* sent to this application of the candidate, else NULL */
+    char *job;            /* that application's job name, when known */
     char *outcome;        /* "ok", "rejected", "server", "network", "file", "cancelled", ... */
     int http_status;      /* 0 when no answer */
     int attempts;

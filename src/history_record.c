@@ -36,6 +36,8 @@ int history_record(const struct transfer *upload, char *err, size_t errlen)
         .integration = (char *)in.integration_id,
         .sandbox = in.sandbox,
         .candidate_name = (char *)in.candidate_name,
+        .application = (char *)in.application_id,
+        .job = (char *)in.job_name,
         .outcome = (char *)transfer_outcome_name(res->outcome),
         .http_status = (int)an->http_status,
         .attempts = res->attempts,

@@ -19,6 +19,8 @@ struct send_options {
     const char *profile;          /* config profile in use, or NULL */
 
     const char *candidate_id;     /* target (command line) or prefill (UI); may be NULL */
+    const char *application_id;   /* target: this application of the candidate (Kombo's
+                                     recommended endpoint); NULL = the candidate */
     enum att_type type;
     const char *name;             /* attachment name, one file only; NULL = the file's */
     const char *content_type;     /* NULL = detect */

@@ -18,6 +18,7 @@
 struct upload {
     struct body *body;
     char *path, *name, *type, *content_type, *candidate_id, *candidate_name;
+    char *application_id, *job_name;
     char sha256[65];             /* given by the caller, or "" */
     uint64_t size;
 };
@@ -108,6 +109,8 @@ static void upload_free_kind(struct transfer *t)
     free(u->content_type);
     free(u->candidate_id);
     free(u->candidate_name);
+    free(u->application_id);
+    free(u->job_name);
     free(u);
 }
 
@@ -121,10 +124,13 @@ static const struct transfer_kind upload_kind = {
     .free = upload_free_kind,
 };
 
-char *upload_url(const char *base_url, const char *candidate_id, char *err, size_t errlen)
+char *upload_url(const char *base_url, const char *candidate_id, const char *application_id,
+                 char *err, size_t errlen)
 {
-    const char *problem = kombo_check_path_id("candidate", candidate_id);
-    const char *segs[] = {"ats", "candidates", candidate_id, "attachments", NULL};
+    bool app = application_id != NULL;
+    const char *id = app ? application_id : candidate_id;
+    const char *problem = kombo_check_path_id(app ? "application" : "candidate", id);
+    const char *segs[] = {"ats", app ? "applications" : "candidates", id, "attachments", NULL};
     char *url = problem ? NULL : kombo_url(base_url, segs, NULL, &problem);
     if (!url)
         snprintf(err, errlen, "%s", problem);
@@ -145,7 +151,8 @@ struct transfer *upload_start(struct client *c, const struct upload_request *req
     char buf[600];
     if (!c || !req || !req->att)
         return refuse(code, KA_EXIT_INTERNAL, err, errlen, "internal error: no request");
-    char *url = upload_url(client_base_url(c), req->candidate_id, buf, sizeof buf);
+    char *url = upload_url(client_base_url(c), req->candidate_id, req->application_id, buf,
+                           sizeof buf);
     if (!url)
         return refuse(code, KA_EXIT_USAGE, err, errlen, buf);
     int bc = KA_EXIT_FILE;
@@ -165,7 +172,9 @@ struct transfer *upload_start(struct client *c, const struct upload_request *req
     u->name = xstrdup(req->att->name);
     u->type = xstrdup(att_type_name(req->att->type));
     u->content_type = xstrdup(req->att->content_type);
-    u->candidate_id = xstrdup(req->candidate_id);
+    u->candidate_id = req->candidate_id ? xstrdup(req->candidate_id) : NULL;
+    u->application_id = req->application_id ? xstrdup(req->application_id) : NULL;
+    u->job_name = req->job_name ? xstrdup(req->job_name) : NULL;
     u->candidate_name = req->candidate_name ? xstrdup(req->candidate_name) : NULL;
     if (req->sha256)
         snprintf(u->sha256, sizeof u->sha256, "%s", req->sha256);
@@ -207,7 +216,8 @@ bool upload_get_info(const struct transfer *t, struct upload_info *out)
     *out = (struct upload_info){
         .path = u->path, .size = u->size, .name = u->name, .type = u->type,
         .content_type = u->content_type, .candidate_id = u->candidate_id,
-        .candidate_name = u->candidate_name, .base_url = o->base_url, .server_label = o->label,
+        .candidate_name = u->candidate_name, .application_id = u->application_id,
+        .job_name = u->job_name, .base_url = o->base_url, .server_label = o->label,
         .integration_id = t->integration_id, .sandbox = o->sandbox,
     };
     return true;

@@ -14,7 +14,11 @@ struct attachment;
 struct client;
 
 struct upload_request {
-    const char *candidate_id;    /* percent-encoded as one path segment */
+    const char *candidate_id;    /* percent-encoded as one path segment; with application_id,
+                                    the candidate it belongs to (history, duplicates) or NULL */
+    const char *application_id;  /* when set: POST /ats/applications/{id}/attachments, Kombo's
+                                    recommended endpoint (same body) */
+    const char *job_name;        /* the application's job, for the history; may be NULL */
     const struct attachment *att;
     const char *remote_fields;   /* JSON object text, already checked, or NULL (key left out) */
     bool want_sha256;            /* hash the file while sending (for the history) */
@@ -33,8 +37,10 @@ struct upload_info {
     const char *path;            /* the file as given */
     uint64_t size;               /* file bytes */
     const char *name, *type, *content_type;
-    const char *candidate_id;
+    const char *candidate_id;    /* NULL for an application whose candidate is unknown */
     const char *candidate_name;  /* NULL when unknown */
+    const char *application_id;  /* NULL: sent to the candidate */
+    const char *job_name;        /* NULL when unknown */
     const char *base_url;
     const char *server_label;    /* "eu", "us", "sandbox" or the base URL */
     const char *integration_id;
@@ -46,7 +52,9 @@ bool upload_get_info(const struct transfer *t, struct upload_info *out);
 /* The file's SHA-256 (hex): the one given in the request, or once a whole pass was read and
  * verified (want_sha256). */
 bool upload_sha256_hex(const struct transfer *t, char out[65]);
-/* The URL an upload to candidate_id goes to. Caller frees; NULL with a message if refused. */
-char *upload_url(const char *base_url, const char *candidate_id, char *err, size_t errlen);
+/* The URL an upload goes to: the application's when application_id is set, else the
+ * candidate's. Caller frees; NULL with a message if refused (a bad ID). */
+char *upload_url(const char *base_url, const char *candidate_id, const char *application_id,
+                 char *err, size_t errlen);
 
 #endif

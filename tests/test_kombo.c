@@ -56,7 +56,7 @@ static void test_url_encoding(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const struct url_case *c = &cases[i];
         char err[256] = "";
-        char *url = upload_url(c->base, c->id, err, sizeof err);
+        char *url = upload_url(c->base, c->id, NULL, err, sizeof err);
         if (c->want) {
             if (!url)
                 fail_msg("case %zu: refused: %s", i, err);

@@ -65,7 +65,7 @@ static int dry_run_one(const struct cli_options *o, const char *file, const stru
     char err[600];
     int code = 0;
     const struct send_options *so = o->send;
-    char *url = upload_url(so->client.base_url, so->candidate_id, err, sizeof err);
+    char *url = upload_url(so->client.base_url, so->candidate_id, so->application_id, err, sizeof err);
     if (!url) {
         cli_report_early(o, file, att, notes, KA_EXIT_USAGE, err);
         return KA_EXIT_USAGE;
