@@ -43,6 +43,10 @@ struct finder_hit {
     struct candidate cand;
     unsigned matched;            /* bit (1u << enum query_filter) per filter that found it */
     enum query_filter best;      /* the most exact of them */
+    size_t set;                  /* index in the plan of the first set that found it with
+                                    that filter, and its place in that set's answers (the
+                                    order of hits; a table may show it) */
+    size_t position;
 };
 
 struct finder_failure {
