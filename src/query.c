@@ -123,9 +123,9 @@ static int url_last_segment(const char *url, char *out, char *err, size_t errlen
     uint32_t cp;
     for (size_t i = 0; i < o;) {
         size_t l = utf8_decode(out + i, o - i, &cp);
-        if (!l || ts_cp_unsafe(cp) || cp == ',' || cp == ' ') {
+        if (!l || ts_cp_unsafe(cp) || cp == ',') {
             snprintf(err, errlen, "the URL's last segment decodes to something that is not an "
-                     "ID (a control character, a space, a comma or broken UTF-8)");
+                     "ID (a control character, a comma or broken UTF-8)");
             return -1;
         }
         i += l;
