@@ -10,7 +10,8 @@ shift || true
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${FUZZ_BUILD:-build-fuzz}
 harnesses=("$@")
-[ ${#harnesses[@]} -eq 0 ] && harnesses=(fuzz_answer fuzz_settings fuzz_base64 fuzz_body fuzz_history)
+[ ${#harnesses[@]} -eq 0 ] && harnesses=(fuzz_answer fuzz_settings fuzz_base64 fuzz_body fuzz_history fuzz_candidates fuzz_listing
+                                   fuzz_restrict fuzz_integration fuzz_query)
 
 case $secs in ''|*[!0-9]*) echo "usage: fuzz/run.sh SECONDS [harness...]" >&2; exit 2;; esac
 
