@@ -175,13 +175,15 @@ FUZZ_SECONDS ?= 60
 FUZZ_SAN     ?= -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
                 -fno-omit-frame-pointer
 FUZZ_CFLAGS  ?= -O1 -g
-FUZZ_PKGS    := libcjson inih libmagic libssl libcrypto
+FUZZ_PKGS    := libcjson inih libmagic libssl libcrypto libcurl
 FUZZ_ALL_CFLAGS = $(WARN) $(DEFS) -Isrc -Isrc/mock $(shell $(PKG_CONFIG) --cflags $(FUZZ_PKGS) 2>/dev/null) \
                   $(FUZZ_CFLAGS) $(FUZZ_SAN)
 FUZZ_LIBS    = $(shell $(PKG_CONFIG) --libs $(FUZZ_PKGS) 2>/dev/null) -lm
 FUZZ_BINS    := $(FUZZ_BUILD)/fuzz_answer $(FUZZ_BUILD)/fuzz_settings $(FUZZ_BUILD)/fuzz_base64 \
                 $(FUZZ_BUILD)/fuzz_body $(FUZZ_BUILD)/fuzz_history $(FUZZ_BUILD)/fuzz_mock_body \
-                $(FUZZ_BUILD)/fuzz_inbox_name
+                $(FUZZ_BUILD)/fuzz_inbox_name $(FUZZ_BUILD)/fuzz_candidates \
+                $(FUZZ_BUILD)/fuzz_listing $(FUZZ_BUILD)/fuzz_restrict $(FUZZ_BUILD)/fuzz_integration \
+                $(FUZZ_BUILD)/fuzz_query
 # What each harness links: the module under test, what it calls, and the small one-job
 # helpers every module may use (FUZZ_HELPERS).
 FUZZ_HELPERS := src/utf8.c src/hex.c src/xalloc.c src/termsafe.c
@@ -194,6 +196,11 @@ FUZZ_SRC_fuzz_body     := src/body.c src/sendopts.c src/json_strict.c src/base64
 FUZZ_SRC_fuzz_history  := src/history.c src/fsutil.c $(FUZZ_HELPERS)
 FUZZ_SRC_fuzz_mock_body  := src/mock/mock_json.c src/base64.c $(FUZZ_HELPERS)
 FUZZ_SRC_fuzz_inbox_name := src/mock/inbox.c src/fsutil.c $(FUZZ_HELPERS)
+FUZZ_SRC_fuzz_candidates  := src/candidate.c src/jfield.c src/json_util.c $(FUZZ_HELPERS)
+FUZZ_SRC_fuzz_listing     := src/listing.c src/jfield.c src/json_util.c $(FUZZ_HELPERS)
+FUZZ_SRC_fuzz_restrict    := src/restrict.c src/jfield.c src/json_util.c src/format.c $(FUZZ_HELPERS)
+FUZZ_SRC_fuzz_integration := src/integration.c src/jfield.c src/json_util.c $(FUZZ_HELPERS)
+FUZZ_SRC_fuzz_query       := src/query.c src/kombo.c $(FUZZ_HELPERS)
 
 fuzz-build: $(FUZZ_BINS)
 
@@ -204,7 +211,12 @@ $(FUZZ_BUILD)/fuzz_body: $(FUZZ_SRC_fuzz_body)
 $(FUZZ_BUILD)/fuzz_history: $(FUZZ_SRC_fuzz_history)
 $(FUZZ_BUILD)/fuzz_mock_body: $(FUZZ_SRC_fuzz_mock_body)
 $(FUZZ_BUILD)/fuzz_inbox_name: $(FUZZ_SRC_fuzz_inbox_name)
-$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(wildcard src/*.h src/mock/*.h)
+$(FUZZ_BUILD)/fuzz_candidates: $(FUZZ_SRC_fuzz_candidates)
+$(FUZZ_BUILD)/fuzz_listing: $(FUZZ_SRC_fuzz_listing)
+$(FUZZ_BUILD)/fuzz_restrict: $(FUZZ_SRC_fuzz_restrict)
+$(FUZZ_BUILD)/fuzz_integration: $(FUZZ_SRC_fuzz_integration)
+$(FUZZ_BUILD)/fuzz_query: $(FUZZ_SRC_fuzz_query)
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(wildcard src/*.h src/mock/*.h) $(wildcard fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_ALL_CFLAGS) -o $@ $< $(FUZZ_SRC_fuzz_$*) $(FUZZ_LIBS)
 

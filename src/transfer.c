@@ -127,6 +127,13 @@ static size_t write_cb(char *data, size_t size, size_t nmemb, void *userp)
 {
     struct transfer *t = userp;
     size_t len = size * nmemb;
+    if (t->kind->sink) {
+        int taken = t->kind->sink(t, data, len);
+        if (taken < 0)
+            return 0; /* CURLE_WRITE_ERROR; transfer_done reports kind_error */
+        if (taken > 0)
+            return len;
+    }
     size_t cap = t->kind->answer_keep;
     size_t keep = t->resp_len < cap ? cap - t->resp_len : 0;
     if (keep > len)
@@ -269,12 +276,15 @@ static bool setup_easy(struct transfer *t, const char *content_type)
 {
     struct client *c = t->client;
     const struct client_options *o = client_options(c);
-    add_header(&t->headers, "Authorization: Bearer %s", client_api_key(c));
-    if (t->integration_id)
-        add_header(&t->headers, "X-Integration-Id: %s", t->integration_id);
+    /* The key goes to Kombo's host only: a foreign kind (a download) sends neither. */
+    if (!t->kind->foreign) {
+        add_header(&t->headers, "Authorization: Bearer %s", client_api_key(c));
+        if (t->integration_id)
+            add_header(&t->headers, "X-Integration-Id: %s", t->integration_id);
+        add_header(&t->headers, "%s", "Accept: application/json");
+    }
     if (content_type)
         add_header(&t->headers, "Content-Type: %s", content_type);
-    add_header(&t->headers, "%s", "Accept: application/json");
     CURL *e = t->easy;
     bool ok = true;
 #define SET(opt, val) ok = ok && curl_easy_setopt(e, opt, val) == CURLE_OK
@@ -478,7 +488,25 @@ static void handle_answer(struct transfer *t)
     const char *noun = t->kind->noun;
     char problem[768];
 
-    if (a->ok) {
+    if (t->kind->foreign && status >= 200 && status <= 299) {
+        /* Not Kombo's answer: any 2xx with its whole body is the file. */
+        set_message(t, "downloaded (HTTP %ld)", status);
+        if (t->kind->answered)
+            t->kind->answered(t);
+        if (t->state != TRANSFER_FINISHED)
+            finish(t, TRANSFER_OK);
+    } else if (t->kind->foreign && status >= 400 && status <= 499 &&
+               !retry_status_retryable(status)) {
+        set_message(t, "the server refused the %s (HTTP %ld): %s", noun, status, s);
+        finish(t, TRANSFER_REJECTED);
+    } else if (t->kind->foreign && status >= 300 && status <= 399) {
+        char loc[400];
+        escape_into(loc, sizeof loc, t->location[0] ? t->location : "(no Location)");
+        set_message(t, "the %s's server redirected (HTTP %ld) to %s: not followed", noun,
+                    status, loc);
+        finish(t, TRANSFER_SERVER);
+        t->result.retry_helps = false;
+    } else if (a->ok) {
         char attempts[48] = "";
         if (t->attempt > 1)
             snprintf(attempts, sizeof attempts, " after %d attempts", t->attempt);

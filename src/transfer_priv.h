@@ -1,5 +1,6 @@
 /* Inside the client: the transfer every kind shares, and the hooks a kind (upload, JSON
- * request) fills in. Only client.c, transfer.c, upload.c and jsonreq.c include this. */
+ * request, download) fills in. Only client.c, transfer.c and the kinds (upload.c, jsonreq.c,
+ * download.c) include this. */
 #ifndef KA_TRANSFER_PRIV_H
 #define KA_TRANSFER_PRIV_H
 
@@ -19,6 +20,11 @@ struct transfer_kind {
     const char *noun;      /* "upload", "request": "Kombo refused the upload" */
     bool sends_file;       /* whether a lost answer after the whole body may have acted */
     size_t answer_keep;    /* answer bytes kept; the rest is counted only */
+    bool foreign;          /* another host (a download): no Authorization, no X-Integration-Id,
+                              and its 2xx answer is not read as Kombo's */
+    /* Optional: answer bytes as they arrive. 1 = taken (not kept), 0 = keep them as usual
+     * (e.g. an error page), -1 = stop the transfer (kind_failed, kind_error set). */
+    int (*sink)(struct transfer *t, const char *data, size_t len);
     /* Kind-specific easy options (method, body source). false = could not set up. */
     bool (*setup)(struct transfer *t, CURL *e);
     /* Before every attempt after the first: rewind the body. 0, or -1 with a message. */
