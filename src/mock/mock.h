@@ -38,8 +38,26 @@ struct mock_config {
     const char *api_key;      /* when set, only this Bearer key is accepted; else any non-empty */
     bool quiet;               /* no request log on stderr */
     bool any_candidate;       /* accept any candidate ID (tests of odd IDs); by default only
-                                 the seeded candidates exist and others get Kombo's 404 */
+                                 the data set's candidates exist and others get Kombo's 404 */
+    /* The data set (see the top of this file). */
+    unsigned candidates;      /* generated candidates, the four fixed ones first;
+                                 0 = MOCK_DEFAULT_CANDIDATES */
+    uint64_t seed;            /* the generator's seed: the same seed, the same people */
+    const char *data_file;    /* a JSON array of Kombo candidates instead (checked) */
+    /* GET /v1/ats/actions/ats_add_*_attachment: the attachment_restrictions object as JSON
+     * text, or "null"; NULL = a common ATS's (every type; PDF, Word, text, RTF, ODT and
+     * images; 10 MiB). Checked at start. */
+    const char *restrictions;
+    /* GET /v1/integrations/{id}: NULL = any ID of the form tool:id exists; else only this. */
+    const char *integration_id;
+    const char *integration_status;   /* NULL = "ACTIVE"; or "INVALID", "INACTIVE" */
+    const char *setup_status;         /* NULL = "COMPLETED"; or "INCOMPLETE",
+                                         "FINAL_SYNC_PENDING" */
+    unsigned latency_ms;      /* every /v1 answer waits this long (others are not held up);
+                                 at most 60000 */
 };
+
+#define MOCK_DEFAULT_CANDIDATES 40
 
 enum mock_fault_kind {
     MOCK_FAULT_NONE,
