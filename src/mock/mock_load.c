@@ -271,7 +271,8 @@ int mock_load_file(struct md_set *s, const char *path, char *err, size_t errlen)
     if (!text)
         return -1;
     const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 1);
+    /* len + 1: with require_null_terminated cJSON wants to see the NUL itself */
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len + 1, &end, 1);
     if (!root) {
         size_t at = end ? (size_t)(end - text) : 0;
         snprintf(err, errlen, "mock: --data %s: not valid JSON near byte %zu", path, at);
