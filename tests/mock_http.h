@@ -125,7 +125,7 @@ static inline const char *mh_str(const cJSON *o, const char *key)
 /* A mock of its own for a test, quiet, in dir/inbox. */
 static inline struct mock *mh_start(struct mock_config cfg, const char *dir)
 {
-    static char inbox[600];
+    static char inbox[1024];
     snprintf(inbox, sizeof inbox, "%s/inbox", dir);
     cfg.inbox = inbox;
     cfg.quiet = true;
