@@ -4,10 +4,29 @@
  * threads; set quiet while curses owns the terminal).
  *
  * Stored files: <inbox>/<integration>/<candidate>/<name>, every part made safe, name
- * collisions become "name (2).ext"; the success answer carries X-Mock-Stored-Path.
- * Besides the attachment endpoints it serves GET /v1/check-api-key,
- * GET /v1/ats/candidates (three seeded candidates), GET /v1/ats/candidates/{id}/attachments,
- * and, without auth, POST /__mock/fault?kind=..&status=..&count=..&retry_after=..&retry_after_ms=..
+ * collisions become "name (2).ext" (a file sent to an application goes to its candidate's
+ * folder); the success answer carries X-Mock-Stored-Path.
+ *
+ * Its people (struct mock_config's candidates, seed, data_file; the flags --candidates,
+ * --seed, --data): a data set generated from the seed, the same on every machine, whose
+ * first four candidates are always the fixed ones the README and tests name
+ * (4B9bJBkJ6jEGfpdpcCJ7JKJ9 ...), default MOCK_DEFAULT_CANDIDATES in all; or a JSON array
+ * of Kombo candidate objects, checked at start. Only they (and their applications) exist:
+ * uploads and listings for other IDs get Kombo's 404, unless any_candidate.
+ *
+ * Besides the uploads it serves, each in the shape of its schema in
+ * shared/kombo-openapi-subset.json (tests/test_mock_schema.c checks):
+ *   GET /v1/ats/candidates: Kombo's paging (opaque cursor, next null on the last page,
+ *     page_size 1..250) and filters (ids, remote_ids, job_ids, email, first_name,
+ *     last_name, include_deleted, updated_after, ignore_unsupported_filters), from indexes;
+ *   GET /v1/ats/candidates/{id}/attachments (with its applications' files) and
+ *     GET /v1/ats/applications/{id}/attachments: what was stored, each data_url a
+ *     GET /__mock/files/<token> that serves the bytes without auth;
+ *   GET /v1/ats/actions/ats_add_{application,candidate}_attachment (restrictions);
+ *   GET /v1/integrations/{id} (integration_id, integration_status, setup_status) and
+ *   GET /v1/check-api-key.
+ * latency_ms delays every /v1 answer without holding up other connections.
+ * And, without auth, POST /__mock/fault?kind=..&status=..&count=..&retry_after=..&retry_after_ms=..
  * &path=..&method=.., GET /__mock/requests (recent requests: method, raw path, header names,
  * status), GET /__mock/stats and GET /logs/<n> (the target of every error's log_url).
  *

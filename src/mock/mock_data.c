@@ -128,7 +128,8 @@ void mock_data_index(struct md_set *s)
         fp = (fp ^ mock_fold_hash(id, strlen(id), false)) * 0x100000001b3ULL;
     }
     for (int k = 0; k < MD_IX_COUNT; k++)
-        qsort(s->ix[k].e, s->ix[k].n, sizeof *s->ix[k].e, entry_cmp);
+        if (s->ix[k].n > 1)      /* an empty index is NULL, which qsort must not get */
+            qsort(s->ix[k].e, s->ix[k].n, sizeof *s->ix[k].e, entry_cmp);
     s->by_touched = xmalloc((s->n_cands ? s->n_cands : 1) * sizeof *s->by_touched);
     for (size_t i = 0; i < s->n_cands; i++)
         s->by_touched[i] = (uint32_t)i;

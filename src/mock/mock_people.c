@@ -33,6 +33,8 @@ static int u32_cmp(const void *a, const void *b)
 
 static void ul_sort_unique(struct ulist *l)
 {
+    if (l->n < 2)
+        return;        /* also: qsort must not see the NULL of an empty list */
     qsort(l->v, l->n, sizeof *l->v, u32_cmp);
     size_t k = 0;
     for (size_t i = 0; i < l->n; i++)

@@ -53,6 +53,8 @@ static enum MHD_Result answer_stats(struct mock *m, struct req *r, struct MHD_Co
     cJSON_AddNumberToObject(data, "requests", m->requests);
     cJSON_AddNumberToObject(data, "uploads", m->uploads);
     cJSON_AddNumberToObject(data, "stored", m->stored_n);
+    cJSON_AddNumberToObject(data, "listed", m->listed_n);
+    cJSON_AddNumberToObject(data, "candidates", (double)m->data->n_cands);
     cJSON_AddNumberToObject(data, "stalled", stalled);
     mock_fault_describe(&m->fault, cJSON_AddObjectToObject(data, "fault"));
     pthread_mutex_unlock(&m->mu);
