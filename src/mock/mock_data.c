@@ -91,12 +91,11 @@ static void ix_add(struct md_set *s, struct md_index *ix, size_t *cap, uint32_t 
     ix->e[ix->n++] = (struct md_entry){ mock_fold_hash(k, strlen(k), ix->fold), cand, key };
 }
 
-static const struct md_set *touched_set;   /* qsort has no context argument */
-
-static int touched_cmp(const void *a, const void *b)
+static int touched_cmp(const void *a, const void *b, void *arg)
 {
-    const struct md_cand *x = &touched_set->cands[*(const uint32_t *)a];
-    const struct md_cand *y = &touched_set->cands[*(const uint32_t *)b];
+    const struct md_set *s = arg;
+    const struct md_cand *x = &s->cands[*(const uint32_t *)a];
+    const struct md_cand *y = &s->cands[*(const uint32_t *)b];
     if (x->touched != y->touched)
         return x->touched < y->touched ? -1 : 1;
     return *(const uint32_t *)a < *(const uint32_t *)b ? -1 : 1;
@@ -133,9 +132,9 @@ void mock_data_index(struct md_set *s)
     s->by_touched = xmalloc((s->n_cands ? s->n_cands : 1) * sizeof *s->by_touched);
     for (size_t i = 0; i < s->n_cands; i++)
         s->by_touched[i] = (uint32_t)i;
-    touched_set = s;
-    qsort(s->by_touched, s->n_cands, sizeof *s->by_touched, touched_cmp);
-    touched_set = NULL;
+    /* qsort_r: two mocks may start at once in one process (the tests) */
+    if (s->n_cands > 1)
+        qsort_r(s->by_touched, s->n_cands, sizeof *s->by_touched, touched_cmp, s);
     s->fingerprint = fp;
 }
 

@@ -400,7 +400,7 @@ enum MHD_Result mock_people_answer(struct mock *m, struct req *r, struct MHD_Con
         at = pos;
     }
     cJSON *data = cJSON_CreateObject();
-    cJSON *next = cJSON_AddNullToObject(data, "next");
+    cJSON_AddNullToObject(data, "next");
     cJSON *results = cJSON_AddArrayToObject(data, "results");
     long k = 0;
     for (; at < end; at++) {
@@ -416,7 +416,6 @@ enum MHD_Result mock_people_answer(struct mock *m, struct req *r, struct MHD_Con
         cJSON_AddItemToArray(results, mock_people_json(s, i));
         k++;
     }
-    (void)next;
     free(list.v);
     return mock_respond_success(m, r, c, data);
 }
