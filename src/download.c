@@ -167,17 +167,8 @@ struct transfer *download_start(struct client *c, const struct download_request 
     digest_restart(d);
     d->max = r->max_bytes ? r->max_bytes : DOWNLOAD_DEFAULT_MAX;
     /* "" : no X-Integration-Id; counts = false: not one of Kombo's actions. */
-    struct transfer *t = transfer_new(c, &download_kind, d, xstrdup(r->url), "", false, NULL, 0);
-    if (!t) {
-        if (code)
-            *code = KA_EXIT_INTERNAL;
-        snprintf(err, errlen, "could not set up libcurl");
-        return NULL;
-    }
-    transfer_submit(t);
-    if (code)
-        *code = KA_EXIT_OK;
-    return t;
+    return transfer_launch(c, &download_kind, d, xstrdup(r->url), "", false, NULL, 0, code, err,
+                           errlen);
 }
 
 bool download_get_info(const struct transfer *t, struct download_info *out)

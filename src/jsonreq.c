@@ -84,17 +84,7 @@ struct transfer *jsonreq_start(struct client *c, const struct json_request *r, i
     struct jsonreq *j = xcalloc(1, sizeof *j);
     j->method = xstrdup(r->method ? r->method : "GET");
     j->body = r->body ? xstrdup(r->body) : NULL;
-    struct transfer *t = transfer_new(c, &jsonreq_kind, j, url, r->integration_id, r->counts,
-                                      j->body ? "application/json" : NULL,
-                                      j->body ? strlen(j->body) : 0);
-    if (!t) {
-        if (code)
-            *code = KA_EXIT_INTERNAL;
-        snprintf(err, errlen, "could not set up libcurl");
-        return NULL;
-    }
-    transfer_submit(t);
-    if (code)
-        *code = KA_EXIT_OK;
-    return t;
+    return transfer_launch(c, &jsonreq_kind, j, url, r->integration_id, r->counts,
+                           j->body ? "application/json" : NULL, j->body ? strlen(j->body) : 0,
+                           code, err, errlen);
 }

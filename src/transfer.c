@@ -428,6 +428,31 @@ void transfer_submit(struct transfer *t)
     try_start(t);
 }
 
+struct transfer *transfer_launch(struct client *c, const struct transfer_kind *kind,
+                                 void *kind_data, char *url, const char *integration_id,
+                                 bool counts, const char *content_type, uint64_t total,
+                                 int *code, char *err, size_t errlen)
+{
+    int rc = KA_EXIT_OK;
+    struct transfer *t = transfer_new(c, kind, kind_data, url, integration_id, counts,
+                                      content_type, total);
+    if (!t) {
+        rc = KA_EXIT_INTERNAL;
+        snprintf(err, errlen, "could not set up libcurl");
+    } else {
+        transfer_submit(t);
+        if (transfer_finished(t)) {
+            rc = transfer_exit_code(t->result.outcome);
+            snprintf(err, errlen, "%s", t->result.message);
+            transfer_free(t);
+            t = NULL;
+        }
+    }
+    if (code)
+        *code = rc;
+    return t;
+}
+
 void transfer_tick(struct transfer *t, double now)
 {
     if (t->state == TRANSFER_WAITING_RETRY && now >= t->retry_at)

@@ -99,6 +99,14 @@ struct transfer *transfer_new(struct client *c, const struct transfer_kind *kind
                               const char *content_type, uint64_t total);
 /* Queue it: it starts at the next client_poll (or waits for a slot). */
 void transfer_submit(struct transfer *t);
+/* What every kind's *_start does last: transfer_new, then transfer_submit. NULL with a
+ * message and *code (KA_EXIT_*) when libcurl cannot set up, or when the transfer finished
+ * at once (refused before anything was sent: the result's message and exit code); else
+ * *code = KA_EXIT_OK. */
+struct transfer *transfer_launch(struct client *c, const struct transfer_kind *kind,
+                                 void *kind_data, char *url, const char *integration_id,
+                                 bool counts, const char *content_type, uint64_t total,
+                                 int *code, char *err, size_t errlen);
 /* libcurl finished t's current attempt with rc. */
 void transfer_done(struct transfer *t, CURLcode rc);
 /* Start due retries and queued transfers that now have a slot. */

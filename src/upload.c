@@ -179,20 +179,8 @@ struct transfer *upload_start(struct client *c, const struct upload_request *req
     if (req->sha256)
         snprintf(u->sha256, sizeof u->sha256, "%s", req->sha256);
     u->size = req->att->size;
-    struct transfer *t = transfer_new(c, &upload_kind, u, url, NULL, true, "application/json",
-                                      body_length(b));
-    if (!t)
-        return refuse(code, KA_EXIT_INTERNAL, err, errlen, "could not set up libcurl");
-    transfer_submit(t);
-    if (transfer_finished(t)) {
-        int rc = transfer_exit_code(transfer_get_result(t)->outcome);
-        refuse(code, rc, err, errlen, transfer_get_result(t)->message);
-        transfer_free(t);
-        return NULL;
-    }
-    if (code)
-        *code = KA_EXIT_OK;
-    return t;
+    return transfer_launch(c, &upload_kind, u, url, NULL, true, "application/json",
+                           body_length(b), code, err, errlen);
 }
 
 bool upload_sha256_hex(const struct transfer *t, char out[65])
