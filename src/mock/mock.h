@@ -4,10 +4,29 @@
  * threads; set quiet while curses owns the terminal).
  *
  * Stored files: <inbox>/<integration>/<candidate>/<name>, every part made safe, name
- * collisions become "name (2).ext"; the success answer carries X-Mock-Stored-Path.
- * Besides the attachment endpoints it serves GET /v1/check-api-key,
- * GET /v1/ats/candidates (three seeded candidates), GET /v1/ats/candidates/{id}/attachments,
- * and, without auth, POST /__mock/fault?kind=..&status=..&count=..&retry_after=..&retry_after_ms=..
+ * collisions become "name (2).ext" (a file sent to an application goes to its candidate's
+ * folder); the success answer carries X-Mock-Stored-Path.
+ *
+ * Its people (struct mock_config's candidates, seed, data_file; the flags --candidates,
+ * --seed, --data): a data set generated from the seed, the same on every machine, whose
+ * first four candidates are always the fixed ones the README and tests name
+ * (4B9bJBkJ6jEGfpdpcCJ7JKJ9 ...), default MOCK_DEFAULT_CANDIDATES in all; or a JSON array
+ * of Kombo candidate objects, checked at start. Only they (and their applications) exist:
+ * uploads and listings for other IDs get Kombo's 404, unless any_candidate.
+ *
+ * Besides the uploads it serves, each in the shape of its schema in
+ * shared/kombo-openapi-subset.json (tests/test_mock_schema.c checks):
+ *   GET /v1/ats/candidates: Kombo's paging (opaque cursor, next null on the last page,
+ *     page_size 1..250) and filters (ids, remote_ids, job_ids, email, first_name,
+ *     last_name, include_deleted, updated_after, ignore_unsupported_filters), from indexes;
+ *   GET /v1/ats/candidates/{id}/attachments (with its applications' files) and
+ *     GET /v1/ats/applications/{id}/attachments: what was stored, each data_url a
+ *     GET /__mock/files/<token> that serves the bytes without auth;
+ *   GET /v1/ats/actions/ats_add_{application,candidate}_attachment (restrictions);
+ *   GET /v1/integrations/{id} (integration_id, integration_status, setup_status) and
+ *   GET /v1/check-api-key.
+ * latency_ms delays every /v1 answer without holding up other connections.
+ * And, without auth, POST /__mock/fault?kind=..&status=..&count=..&retry_after=..&retry_after_ms=..
  * &path=..&method=.., GET /__mock/requests (recent requests: method, raw path, header names,
  * status), GET /__mock/stats and GET /logs/<n> (the target of every error's log_url).
  *
@@ -38,8 +57,26 @@ struct mock_config {
     const char *api_key;      /* when set, only this Bearer key is accepted; else any non-empty */
     bool quiet;               /* no request log on stderr */
     bool any_candidate;       /* accept any candidate ID (tests of odd IDs); by default only
-                                 the seeded candidates exist and others get Kombo's 404 */
+                                 the data set's candidates exist and others get Kombo's 404 */
+    /* The data set (see the top of this file). */
+    unsigned candidates;      /* generated candidates, the four fixed ones first;
+                                 0 = MOCK_DEFAULT_CANDIDATES */
+    uint64_t seed;            /* the generator's seed: the same seed, the same people */
+    const char *data_file;    /* a JSON array of Kombo candidates instead (checked) */
+    /* GET /v1/ats/actions/ats_add_*_attachment: the attachment_restrictions object as JSON
+     * text, or "null"; NULL = a common ATS's (every type; PDF, Word, text, RTF, ODT and
+     * images; 10 MiB). Checked at start. */
+    const char *restrictions;
+    /* GET /v1/integrations/{id}: NULL = any ID of the form tool:id exists; else only this. */
+    const char *integration_id;
+    const char *integration_status;   /* NULL = "ACTIVE"; or "INVALID", "INACTIVE" */
+    const char *setup_status;         /* NULL = "COMPLETED"; or "INCOMPLETE",
+                                         "FINAL_SYNC_PENDING" */
+    unsigned latency_ms;      /* every /v1 answer waits this long (others are not held up);
+                                 at most 60000 */
 };
+
+#define MOCK_DEFAULT_CANDIDATES 40
 
 enum mock_fault_kind {
     MOCK_FAULT_NONE,

@@ -26,11 +26,20 @@ static void usage(FILE *out)
             "usage: kombo-attach mock [--port N] [--inbox DIR] [--max-body BYTES]\n"
             "                         [--api-key-file F] [--tls-cert F --tls-key F]\n"
             "                         [--fail-next N --fail-status S [--retry-after V]] [--quiet]\n"
-            "                         [--any-candidate]\n"
+            "                         [--any-candidate] [--candidates N] [--seed S] [--data FILE]\n"
+            "                         [--restrictions FILE] [--latency MS]\n"
+            "                         [--integration-status S] [--setup-status S]\n"
             "Runs a mock Kombo server on 127.0.0.1 that checks requests like the real API and\n"
             "stores attachments under the inbox (default ./mock-inbox). Port 0 picks a free one.\n"
-            "Only its seeded candidates exist (GET /v1/ats/candidates lists them); an upload to\n"
+            "Its people: --candidates N (default 40) generated from --seed S (default 0; the same\n"
+            "seed gives the same people), the first four always the fixed ones of the README;\n"
+            "or --data FILE, a JSON array of candidates in Kombo's shape. GET /v1/ats/candidates\n"
+            "pages through them with Kombo's filters. Only they exist: an upload or listing for\n"
             "another ID gets Kombo's 404, unless --any-candidate (for tests of odd IDs).\n"
+            "--restrictions FILE: what GET /v1/ats/actions/ats_add_*_attachment answers as\n"
+            "  attachment_restrictions (that JSON object, or null). --latency MS: every /v1\n"
+            "  answer waits MS ms. --integration-status ACTIVE|INVALID|INACTIVE and\n"
+            "  --setup-status COMPLETED|INCOMPLETE|FINAL_SYNC_PENDING: GET /v1/integrations/{id}.\n"
             "Faults can also be set at run time: POST /__mock/fault?kind=status&status=503&count=2\n"
             "  kind: status (status, code, message, retry_after, retry_after_ms), stall, drop, html,\n"
             "  bad_json,"
@@ -42,11 +51,15 @@ static void usage(FILE *out)
 
 /* Longest API key file read: a key is one short line. */
 #define KEY_FILE_MAX 4096
+/* Longest --restrictions file: three types and their MIME lists. */
+#define RESTRICTIONS_MAX (64 * 1024)
 
 /* Flags without a short form. */
 enum {
     OPT_PORT = 256, OPT_INBOX, OPT_MAX_BODY, OPT_API_KEY_FILE, OPT_API_KEY, OPT_TLS_CERT,
     OPT_TLS_KEY, OPT_FAIL_NEXT, OPT_FAIL_STATUS, OPT_RETRY_AFTER, OPT_QUIET, OPT_ANY_CANDIDATE,
+    OPT_CANDIDATES, OPT_SEED, OPT_DATA, OPT_RESTRICTIONS, OPT_LATENCY, OPT_INTEGRATION_STATUS,
+    OPT_SETUP_STATUS,
 };
 
 static const struct option long_options[] = {
@@ -64,13 +77,21 @@ static const struct option long_options[] = {
     { "retry-after", required_argument, NULL, OPT_RETRY_AFTER },
     { "quiet", no_argument, NULL, OPT_QUIET },
     { "any-candidate", no_argument, NULL, OPT_ANY_CANDIDATE },
+    { "candidates", required_argument, NULL, OPT_CANDIDATES },
+    { "seed", required_argument, NULL, OPT_SEED },
+    { "data", required_argument, NULL, OPT_DATA },
+    { "restrictions", required_argument, NULL, OPT_RESTRICTIONS },
+    { "latency", required_argument, NULL, OPT_LATENCY },
+    { "integration-status", required_argument, NULL, OPT_INTEGRATION_STATUS },
+    { "setup-status", required_argument, NULL, OPT_SETUP_STATUS },
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
 };
 
 struct mock_args {
     struct mock_config cfg;
-    const char *key_file, *retry_after;
+    const char *key_file, *retry_after, *restrictions_file;
+    bool have_candidates;
     uint64_t fail_next, fail_status;
     bool have_fail_next, have_fail_status, help;
 };
@@ -148,6 +169,36 @@ static int take_value(struct mock_args *a, int opt, const char *val)
         a->have_fail_status = true;
         break;
     case OPT_RETRY_AFTER: a->retry_after = val; break;
+    case OPT_CANDIDATES:
+        if (num_parse_u64(val, 2000000, &v) < 0 || v == 0)
+            return usage_error("--candidates must be a number from 1 to 2000000");
+        a->cfg.candidates = (unsigned)v;
+        a->have_candidates = true;
+        break;
+    case OPT_SEED:
+        if (num_parse_u64(val, UINT64_MAX, &v) < 0)
+            return usage_error("--seed must be a whole number (0 or more)");
+        a->cfg.seed = v;
+        break;
+    case OPT_DATA: a->cfg.data_file = val; break;
+    case OPT_RESTRICTIONS: a->restrictions_file = val; break;
+    case OPT_LATENCY:
+        if (num_parse_u64(val, 60000, &v) < 0)
+            return usage_error("--latency must be a number of milliseconds from 0 to 60000");
+        a->cfg.latency_ms = (unsigned)v;
+        break;
+    case OPT_INTEGRATION_STATUS:
+        if (strcmp(val, "ACTIVE") && strcmp(val, "INVALID") && strcmp(val, "INACTIVE"))
+            return usage_error("--integration-status must be ACTIVE, INVALID or INACTIVE");
+        a->cfg.integration_status = val;
+        break;
+    case OPT_SETUP_STATUS:
+        if (strcmp(val, "COMPLETED") && strcmp(val, "INCOMPLETE") &&
+            strcmp(val, "FINAL_SYNC_PENDING"))
+            return usage_error("--setup-status must be COMPLETED, INCOMPLETE or "
+                               "FINAL_SYNC_PENDING");
+        a->cfg.setup_status = val;
+        break;
     }
     return 0;
 }
@@ -194,6 +245,8 @@ static int parse_args(int argc, char **argv, struct mock_args *a)
         return usage_error("--tls-cert and --tls-key go together");
     if (a->retry_after && !a->have_fail_next && !a->have_fail_status)
         return usage_error("--retry-after needs --fail-next/--fail-status");
+    if (a->cfg.data_file && a->have_candidates)
+        return usage_error("--data and --candidates exclude each other: the file is the data set");
     return 0;
 }
 
@@ -221,6 +274,29 @@ int mock_main(int argc, char **argv)
         a.cfg.api_key = key;
     }
 
+    char *restrictions = NULL;
+    if (a.restrictions_file) {
+        /* The file's text; mock_start checks its shape (the message names the field). */
+        FILE *f = fopen(a.restrictions_file, "rb");
+        size_t n = 0;
+        if (f) {
+            restrictions = malloc(RESTRICTIONS_MAX + 1);
+            n = restrictions ? fread(restrictions, 1, RESTRICTIONS_MAX + 1, f) : 0;
+            fclose(f);
+        }
+        if (!restrictions || n > RESTRICTIONS_MAX) {
+            int e = errno;
+            free(restrictions);
+            secret_free(key);
+            if (!f)
+                return usage_error("--restrictions: cannot read %s: %s", a.restrictions_file,
+                                   strerror(e));
+            return usage_error("--restrictions: %s is larger than 64 KiB", a.restrictions_file);
+        }
+        restrictions[n] = '\0';
+        a.cfg.restrictions = restrictions;
+    }
+
     /* Block the stop signals before the server threads exist so that they inherit the
      * mask and only sigwait below sees SIGINT/SIGTERM. */
     sigset_t set, old;
@@ -233,6 +309,7 @@ int mock_main(int argc, char **argv)
     if (!m) {
         fprintf(stderr, "kombo-attach %s\n", err);
         secret_free(key);
+        free(restrictions);
         pthread_sigmask(SIG_SETMASK, &old, NULL);
         return KA_EXIT_INTERNAL;
     }
@@ -253,6 +330,7 @@ int mock_main(int argc, char **argv)
     sigwait(&set, &sig);
     mock_stop(m);
     secret_free(key);
+    free(restrictions);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (!a.cfg.quiet)
         fprintf(stderr, "mock stopped\n");

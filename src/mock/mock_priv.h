@@ -4,7 +4,13 @@
  *   mock_route_    mock_route.c    routing by the raw target, header checks
  *   mock_respond_  mock_respond.c  answers in Kombo's success/error shapes, the request log
  *   mock_upload_   mock_upload.c   spooling, checking and storing an upload
- *   mock_read_     mock_read.c     the read endpoints and their seeded data
+ *   mock_read_     mock_read.c     which read endpoint answers; the mock's own ones
+ *   mock_people_   mock_people.c   GET /v1/ats/candidates: filters, pages, the JSON
+ *   mock_files_    mock_files.c    the stored files: listings and /__mock/files/<token>
+ *   mock_account_  mock_account.c  check-api-key, the integration, attachment restrictions
+ *   mock_delay_    mock_delay.c    --latency without blocking the pool's threads
+ *   mock_data_ (mock_data.h)       the data set: mock_data.c, mock_gen.c, mock_load.c,
+ *                                  mock_fold.c
  *   mock_fault_    mock_fault.c    injected faults: which request gets one, and its answer
  * Locking: m->mu guards the fields of struct mock marked so; a struct req belongs to the
  * one MHD thread serving its connection and needs no lock. */
@@ -13,6 +19,7 @@
 
 #include "kombo.h"
 #include "mock.h"
+#include "mock_data.h"
 #include "xalloc.h"
 
 #include <cjson/cJSON.h>
@@ -31,10 +38,12 @@
 #define MOCK_HUGE_BYTES (8u << 20)   /* size of the HUGE fault's answer */
 #define MOCK_SLOW_DEFAULT_RATE (1024u * 1024u)
 #define MOCK_METHOD_MAX 16           /* bytes kept of a request's method, NUL included */
+#define MOCK_STORED_MAX 10000        /* stored files listed; older ones are forgotten */
+#define MOCK_LATENCY_MAX 60000       /* ms */
 
 enum mock_route {
     R_NOT_FOUND, R_BAD_METHOD, R_UPLOAD, R_LIST, R_CANDIDATES, R_CHECK,
-    R_CTL_FAULT, R_CTL_REQUESTS, R_CTL_STATS, R_LOG
+    R_INTEGRATION, R_ACTIONS, R_CTL_FAULT, R_CTL_REQUESTS, R_CTL_STATS, R_LOG, R_FILE
 };
 
 /* struct mock_fault with strings of its own. */
@@ -58,6 +67,8 @@ struct mock_stored {
     char *application;      /* for the applications endpoint */
     char *file_name, *content_type, *type, *data_url, *path;
     time_t created;
+    char token[33];         /* hex: /__mock/files/<token> serves the file (mock_files.c) */
+    unsigned seq;           /* its remote_id */
 };
 
 struct mock_stall {
@@ -66,6 +77,7 @@ struct mock_stall {
 };
 
 struct req;
+struct mock_delayed;
 
 struct mock {
     struct MHD_Daemon *d;
@@ -79,6 +91,14 @@ struct mock {
     bool quiet;
     bool any_candidate;
     char *cert_pem, *key_pem;
+    struct md_set *data;     /* the candidates; read-only once started (no lock) */
+    cJSON *restrictions;     /* data.attachment_restrictions; read-only once started */
+    char *integration_id;    /* the one integration that exists, or NULL: any tool:id */
+    const char *integration_status, *setup_status;
+    unsigned latency_ms;
+    pthread_t delay_thread;
+    pthread_cond_t delay_cv;
+    bool delay_running;
 
     pthread_mutex_t mu;      /* guards everything below */
     struct mock_fault_state fault;
@@ -90,6 +110,10 @@ struct mock {
     unsigned ring_next;
     char *last_raw;
     struct mock_stored *stored, **stored_tail;
+    unsigned listed_n;       /* entries in stored (at most MOCK_STORED_MAX) */
+    unsigned files_seq;
+    struct mock_delayed *delayed;   /* answers held by --latency (mock_delay.c) */
+    bool delay_stop;
     struct mock_stall *stalls;
     bool stopping;
     uint64_t id_state;
@@ -103,6 +127,7 @@ struct req {
     unsigned seq;
     char method[MOCK_METHOD_MAX];
     bool started, recorded, control, stalled;
+    bool delayed;            /* --latency: held once already */
     enum mock_route route;
     bool application;
     char *id;                /* decoded path id (may hold any byte) */
@@ -186,10 +211,38 @@ enum MHD_Result mock_upload_process(struct mock *m, struct req *r, struct MHD_Co
 void mock_upload_free_all(struct mock *m);
 
 /* mock_read.c */
-/* The seeded candidate owning the application id[0..len), or NULL. */
-const char *mock_read_application_owner(const char *id, size_t len);
-/* Answers R_LIST, R_CANDIDATES, R_CHECK, R_CTL_REQUESTS, R_CTL_STATS and R_LOG. */
+/* The ID of the candidate owning the application id[0..len) in the data set, or NULL. */
+const char *mock_read_application_owner(const struct mock *m, const char *id, size_t len);
+/* Answers every GET route but the faults' control: R_LIST, R_CANDIDATES, R_CHECK,
+ * R_INTEGRATION, R_ACTIONS, R_CTL_REQUESTS, R_CTL_STATS, R_LOG and R_FILE. */
 enum MHD_Result mock_read_answer(struct mock *m, struct req *r, struct MHD_Connection *c);
+
+/* mock_people.c */
+enum MHD_Result mock_people_answer(struct mock *m, struct req *r, struct MHD_Connection *c);
+/* Candidate i of the data set in Kombo's shape. */
+cJSON *mock_people_json(const struct md_set *s, size_t i);
+
+/* mock_files.c */
+/* Appends s to the stored list with a fresh token, forgetting the oldest entry beyond
+ * MOCK_STORED_MAX. Call with m->mu held. */
+void mock_files_add_locked(struct mock *m, struct mock_stored *s);
+/* R_LIST for the candidate or (r->application) the application r->id. */
+enum MHD_Result mock_files_list(struct mock *m, struct req *r, struct MHD_Connection *c);
+enum MHD_Result mock_files_serve(struct mock *m, struct req *r, struct MHD_Connection *c);
+
+/* mock_account.c */
+/* Sets m->restrictions from JSON text (NULL: the default); -1 with a message. */
+int mock_account_restrictions(struct mock *m, const char *json, char *err, size_t errlen);
+bool mock_account_integration_known(const struct mock *m, const char *id, size_t len);
+/* R_CHECK, R_INTEGRATION, R_ACTIONS. */
+enum MHD_Result mock_account_answer(struct mock *m, struct req *r, struct MHD_Connection *c);
+
+/* mock_delay.c */
+int mock_delay_start(struct mock *m);
+/* Holds r's answer latency_ms when it should be (a /v1 request not held yet): suspends
+ * the connection and returns true; the handler is called again when it is due. */
+bool mock_delay_hold(struct mock *m, struct req *r, struct MHD_Connection *c);
+void mock_delay_stop(struct mock *m);
 
 /* mock_fault.c */
 void mock_fault_clear(struct mock_fault_state *f);

@@ -52,6 +52,11 @@ void mock_route_parse(struct req *r)
         r->route = !method_is(r, "GET") ? R_BAD_METHOD
                    : path[8] == 'r' ? R_CTL_REQUESTS : R_CTL_STATS;
         r->allow = "GET";
+    } else if (!strncmp(path, "/__mock/files/", 14)) {
+        /* a stored file's data_url: no auth, as a signed URL (mock_files.c) */
+        r->control = true;
+        r->route = method_is(r, "GET") ? R_FILE : R_BAD_METHOD;
+        r->allow = "GET";
     } else if (!strncmp(path, "/logs/", 6)) {
         r->control = true;
         r->route = method_is(r, "GET") ? R_LOG : R_BAD_METHOD;
@@ -78,17 +83,26 @@ void mock_route_parse(struct req *r)
         } else if (n == 2 && SEG(0, "ats") && SEG(1, "candidates")) {
             r->route = method_is(r, "GET") ? R_CANDIDATES : R_BAD_METHOD;
             r->allow = "GET";
+        } else if (n == 2 && SEG(0, "integrations") && len[1] > 0) {
+            r->id = pct_decode(seg[1], len[1], &r->id_len);
+            r->route = method_is(r, "GET") ? R_INTEGRATION : R_BAD_METHOD;
+            r->allow = "GET";
+        } else if (n == 3 && SEG(0, "ats") && SEG(1, "actions") &&
+                   (SEG(2, "ats_add_application_attachment") ||
+                    SEG(2, "ats_add_candidate_attachment"))) {
+            r->route = method_is(r, "GET") ? R_ACTIONS : R_BAD_METHOD;
+            r->allow = "GET";
         } else if (n == 4 && SEG(0, "ats") && (SEG(1, "candidates") || SEG(1, "applications")) &&
                    len[2] > 0 && SEG(3, "attachments")) {
             r->application = SEG(1, "applications");
             r->id = pct_decode(seg[2], len[2], &r->id_len);
             if (method_is(r, "POST"))
                 r->route = R_UPLOAD;
-            else if (method_is(r, "GET") && !r->application)
+            else if (method_is(r, "GET"))
                 r->route = R_LIST;
             else
                 r->route = R_BAD_METHOD;
-            r->allow = r->application ? "POST" : "GET, POST";
+            r->allow = "GET, POST";
         }
 #undef SEG
     }
@@ -159,29 +173,31 @@ void mock_route_check(struct mock *m, struct req *r, struct MHD_Connection *c)
     case R_NOT_FOUND:
         mock_respond_later(r, 404, "PLATFORM.INPUT_INVALID",
                            "no such endpoint: %s %.200s (the mock serves /v1/check-api-key, "
-                           "/v1/ats/candidates, /v1/ats/candidates/{id}/attachments and "
-                           "/v1/ats/applications/{id}/attachments)", r->method,
+                           "/v1/integrations/{id}, /v1/ats/candidates, "
+                           "/v1/ats/candidates/{id}/attachments, "
+                           "/v1/ats/applications/{id}/attachments and "
+                           "/v1/ats/actions/ats_add_{application,candidate}_attachment)", r->method,
                            r->raw ? r->raw : "");
         break;
     case R_BAD_METHOD:
         mock_respond_later(r, 405, "PLATFORM.INPUT_INVALID", "method %s is not allowed here; use %s",
                            r->method, r->allow);
         break;
-    case R_UPLOAD: case R_LIST: case R_CANDIDATES: case R_CHECK:
+    case R_UPLOAD: case R_LIST: case R_CANDIDATES: case R_CHECK: case R_INTEGRATION:
+    case R_ACTIONS:
         if (r->have_cl && r->content_length > m->max_body)
             mock_respond_later(r, 413, "PLATFORM.INPUT_INVALID",
                                "the body is %llu bytes; this server accepts at most %llu",
                                (unsigned long long)r->content_length,
                                (unsigned long long)m->max_body);
         check_auth(m, r, c);
-        if (r->route != R_CHECK)
+        if (r->route != R_CHECK && r->route != R_INTEGRATION)   /* their ID is the path's */
             check_integration(r, c);
-        if (r->route == R_UPLOAD) {
-            if (!r->id)
-                mock_respond_later(r, 400, "PLATFORM.INPUT_INVALID",
-                                   "the ID in the path has a malformed percent escape");
+        if ((r->route == R_UPLOAD || r->route == R_LIST || r->route == R_INTEGRATION) && !r->id)
+            mock_respond_later(r, 400, "PLATFORM.INPUT_INVALID",
+                               "the ID in the path has a malformed percent escape");
+        if (r->route == R_UPLOAD)
             check_content_type(r, c);
-        }
         if ((r->route == R_UPLOAD || r->route == R_LIST) && r->id &&
             !mock_read_known(m, r->application, r->id, r->id_len))
             mock_respond_later(r, 404, "PLATFORM.INPUT_INVALID",
@@ -196,5 +212,7 @@ void mock_route_check(struct mock *m, struct req *r, struct MHD_Connection *c)
         if (m->api_key)
             check_auth(m, r, c);
         break;
+    case R_FILE:
+        break;     /* the token is the secret, as in a signed URL */
     }
 }

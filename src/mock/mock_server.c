@@ -198,6 +198,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_NO;     /* resumed by mock_stop: close */
     if (r->fault.kind == MOCK_FAULT_DROP)
         return MHD_NO;     /* no body to hang up in: hang up now */
+    if (mock_delay_hold(m, r, c))
+        return MHD_YES;    /* --latency: called again when the answer is due */
     return finish(m, r, c);
 }
 
@@ -243,6 +245,37 @@ static char *read_file(const char *path, char *err, size_t errlen)
     return buf;
 }
 
+static bool one_of(const char *v, const char *const *allowed)
+{
+    for (; *allowed; allowed++)
+        if (!strcmp(v, *allowed))
+            return true;
+    return false;
+}
+
+/* The settings a mock_config may get wrong, with the message; picks the defaults. */
+static bool check_config(const struct mock_config *cfg, struct mock *m, char *err, size_t errlen)
+{
+    static const char *const st[] = { "ACTIVE", "INVALID", "INACTIVE", NULL };
+    static const char *const setup[] = { "COMPLETED", "INCOMPLETE", "FINAL_SYNC_PENDING", NULL };
+    m->integration_status = cfg->integration_status ? cfg->integration_status : "ACTIVE";
+    m->setup_status = cfg->setup_status ? cfg->setup_status : "COMPLETED";
+    if (!one_of(m->integration_status, st)) {
+        snprintf(err, errlen, "mock: the integration status must be ACTIVE, INVALID or INACTIVE");
+        return false;
+    }
+    if (!one_of(m->setup_status, setup)) {
+        snprintf(err, errlen, "mock: the setup status must be COMPLETED, INCOMPLETE or "
+                 "FINAL_SYNC_PENDING");
+        return false;
+    }
+    if (cfg->latency_ms > MOCK_LATENCY_MAX) {
+        snprintf(err, errlen, "mock: the latency must be at most %u ms", MOCK_LATENCY_MAX);
+        return false;
+    }
+    return true;
+}
+
 static void mock_free(struct mock *m)
 {
     if (!m)
@@ -253,6 +286,9 @@ static void mock_free(struct mock *m)
         req_free(r);
     }
     mock_upload_free_all(m);
+    mock_data_free(m->data);
+    cJSON_Delete(m->restrictions);
+    free(m->integration_id);
     while (m->stalls) {
         struct mock_stall *s = m->stalls;
         m->stalls = s->next;
@@ -296,6 +332,14 @@ struct mock *mock_start(const struct mock_config *cfg, char *err, size_t errlen)
     m->any_candidate = cfg->any_candidate;
     m->stored_tail = &m->stored;
     m->id_state = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+    m->integration_id = mock_dup_opt(cfg->integration_id);
+    m->latency_ms = cfg->latency_ms;
+    if (!check_config(cfg, m, err, errlen) ||
+        !(m->data = mock_data_load(cfg->data_file, cfg->candidates, cfg->seed, err, errlen)) ||
+        mock_account_restrictions(m, cfg->restrictions, err, errlen) < 0) {
+        mock_free(m);
+        return NULL;
+    }
     if (cfg->tls_cert) {
         m->tls = true;
         if (!(m->cert_pem = read_file(cfg->tls_cert, err, errlen)) ||
@@ -325,6 +369,11 @@ struct mock *mock_start(const struct mock_config *cfg, char *err, size_t errlen)
      * test_aborted_uploads_leave_nothing. */
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_ALLOW_SUSPEND_RESUME |
                      (m->quiet ? 0 : MHD_USE_ERROR_LOG) | (m->tls ? MHD_USE_TLS : 0);
+    if (mock_delay_start(m) < 0) {
+        snprintf(err, errlen, "mock: cannot start the latency timer");
+        mock_free(m);
+        return NULL;
+    }
     m->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, m,
                             MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
     if (!m->d) {
@@ -338,6 +387,7 @@ struct mock *mock_start(const struct mock_config *cfg, char *err, size_t errlen)
         if (fd >= 0)
             close(fd);
         snprintf(err, errlen, "mock: cannot serve on 127.0.0.1:%u: %s", cfg->port, why);
+        mock_delay_stop(m);
         mock_free(m);
         return NULL;
     }
@@ -401,6 +451,7 @@ void mock_stop(struct mock *m)
         free(s);
     }
     pthread_mutex_unlock(&m->mu);
+    mock_delay_stop(m);
     MHD_stop_daemon(m->d);
     mock_free(m);
 }

@@ -192,8 +192,8 @@ static enum MHD_Result store(struct mock *m, struct req *r, struct MHD_Connectio
 {
     char integ[INBOX_COMPONENT_MAX + 1], cand[INBOX_COMPONENT_MAX + 1], name[INBOX_COMPONENT_MAX + 1];
     char dir[PATH_MAX], final[PATH_MAX];
-    /* Through a seeded application the file lands with its candidate, as in Kombo. */
-    const char *seeded = r->application ? mock_read_application_owner(r->id, r->id_len) : NULL;
+    /* Through an application the file lands with its candidate, as in Kombo. */
+    const char *seeded = r->application ? mock_read_application_owner(m, r->id, r->id_len) : NULL;
     const char *owner = seeded ? seeded : r->id;
     size_t owner_len = seeded ? strlen(seeded) : r->id_len;
 
@@ -245,8 +245,7 @@ static enum MHD_Result store(struct mock *m, struct req *r, struct MHD_Connectio
     s->created = time(NULL);
     pthread_mutex_lock(&m->mu);
     make_id(m, s->id);
-    *m->stored_tail = s;
-    m->stored_tail = &s->next;
+    mock_files_add_locked(m, s);    /* listed, with a data_url, and bounded */
     if (f->has_data)
         m->stored_n++;
     pthread_mutex_unlock(&m->mu);
