@@ -82,8 +82,11 @@ static char *target_text(const struct cli_options *o)
 {
     const struct send_options *so = o->send;
     char *cand = cli_sanitize(so->candidate_id);
-    if (!so->application_id)
-        return xasprintf("candidate %s", cand);
+    if (!so->application_id) {
+        char *t = xasprintf("candidate %s", cand);
+        free(cand);
+        return t;
+    }
     char *app = cli_sanitize(so->application_id), *job = cli_sanitize(o->job_name);
     char *t = xasprintf("application %s%s%s%s%s%s", app, o->job_name ? " (" : "",
                         o->job_name ? job : "", o->job_name ? ")" : "",
