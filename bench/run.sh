@@ -281,6 +281,31 @@ row "kombo-attach --version (20 runs)" "$(awk '$1 == "median_ms" { print $2 }' "
     "" "" "" ""
 rm -rf "$TMP/many"
 
+# ---- 6. find against the mock -----------------------------------------------------------
+# `find` by e-mail: wall time from start to the printed result, against a local mock. Then a
+# one-word name (three filter sets: remote_ids, first_name, last_name) against a single
+# filter (e-mail), on a mock that delays every answer by 50 ms as a distant API would: run at
+# once, the three cost about one round trip; one after the other they would cost three.
+say "find: mock on loopback"
+free_port() { for p in $(shuf -i 20000-60000 -n 20); do (echo >/dev/tcp/127.0.0.1/$p) 2>/dev/null || { echo $p; return; }; done; }
+P1=$(free_port); P2=$(free_port)
+"$KA" mock --port "$P1" --inbox "$TMP/minbox1" --quiet >/dev/null 2>&1 & M1=$!
+"$KA" mock --port "$P2" --inbox "$TMP/minbox2" --quiet --latency 50 >/dev/null 2>&1 & M2=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$P1/__mock/stats" >/dev/null && curl -sf "http://127.0.0.1:$P2/__mock/stats" >/dev/null && break; sleep 0.1; done
+FENV=(KOMBO_API_KEY=k KOMBO_INTEGRATION_ID=x:y)
+for i in $(seq "$RUNS"); do
+    run find_email env "${FENV[@]}" KOMBO_BASE_URL="http://127.0.0.1:$P1/v1" "$KA" find frank@example.com
+    run find_one env "${FENV[@]}" KOMBO_BASE_URL="http://127.0.0.1:$P2/v1" "$KA" find frank@example.com
+    run find_three env "${FENV[@]}" KOMBO_BASE_URL="http://127.0.0.1:$P2/v1" "$KA" find Lovelace
+done
+kill "$M1" "$M2" 2>/dev/null; wait "$M1" "$M2" 2>/dev/null
+fe=$(med_t find_email); f1=$(med_t find_one); f3=$(med_t find_three)
+row "find by e-mail, start to printed result (mock)" "$(ms "$fe") ms" "" "" "< 30 ms" \
+    "$(verdict lt "$fe" 0.030)"
+row "find, one filter (e-mail), 50 ms latency" "$(ms "$f1") ms" "" "1.00" "" ""
+row "find, three filters (one-word name), 50 ms latency" "$(ms "$f3") ms" "one filter" "$(ratio "$f3" "$f1")" \
+    "< 1.3x" "$(verdict lt "$(rawratio "$f3" "$f1")" 1.3)"
+
 # ---- table -----------------------------------------------------------------------------
 echo
 echo "kombo-attach benchmarks - medians of $RUNS runs ($B64_RUNS for base64, $BIG_RUNS for 512 MiB and 1 GiB, $UI_RUNS for start-up, 20 for --version)"

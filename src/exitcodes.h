@@ -11,6 +11,7 @@ enum ka_exit {
     KA_EXIT_CONFIG = 6,    /* config file unreadable, unsafe permissions, key command failed */
     KA_EXIT_INTERNAL = 7,  /* out of memory, library failure */
     KA_EXIT_UNKNOWN = 8,   /* the server may have attached the file: check before sending again */
+    KA_EXIT_UNVERIFIED = 9, /* sent, but --verify did not find it listed or its download differs */
     KA_EXIT_CANCELLED = 130 /* interrupted by the user (Ctrl-C) */
 };
 

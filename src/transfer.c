@@ -619,7 +619,8 @@ void transfer_done(struct transfer *t, CURLcode rc)
         .sends_file = t->kind->sends_file,
         .sent = up > 0 ? (uint64_t)up : 0,
         .total = t->total,
-        .connected = connect_us > 0,
+        /* A reused connection reports no connect time: bytes sent prove it too. */
+        .connected = connect_us > 0 || up > 0,
         .took_s = (long)(clock_now() - t->attempt_t0 + 0.5),
         .host = client_host(t->client),
         .cacert = client_cacert(t->client),

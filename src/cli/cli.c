@@ -16,13 +16,17 @@
 #include "body.h"
 #include "client.h"
 #include "clock.h"
+#include "cli_conn.h"
 #include "cli_report.h"
+#include "cli_target.h"
+#include "cli_verify.h"
 #include "exitcodes.h"
 #include "filehash.h"
 #include "format.h"
 #include "history.h"
 #include "kombo.h"
 #include "numparse.h"
+#include "restrict.h"
 #include "sendopts.h"
 #include "xalloc.h"
 
@@ -89,6 +93,10 @@ static int dry_run_one(const struct cli_options *o, const char *file, const stru
         cJSON *j = cJSON_CreateObject();
         cJSON_AddItemToObject(j, "file", cli_json_str(file));
         cJSON_AddTrueToObject(j, "dry_run");
+        cJSON_AddItemToObject(j, "target", cli_json_str(so->application_id ? "application" : "candidate"));
+        cJSON_AddItemToObject(j, "candidate", cli_json_str(so->candidate_id));
+        cJSON_AddItemToObject(j, "application", cli_json_str(so->application_id));
+        cJSON_AddItemToObject(j, "job", cli_json_str(o->job_name));
         cJSON_AddStringToObject(j, "method", "POST");
         cJSON_AddItemToObject(j, "url", cli_json_str(url));
         cJSON *h = cJSON_AddObjectToObject(j, "headers");
@@ -106,6 +114,19 @@ static int dry_run_one(const struct cli_options *o, const char *file, const stru
         cJSON_Delete(j);
     } else {
         char *u = cli_sanitize(url), *i = cli_sanitize(so->client.integration_id), *d = cli_sanitize(desc);
+        if (so->application_id) {
+            char *a = cli_sanitize(so->application_id), *jn = cli_sanitize(o->job_name);
+            char *c = cli_sanitize(so->candidate_id ? so->candidate_id : "not looked up");
+            printf("# target: application %s%s%s%s of candidate %s\n", a, o->job_name ? " (" : "",
+                   o->job_name ? jn : "", o->job_name ? ")" : "", c);
+            free(a);
+            free(jn);
+            free(c);
+        } else {
+            char *c = cli_sanitize(so->candidate_id);
+            printf("# target: candidate %s\n", c);
+            free(c);
+        }
         printf("POST %s\n"
                "Authorization: Bearer <redacted>\n"
                "X-Integration-Id: %s\n"
@@ -172,10 +193,13 @@ static int upload_one(const struct cli_options *o, struct client *client, const 
         return code;
     struct upload_request req = {
         .candidate_id = so->candidate_id,
+        .application_id = so->application_id,
+        .job_name = o->job_name,
         .att = att,
         .remote_fields = so->remote_fields,
         .sha256 = sha[0] ? sha : NULL,
-        .want_sha256 = !so->no_history && !sha[0],
+        /* --verify compares the stored copy with the file: it needs the file's hash too. */
+        .want_sha256 = (!so->no_history || o->verify) && !sha[0],
     };
     char err[600];
     struct transfer *u = upload_start(client, &req, &code, err, sizeof err);
@@ -217,20 +241,31 @@ static int upload_one(const struct cli_options *o, struct client *client, const 
         fputc('\n', stderr);
         fflush(stderr);
     }
-    cli_report_result(o, file, att, notes, res);
+    int rc = transfer_exit_code(res->outcome);
+    struct cli_verify_outcome v = { .asked = o->verify && res->outcome == TRANSFER_OK };
+    if (res->outcome == TRANSFER_OK && o->verify) {
+        char hex[65];
+        bool have = upload_sha256_hex(u, hex);
+        v.code = cli_verify_upload(o, client, so->candidate_id, so->application_id, att,
+                                   have ? hex : NULL, v.msg, sizeof v.msg);
+        rc = v.code;
+    }
+    cli_report_result(o, file, att, notes, res, &v);
+    char hint[160];
+    if (cli_auth_invalid(res) && cli_region_probe(o, hint, sizeof hint))
+        fprintf(stderr, "kombo-attach: %s\n", hint);
     if (!so->no_history) {
         char herr[300];
         if (history_record(u, herr, sizeof herr) != 0)
             fprintf(stderr, "kombo-attach: warning: history not written: %s\n", herr);
     }
-    int rc = transfer_exit_code(res->outcome);
     transfer_free(u);
     return rc;
 }
 
 /* One file: its checks, then a dry run or the upload. Returns its exit code. */
 static int attach_one(const struct cli_options *o, struct client *client, const char *file,
-                      bool show_progress)
+                      const struct restrictions *restr, bool show_progress)
 {
     const struct send_options *so = o->send;
     struct cli_notes notes = {0};
@@ -247,8 +282,16 @@ static int attach_one(const struct cli_options *o, struct client *client, const 
         return code;
     }
     bool big = false;
+    char why[600], refused[800];
     if ((code = att_check_size(att.size, so->max_size, &big, err, sizeof err)) != 0) {
         cli_report_early(o, file, NULL, &notes, code, err);
+    } else if (restrict_check(restr, att.type, att.size, att.content_type, why, sizeof why) ==
+               RESTRICT_REFUSED) {
+        /* Refused before any byte leaves: the ATS would turn it down after the whole upload. */
+        snprintf(refused, sizeof refused, "not sent: %s — pick another --type or file (see "
+                 "kombo-attach check)", why);
+        code = KA_EXIT_USAGE;
+        cli_report_early(o, file, &att, &notes, code, refused);
     } else {
         if (big) {
             char size[32];
@@ -267,23 +310,59 @@ static int attach_one(const struct cli_options *o, struct client *client, const 
     return code;
 }
 
+/* The target, resolved once for every file; a notice says how it was chosen. */
+static int resolve_target(const struct cli_options *o, struct client *client, struct cli_target *t)
+{
+    int code = cli_target_resolve(o, client, t);
+    if (code || !t->candidate_name || o->quiet)
+        return code;
+    char *raw = t->application_id
+        ? xasprintf("found candidate %s (%s); sending to application %s%s%s%s: %s", t->candidate_name,
+                    t->candidate_id, t->application_id, t->job_name ? " (" : "",
+                    t->job_name ? t->job_name : "", t->job_name ? ")" : "", t->why)
+        : xasprintf("found candidate %s (%s); sending to the candidate: %s", t->candidate_name,
+                    t->candidate_id, t->why);
+    char *msg = cli_sanitize(raw);
+    fprintf(stderr, "kombo-attach: %s\n", msg);
+    free(raw);
+    free(msg);
+    return 0;
+}
+
 int cli_run(const struct cli_options *o, char *const files[], int nfiles)
 {
-    const struct send_options *so = o->send;
     int worst = KA_EXIT_OK;
     bool show_progress = !o->quiet && !o->dry_run && isatty(STDERR_FILENO);
 
     struct client *client = NULL;
-    if (!o->dry_run) {
+    /* A dry run sends nothing, but may read: finding the candidate is what it shows. */
+    if (!o->dry_run || o->email || o->find) {
         char err[600];
         int code = 0;
-        client = client_new(&so->client, &code, err, sizeof err);
+        client = client_new(&o->send->client, &code, err, sizeof err);
         if (!client) {
             for (int i = 0; i < nfiles; i++)
                 cli_report_early(o, files[i], NULL, NULL, code, err);
             return code;
         }
     }
+    struct cli_target target;
+    int code = resolve_target(o, client, &target);
+    if (code) {
+        cli_target_free(&target);
+        client_free(client);
+        return code;
+    }
+    /* From here on the resolved target is the target, for every line and request. */
+    struct send_options so = *o->send;
+    so.candidate_id = target.candidate_id;
+    so.application_id = target.application_id;
+    struct cli_options ro = *o;
+    ro.send = &so;
+    ro.job_name = target.job_name;
+    struct restrictions restr = {0};
+    if (!o->dry_run)
+        cli_target_restrictions(&ro, client, so.application_id != NULL, &restr);
 
     struct sigaction sa, old_sa;
     memset(&sa, 0, sizeof sa);
@@ -295,7 +374,7 @@ int cli_run(const struct cli_options *o, char *const files[], int nfiles)
 
     int done = 0;
     for (int i = 0; i < nfiles && !interrupted; i++, done++)
-        worst = cli_worse_code(worst, attach_one(o, client, files[i], show_progress));
+        worst = cli_worse_code(worst, attach_one(&ro, client, files[i], &restr, show_progress));
     if (interrupted) {
         worst = cli_worse_code(worst, KA_EXIT_CANCELLED);
         if (done < nfiles)
@@ -303,6 +382,8 @@ int cli_run(const struct cli_options *o, char *const files[], int nfiles)
                     nfiles - done == 1 ? "" : "s");
     }
     sigaction(SIGINT, &old_sa, NULL);
+    restrict_free(&restr);
+    cli_target_free(&target);
     client_free(client);
     return worst;
 }

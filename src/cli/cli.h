@@ -20,6 +20,17 @@ struct cli_options {
     bool json;                   /* one JSON object per file on stdout */
     bool dry_run;                /* print the requests, send nothing */
     bool quiet;                  /* no progress line */
+    /* Uploads: finding the target before sending (cli_target.h). */
+    const char *email;           /* --email ADDR: resolve the candidate by e-mail */
+    const char *find;            /* --find QUERY: resolve the candidate as `find` does */
+    const char *job;             /* --job TEXT: the application whose job name contains it */
+    bool verify;                 /* --verify: confirm each upload arrived (cli_verify.h) */
+    /* The region probe after PLATFORM.AUTHENTICATION_INVALID (cli_conn.h): the other
+     * region's name ("us", "eu") and base URL; NULL with a base URL or the sandbox. */
+    const char *other_region;
+    const char *other_region_url;
+    /* Filled by cli_run once the target is known, for the result lines. */
+    const char *job_name;        /* the application's job, or NULL */
 };
 
 /* Attach every file in turn. Returns KA_EXIT_OK, or the highest exit code among the
@@ -45,6 +56,10 @@ struct cli_file_result {
     const char *message;               /* one line for humans; NULL when ok */
     bool sandbox;                      /* sent to the local sandbox, not to Kombo */
     time_t duplicate_of;               /* outcome "duplicate": when the same content arrived */
+    const char *application;           /* the application it went to, or NULL */
+    const char *job;                   /* that application's job name, or NULL */
+    bool verify_asked;                 /* --verify given: "verified" is in the JSON */
+    bool verified;
 };
 
 /* One JSON object (no newline) for a file's result. Caller frees. */

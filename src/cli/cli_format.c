@@ -235,6 +235,12 @@ char *cli_result_json(const struct cli_file_result *r)
     for (size_t i = 0; w && i < r->n_warnings; i++)
         cJSON_AddItemToArray(w, cli_json_str(r->warnings[i]));
     cJSON_AddBoolToObject(o, "sandbox", r->sandbox);
+    /* Where it went: the application (Kombo's recommended endpoint) or the candidate. */
+    cJSON_AddItemToObject(o, "target", cli_json_str(r->application ? "application" : "candidate"));
+    cJSON_AddItemToObject(o, "application", cli_json_str(r->application));
+    cJSON_AddItemToObject(o, "job", cli_json_str(r->job));
+    if (r->verify_asked)
+        cJSON_AddBoolToObject(o, "verified", r->verified);
     if (r->duplicate_of) {
         char when[32];
         struct tm tm;
@@ -268,4 +274,26 @@ const char *cli_outcome_for_code(int code)
     case KA_EXIT_CANCELLED: return "cancelled";
     default: return "usage";
     }
+}
+
+int cli_width(const char *s)
+{
+    int used = 0;
+    fit_columns(s ? s : "", 1 << 20, &used);
+    return used;
+}
+
+char *cli_fit(const char *s, int cols)
+{
+    if (!s)
+        s = "";
+    if (cols < 1)
+        return xstrdup("");
+    int used = 0;
+    size_t n = fit_columns(s, cols, &used);
+    if (!s[n])
+        return xstrdup(s);
+    /* Cut: end on an ellipsis so the cut is visible. */
+    n = fit_columns(s, cols - 1, NULL);
+    return xasprintf("%.*s…", (int)n, s);
 }

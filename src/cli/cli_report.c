@@ -66,6 +66,7 @@ void cli_report_early(const struct cli_options *o, const char *file, const struc
     if (o->json) {
         struct cli_file_result r = {
             .file = file, .att = att, .candidate = o->send->candidate_id,
+            .application = o->send->application_id, .job = o->job_name,
             .outcome = cli_outcome_for_code(code), .message = msg, .sandbox = o->send->sandbox,
             .notes = notes ? notes->v : NULL, .n_notes = notes ? notes->n : 0,
         };
@@ -75,9 +76,32 @@ void cli_report_early(const struct cli_options *o, const char *file, const struc
     print_line(o, "error", file, msg);
 }
 
-void cli_report_result(const struct cli_options *o, const char *file, const struct attachment *att,
-                       const struct cli_notes *notes, const struct transfer_result *res)
+/* "application A1pp... (Backend Engineer) of candidate 4B9b..." or "candidate 4B9b...",
+ * escaped. Caller frees. */
+static char *target_text(const struct cli_options *o)
 {
+    const struct send_options *so = o->send;
+    char *cand = cli_sanitize(so->candidate_id);
+    if (!so->application_id) {
+        char *t = xasprintf("candidate %s", cand);
+        free(cand);
+        return t;
+    }
+    char *app = cli_sanitize(so->application_id), *job = cli_sanitize(o->job_name);
+    char *t = xasprintf("application %s%s%s%s%s%s", app, o->job_name ? " (" : "",
+                        o->job_name ? job : "", o->job_name ? ")" : "",
+                        so->candidate_id ? " of candidate " : "", so->candidate_id ? cand : "");
+    free(cand);
+    free(app);
+    free(job);
+    return t;
+}
+
+void cli_report_result(const struct cli_options *o, const char *file, const struct attachment *att,
+                       const struct cli_notes *notes, const struct transfer_result *res,
+                       const struct cli_verify_outcome *v)
+{
+    bool unverified = v && v->asked && v->code != 0;
     const struct answer *an = &res->answer;
     bool ok = res->outcome == TRANSFER_OK;
     if (o->json) {
@@ -87,9 +111,19 @@ void cli_report_result(const struct cli_options *o, const char *file, const stru
             .attempts = res->attempts, .warnings = an->warnings, .n_warnings = an->n_warnings,
             .notes = notes ? notes->v : NULL, .n_notes = notes ? notes->n : 0,
             .error = !ok && an->http_status && !an->ok ? &an->err : NULL,
-            .message = ok ? NULL : res->message, .sandbox = o->send->sandbox,
+            .message = ok ? (unverified ? v->msg : NULL) : res->message,
+            .sandbox = o->send->sandbox,
+            .application = o->send->application_id, .job = o->job_name,
+            .verify_asked = v && v->asked, .verified = v && v->asked && v->code == 0,
         };
         print_json(&r);
+        return;
+    }
+    if (unverified) {
+        char *t = target_text(o), *m = xasprintf("sent to %s, but --verify failed: %s", t, v->msg);
+        print_line(o, "unverified", file, m);
+        free(t);
+        free(m);
         return;
     }
     if (!ok) {
@@ -99,9 +133,9 @@ void cli_report_result(const struct cli_options *o, const char *file, const stru
     }
     char size[32];
     fmt_bytes(att->size, size, sizeof size);
-    char *f = cli_sanitize(file), *cand = cli_sanitize(o->send->candidate_id);
+    char *f = cli_sanitize(file), *cand = target_text(o);
     char *ct = cli_sanitize(att->content_type);
-    printf("ok  %s → candidate %s", f, cand);
+    printf("ok  %s → %s", f, cand);
     /* Say the name the ATS shows when it is not the file's own. */
     const char *base = strrchr(file, '/');
     base = base ? base + 1 : file;
@@ -110,7 +144,7 @@ void cli_report_result(const struct cli_options *o, const char *file, const stru
         printf(" as \"%s\"", n);
         free(n);
     }
-    printf(" (%s, %s)%s\n", ct, size, where(o));
+    printf(" (%s, %s)%s%s\n", ct, size, v && v->asked ? ", verified" : "", where(o));
     free(f);
     free(cand);
     free(ct);
@@ -135,6 +169,7 @@ void cli_report_duplicate(const struct cli_options *o, const char *file,
     if (o->json) {
         struct cli_file_result r = {
             .file = file, .att = att, .candidate = o->send->candidate_id, .outcome = "duplicate",
+            .application = o->send->application_id, .job = o->job_name,
             .duplicate_of = when, .sandbox = o->send->sandbox,
             .notes = notes ? notes->v : NULL, .n_notes = notes ? notes->n : 0,
         };

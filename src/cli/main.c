@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,6 +20,10 @@
 #include "attachment.h"
 #include "base64.h"
 #include "cli.h"
+#include "cli_usage.h"
+#include "cli_args.h"
+#include "cli_check.h"
+#include "cli_find.h"
 #include "client.h"
 #include "exitcodes.h"
 #include "format.h"
@@ -40,139 +45,6 @@
 
 #define KEY_FILE_MAX 4096
 
-static const char usage_text[] =
-"Usage: kombo-attach [options] --candidate ID FILE...\n"
-"       kombo-attach [options] [FOLDER]      (in a terminal: pick files in the UI)\n"
-"       kombo-attach mock [--port N] [--inbox DIR] ...\n"
-"       kombo-attach history [-n N] [--json]\n"
-"\n"
-"Attach files to a candidate in the customer's ATS through Kombo's API\n"
-"(POST /ats/candidates/{id}/attachments).\n"
-"\n"
-"Attachment:\n"
-"  -c, --candidate ID        Kombo ID of the candidate (24 characters)\n"
-"  -t, --type TYPE           CV, COVER_LETTER (or cover-letter) or OTHER (default: CV,\n"
-"                            or default_type from the config file)\n"
-"  -n, --name NAME           name the ATS shows (default: the file's name; one FILE only)\n"
-"      --content-type MIME   bare type/subtype, e.g. application/pdf (default: detected)\n"
-"      --max-size SIZE       refuse files larger than SIZE, e.g. 25M (default 100MiB, or\n"
-"                            max_size from the config file); above 10 MB a warning\n"
-"      --remote-fields JSON  remote_fields object passed through to the ATS, e.g.\n"
-"                            '{\"greenhouse\":{\"post_headers\":{\"on_behalf_of\":\"123\"}}}'\n"
-"\n"
-"Connection:\n"
-"      --integration-id ID   Kombo integration ID (e.g. workday:HWUTwvyx2wLoSUHphiWVrp28)\n"
-"      --server eu|us        Kombo region (default: eu)\n"
-"      --base-url URL        API base URL, overrides --server (e.g. a proxy or the mock)\n"
-"      --api-key-file FILE   read the API key from the first line of FILE ('-' = stdin).\n"
-"                            There is deliberately no --api-key flag: keys on command lines\n"
-"                            leak into shell history and into `ps` for every local user.\n"
-"      --cacert FILE         extra CA certificates (PEM) to trust\n"
-"      --allow-plain-http    let an http:// base URL that is not on this machine have the\n"
-"                            key (it crosses the network unencrypted); refused otherwise\n"
-"      --retries N           extra attempts after a 429, 5xx or network failure (default 3)\n"
-"      --timeout SECONDS     limit for each attempt, 0 = none (default 300)\n"
-"      --connect-timeout SECONDS  limit for connecting (default: libcurl's)\n"
-"      --profile NAME        use the [profile NAME] section of the config file\n"
-"      --sandbox             send to a built-in local mock server instead of Kombo\n"
-"\n"
-"Output:\n"
-"      --json                one JSON object per file on stdout: file, name, candidate,\n"
-"                            type, content_type, size, outcome, http_status, attempts,\n"
-"                            warnings[], error{code,title,message,log_url}\n"
-"      --dry-run             print each request (key redacted, data summarised); send nothing\n"
-"  -q, --quiet               no progress line, no notices (warnings still shown)\n"
-"  -v, --verbose             show the HTTP exchange on stderr: headers, the start of each\n"
-"                            answer (the key redacted; never the file)\n"
-"      --show-config         print the settings in use, where each came from, and exit\n"
-"      --no-history          don't record uploads in the history file (and so don't\n"
-"                            check it for duplicates)\n"
-"      --force               send even a file whose content the history says already\n"
-"                            reached this candidate (default: skipped as a duplicate)\n"
-"  -h, --help                this help\n"
-"  -V, --version             version of kombo-attach and libcurl\n"
-"\n"
-"Without FILE, in a terminal, kombo-attach opens a file picker (in FOLDER if given).\n"
-"With --sandbox (and in the UI when there is no API key: its header says SANDBOX) uploads\n"
-"go to a local mock server and the files land in $XDG_DATA_HOME/kombo-attach/sandbox\n"
-"(~/.local/share/kombo-attach/sandbox). On the command line a missing key is an error.\n"
-"\n"
-"Environment:\n"
-"  KOMBO_API_KEY          API key (from the Secrets page of the Kombo dashboard)\n"
-"  KOMBO_INTEGRATION_ID   integration ID\n"
-"  KOMBO_SERVER           eu or us\n"
-"  KOMBO_BASE_URL         API base URL\n"
-"  KOMBO_PROFILE          profile of the config file to use\n"
-"  KOMBO_CONFIG           config file to read instead of the default\n"
-"  KOMBO_KEY_COMMAND_TIMEOUT  seconds api_key_command may take (default 30)\n"
-"  Flags beat the environment, which beats the config file.\n"
-"\n"
-"Config file: $XDG_CONFIG_HOME/kombo-attach/config (~/.config/kombo-attach/config), INI:\n"
-"  api_key = ...                  or  api_key_command = pass show kombo/api-key\n"
-"  integration_id = workday:...   server = eu|us   base_url = URL\n"
-"  default_type = CV              start_dir = ~/CVs   cacert = FILE\n"
-"  [profile staging]              same keys, used with --profile staging\n"
-"  A file holding api_key or api_key_command must not be readable by others (chmod 600).\n"
-"  api_key_command runs with /bin/sh -c; the first line it prints is the key.\n"
-"  Lines starting with # or ; are comments; \" ;\" starts a comment at the end of a line.\n"
-"\n"
-"Exit codes:\n"
-"  0 every file attached      2 usage (bad flag, candidate ID, name)   3 file problem\n"
-"  4 rejected by Kombo        5 server or network failure after retries\n"
-"  6 config problem           7 internal error     130 cancelled (Ctrl-C)\n"
-"  8 may have been attached: the whole file was sent, then no readable answer came;\n"
-"    check the candidate in the ATS before sending it again\n"
-"  With several files, the highest code among them.\n";
-
-/* Flags without a short form. */
-enum {
-    OPT_CONTENT_TYPE = 256, OPT_REMOTE_FIELDS, OPT_INTEGRATION_ID, OPT_SERVER, OPT_BASE_URL,
-    OPT_API_KEY_FILE, OPT_API_KEY, OPT_CACERT, OPT_RETRIES, OPT_TIMEOUT, OPT_CONNECT_TIMEOUT,
-    OPT_JSON, OPT_DRY_RUN, OPT_PROFILE, OPT_SHOW_CONFIG, OPT_SANDBOX, OPT_NO_HISTORY, OPT_MAX_SIZE,
-    OPT_FORCE, OPT_ALLOW_PLAIN_HTTP,
-};
-
-static const struct option long_options[] = {
-    { "candidate", required_argument, NULL, 'c' },
-    { "type", required_argument, NULL, 't' },
-    { "name", required_argument, NULL, 'n' },
-    { "content-type", required_argument, NULL, OPT_CONTENT_TYPE },
-    { "remote-fields", required_argument, NULL, OPT_REMOTE_FIELDS },
-    { "integration-id", required_argument, NULL, OPT_INTEGRATION_ID },
-    { "server", required_argument, NULL, OPT_SERVER },
-    { "base-url", required_argument, NULL, OPT_BASE_URL },
-    { "api-key-file", required_argument, NULL, OPT_API_KEY_FILE },
-    /* Listed only to refuse it: without this exact entry getopt would take "--api-key X"
-     * as an abbreviation of --api-key-file and then name the key as a file in an error. */
-    { "api-key", optional_argument, NULL, OPT_API_KEY },
-    { "cacert", required_argument, NULL, OPT_CACERT },
-    { "retries", required_argument, NULL, OPT_RETRIES },
-    { "timeout", required_argument, NULL, OPT_TIMEOUT },
-    { "connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT },
-    { "json", no_argument, NULL, OPT_JSON },
-    { "dry-run", no_argument, NULL, OPT_DRY_RUN },
-    { "quiet", no_argument, NULL, 'q' },
-    { "verbose", no_argument, NULL, 'v' },
-    { "profile", required_argument, NULL, OPT_PROFILE },
-    { "show-config", no_argument, NULL, OPT_SHOW_CONFIG },
-    { "sandbox", no_argument, NULL, OPT_SANDBOX },
-    { "no-history", no_argument, NULL, OPT_NO_HISTORY },
-    { "max-size", required_argument, NULL, OPT_MAX_SIZE },
-    { "force", no_argument, NULL, OPT_FORCE },
-    { "allow-plain-http", no_argument, NULL, OPT_ALLOW_PLAIN_HTTP },
-    { "help", no_argument, NULL, 'h' },
-    { "version", no_argument, NULL, 'V' },
-    { NULL, 0, NULL, 0 },
-};
-
-struct args {
-    const char *candidate, *type, *name, *content_type, *remote_fields;
-    const char *integration_id, *server, *base_url, *api_key_file, *cacert, *profile, *max_size;
-    long retries, timeout_s, connect_timeout_s;
-    bool json, dry_run, quiet, verbose, show_config, sandbox, help, version, no_history, force;
-    bool allow_plain_http;
-};
-
 static int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(int code, const char *fmt, ...)
 {
@@ -188,84 +60,13 @@ static int fail(int code, const char *fmt, ...)
     return code;
 }
 
-/* Parse argv into *a; files are left in argv[optind..]. Returns 0 or an exit code. */
-static int parse_args(int argc, char **argv, struct args *a)
-{
-    a->retries = CLIENT_DEFAULT_ATTEMPTS - 1;
-    a->timeout_s = CLIENT_DEFAULT_TIMEOUT_S;
-    a->connect_timeout_s = 0;
-    opterr = 0; /* our own messages: getopt's would echo "--api-key=SECRET" */
-    int c;
-    while ((c = getopt_long(argc, argv, ":c:t:n:qvhV", long_options, NULL)) != -1) {
-        switch (c) {
-        case 'c': a->candidate = optarg; break;
-        case 't': a->type = optarg; break;
-        case 'n': a->name = optarg; break;
-        case OPT_CONTENT_TYPE: a->content_type = optarg; break;
-        case OPT_REMOTE_FIELDS: a->remote_fields = optarg; break;
-        case OPT_INTEGRATION_ID: a->integration_id = optarg; break;
-        case OPT_SERVER: a->server = optarg; break;
-        case OPT_BASE_URL: a->base_url = optarg; break;
-        case OPT_API_KEY_FILE: a->api_key_file = optarg; break;
-        case OPT_API_KEY:
-            return fail(KA_EXIT_USAGE, "there is no --api-key flag: keys on command lines leak into "
-                        "shell history and ps — use KOMBO_API_KEY, --api-key-file FILE or the config file");
-        case OPT_CACERT: a->cacert = optarg; break;
-        case OPT_RETRIES:
-            if (num_parse_long(optarg, 0, 20, &a->retries) != 0)
-                return fail(KA_EXIT_USAGE, "--retries \"%s\" is not a number from 0 to 20 — "
-                            "e.g. --retries 3", optarg);
-            break;
-        case OPT_TIMEOUT:
-            if (num_parse_long(optarg, 0, 86400, &a->timeout_s) != 0)
-                return fail(KA_EXIT_USAGE, "--timeout \"%s\" is not a number of seconds (0 to 86400) — "
-                            "e.g. --timeout 300", optarg);
-            break;
-        case OPT_CONNECT_TIMEOUT:
-            if (num_parse_long(optarg, 0, 3600, &a->connect_timeout_s) != 0)
-                return fail(KA_EXIT_USAGE, "--connect-timeout \"%s\" is not a number of seconds "
-                            "(0 to 3600) — e.g. --connect-timeout 10", optarg);
-            break;
-        case OPT_JSON: a->json = true; break;
-        case OPT_DRY_RUN: a->dry_run = true; break;
-        case 'q': a->quiet = true; break;
-        case 'v': a->verbose = true; break;
-        case OPT_PROFILE: a->profile = optarg; break;
-        case OPT_SHOW_CONFIG: a->show_config = true; break;
-        case OPT_SANDBOX: a->sandbox = true; break;
-        case OPT_NO_HISTORY: a->no_history = true; break;
-        case OPT_FORCE: a->force = true; break;
-        case OPT_ALLOW_PLAIN_HTTP: a->allow_plain_http = true; break;
-        case OPT_MAX_SIZE: {
-            uint64_t n;
-            if (fmt_parse_bytes(optarg, &n) != 0 || n == 0)
-                return fail(KA_EXIT_USAGE, "--max-size \"%s\" is not a size — e.g. --max-size 25M",
-                            optarg);
-            a->max_size = optarg;
-            break;
-        }
-        case 'h': a->help = true; break;
-        case 'V': a->version = true; break;
-        case ':': {
-            const char *opt = argv[optind - 1];
-            return fail(KA_EXIT_USAGE, "option %s needs a value — see kombo-attach --help", opt);
-        }
-        default: {
-            /* Show the option without any "=value": it could be a secret. */
-            const char *opt = argv[optind - 1];
-            if (optopt && optopt < 256)
-                return fail(KA_EXIT_USAGE, "unknown option -%c — see kombo-attach --help", optopt);
-            return fail(KA_EXIT_USAGE, "unknown or ambiguous option %.*s — see kombo-attach --help",
-                        (int)strcspn(opt, "="), opt);
-        }
-        }
-    }
-    return 0;
-}
+/* The subcommands that take the connection flags (history and mock have their own). */
+enum sub { SUB_NONE, SUB_FIND, SUB_CHECK, SUB_ATTACHMENTS };
 
 /* Everything one run holds, so the steps below share one clean-up path. */
 struct run {
-    struct args a;
+    enum sub sub;
+    struct cli_args a;
     char **files;
     int nfiles;
     enum att_type type;
@@ -275,6 +76,9 @@ struct run {
     char inbox[PATH_MAX];
     struct mock *mock;
     char *candidate;             /* trimmed --candidate */
+    char *application;           /* trimmed --application */
+    char *query;                 /* find's words, joined */
+    const char *other_region, *other_region_url;  /* the region probe's (cli.h) */
     char *remote_fields;         /* checked --remote-fields */
     char *sandbox_key;           /* the sandbox mock's key for this run */
     char sandbox_key_path[PATH_MAX + 16]; /* where it is written for the user's scripts */
@@ -327,11 +131,51 @@ static void bare_type(const char *ct, char *out, size_t len)
     snprintf(out, len, "%.*s", (int)n, ct);
 }
 
+/* Which flags go together: one way to name the target, --job only for a found candidate,
+ * and each subcommand's own needs. */
+static int cli_opts_check_target(struct run *r)
+{
+    const struct cli_args *a = &r->a;
+    int ways = (a->email != NULL) + (a->find != NULL) + (a->candidate || a->application);
+    if (ways > 1)
+        return fail(KA_EXIT_USAGE, "--email, --find and --candidate/--application each name the "
+                    "target — pass only one of them");
+    if (a->job && !a->email && !a->find)
+        return fail(KA_EXIT_USAGE, "--job picks among a found candidate's applications — use it "
+                    "with --email ADDR or --find QUERY (or pass --application ID)");
+    if (a->verify && a->dry_run)
+        return fail(KA_EXIT_USAGE, "--verify checks what was sent, and --dry-run sends nothing — "
+                    "drop one of them");
+    switch (r->sub) {
+    case SUB_FIND:
+        if (r->nfiles == 0)
+            return fail(KA_EXIT_USAGE, "find needs something to search for — e.g. kombo-attach "
+                        "find frank@example.com, or a name, a Kombo ID, an ATS ID or URL");
+        break;
+    case SUB_CHECK:
+        if (r->nfiles)
+            return fail(KA_EXIT_USAGE, "check takes no arguments (got \"%s\") — run kombo-attach "
+                        "check", r->files[0]);
+        break;
+    case SUB_ATTACHMENTS:
+        if (r->nfiles)
+            return fail(KA_EXIT_USAGE, "attachments takes no FILE (got \"%s\") — pass "
+                        "--candidate ID or --application ID", r->files[0]);
+        if ((a->candidate != NULL) == (a->application != NULL))
+            return fail(KA_EXIT_USAGE, "attachments lists one target — pass --candidate ID or "
+                        "--application ID");
+        break;
+    case SUB_NONE:
+        break;
+    }
+    return 0;
+}
+
 /* Step 1: checks that need no settings come first, so a typo is reported before a key
  * command runs. Every attachment value is checked here, once. */
 static int check_flags(struct run *r)
 {
-    const struct args *a = &r->a;
+    const struct cli_args *a = &r->a;
     r->type = ATT_CV;
     if (a->type && att_type_parse(a->type, &r->type) != 0)
         return fail(KA_EXIT_USAGE, "unknown type \"%s\" — use --type CV, COVER_LETTER or OTHER", a->type);
@@ -363,13 +207,19 @@ static int check_flags(struct run *r)
             return fail(KA_EXIT_USAGE, "bad candidate ID: %s — pass Kombo's candidate ID with "
                         "--candidate", problem);
     }
-    return 0;
+    if (a->application) {
+        r->application = sendopts_trim_id(a->application);
+        if ((problem = kombo_check_path_id("application", r->application)))
+            return fail(KA_EXIT_USAGE, "bad application ID: %s — pass Kombo's application ID "
+                        "with --application", problem);
+    }
+    return cli_opts_check_target(r);
 }
 
 /* Step 2: flags, then the environment, then the config file. */
 static int load_settings(struct run *r)
 {
-    const struct args *a = &r->a;
+    const struct cli_args *a = &r->a;
     struct settings *s = &r->s;
     if (a->integration_id) setting_set(&s->integration_id, a->integration_id, SRC_FLAG, "--integration-id");
     if (a->server) setting_set(&s->server, a->server, SRC_FLAG, "--server");
@@ -399,10 +249,12 @@ static int load_settings(struct run *r)
 /* Step 3: the UI needs a terminal on both ends; scripts get the command line. */
 static int choose_mode(struct run *r)
 {
-    const struct args *a = &r->a;
+    const struct cli_args *a = &r->a;
     bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
     r->start_dir = r->s.start_dir.value;
-    if (r->nfiles == 0) {
+    if (r->sub != SUB_NONE) {
+        /* find, check, attachments: the command line, whatever the terminal */
+    } else if (r->nfiles == 0) {
         if (!tty || a->json || a->dry_run)
             return fail(KA_EXIT_USAGE, "no FILE given — pass the files to attach (the file picker "
                         "needs a terminal, and --json/--dry-run need files)");
@@ -412,19 +264,45 @@ static int choose_mode(struct run *r)
         r->ui = true;
         r->start_dir = r->files[0];
     }
-    if (!r->ui && !r->candidate)
-        return fail(KA_EXIT_USAGE, "no candidate — pass Kombo's candidate ID with --candidate ID");
+    bool target = r->candidate || r->application || a->email || a->find;
+    if (r->sub == SUB_NONE && !r->ui && !target)
+        return fail(KA_EXIT_USAGE, "no candidate — pass Kombo's candidate ID with --candidate ID, "
+                    "or --application ID, --email ADDR or --find QUERY");
+    if (r->ui && (r->application || a->email || a->find || a->verify))
+        return fail(KA_EXIT_USAGE, "--application, --email, --find and --verify work on the "
+                    "command line — pass the FILEs to attach");
     if (r->s.cacert.value && access(r->s.cacert.value, R_OK) != 0)
         return fail(KA_EXIT_USAGE, "cannot read the CA file %s (%s): %s — check --cacert",
                     r->s.cacert.value, r->s.cacert.origin, strerror(errno));
     return 0;
 }
 
+/* A region's base URL: Kombo's, unless KOMBO_REGION_URL_EU / _US replace it (tests, a
+ * proxy per region). Unlike a base URL, the other region can still be asked. */
+static const char *region_url(const char *region)
+{
+    bool us = strcasecmp(region, "us") == 0;
+    const char *env = getenv(us ? "KOMBO_REGION_URL_US" : "KOMBO_REGION_URL_EU");
+    return env && *env ? env : us ? KOMBO_URL_US : KOMBO_URL_EU;
+}
+
+/* The base URL in use; with a region (no base URL), the other region for the probe. */
+static const char *region_base_url(struct run *r)
+{
+    const struct settings *s = &r->s;
+    if (s->base_url.value && *s->base_url.value)
+        return s->base_url.value;
+    const char *region = s->server.value && strcasecmp(s->server.value, "us") == 0 ? "us" : "eu";
+    r->other_region = strcmp(region, "us") == 0 ? "eu" : "us";
+    r->other_region_url = region_url(r->other_region);
+    return region_url(region);
+}
+
 /* Step 4: the send options both front ends get, with the sandbox's mock started when there
  * is no key (or --sandbox). */
 static int build_send_options(struct run *r)
 {
-    const struct args *a = &r->a;
+    const struct cli_args *a = &r->a;
     const struct settings *s = &r->s;
     struct send_options *so = &r->so;
     bool have_key = s->api_key.value && *s->api_key.value;
@@ -437,7 +315,7 @@ static int build_send_options(struct run *r)
         return fail(KA_EXIT_USAGE, "no integration ID — set KOMBO_INTEGRATION_ID, pass "
                     "--integration-id ID or add integration_id to the config file");
     so->client = (struct client_options){
-        .base_url = settings_base_url(s),
+        .base_url = region_base_url(r),
         .api_key = s->api_key.value,
         .integration_id = s->integration_id.value,
         .cacert = s->cacert.value,
@@ -451,6 +329,7 @@ static int build_send_options(struct run *r)
     so->client.label = so->server_label;
     so->profile = s->profile.value;
     so->candidate_id = r->candidate;
+    so->application_id = r->application;
     so->type = r->type;
     so->name = a->name;
     so->content_type = a->content_type;
@@ -494,7 +373,8 @@ static int build_send_options(struct run *r)
     so->client.label = "sandbox";
     so->client.sandbox = true;
     so->sandbox_inbox = r->inbox;
-    if (!r->ui && !a->quiet && !a->dry_run)
+    r->other_region = r->other_region_url = NULL;   /* the mock has no other region */
+    if (!r->ui && r->sub == SUB_NONE && !a->quiet && !a->dry_run)
         fprintf(stderr, "sandbox: %s — sending to the local mock; files land in %s\n",
                 a->sandbox ? "--sandbox given" : "no API key configured", r->inbox);
     return 0;
@@ -508,14 +388,30 @@ static int show_config(struct run *r)
     return KA_EXIT_OK;
 }
 
-static int run(int argc, char **argv)
+/* find's words as one query: `find Frank Doe` needs no quotes. */
+static char *join_words(char **w, int n)
 {
-    struct run r = {0};
-    int rc = parse_args(argc, argv, &r.a);
+    size_t len = 1;
+    for (int i = 0; i < n; i++)
+        len += strlen(w[i]) + 1;
+    char *q = xmalloc(len);
+    q[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        if (i)
+            strcat(q, " ");
+        strcat(q, w[i]);
+    }
+    return q;
+}
+
+static int run(int argc, char **argv, enum sub sub)
+{
+    struct run r = { .sub = sub };
+    int rc = cli_args_parse(argc, argv, &r.a);
     if (rc)
         goto out;
     if (r.a.help) {
-        fputs(usage_text, stdout);
+        fputs(cli_usage_text, stdout);
         goto out;
     }
     if (r.a.version) {
@@ -537,14 +433,33 @@ static int run(int argc, char **argv)
         rc = ui_run(&uo);
     } else {
         struct cli_options co = { .send = &r.so, .json = r.a.json, .dry_run = r.a.dry_run,
-                                  .quiet = r.a.quiet };
-        rc = cli_run(&co, r.files, r.nfiles);
+                                  .quiet = r.a.quiet, .email = r.a.email, .find = r.a.find,
+                                  .job = r.a.job, .verify = r.a.verify,
+                                  .other_region = r.other_region,
+                                  .other_region_url = r.other_region_url };
+        switch (r.sub) {
+        case SUB_FIND:
+            r.query = join_words(r.files, r.nfiles);
+            rc = cli_find_run(&co, r.query);
+            break;
+        case SUB_CHECK:
+            rc = cli_check_run(&co);
+            break;
+        case SUB_ATTACHMENTS:
+            rc = cli_attachments_run(&co);
+            break;
+        case SUB_NONE:
+            rc = cli_run(&co, r.files, r.nfiles);
+            break;
+        }
     }
 out:
     if (r.mock)
         mock_stop(r.mock);
     settings_free(&r.s);
     free(r.candidate);
+    free(r.application);
+    free(r.query);
     free(r.remote_fields);
     secret_free(r.sandbox_key);
     if (r.sandbox_key_path[0])
@@ -564,7 +479,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "kombo-attach: could not initialise libcurl\n");
         return KA_EXIT_INTERNAL;
     }
-    int rc = run(argc, argv);
+    enum sub sub = SUB_NONE;
+    if (argc >= 2)
+        sub = !strcmp(argv[1], "find") ? SUB_FIND : !strcmp(argv[1], "check") ? SUB_CHECK
+              : !strcmp(argv[1], "attachments") ? SUB_ATTACHMENTS : SUB_NONE;
+    /* A subcommand's own name stands where the program's would: getopt starts after it. */
+    int rc = sub == SUB_NONE ? run(argc, argv, sub) : run(argc - 1, argv + 1, sub);
     mime_cleanup();
     curl_global_cleanup();
     return rc;
