@@ -204,6 +204,11 @@ static void test_find_no_match_and_json_shape(void **state)
     assert_int_equal(r.status, KA_EXIT_USAGE);
     assert_said(r, "find needs something to search for");
     th_run_free(&r);
+    /* the command after an option is not taken for a file to send */
+    r = ka_run("--quiet", "find", "frank@example.com", NULL);
+    assert_int_equal(r.status, KA_EXIT_USAGE);
+    assert_said(r, "\"find\" is a command: put it first");
+    th_run_free(&r);
 
     r = ka_run("find", "--json", "frank@example.com", NULL);
     assert_int_equal(r.status, 0);

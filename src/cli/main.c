@@ -265,6 +265,12 @@ static int choose_mode(struct run *r)
         r->start_dir = r->files[0];
     }
     bool target = r->candidate || r->application || a->email || a->find;
+    /* "kombo-attach --sandbox find frank": the command was taken for a file to send */
+    static const char *const commands[] = { "find", "check", "attachments", "history", "mock" };
+    for (size_t i = 0; r->sub == SUB_NONE && r->nfiles > 0 && i < sizeof commands / sizeof *commands; i++)
+        if (!strcmp(r->files[0], commands[i]) && access(r->files[0], F_OK) != 0)
+            return fail(KA_EXIT_USAGE, "\"%s\" is a command: put it first, before the options "
+                        "— e.g. kombo-attach %s --help", commands[i], commands[i]);
     if (r->sub == SUB_NONE && !r->ui && !target)
         return fail(KA_EXIT_USAGE, "no candidate — pass Kombo's candidate ID with --candidate ID, "
                     "or --application ID, --email ADDR or --find QUERY");
