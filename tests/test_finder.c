@@ -313,6 +313,71 @@ static void test_pager_on_mock(void **state)
     client_free(c);
 }
 
+struct id_set {
+    char **ids;
+    size_t n, cap, pages;
+};
+
+static int collect_ids(void *data, struct cand_page *page, size_t index)
+{
+    struct id_set *s = data;
+    s->pages = index;
+    for (size_t i = 0; i < page->n; i++) {
+        if (s->n == s->cap) {
+            s->cap = s->cap ? s->cap * 2 : 256;
+            s->ids = realloc(s->ids, s->cap * sizeof *s->ids);
+            assert_non_null(s->ids);
+        }
+        s->ids[s->n++] = strdup(page->items[i].id);
+    }
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Through 1,000 candidates at page_size 7, with and without prefetch: every candidate once,
+ * the 143rd page the last (Kombo's next: null). */
+static void test_pager_through_1000_at_7(void **state)
+{
+    (void)state;
+    char *dir = th_tempdir(), inbox[600];
+    snprintf(inbox, sizeof inbox, "%s/inbox", dir);
+    struct mock_config cfg = {.inbox = inbox, .quiet = true, .candidates = 1000, .seed = 7};
+    char err[256];
+    struct mock *m = mock_start(&cfg, err, sizeof err);
+    if (!m)
+        fail_msg("mock_start: %s", err);
+    struct client_options co = {.base_url = mock_base_url(m), .api_key = KEY,
+                                .integration_id = INTEGRATION, .max_attempts = 2, .timeout_s = 30};
+    int code;
+    struct client *c = client_new(&co, &code, err, sizeof err);
+    assert_non_null(c);
+    for (int prefetch = 0; prefetch < 2; prefetch++) {
+        struct id_set s = {0};
+        struct pager_error e;
+        struct pager_options o = {.filter = {.page_size = 7, .include_deleted = true},
+                                  .prefetch = prefetch};
+        if (pager_run(c, &o, collect_ids, &s, &e) != 0)
+            fail_msg("pager: %s", e.message);
+        assert_int_equal(s.n, 1000);
+        assert_int_equal(s.pages, 143);
+        qsort(s.ids, s.n, sizeof *s.ids, cmp_str);
+        for (size_t i = 1; i < s.n; i++)
+            if (!strcmp(s.ids[i - 1], s.ids[i]))
+                fail_msg("%s twice", s.ids[i]);
+        for (size_t i = 0; i < s.n; i++)
+            free(s.ids[i]);
+        free(s.ids);
+    }
+    client_free(c);
+    mock_stop(m);
+    th_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -321,6 +386,7 @@ int main(void)
         cmocka_unit_test(test_finder_names),
         cmocka_unit_test(test_finder_email_and_failures),
         cmocka_unit_test(test_pager_on_mock),
+        cmocka_unit_test(test_pager_through_1000_at_7),
     };
     return cmocka_run_group_tests(tests, mf_group_setup, mf_group_teardown);
 }
