@@ -45,7 +45,7 @@ static const struct binding list_keys[] = {
     { { ' ', 0 }, "Space", "mark", PA_MARK, "mark or unmark a file, to attach several at once "
       "(marks stay when you change folders)" },
     { { 'a', 0 }, "a", NULL, PA_MARK_ALL, "mark every file shown; when all are: unmark them" },
-    { { '/', 0 }, "/", "filter", PA_FILTER, "show only the names that contain what you type" },
+    { { '/', 0 }, "/", "filter", PA_FILTER, "show the names with the letters you type in that order, best match first" },
     { { KC(KEY_BACKSPACE), 127, 8, 'h', KC(KEY_LEFT), 0 }, "BkSp", "up", PA_PARENT, "the folder above" },
     { { 's', 0 }, "s", "sort", PA_SORT, "sort by name, then size, then date" },
     { { '.', 0 }, ".", "hidden", PA_HIDDEN, "show or hide hidden files" },
@@ -63,7 +63,7 @@ static const struct binding marked_keys[] = {
     { { 'a', 0 }, "a", "all/none", PA_MARK_ALL, "mark every file shown; when all are: unmark them" },
     { { KEY_ESC, 0 }, "Esc", "unmark all", PA_ESC, "clear the filter; else unmark every file, in "
       "every folder" },
-    { { '/', 0 }, "/", "filter", PA_FILTER, "show only the names that contain what you type" },
+    { { '/', 0 }, "/", "filter", PA_FILTER, "show the names with the letters you type in that order, best match first" },
     { { KC(KEY_BACKSPACE), 127, 8, 'h', KC(KEY_LEFT), 0 }, "BkSp", "up", PA_PARENT, "the folder above" },
     { { 's', 0 }, "s", "sort", PA_SORT, "sort by name, then size, then date" },
     HELP_BINDING,

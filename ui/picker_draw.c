@@ -10,6 +10,7 @@
 #include "app.h"
 #include "draw.h"
 #include "format.h"
+#include "fuzzy.h"
 #include "theme.h"
 #include "xalloc.h"
 
@@ -34,29 +35,42 @@ static void draw_path_bar(const struct picker *p)
 }
 
 /* Draw one row's name, cut in the middle when too long (the extension stays in view), and
- * the part the filter matched highlighted on either side of the ellipsis. */
-static void draw_name(int y, int x, int w, const struct fl_entry *e, const char *filter, attr_t at,
+ * the letters the filter matched highlighted on either side of the ellipsis. */
+static void draw_name(int y, int x, int w, struct filelist *fl, const struct fl_entry *e, attr_t at,
                       attr_t match_at)
 {
     int nw = e->is_dir ? w - 1 : w;
     if (nw < 1)
         return;
-    size_t off = 0, len = 0;
-    if (!(filter && *filter && fl_match(e->name, filter, &off, &len)))
-        off = len = 0;
+    struct fz_hits h;
+    if (!fl_hits(fl, e->name, &h))
+        h.n = 0;
+    /* where each matched range lands in the fitted name: one fit per range (the same fit
+     * every time), a few short names per frame */
+    size_t nl = strlen(e->name), from[2 * FZ_HITS_MAX], to[2 * FZ_HITS_MAX], ns = 0;
     struct text_spans sp;
-    char *fit = text_fit_spans(e->name, strlen(e->name), nw, TEXT_CUT_MIDDLE, off, len, &sp);
-    size_t from = 0;
+    char *fit = text_fit_spans(e->name, nl, nw, TEXT_CUT_MIDDLE, 0, 0, &sp);
+    for (size_t k = 0; k < h.n; k++) {
+        free(fit);
+        fit = text_fit_spans(e->name, nl, nw, TEXT_CUT_MIDDLE, h.off[k], h.len[k], &sp);
+        for (size_t j = 0; j < sp.n && ns < 2 * FZ_HITS_MAX; j++) {
+            if (ns && sp.start[j] < to[ns - 1])
+                continue; /* ranges come in order; an overlap is an escape already drawn */
+            from[ns] = sp.start[j];
+            to[ns++] = sp.end[j];
+        }
+    }
+    size_t done = 0;
     move(y, x);
-    for (size_t i = 0; i < sp.n; i++) {
+    for (size_t i = 0; i < ns; i++) {
         attrset(at);
-        addnstr(fit + from, (int)(sp.start[i] - from));
+        addnstr(fit + done, (int)(from[i] - done));
         attrset(match_at);
-        addnstr(fit + sp.start[i], (int)(sp.end[i] - sp.start[i]));
-        from = sp.end[i];
+        addnstr(fit + from[i], (int)(to[i] - from[i]));
+        done = to[i];
     }
     attrset(at);
-    addstr(fit + from);
+    addstr(fit + done);
     if (e->is_dir)
         addstr("/");
     attrset(A_NORMAL);
@@ -93,7 +107,7 @@ static void draw_row(const struct picker *p, int y, size_t i, bool selected)
         draw_put(y, 1, 1, g->mark, selected ? base | A_BOLD : theme_attr(ROLE_MARKED));
     else if (blocked)
         draw_put(y, 1, 1, g->warn, selected ? base | A_BOLD : theme_attr(ROLE_DIM) | A_BOLD);
-    draw_name(y, 3, w - 3 - right - 1, e, fl_get_filter(p->fl), name_at, match_at);
+    draw_name(y, 3, w - 3 - right - 1, p->fl, e, name_at, match_at);
 
     int x = w - right;
     char buf[32] = "";
