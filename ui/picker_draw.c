@@ -10,9 +10,25 @@
 #include "app.h"
 #include "draw.h"
 #include "format.h"
+#include "preview_draw.h"
+#include "treesearch.h"
 #include "fuzzy.h"
 #include "theme.h"
 #include "xalloc.h"
+
+/* 20000 as "20,000": a count read at a glance. */
+static void fmt_count(size_t n, char *out, size_t len)
+{
+    char digits[32];
+    int l = snprintf(digits, sizeof digits, "%zu", n);
+    size_t o = 0;
+    for (int i = 0; i < l && o + 2 < len; i++) {
+        if (i && (l - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+}
 
 static const char *sort_name(enum fl_sort s)
 {
@@ -151,8 +167,30 @@ static void draw_status(struct picker *p)
     draw_put_right(y, w - rw, rw - 1, right, marks ? theme_attr(ROLE_MARKED) : theme_attr(ROLE_DIM));
     int lw = w - rw - 1;
 
+    if (p->ts) {
+        /* the search's progress, right of the query */
+        static const char *const spin[] = { "|", "/", "-", "\\" };
+        char prog[96], count[32];
+        fmt_count(ts_count(p->ts), count, sizeof count);
+        if (!ts_done(p->ts))
+            snprintf(prog, sizeof prog, " %s searching%s %s files", spin[p->spin / 8 % 4],
+                     theme_glyphs()->ellipsis, count);
+        else
+            snprintf(prog, sizeof prog, " %s files below%s", count, ts_truncated(p->ts) ? " (search bounded)" : "");
+        int pw = text_width(prog);
+        if (pw < lw / 2) {
+            draw_put(y, 1 + lw - pw, pw, prog, theme_attr(ROLE_DIM));
+            lw -= pw + 1;
+        }
+        if (!p->filtering) {
+            char buf[320];
+            snprintf(buf, sizeof buf, "find below: %s%s", p->filter.buf, p->filter.len ? "" : "(/ to type a name)");
+            draw_put(y, 1, lw, buf, theme_attr(ROLE_MATCH));
+            return;
+        }
+    }
     if (p->filtering) {
-        int x = draw_put(y, 1, lw, "filter: ", theme_attr(ROLE_LABEL)) + 1;
+        int x = draw_put(y, 1, lw, p->ts ? "find below: " : "filter: ", theme_attr(ROLE_LABEL)) + 1;
         int fw = lw - x;
         if (fw < 4)
             return;
@@ -195,8 +233,12 @@ void picker_draw(struct app *a)
     struct picker *p = &a->picker;
     size_t n = fl_count(p->fl);
     draw_path_bar(p);
+    if (p->preview_shown)
+        preview_draw(&p->pv, p->pane);
     if (n == 0) {
-        const char *msg = fl_total(p->fl) ? "no name matches the filter" : "this folder is empty";
+        const char *msg = fl_total(p->fl) ? "no name matches the filter"
+                          : p->ts ? (ts_done(p->ts) ? "no files below this folder" : "searching")
+                          : "this folder is empty";
         draw_put(p->list.y + 1, 3, p->list.w - 4, msg, theme_attr(ROLE_DIM));
     }
     for (int r = 0; r < p->list.h; r++) {
