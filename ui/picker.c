@@ -42,9 +42,10 @@ enum picker_action {
     { { KC(KEY_RIGHT), 'l', 0 }, "l", NULL, PA_OPEN_DIR, "open the highlighted folder" }
 
 /* The search below the folder and the preview, in both tables. */
-#define FIND_BINDING { { 'f', 0 }, "f", "find below", PA_FIND, "search every folder below this one " \
+/* Not in the footer: at 80 columns it is full; ? lists them. */
+#define FIND_BINDING { { 'f', 0 }, "f", NULL, PA_FIND, "search every folder below this one " \
     "(8 deep, 20,000 entries) for the names that match what you type; Esc comes back" }
-#define PREVIEW_BINDING { { 'p', 0 }, "p", "preview", PA_PREVIEW, "show or hide the preview of the " \
+#define PREVIEW_BINDING { { 'p', 0 }, "p", NULL, PA_PREVIEW, "show or hide the preview of the " \
     "highlighted file (shown by itself from 100 columns)" }
 
 #define HELP_BINDING { { '?', KC(KEY_F(1)), 0 }, "?", "keys", KEYS_HELP, "this list of keys" }
@@ -57,13 +58,13 @@ static const struct binding list_keys[] = {
       "(marks stay when you change folders)" },
     { { 'a', 0 }, "a", NULL, PA_MARK_ALL, "mark every file shown; when all are: unmark them" },
     { { '/', 0 }, "/", "filter", PA_FILTER, "show the names with the letters you type in that order, best match first" },
-    FIND_BINDING,
     { { KC(KEY_BACKSPACE), 127, 8, 'h', KC(KEY_LEFT), 0 }, "BkSp", "up", PA_PARENT, "the folder above" },
     { { 's', 0 }, "s", "sort", PA_SORT, "sort by name, then size, then date" },
     { { '.', 0 }, ".", "hidden", PA_HIDDEN, "show or hide hidden files" },
-    PREVIEW_BINDING,
     HELP_BINDING,
     { { 'q', KC(KEY_F(10)), 0 }, "q", "quit", PA_QUIT, "quit" },
+    FIND_BINDING,
+    PREVIEW_BINDING,
     { { '~', 0 }, "~", NULL, PA_HOME, "your home folder" },
     { { KEY_ESC, 0 }, "Esc", NULL, PA_ESC, "clear the filter; after f: back to the folder" },
     NAV_BINDINGS,
