@@ -53,8 +53,7 @@ static bool begin(struct picker *p, const char *root)
         set_status(p, ROLE_ERROR, err);
         return false;
     }
-    ts_step(p->ts, ENTRIES_PER_STEP); /* the first results at once */
-    rebuild(p);
+    rebuild(p); /* empty: the idle steps fill it, and the key that started it is answered now */
     return true;
 }
 
