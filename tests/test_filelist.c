@@ -514,10 +514,18 @@ static void test_big_folder(void **state)
     print_message("100,000 names: open+sort %.1f ms; filter keys %.2f / %.2f / %.2f ms, clear %.2f ms;"
                   " %.1f bytes per entry (names average %.1f with NUL)\n",
                   open_ms, key1_ms, key2_ms, key3_ms, clear_ms, per_entry, name_avg);
+    /* A filter key on 100,000 names within 50 ms (about 15 in a normal build); the fuzzy
+     * score of every match is several times slower under AddressSanitizer's checks, which
+     * measure the sanitizer, not the list: three times the room there. */
+#if defined(__SANITIZE_ADDRESS__)
+    const double key_ms = 150.0;
+#else
+    const double key_ms = 50.0;
+#endif
     assert_true(open_ms < 300.0);
-    assert_true(key1_ms < 50.0);
-    assert_true(key2_ms < 50.0);
-    assert_true(key3_ms < 50.0);
+    assert_true(key1_ms < key_ms);
+    assert_true(key2_ms < key_ms);
+    assert_true(key3_ms < key_ms);
     assert_true(clear_ms < 50.0);
     /* mallinfo2 means nothing under AddressSanitizer (its own allocator): skip then */
     if (used_after > used_before)

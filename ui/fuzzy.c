@@ -205,6 +205,15 @@ static size_t fold_name(struct fz_pattern *p, const char *name)
     size_t n = 0;
     enum cls prev = CLS_WHITE; /* the start of a name is the start of a word */
     for (size_t i = 0; i < len;) {
+        unsigned char a = (unsigned char)name[i];
+        if (a < 0x80) {
+            enum cls c = class_of(a, true);
+            p->t[n++] = (struct fz_char){ a >= 'A' && a <= 'Z' ? a + 32u : a, (uint32_t)i, 1,
+                                          (int16_t)bonus_for(prev, c) };
+            prev = c;
+            i++;
+            continue;
+        }
         size_t l;
         uint32_t out[FOLD_MAX], raw;
         bool valid;
@@ -372,6 +381,13 @@ bool fz_match(struct fz_pattern *p, const char *name, int *score, struct fz_hits
     const char *s = name;
     size_t k = 0;
     for (; *s && k < p->pn;) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x80) { /* most names are ASCII: no call per byte */
+            if ((c >= 'A' && c <= 'Z' ? c + 32u : c) == p->pc[k])
+                k++;
+            s++;
+            continue;
+        }
         size_t l;
         uint32_t out[FOLD_MAX], raw;
         bool valid;
@@ -397,7 +413,15 @@ bool fz_match(struct fz_pattern *p, const char *name, int *score, struct fz_hits
     size_t stack_pos[64];
     size_t *pos = p->pn <= 64 ? stack_pos : xmalloc(p->pn * sizeof *pos);
     int sc;
-    if (w > INT16_MAX || p->pn * w > CELLS_MAX) {
+    if (p->pn == 1) {
+        /* one letter: its best place is where the bonus is highest (the first such) */
+        size_t best = lo;
+        for (size_t j = lo; j < hi; j++)
+            if (p->t[j].c == p->pc[0] && p->t[j].bonus > p->t[best].bonus)
+                best = j;
+        pos[0] = best;
+        sc = score_positions(p, pos);
+    } else if (w > INT16_MAX || p->pn * w > CELLS_MAX) {
         quick_positions(p, tn, pos);
         sc = score_positions(p, pos);
     } else {
