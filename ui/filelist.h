@@ -33,7 +33,8 @@ struct filelist;
 /* Read a folder. NULL with a message when it cannot be read (the caller keeps the old list). */
 struct filelist *fl_open(const char *dir, bool show_hidden, enum fl_sort sort, char *err, size_t errlen);
 /* A list of given names relative to dir (a tree search's results: "a/b/cv.pdf"), all
- * files, stat'ed lazily like a folder's. fl_set_hidden does nothing on it. */
+ * files, stat'ed lazily like a folder's, in the order given unless sorted by size or date.
+ * fl_set_hidden does nothing on it. */
 struct filelist *fl_open_names(const char *dir, char *const *names, size_t n, enum fl_sort sort,
                                const char *filter, char *err, size_t errlen);
 void fl_free(struct filelist *fl);
