@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "filelist.h"
+#include "fuzzy.h"
 
 #define BAD_NAME "bad\xff\x01name" /* invalid UTF-8 and a control character, kept raw */
 
@@ -226,7 +227,7 @@ static void test_hidden(void **state)
     assert_int_equal(fl_marked_count(fl), 1);
     assert_true(fl_get(fl, fl_find(fl, "c.TXT"))->marked);
     assert_string_equal(fl_get_filter(fl), "T");
-    EXPECT(fl, "Beta", "A.txt", "b.txt", "c.TXT");
+    EXPECT(fl, "A.txt", "b.txt", "c.TXT", "Beta"); /* best first: T starting a word */
     fl_free(fl);
 }
 
@@ -254,6 +255,13 @@ static void test_filter(void **state)
         {"zz", 0, NULL},
         {"in", 3, "linkdir"},
         {"ink", 2, "linkdir"},
+        {"lf", 1, "linkfile"},       /* fuzzy: the letters in order, not side by side */
+        {"ad", 1, BAD_NAME},
+        {"bt", 2, "b.txt"},          /* best first: t after the dot beats t inside Beta */
+        {"BETA", 1, "Beta"},
+        {"ta", 1, "Beta"},
+        {"at", 1, "A.txt"},
+        {"tb", 0, NULL},             /* in order */
         {NULL, 9, "alpha"},
     };
     struct filelist *fl = open_ok(tmpdir, false, FL_SORT_NAME);
@@ -269,39 +277,36 @@ static void test_filter(void **state)
     fl_free(fl);
 }
 
-struct match_case {
+struct hits_case {
     const char *name, *filter;
     bool ok;
-    size_t off, len;
+    size_t n, off0, len0;
 };
 
-static void test_match(void **state)
+/* fl_hits says where the list's filter matched (the matcher itself: test_fuzzy). */
+static void test_hits(void **state)
 {
     (void)state;
-    static const struct match_case cases[] = {
-        {"c.TXT", "txt", true, 2, 3},
-        {"Report.pdf", "PORT", true, 2, 4},
-        {"aaab", "aab", true, 1, 3},
-        {"abc", "", true, 0, 0},
-        {"abc", "abcd", false, 0, 0},
-        {"abc", "x", false, 0, 0},
-        {"caf\xc3\xa9.txt", "\xc3\xa9", true, 3, 2},
-        {"CAF\xc3\x89", "\xc3\xa9", true, 3, 2},   /* every letter folds: É finds é */
-        {"M\xc3\xbcller CV.pdf", "M\xc3\x9cLLER", true, 0, 7}, /* MÜLLER finds Müller */
-        {"STRASSE", "stra\xc3\x9f", false, 0, 0}, /* ß is one letter, not "ss" */
-        {"\xce\x9f\xce\x94\xce\xa5\xce\xa3\xce\xa3\xce\x95\xce\xa5\xce\xa3", "\xce\xbf\xce\xb4", true, 0, 4}, /* Greek */
-        {"x\xc4\xb0y", "\xc4\xb0", true, 1, 2},
-        {"\xe6\x97\xa5\xe6\x9c\xac.txt", "\xe6\x9c\xac.T", true, 3, 5},
-        {BAD_NAME, "\x01name", true, 4, 5},
+    static const struct hits_case cases[] = {
+        {"c.TXT", "txt", true, 1, 2, 3},
+        {"Report.pdf", "PORT", true, 1, 2, 4},
+        {"M\xc3\xbcller CV.pdf", "muller", true, 1, 0, 7}, /* ü is u: both bytes */
+        {"cv-frank-doe.pdf", "cvfd", true, 3, 0, 2},
+        {"abc", "x", false, 0, 0, 0},
+        {BAD_NAME, "\x01name", true, 1, 4, 5},
     };
+    struct filelist *fl = open_ok(tmpdir, false, FL_SORT_NAME);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        size_t off = 99, len = 99;
-        bool ok = fl_match(cases[i].name, cases[i].filter, &off, &len);
+        fl_set_filter(fl, cases[i].filter);
+        struct fz_hits h;
+        bool ok = fl_hits(fl, cases[i].name, &h);
         if (ok != cases[i].ok)
             fail_msg("case %zu: match %d, want %d", i, ok, cases[i].ok);
-        if (ok && (off != cases[i].off || len != cases[i].len))
-            fail_msg("case %zu: at %zu+%zu, want %zu+%zu", i, off, len, cases[i].off, cases[i].len);
+        if (ok && (h.n != cases[i].n || h.off[0] != cases[i].off0 || h.len[0] != cases[i].len0))
+            fail_msg("case %zu: %zu ranges, first at %zu+%zu, want %zu, %zu+%zu", i, h.n, h.off[0],
+                     h.len[0], cases[i].n, cases[i].off0, cases[i].len0);
     }
+    fl_free(fl);
 }
 
 static void test_marks(void **state)
@@ -509,10 +514,18 @@ static void test_big_folder(void **state)
     print_message("100,000 names: open+sort %.1f ms; filter keys %.2f / %.2f / %.2f ms, clear %.2f ms;"
                   " %.1f bytes per entry (names average %.1f with NUL)\n",
                   open_ms, key1_ms, key2_ms, key3_ms, clear_ms, per_entry, name_avg);
+    /* A filter key on 100,000 names within 50 ms (about 15 in a normal build); the fuzzy
+     * score of every match is several times slower under AddressSanitizer's checks, which
+     * measure the sanitizer, not the list: three times the room there. */
+#if defined(__SANITIZE_ADDRESS__)
+    const double key_ms = 150.0;
+#else
+    const double key_ms = 50.0;
+#endif
     assert_true(open_ms < 300.0);
-    assert_true(key1_ms < 50.0);
-    assert_true(key2_ms < 50.0);
-    assert_true(key3_ms < 50.0);
+    assert_true(key1_ms < key_ms);
+    assert_true(key2_ms < key_ms);
+    assert_true(key3_ms < key_ms);
     assert_true(clear_ms < 50.0);
     /* mallinfo2 means nothing under AddressSanitizer (its own allocator): skip then */
     if (used_after > used_before)
@@ -540,7 +553,7 @@ int main(void)
         cmocka_unit_test(test_kinds),
         cmocka_unit_test(test_hidden),
         cmocka_unit_test(test_filter),
-        cmocka_unit_test(test_match),
+        cmocka_unit_test(test_hits),
         cmocka_unit_test(test_marks),
         cmocka_unit_test(test_find_and_path),
         cmocka_unit_test(test_open_errors),

@@ -1,7 +1,8 @@
 /* The picker's model. Names live in one arena (one allocation for the whole folder), entries
  * in one array, and the filter is an array of 32-bit indexes into it, so a folder of 100,000
  * names costs about 36 bytes per entry plus the name, and a filter keystroke is one pass of
- * byte compares with no allocation per entry. The order itself is filelist_sort.c. */
+ * fuzzy.c's quick test with no allocation per entry, the scoring table only for the names
+ * that pass. The order itself is filelist_sort.c. */
 #include "filelist.h"
 
 #include <errno.h>
@@ -14,7 +15,7 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "filelist_match.h"
+#include "fuzzy.h"
 #include "filelist_sort.h"
 #include "selection.h"
 #include "xalloc.h"
@@ -29,10 +30,9 @@ struct filelist {
     size_t nvis;
     enum fl_sort sort;
     bool show_hidden;
-    char *filter;            /* folded (UTF-8 of the folded characters); "" when none */
-    uint32_t *fcp;           /* the same as characters, for matching */
-    size_t fcn;
+    struct fz_pattern *pat;  /* the filter, compiled */
     char *filter_raw;        /* as typed, for fl_get_filter */
+    bool from_names;         /* made by fl_open_names: no folder to read again */
     size_t stat_next;        /* where fl_stat_step goes on */
     size_t marked;           /* entries of this folder marked */
     struct selection *sel;   /* where marks live */
@@ -80,13 +80,51 @@ static void stat_all(struct filelist *fl)
 
 /* ---- filter ---- */
 
+/* One name that passed the filter: what ranks it. */
+struct ranked {
+    int score;
+    uint32_t len;
+    uint32_t idx;
+};
+
+static int cmp_ranked(const void *a, const void *b)
+{
+    const struct ranked *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;  /* fzf's tie-break: the shorter name */
+    return x->idx < y->idx ? -1 : x->idx > y->idx; /* then the list's own order */
+}
+
+/* Keep the entries of from[0..n) (indexes into ents) that match, best first; no filter:
+ * all of them in list order. */
+static void filter_among(struct filelist *fl, const uint32_t *from, size_t n)
+{
+    if (fz_len(fl->pat) == 0) {
+        for (size_t i = 0; i < n; i++)
+            fl->vis[i] = from ? from[i] : (uint32_t)i;
+        fl->nvis = n;
+        return;
+    }
+    struct ranked *r = xmalloc((n ? n : 1) * sizeof *r);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t idx = from ? from[i] : (uint32_t)i;
+        int score;
+        if (fz_match(fl->pat, fl->ents[idx].name, &score, NULL))
+            r[k++] = (struct ranked){ score, (uint32_t)strlen(fl->ents[idx].name), idx };
+    }
+    qsort(r, k, sizeof *r, cmp_ranked);
+    for (size_t i = 0; i < k; i++)
+        fl->vis[i] = r[i].idx;
+    fl->nvis = k;
+    free(r);
+}
+
 static void filter_from_scratch(struct filelist *fl)
 {
-    size_t k = 0;
-    for (size_t i = 0; i < fl->n; i++)
-        if (fl->fcn == 0 || fl_find_folded(fl->ents[i].name, fl->fcp, fl->fcn, NULL) >= 0)
-            fl->vis[k++] = (uint32_t)i;
-    fl->nvis = k;
+    filter_among(fl, NULL, fl->n);
 }
 
 static void sort_entries(struct filelist *fl)
@@ -260,7 +298,7 @@ static struct filelist *open_list(const char *dir, bool show_hidden, enum fl_sor
     fl->sort = sort;
     fl->show_hidden = show_hidden;
     fl->dir = normalise(dir);
-    fl->fcp = fl_fold_chars(filter ? filter : "", &fl->fcn, &fl->filter);
+    fl->pat = fz_new(filter ? filter : "");
     fl->filter_raw = xstrdup(filter ? filter : "");
     fl->sel = sel_new();
     fl->own_sel = true;
@@ -288,6 +326,46 @@ struct filelist *fl_open(const char *dir, bool show_hidden, enum fl_sort sort, c
     return open_list(dir, show_hidden, sort, "", err, errlen);
 }
 
+struct filelist *fl_open_names(const char *dir, char *const *names, size_t n, enum fl_sort sort,
+                               const char *filter, char *err, size_t errlen)
+{
+    struct filelist *fl = xcalloc(1, sizeof *fl);
+    fl->from_names = true;
+    fl->sort = sort;
+    fl->dir = normalise(dir);
+    fl->pat = fz_new(filter ? filter : "");
+    fl->filter_raw = xstrdup(filter ? filter : "");
+    fl->sel = sel_new();
+    fl->own_sel = true;
+    fl->dfd = fl->dir ? open(fl->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (fl->dfd < 0) {
+        set_err(err, errlen, fl->dir ? fl->dir : dir, errno);
+        fl_free(fl);
+        return NULL;
+    }
+    size_t alen = 0;
+    for (size_t i = 0; i < n; i++)
+        alen += strlen(names[i]) + 1;
+    fl->arena = xmalloc(alen ? alen : 1);
+    fl->ents = xcalloc(n ? n : 1, sizeof *fl->ents);
+    fl->vis = xmalloc((n ? n : 1) * sizeof *fl->vis);
+    char *p = fl->arena;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(names[i]) + 1;
+        memcpy(p, names[i], l);
+        fl->ents[i].name = p; /* files only: sizes, dates and the rest come with the stat */
+        p += l;
+    }
+    fl->n = n;
+    /* By name, the given order stands (a search's: the shallow first), and a rebuild of
+     * 20,000 results costs a copy and a filter pass, not a sort, while keys wait. */
+    if (sort == FL_SORT_NAME)
+        filter_from_scratch(fl);
+    else
+        sort_entries(fl);
+    return fl;
+}
+
 void fl_free(struct filelist *fl)
 {
     if (!fl)
@@ -298,8 +376,7 @@ void fl_free(struct filelist *fl)
     free(fl->ents);
     free(fl->arena);
     free(fl->vis);
-    free(fl->filter);
-    free(fl->fcp);
+    fz_free(fl->pat);
     free(fl->filter_raw);
     if (fl->own_sel)
         sel_free(fl->sel);
@@ -394,6 +471,8 @@ void fl_use_selection(struct filelist *fl, struct selection *sel)
 
 void fl_set_hidden(struct filelist *fl, bool show)
 {
+    if (fl->from_names)
+        return; /* no folder to read: the names' maker decides what is hidden */
     char err[16];
     struct filelist *nl = open_list(fl->dir, show, fl->sort, fl->filter_raw, err, sizeof err);
     if (!nl)
@@ -421,29 +500,28 @@ void fl_set_hidden(struct filelist *fl, bool show)
 
 void fl_set_filter(struct filelist *fl, const char *filter)
 {
-    size_t fn;
-    char *f;
-    uint32_t *fcp = fl_fold_chars(filter ? filter : "", &fn, &f);
-    char *raw = xstrdup(filter ? filter : "");
-    bool narrower = fl->filter[0] != '\0' && strstr(f, fl->filter) != NULL;
-    free(fl->filter);
-    free(fl->fcp);
+    struct fz_pattern *pat = fz_new(filter ? filter : "");
+    bool narrower = fz_len(fl->pat) > 0 && fz_narrows(pat, fl->pat);
+    fz_free(fl->pat);
     free(fl->filter_raw);
-    fl->filter = f;
-    fl->fcp = fcp;
-    fl->fcn = fn;
-    fl->filter_raw = raw;
-    if (!narrower || fn == 0) {
+    fl->pat = pat;
+    fl->filter_raw = xstrdup(filter ? filter : "");
+    if (!narrower || fz_len(pat) == 0) {
         filter_from_scratch(fl);
         return;
     }
-    /* Every name containing the new filter contains the old one: only the entries visible
-     * now can stay visible, which makes typing on a huge folder cheaper with each key. */
-    size_t k = 0;
-    for (size_t i = 0; i < fl->nvis; i++)
-        if (fl_find_folded(fl->ents[fl->vis[i]].name, fcp, fn, NULL) >= 0)
-            fl->vis[k++] = fl->vis[i];
-    fl->nvis = k;
+    /* Every name the new filter matches, the old one matched: only the entries visible now
+     * can stay visible, which makes typing on a huge folder cheaper with each key. They are
+     * ranked again. */
+    uint32_t *from = xmalloc((fl->nvis ? fl->nvis : 1) * sizeof *from);
+    memcpy(from, fl->vis, fl->nvis * sizeof *from);
+    filter_among(fl, from, fl->nvis);
+    free(from);
+}
+
+bool fl_hits(struct filelist *fl, const char *name, struct fz_hits *hits)
+{
+    return fz_match(fl->pat, name, NULL, hits);
 }
 
 const char *fl_get_filter(const struct filelist *fl)

@@ -32,6 +32,11 @@ struct filelist;
 
 /* Read a folder. NULL with a message when it cannot be read (the caller keeps the old list). */
 struct filelist *fl_open(const char *dir, bool show_hidden, enum fl_sort sort, char *err, size_t errlen);
+/* A list of given names relative to dir (a tree search's results: "a/b/cv.pdf"), all
+ * files, stat'ed lazily like a folder's, in the order given unless sorted by size or date.
+ * fl_set_hidden does nothing on it. */
+struct filelist *fl_open_names(const char *dir, char *const *names, size_t n, enum fl_sort sort,
+                               const char *filter, char *err, size_t errlen);
 void fl_free(struct filelist *fl);
 const char *fl_dir(const struct filelist *fl);          /* absolute, normalised */
 size_t fl_count(const struct filelist *fl);             /* visible entries (after filter) */
@@ -43,14 +48,14 @@ char *fl_path(const struct filelist *fl, size_t i);     /* full path of visible 
 void fl_set_sort(struct filelist *fl, enum fl_sort s);  /* stats everything first when needed */
 enum fl_sort fl_get_sort(const struct filelist *fl);
 void fl_set_hidden(struct filelist *fl, bool show);     /* re-reads */
-/* Case-insensitive substring filter on the name, for any letter (MÜLLER finds Müller:
- * towlower(towupper()) of each character in a UTF-8 locale of its own, so it folds the same
- * under LANG=C); "" clears. */
+/* Fuzzy filter on the name (fuzzy.h: the letters in order, case and accents ignored), the
+ * best matches first (shorter names, then the list's order breaking ties); "" clears and
+ * the list's order is back. */
 void fl_set_filter(struct filelist *fl, const char *filter);
 const char *fl_get_filter(const struct filelist *fl);
-/* Where the filter matches in name: byte offset and length in the raw name (folding may
- * change a character's length), or false. */
-bool fl_match(const char *name, const char *filter, size_t *off, size_t *len);
+/* Where the filter's letters are in name (byte ranges of the raw name), or false. */
+struct fz_hits;
+bool fl_hits(struct filelist *fl, const char *name, struct fz_hits *hits);
 /* Visible index of the entry called name, or (size_t)-1. */
 size_t fl_find(const struct filelist *fl, const char *name);
 

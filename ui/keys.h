@@ -16,6 +16,8 @@
 #define KEY_IS_META(k) (((k) & 0x20000000) != 0)
 #define CTRL_KEY(c) ((c) & 0x1f)
 #define KEY_ESC 27
+/* A bracketed paste, whole (term.h says where its text is). */
+#define KEY_PASTE KC(0xfff0)
 
 /* A character that goes into a text field as it is: not a key code, not a chord, not a
  * control character. */

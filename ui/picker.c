@@ -14,14 +14,19 @@
 #include "editkeys.h"
 #include "mime.h"
 #include "picker_draw.h"
+#include "picker_find.h"
 #include "selection.h"
 #include "sendable.h"
+#include "term.h"
 #include "text.h"
+#include "treesearch.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 enum picker_action {
     PA_UP, PA_DOWN, PA_PGUP, PA_PGDN, PA_TOP, PA_BOTTOM, PA_ENTER, PA_OPEN_DIR, PA_PARENT,
-    PA_HOME, PA_FILTER, PA_HIDDEN, PA_SORT, PA_MARK, PA_MARK_ALL, PA_ESC, PA_QUIT,
+    PA_HOME, PA_FILTER, PA_HIDDEN, PA_SORT, PA_MARK, PA_MARK_ALL, PA_ESC, PA_QUIT, PA_FIND,
+    PA_PREVIEW,
     /* while typing a filter (the editing keys are editkeys.c's) */
     PA_F_KEEP, PA_F_CLEAR,
 };
@@ -36,6 +41,13 @@ enum picker_action {
     { { KC(KEY_END), 'G', 0 }, "G", NULL, PA_BOTTOM, "the last entry" }, \
     { { KC(KEY_RIGHT), 'l', 0 }, "l", NULL, PA_OPEN_DIR, "open the highlighted folder" }
 
+/* The search below the folder and the preview, in both tables. */
+/* Not in the footer: at 80 columns it is full; ? lists them. */
+#define FIND_BINDING { { 'f', 0 }, "f", NULL, PA_FIND, "search every folder below this one " \
+    "(8 deep, 20,000 entries) for the names that match what you type; Esc comes back" }
+#define PREVIEW_BINDING { { 'p', 0 }, "p", NULL, PA_PREVIEW, "show or hide the preview of the " \
+    "highlighted file (shown by itself from 100 columns)" }
+
 #define HELP_BINDING { { '?', KC(KEY_F(1)), 0 }, "?", "keys", KEYS_HELP, "this list of keys" }
 
 /* The footer shows the rows with a label, in this order. */
@@ -45,14 +57,16 @@ static const struct binding list_keys[] = {
     { { ' ', 0 }, "Space", "mark", PA_MARK, "mark or unmark a file, to attach several at once "
       "(marks stay when you change folders)" },
     { { 'a', 0 }, "a", NULL, PA_MARK_ALL, "mark every file shown; when all are: unmark them" },
-    { { '/', 0 }, "/", "filter", PA_FILTER, "show only the names that contain what you type" },
+    { { '/', 0 }, "/", "filter", PA_FILTER, "show the names with the letters you type in that order, best match first" },
     { { KC(KEY_BACKSPACE), 127, 8, 'h', KC(KEY_LEFT), 0 }, "BkSp", "up", PA_PARENT, "the folder above" },
     { { 's', 0 }, "s", "sort", PA_SORT, "sort by name, then size, then date" },
     { { '.', 0 }, ".", "hidden", PA_HIDDEN, "show or hide hidden files" },
     HELP_BINDING,
     { { 'q', KC(KEY_F(10)), 0 }, "q", "quit", PA_QUIT, "quit" },
+    FIND_BINDING,
+    PREVIEW_BINDING,
     { { '~', 0 }, "~", NULL, PA_HOME, "your home folder" },
-    { { KEY_ESC, 0 }, "Esc", NULL, PA_ESC, "clear the filter" },
+    { { KEY_ESC, 0 }, "Esc", NULL, PA_ESC, "clear the filter; after f: back to the folder" },
     NAV_BINDINGS,
 };
 
@@ -61,15 +75,17 @@ static const struct binding marked_keys[] = {
       "on a file: attach the marked files; on a folder: open it" },
     { { ' ', 0 }, "Space", "mark", PA_MARK, "mark or unmark a file" },
     { { 'a', 0 }, "a", "all/none", PA_MARK_ALL, "mark every file shown; when all are: unmark them" },
-    { { KEY_ESC, 0 }, "Esc", "unmark all", PA_ESC, "clear the filter; else unmark every file, in "
-      "every folder" },
-    { { '/', 0 }, "/", "filter", PA_FILTER, "show only the names that contain what you type" },
+    { { KEY_ESC, 0 }, "Esc", "unmark all", PA_ESC, "after f: back to the folder; else clear the "
+      "filter; else unmark every file, in every folder" },
+    { { '/', 0 }, "/", "filter", PA_FILTER, "show the names with the letters you type in that order, best match first" },
+    FIND_BINDING,
     { { KC(KEY_BACKSPACE), 127, 8, 'h', KC(KEY_LEFT), 0 }, "BkSp", "up", PA_PARENT, "the folder above" },
     { { 's', 0 }, "s", "sort", PA_SORT, "sort by name, then size, then date" },
     HELP_BINDING,
     { { 'q', KC(KEY_F(10)), 0 }, "q", "quit", PA_QUIT, "quit" },
     { { '.', 0 }, ".", NULL, PA_HIDDEN, "show or hide hidden files" },
     { { '~', 0 }, "~", NULL, PA_HOME, "your home folder" },
+    PREVIEW_BINDING,
     NAV_BINDINGS,
 };
 
@@ -77,7 +93,7 @@ static const struct binding marked_keys[] = {
 static const struct binding filter_keys[] = {
     { { '\r', '\n', KC(KEY_ENTER), 0 }, "Enter", "keep filter", PA_F_KEEP,
       "keep the filter and go back to the list" },
-    { { KEY_ESC, 0 }, "Esc", "clear filter", PA_F_CLEAR, "clear the filter" },
+    { { KEY_ESC, 0 }, "Esc", "clear filter", PA_F_CLEAR, "clear the filter; after f: back to the folder" },
     { { KC(KEY_UP), CTRL_KEY('p'), 0 }, "Up/Down", "move", PA_UP, "up a row" },
     { { KC(KEY_DOWN), CTRL_KEY('n'), 0 }, "Down", NULL, PA_DOWN, "down a row" },
     { { KC(KEY_PPAGE), 0 }, "PgUp", NULL, PA_PGUP, "a page up" },
@@ -124,6 +140,8 @@ static size_t picker_help(const struct app *a, struct help_section *out, size_t 
     return 2;
 }
 
+static void picker_layout_parts(struct app *a);
+
 static void set_status(struct picker *p, enum role r, const char *text)
 {
     snprintf(p->status, sizeof p->status, "%s", text);
@@ -140,11 +158,15 @@ int picker_init(struct picker *p, const char *dir, uint64_t max_size, char *err,
     p->sel = sel_new();
     fl_use_selection(p->fl, p->sel);
     le_init(&p->filter, "", 255);
+    pv_init(&p->pv);
+    p->preview_pref = -1;
     return 0;
 }
 
 void picker_free(struct picker *p)
 {
+    picker_find_stop(p);
+    pv_free(&p->pv);
     if (p->fl)
         fl_free(p->fl);
     p->fl = NULL;
@@ -187,6 +209,11 @@ static bool change_dir(struct picker *p, const char *dir, const char *select)
     p->top = p->cursor > h / 2 ? p->cursor - h / 2 : 0;
     keep_visible(p);
     return true;
+}
+
+bool picker_change_dir(struct picker *p, const char *dir, const char *select)
+{
+    return change_dir(p, dir, select);
 }
 
 static void go_parent(struct picker *p)
@@ -340,12 +367,32 @@ static bool filter_key(struct picker *p, int key)
         p->filtering = false;
         return true;
     case PA_F_CLEAR:
+        if (p->ts) {
+            picker_find_stop(p);
+            return true;
+        }
         p->filtering = false;
         le_set(&p->filter, "");
         apply_filter(p);
         return true;
     default:
         break;
+    }
+    if (key == KEY_PASTE) {
+        /* pasted while typing: text for the filter, its line ends as spaces */
+        const char *t = term_paste_text();
+        for (size_t i = 0; t[i];) {
+            uint32_t cp;
+            size_t l = utf8_decode(t + i, 4, &cp);
+            if (!l) {
+                i++;
+                continue;
+            }
+            le_insert(&p->filter, cp == '\n' ? L' ' : (wchar_t)cp);
+            i += l;
+        }
+        apply_filter(p);
+        return true;
     }
     bool bksp = key == KC(KEY_BACKSPACE) || key == 127 || key == 8;
     if (bksp && p->filter.len == 0) {
@@ -364,6 +411,12 @@ static struct ui_intent picker_key(struct app *a, int key)
 {
     struct picker *p = &a->picker;
     int act;
+    if (key == KEY_PASTE && !p->filtering) {
+        p->status[0] = '\0';
+        picker_paste(p, term_paste_text());
+        keep_visible(p);
+        return ui_intent(UI_INTENT_REDRAW);
+    }
     if (p->filtering) {
         act = keys_find(filter_keys, N_OF(filter_keys), key);
         if (act != PA_UP && act != PA_DOWN && act != PA_PGUP && act != PA_PGDN)
@@ -393,21 +446,41 @@ static struct ui_intent picker_key(struct app *a, int key)
     case PA_ENTER:
         return pick(p);
     case PA_OPEN_DIR:
-        if (n && fl_get(p->fl, p->cursor)->is_dir) {
+        if (!p->ts && n && fl_get(p->fl, p->cursor)->is_dir) {
             char *path = fl_path(p->fl, p->cursor);
             change_dir(p, path, NULL);
             free(path);
         }
         break;
-    case PA_PARENT: go_parent(p); break;
-    case PA_HOME: go_home(p); break;
+    case PA_PARENT:
+        if (p->ts)
+            picker_find_stop(p); /* up from the results: the folder they are below */
+        else
+            go_parent(p);
+        break;
+    case PA_HOME:
+        picker_find_stop(p);
+        go_home(p);
+        break;
+    case PA_FIND:
+        if (!p->ts)
+            picker_find_start(p);
+        p->filtering = p->ts != NULL;
+        break;
+    case PA_PREVIEW:
+        p->preview_pref = !p->preview_shown;
+        picker_layout_parts(a);
+        break;
     case PA_FILTER:
         p->filtering = true;
         break;
     case PA_HIDDEN:
         name = current_name(p);
         p->show_hidden = !p->show_hidden;
-        fl_set_hidden(p->fl, p->show_hidden);
+        if (p->ts)
+            picker_find_restart(p);
+        else
+            fl_set_hidden(p->fl, p->show_hidden);
         fl_set_filter(p->fl, p->filter.buf);
         reselect(p, name);
         break;
@@ -434,7 +507,9 @@ static struct ui_intent picker_key(struct app *a, int key)
         }
         break;
     case PA_ESC:
-        if (p->filter.len) {
+        if (p->ts) {
+            picker_find_stop(p);
+        } else if (p->filter.len) {
             le_set(&p->filter, "");
             apply_filter(p);
         } else {
@@ -487,35 +562,82 @@ static void picker_update(struct app *a)
     if (fl_count(p->fl))
         fl_stat_range(p->fl, p->top, (size_t)p->list.h);
     update_info(p);
+    /* the preview follows the cursor; the reading happens in idle steps */
+    char *path = NULL;
+    if (p->preview_shown && fl_count(p->fl))
+        path = fl_path(p->fl, p->cursor);
+    pv_show(&p->pv, path);
+    free(path);
 }
 
 static struct ui_intent picker_idle(struct app *a, unsigned sent)
 {
     (void)sent;
+    struct picker *p = &a->picker;
+    bool redraw = false, more = false;
+    /* the preview first (it is what the user looks at), one small step; then the tree
+     * search; the loop comes back at once while either has work (idle_again), and a key
+     * that arrives meanwhile is read before the next step */
+    if (pv_busy(&p->pv)) {
+        redraw |= pv_step(&p->pv);
+        more |= pv_busy(&p->pv);
+    } else if (p->ts) {
+        bool left;
+        redraw |= picker_find_step(p, &left);
+        more |= left;
+    }
+    if (more)
+        a->idle_again = true;
     /* Sizes and dates of rows not on screen, a few milliseconds at a time. Nothing visible
-     * changes, so no redraw. */
-    fl_stat_step(a->picker.fl, 5);
-    return ui_intent(UI_INTENT_NONE);
+     * changes by it. */
+    fl_stat_step(p->fl, more ? 1 : 5);
+    return ui_intent(redraw ? UI_INTENT_REDRAW : UI_INTENT_NONE);
 }
 
 /* Back from the result screen to pick another file: the marks of the last batch go. */
 static struct ui_intent picker_enter(struct app *a, const struct ui_intent *why)
 {
+    term_paste_as_one(true);
     if (why->fresh)
         fl_clear_marks(a->picker.fl); /* in every folder: the batch was sent */
     return ui_intent(UI_INTENT_NONE);
 }
 
-static void picker_layout(struct app *a)
+/* The list and, when it is shown, the preview pane on its right (two fifths, at most 60
+ * columns): by the width unless toggled, never where the list would be too narrow. */
+static void picker_layout_parts(struct app *a)
 {
     struct picker *p = &a->picker;
     p->path = a->layout.path;
     p->list = a->layout.list;
     p->stat = a->layout.status;
+    int w = p->list.w;
+    bool want = p->preview_pref < 0 ? w >= PICKER_PREVIEW_AUTO : p->preview_pref == 1;
+    p->preview_shown = want && w >= PICKER_PREVIEW_MIN;
+    if (p->preview_shown) {
+        int pw = w * 2 / 5 > 60 ? 60 : w * 2 / 5;
+        p->list.w = w - pw;
+        p->pane = (struct rect){ p->list.y, p->list.x + p->list.w, p->list.h, pw };
+    }
+    keep_visible(p);
+}
+
+static void picker_layout(struct app *a)
+{
+    /* the picker is the screen: a paste is a path (or the filter's text) */
+    term_paste_as_one(true);
+    picker_layout_parts(a);
+}
+
+static void picker_leave(struct app *a)
+{
+    (void)a;
+    term_paste_as_one(false); /* other screens' fields take a paste as typed keys */
 }
 
 const struct screen_ops picker_ops = {
     .enter = picker_enter,
+    .leave = picker_leave,
     .layout = picker_layout,
     .update = picker_update,
     .draw = picker_draw,

@@ -10,8 +10,25 @@
 #include "app.h"
 #include "draw.h"
 #include "format.h"
+#include "preview_draw.h"
+#include "treesearch.h"
+#include "fuzzy.h"
 #include "theme.h"
 #include "xalloc.h"
+
+/* 20000 as "20,000": a count read at a glance. */
+static void fmt_count(size_t n, char *out, size_t len)
+{
+    char digits[32];
+    int l = snprintf(digits, sizeof digits, "%zu", n);
+    size_t o = 0;
+    for (int i = 0; i < l && o + 2 < len; i++) {
+        if (i && (l - i) % 3 == 0)
+            out[o++] = ',';
+        out[o++] = digits[i];
+    }
+    out[o] = '\0';
+}
 
 static const char *sort_name(enum fl_sort s)
 {
@@ -34,29 +51,42 @@ static void draw_path_bar(const struct picker *p)
 }
 
 /* Draw one row's name, cut in the middle when too long (the extension stays in view), and
- * the part the filter matched highlighted on either side of the ellipsis. */
-static void draw_name(int y, int x, int w, const struct fl_entry *e, const char *filter, attr_t at,
+ * the letters the filter matched highlighted on either side of the ellipsis. */
+static void draw_name(int y, int x, int w, struct filelist *fl, const struct fl_entry *e, attr_t at,
                       attr_t match_at)
 {
     int nw = e->is_dir ? w - 1 : w;
     if (nw < 1)
         return;
-    size_t off = 0, len = 0;
-    if (!(filter && *filter && fl_match(e->name, filter, &off, &len)))
-        off = len = 0;
+    struct fz_hits h;
+    if (!fl_hits(fl, e->name, &h))
+        h.n = 0;
+    /* where each matched range lands in the fitted name: one fit per range (the same fit
+     * every time), a few short names per frame */
+    size_t nl = strlen(e->name), from[2 * FZ_HITS_MAX], to[2 * FZ_HITS_MAX], ns = 0;
     struct text_spans sp;
-    char *fit = text_fit_spans(e->name, strlen(e->name), nw, TEXT_CUT_MIDDLE, off, len, &sp);
-    size_t from = 0;
+    char *fit = text_fit_spans(e->name, nl, nw, TEXT_CUT_MIDDLE, 0, 0, &sp);
+    for (size_t k = 0; k < h.n; k++) {
+        free(fit);
+        fit = text_fit_spans(e->name, nl, nw, TEXT_CUT_MIDDLE, h.off[k], h.len[k], &sp);
+        for (size_t j = 0; j < sp.n && ns < 2 * FZ_HITS_MAX; j++) {
+            if (ns && sp.start[j] < to[ns - 1])
+                continue; /* ranges come in order; an overlap is an escape already drawn */
+            from[ns] = sp.start[j];
+            to[ns++] = sp.end[j];
+        }
+    }
+    size_t done = 0;
     move(y, x);
-    for (size_t i = 0; i < sp.n; i++) {
+    for (size_t i = 0; i < ns; i++) {
         attrset(at);
-        addnstr(fit + from, (int)(sp.start[i] - from));
+        addnstr(fit + done, (int)(from[i] - done));
         attrset(match_at);
-        addnstr(fit + sp.start[i], (int)(sp.end[i] - sp.start[i]));
-        from = sp.end[i];
+        addnstr(fit + from[i], (int)(to[i] - from[i]));
+        done = to[i];
     }
     attrset(at);
-    addstr(fit + from);
+    addstr(fit + done);
     if (e->is_dir)
         addstr("/");
     attrset(A_NORMAL);
@@ -93,7 +123,7 @@ static void draw_row(const struct picker *p, int y, size_t i, bool selected)
         draw_put(y, 1, 1, g->mark, selected ? base | A_BOLD : theme_attr(ROLE_MARKED));
     else if (blocked)
         draw_put(y, 1, 1, g->warn, selected ? base | A_BOLD : theme_attr(ROLE_DIM) | A_BOLD);
-    draw_name(y, 3, w - 3 - right - 1, e, fl_get_filter(p->fl), name_at, match_at);
+    draw_name(y, 3, w - 3 - right - 1, p->fl, e, name_at, match_at);
 
     int x = w - right;
     char buf[32] = "";
@@ -137,8 +167,30 @@ static void draw_status(struct picker *p)
     draw_put_right(y, w - rw, rw - 1, right, marks ? theme_attr(ROLE_MARKED) : theme_attr(ROLE_DIM));
     int lw = w - rw - 1;
 
+    if (p->ts) {
+        /* the search's progress, right of the query */
+        static const char *const spin[] = { "|", "/", "-", "\\" };
+        char prog[96], count[32];
+        fmt_count(ts_count(p->ts), count, sizeof count);
+        if (!ts_done(p->ts))
+            snprintf(prog, sizeof prog, " %s searching%s %s files", spin[p->spin / 8 % 4],
+                     theme_glyphs()->ellipsis, count);
+        else
+            snprintf(prog, sizeof prog, " %s files below%s", count, ts_truncated(p->ts) ? " (search bounded)" : "");
+        int pw = text_width(prog);
+        if (pw < lw / 2) {
+            draw_put(y, 1 + lw - pw, pw, prog, theme_attr(ROLE_DIM));
+            lw -= pw + 1;
+        }
+        if (!p->filtering) {
+            char buf[320];
+            snprintf(buf, sizeof buf, "find below: %s%s", p->filter.buf, p->filter.len ? "" : "(/ to type a name)");
+            draw_put(y, 1, lw, buf, theme_attr(ROLE_MATCH));
+            return;
+        }
+    }
     if (p->filtering) {
-        int x = draw_put(y, 1, lw, "filter: ", theme_attr(ROLE_LABEL)) + 1;
+        int x = draw_put(y, 1, lw, p->ts ? "find below: " : "filter: ", theme_attr(ROLE_LABEL)) + 1;
         int fw = lw - x;
         if (fw < 4)
             return;
@@ -181,8 +233,12 @@ void picker_draw(struct app *a)
     struct picker *p = &a->picker;
     size_t n = fl_count(p->fl);
     draw_path_bar(p);
+    if (p->preview_shown)
+        preview_draw(&p->pv, p->pane);
     if (n == 0) {
-        const char *msg = fl_total(p->fl) ? "no name matches the filter" : "this folder is empty";
+        const char *msg = fl_total(p->fl) ? "no name matches the filter"
+                          : p->ts ? (ts_done(p->ts) ? "no files below this folder" : "searching")
+                          : "this folder is empty";
         draw_put(p->list.y + 1, 3, p->list.w - 4, msg, theme_attr(ROLE_DIM));
     }
     for (int r = 0; r < p->list.h; r++) {

@@ -6,6 +6,7 @@
 #define NCURSES_WIDECHAR 1
 #include <curses.h>   /* declares tigetstr too: <term.h> would be this folder's term.h */
 
+#include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -35,6 +36,14 @@ static SCREEN *term_screen;
  * stops returning keys for good after the first byte above 0x7f. Keys are then read as
  * bytes and the UTF-8 the terminal most likely sends is put together here. */
 static bool byte_input;
+/* Bracketed paste (the terminal wraps a paste in ESC [200~ ... ESC [201~): on while curses
+ * owns the terminal, off when it is given back, also for a suspend. */
+#define PASTE_ON "\033[?2004h"
+#define PASTE_OFF "\033[?2004l"
+#define PASTE_MAX 4096
+static bool paste_as_one;
+static char paste_buf[PASTE_MAX + 1];
+static struct sigaction curses_tstp;
 
 static void on_quit_signal(int sig)
 {
@@ -149,6 +158,51 @@ static void stderr_capture(void)
     stderr_log = fd;
 }
 
+static void write_str(const char *s)
+{
+    if (write(STDOUT_FILENO, s, strlen(s)) < 0) {
+        /* the terminal is gone: nothing to switch */
+    }
+}
+
+/* Ctrl-Z: bracketed paste off for the shell, then what curses does on a suspend (leave the
+ * screen, stop, come back), then on again. */
+static void on_tstp(int sig)
+{
+    int saved = errno;
+    write_str(PASTE_OFF);
+    if (curses_tstp.sa_handler != SIG_DFL && curses_tstp.sa_handler != SIG_IGN) {
+        curses_tstp.sa_handler(sig);
+    } else {
+        signal(SIGTSTP, SIG_DFL);
+        raise(SIGTSTP);
+        signal(SIGTSTP, on_tstp);
+    }
+    write_str(PASTE_ON);
+    errno = saved;
+}
+
+static void paste_enable(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = on_tstp;
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGTSTP, &sa, &curses_tstp);
+    write_str(PASTE_ON);
+}
+
+void term_paste_as_one(bool on)
+{
+    paste_as_one = on;
+}
+
+const char *term_paste_text(void)
+{
+    return paste_buf;
+}
+
 int term_start(char *err, size_t errlen)
 {
     if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
@@ -186,10 +240,13 @@ int term_start(char *err, size_t errlen)
         def_prog_mode();
     }
     restore_len = 0;
+    memcpy(restore_seq, PASTE_OFF, sizeof PASTE_OFF - 1);
+    restore_len = sizeof PASTE_OFF - 1;
     seq_append("sgr0");
     seq_append("cnorm");
     seq_append("rmkx");
     seq_append("rmcup");
+    paste_enable();
     stderr_capture();
     /* Out of memory ends the process from anywhere: give the terminal back first, so the
      * message that follows is readable and the shell usable. */
@@ -201,6 +258,8 @@ void term_stop(void)
 {
     xalloc_set_fatal_hook(NULL);
     if (curses_up) {
+        sigaction(SIGTSTP, &curses_tstp, NULL);
+        write_str(PASTE_OFF);
         curs_set(1);
         endwin();
         curses_up = false;
@@ -235,6 +294,8 @@ static int utf8_rest(int lead)
 /* One key as curses gives it, waiting up to timeout_ms; TERM_NO_KEY when none came. A byte
  * that cannot be read as a character is dropped (TERM_DROPPED). */
 #define TERM_DROPPED (-2)
+#define TERM_PASTE_BEGIN (-3)
+#define TERM_PASTE_END (-4)
 static int read_raw(int timeout_ms)
 {
     timeout(timeout_ms);
@@ -288,11 +349,45 @@ static int after_escape(void)
             return KEY_META(k); /* Alt-[ or Alt-O alone */
         /* parameters, then one final byte in 0x40..0x7e */
         int c = first;
-        for (int i = 0; i < 16 && c >= 0 && !(c >= 0x40 && c <= 0x7e); i++)
+        char params[20];
+        size_t np = 0;
+        for (int i = 0; i < 16 && c >= 0 && !(c >= 0x40 && c <= 0x7e); i++) {
+            if (np + 1 < sizeof params && c < 0x80)
+                params[np++] = (char)c;
             c = read_raw(0);
+        }
+        params[np] = '\0';
+        if (k == '[' && c == '~' && strcmp(params, "200") == 0)
+            return TERM_PASTE_BEGIN;
+        if (k == '[' && c == '~' && strcmp(params, "201") == 0)
+            return TERM_PASTE_END;
         return TERM_DROPPED;
     }
     return KEY_META(k);
+}
+
+/* The keys of a paste up to its end marker, as UTF-8 text in paste_buf (what does not fit
+ * is dropped, the end is still waited for). A paste arrives in one burst; the wait for each
+ * key is short so a lost end marker costs a moment, not the program. */
+static void read_paste(void)
+{
+    size_t n = 0;
+    for (int i = 0; i < 1 << 20; i++) {
+        int k = read_raw(200);
+        if (k == KEY_ESC)
+            k = after_escape();
+        if (k == TERM_NO_KEY || k == TERM_PASTE_END)
+            break;
+        if (k == '\r')
+            k = '\n';
+        if (k < 0 || KEY_IS_CODE(k) || KEY_IS_META(k) || n + 4 > PASTE_MAX)
+            continue;
+        char u[4];
+        size_t l = k < 0x80 ? (u[0] = (char)k, 1) : utf8_encode((uint32_t)k, u);
+        memcpy(paste_buf + n, u, l);
+        n += l;
+    }
+    paste_buf[n] = '\0';
 }
 
 int term_read_key(int timeout_ms)
@@ -303,6 +398,12 @@ int term_read_key(int timeout_ms)
             return TERM_NO_KEY;
         if (key == KEY_ESC)
             key = after_escape();
+        if (key == TERM_PASTE_BEGIN && paste_as_one) {
+            read_paste();
+            return KEY_PASTE;
+        }
+        if (key == TERM_PASTE_BEGIN || key == TERM_PASTE_END)
+            key = TERM_DROPPED; /* the paste comes as its keys, as it would without the markers */
         if (key != TERM_DROPPED)
             return key;
         timeout_ms = 0; /* what was dropped was one key, and it is gone: only what follows */

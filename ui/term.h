@@ -20,5 +20,11 @@ int term_signal(void);
  * TERM_NO_KEY. An escape sequence the terminal description does not know is read whole
  * and dropped, so an unknown key never acts as Esc followed by stray characters. */
 int term_read_key(int timeout_ms);
+/* A bracketed paste as one key, KEY_PASTE (keys.h), its text (UTF-8, line ends as "\n", at
+ * most 4 KiB) in term_paste_text() until the next key is read; off (the start), a paste
+ * comes as the keys it is made of. The picker turns it on while it is the screen. */
+#include <stdbool.h>
+void term_paste_as_one(bool on);
+const char *term_paste_text(void);
 
 #endif

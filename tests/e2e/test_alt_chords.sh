@@ -20,7 +20,7 @@ wait_for ' 1/60 *$'
 keys /
 wait_for 'filter:'
 keys -l f0
-wait_for '9 of 60 shown'
+wait_for '15 of 60 shown'
 keys Enter                                      # keep the filter
 wait_for 'filter "f0"'
 keys M-BSpace                                   # Option-Backspace: nothing here
@@ -30,7 +30,7 @@ screen_line 2 | grep -q '/sub ' || fail "Option-Backspace went up a folder"
 keys M-b
 sleep 0.3
 screen_line 2 | grep -q '/sub ' || fail "Alt-B acted in the list"
-wait_for '9 of 60 shown'
+wait_for '15 of 60 shown'
 
 keys Enter
 wait_for '^ Attach f01\.txt'
