@@ -431,8 +431,9 @@ static void update_info(struct picker *p)
     /* Only a file that can be sent is looked into: a FIFO or device would block libmagic's
      * read, and for the others why they cannot be sent is what to show. */
     p->info_ok = sendable_check(path, p->max_size, p->info_why, sizeof p->info_why) == SENDABLE_OK;
-    if (p->info_ok)
-        mime_detect(path, p->info_mime, sizeof p->info_mime);
+    /* libmagic reads the file: in the idle step, so the frame of this key is not held up */
+    p->info_mime[0] = '\0';
+    p->info_pending = p->info_ok;
 }
 
 /* Before a frame: the rows about to be drawn get their sizes and dates, and the highlighted
@@ -462,7 +463,12 @@ static struct ui_intent picker_idle(struct app *a, unsigned sent)
     /* the preview first (it is what the user looks at), one small step; then the tree
      * search; the loop comes back at once while either has work (idle_again), and a key
      * that arrives meanwhile is read before the next step */
-    if (pv_busy(&p->pv)) {
+    if (p->info_pending) {
+        p->info_pending = false;
+        if (p->info_name)
+            mime_detect(p->info_name, p->info_mime, sizeof p->info_mime);
+        redraw = more = true;
+    } else if (pv_busy(&p->pv)) {
         redraw |= pv_step(&p->pv);
         more |= pv_busy(&p->pv);
     } else if (p->ts) {

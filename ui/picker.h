@@ -36,6 +36,7 @@ struct picker {
     char *info_name;             /* entry whose MIME type (or why it cannot be sent) is below */
     char info_mime[128];
     bool info_ok;                /* it can be sent; else info_why says why */
+    bool info_pending;           /* info_mime still to be found (in the next idle step) */
     char info_why[320];
     struct rect path, list, stat;
     /* preview */

@@ -223,7 +223,8 @@ static void draw_status(struct picker *p)
             fmt_bytes(e->size, size, sizeof size);
         else
             snprintf(size, sizeof size, "size unknown");
-        snprintf(buf, sizeof buf, "%s %s %s", p->info_mime, theme_glyphs()->sep, size);
+        snprintf(buf, sizeof buf, "%s %s %s", p->info_mime[0] ? p->info_mime : theme_glyphs()->ellipsis,
+                 theme_glyphs()->sep, size);
     }
     draw_put(y, 1, lw, buf, theme_attr(ROLE_NORMAL));
 }
