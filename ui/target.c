@@ -157,18 +157,25 @@ static bool step_verify(struct target *t, double now)
         return false;
     const struct transfer_result *r = transfer_get_result(t->verify_t);
     struct listing l;
-    if (r->outcome == TRANSFER_OK &&
-        listing_parse(r->json, &l, t->verify_error, sizeof t->verify_error) == 0) {
+    bool ok = r->outcome == TRANSFER_OK;
+    if (ok && listing_parse(r->json, &l, t->verify_error, sizeof t->verify_error) == 0) {
         t->n_found = count_found(t, &l);
         t->verify_error[0] = '\0';
+        if (t->cand_id && strcmp(t->cand_id, t->verify_cand) == 0 && !t->list_t) {
+            /* the fresher listing is the form's too: the next file is checked against it */
+            if (t->have_listing)
+                listing_free(&t->listing);
+            t->listing = l;
+            t->have_listing = true;
+            t->list_error[0] = '\0';
+        } else {
+            listing_free(&l);
+        }
+    } else if (ok) {
+        listing_free(&l); /* listing_parse said why in verify_error */
     } else {
-        if (r->outcome == TRANSFER_OK)
-            ; /* listing_parse wrote the reason */
-        else
-            snprintf(t->verify_error, sizeof t->verify_error, "%s", r->message);
+        snprintf(t->verify_error, sizeof t->verify_error, "%s", r->message);
     }
-    if (r->outcome == TRANSFER_OK)
-        listing_free(&l);
     drop(&t->verify_t);
     if (t->n_found == t->n_names)
         t->verify = TV_VERIFIED;
