@@ -51,6 +51,7 @@ struct fm_file {
     enum att_type type;
     struct fm_check check; /* its name's */
     bool odd_name;       /* the name holds invisible or direction-changing characters */
+    bool name_error;     /* the name cannot be sent as it is */
     struct filehash *hash; /* while its SHA-256 is being worked out */
     char sha256[65];     /* "" until known */
     bool hash_failed;

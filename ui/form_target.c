@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "listing.h"
+#include "mime.h"
 #include "restrict.h"
 #include "xalloc.h"
 
@@ -94,7 +95,11 @@ void fm_target_checks(struct form_model *m)
         fm_target_free(m);
     for (size_t i = 0; i < m->n_files; i++) {
         struct fm_file *ff = &m->files[i];
+        /* a generic detected type (application/octet-stream) says nothing about the file:
+         * what is not known never refuses (restrict.h); the form warns about it anyway */
         const char *ct = m->ctype.len ? m->ctype.buf : ff->mime;
+        if (mime_is_generic(ct))
+            ct = NULL;
         restrict_check(m->restr, ff->type, ff->size, ct, ff->refusal, sizeof ff->refusal);
         ff->same_name_date = same_name(m->existing, ff->name.buf);
         if (!fm_multi(m))
