@@ -131,8 +131,8 @@ static bool step_integration(struct account *a)
         a->have_info = true;
         const char *tool = a->info.tool_label ? a->info.tool_label : a->info.tool_id;
         const char *org = a->info.organization_name;
-        snprintf(a->title, sizeof a->title, "%s%s%s", tool ? tool : "", tool && org ? " · " : "",
-                 org ? org : "");
+        snprintf(a->tool, sizeof a->tool, "%s", tool ? tool : "");
+        snprintf(a->org, sizeof a->org, "%s", org ? org : "");
         if (!integration_ready(&a->info, why, sizeof why) && a->key != ACCOUNT_KEY_REFUSED)
             snprintf(a->problem, sizeof a->problem, "The integration is not ready (%s): uploads may "
                      "fail until it is set up or reconnected in Kombo's dashboard.", why);

@@ -36,7 +36,7 @@ struct account {
     bool probing;
     struct integration_info info;
     bool have_info;
-    char title[300];                   /* "Greenhouse · Acme GmbH", raw; "" until known */
+    char tool[128], org[160];          /* "Greenhouse", "Acme GmbH", raw; "" until known */
     /* A problem worth a line above every screen, raw (escape when shown); "" = none. */
     char problem[700];
     bool problem_is_error;             /* the key: nothing will work; else a warning */

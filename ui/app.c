@@ -147,8 +147,11 @@ static int header_items(const struct app *a, bool verbose, struct header_item *i
     items[n].role = ROLE_HEADER;
     items[n++].cut = TEXT_CUT_MIDDLE;
     /* who that integration is, once Kombo said: "Greenhouse · Acme GmbH" */
-    if (a->account.title[0]) {
-        snprintf(items[n].value, sizeof items[n].value, "%s", a->account.title);
+    if (a->account.tool[0] || a->account.org[0]) {
+        bool both = a->account.tool[0] && a->account.org[0];
+        /* the middle dot where the locale can draw it */
+        snprintf(items[n].value, sizeof items[n].value, "%s%s%s", a->account.tool,
+                 both ? (theme_glyphs()->sep[0] == '|' ? " - " : " \xc2\xb7 ") : "", a->account.org);
         items[n].role = ROLE_HEADER;
         items[n++].cut = TEXT_CUT_END;
     }

@@ -146,7 +146,7 @@ static bool check_candidate(const struct form_model *m, struct fm_check *c)
         /* who it is, as Kombo knows them: the search found this ID */
         char buf[256];
         const char *mail = m->target.n_emails ? m->target.emails[0] : NULL;
-        snprintf(buf, sizeof buf, "%s%s%s", m->target_name, mail ? " · " : "", mail ? mail : "");
+        snprintf(buf, sizeof buf, "%s%s%s%s", m->target_name, mail ? " <" : "", mail ? mail : "", mail ? ">" : "");
         return set_check(c, FM_HINT, buf);
     }
     /* a name, an e-mail or a URL is what to search for, never an ID to send to */

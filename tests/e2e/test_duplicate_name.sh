@@ -15,7 +15,7 @@ start_ui 100x30 xterm-256color "$T/other"
 wait_for 'cv\.txt'
 to_form
 keys -l "$CAND"
-wait_for 'Frank Doe · frank\.doe@example\.com' 5
+wait_for 'Frank Doe <frank\.doe@example\.com>' 5
 wait_for 'Files there +CV .*cv\.txt' 5
 wait_for 'Name +cv\.txt'
 wait_for '! a file of this name is already there'

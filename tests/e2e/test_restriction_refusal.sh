@@ -17,7 +17,7 @@ start_ui 100x30 xterm-256color "$T/files"
 wait_for 'notes\.txt'
 to_form
 keys -l "$CAND"
-wait_for 'Frank Doe · frank\.doe@example\.com' 5
+wait_for 'Frank Doe <frank\.doe@example\.com>' 5
 wait_for 'CV: PDF, up to 10 MiB' 5
 wait_for '✗ this integration accepts CV files .*application/pdf'
 keys C-s

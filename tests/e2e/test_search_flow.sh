@@ -22,7 +22,7 @@ keys Down
 wait_for '▸ +Frank Doe +<frank\.doe'
 keys Enter
 wait_for "Candidate ID +$CAND"
-wait_for 'Frank Doe · frank\.doe@example\.com'
+wait_for 'Frank Doe <frank\.doe@example\.com>'
 wait_for '\(•\) Backend Engineer · Application Review · open'     # the one open: chosen
 wait_for '\( \) the candidate \(no application\)'
 wait_for 'Files there +none yet'

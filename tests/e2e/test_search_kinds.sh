@@ -50,7 +50,7 @@ wait_for "▸ Candidate ID +$last"
 clear_field
 
 keys -l "$CAND"                                   # a Kombo ID: confirmed, then sent as before
-wait_for 'Frank Doe · frank\.doe@example\.com' 5
+wait_for 'Frank Doe <frank\.doe@example\.com>' 5
 keys C-s
 wait_for "Attached to candidate $CAND\$" 10
 keys q
