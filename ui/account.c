@@ -68,9 +68,10 @@ static void say_refused(struct account *a, const struct transfer_result *r)
                  a->other_region, a->other_region[0] == 'u' ? "EU" : "US", a->other_region,
                  a->other_region, a->other_region);
     else
-        snprintf(a->problem, sizeof a->problem, "Kombo refused the API key: %s Fix: make a key on "
-                 "the Secrets page of Kombo's dashboard, and check the region (--server).",
-                 r ? r->message : "");
+        /* the fix first: a banner of three lines may not show all of Kombo's words */
+        snprintf(a->problem, sizeof a->problem, "Kombo refused the API key. Fix: make a key on the "
+                 "Secrets page of Kombo's dashboard (and check --server). Kombo said: %s",
+                 !r ? "" : r->answer.err.message ? r->answer.err.message : r->message);
 }
 
 static bool step_key(struct account *a)
