@@ -447,8 +447,14 @@ static int run_loop(struct app *a)
         unsigned m = background(a);
         if ((sent || !key_ready) && !a->too_small)
             m |= idle(a, sent);
-        if (!(m & APP_QUIT))
-            m |= read_keys(a, 0, NULL);
+        if (!(m & APP_QUIT)) {
+            bool got = false;
+            m |= read_keys(a, 0, &got);
+            /* what the keys typed starts its pause now, so the next wait is no longer
+             * than that pause (else a search would start up to 100 ms late) */
+            if (got && !(m & APP_QUIT))
+                m |= background(a);
+        }
         if (m & APP_QUIT)
             return KA_EXIT_OK; /* the files' codes decide (ui_run) */
         if (m & APP_REDRAW)
