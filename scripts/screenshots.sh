@@ -53,7 +53,8 @@ sandbox_url() { # the embedded mock's port, from the listening sockets of the UI
 demo=$T/Candidates
 mkdir -p "$demo/Archive" "$demo/Interview notes"
 cp samples/* "$demo/"
-head -c 48000000 /dev/urandom > "$T/portfolio.raw"
+# under the sandbox integration's 10 MiB limit (bigger would be refused in the form)
+head -c 9000000 /dev/urandom > "$T/portfolio.raw"
 { printf '%%PDF-1.7\n'; cat "$T/portfolio.raw"; } > "$demo/Frank Doe Portfolio.pdf"
 printf 'Name,Email\nFrank Doe,frank.doe@example.com\n' > "$demo/referrals.csv"
 printf 'Reference letter for Frank Doe.\n' > "$demo/Reference — Anna Müller.txt"
@@ -92,11 +93,11 @@ tm send-keys -t ui C-s
 wait_for 'Attached|attached'
 shot 04-success
 
-# 4. An upload in progress: the sandbox server reads at 3 MiB/s for this one request.
+# 4. An upload in progress: the sandbox server reads at 1 MiB/s for this one request.
 base=$(sandbox_url)
 # the sandbox's mock wants its per-run key, which it leaves in the (private) inbox
 AUTH="Authorization: Bearer $(cat "$T/data/kombo-attach/sandbox/.mock-key")"
-curl -s -H "$AUTH" -X POST "$base/__mock/fault?kind=slow&rate=3145728&count=1" >/dev/null
+curl -s -H "$AUTH" -X POST "$base/__mock/fault?kind=slow&rate=1048576&count=1" >/dev/null
 tm send-keys -t ui p
 wait_for 'sort:'
 tm send-keys -t ui Home
@@ -126,5 +127,24 @@ wait_for 'Candidate ID'
 tm send-keys -t ui C-s
 wait_for 'PERMISSION_MISSING' 10
 shot 05-error
+
+# 6. The search: a name typed, the matches under the field, the second one highlighted.
+tm send-keys -t ui e
+wait_for 'Candidate ID'
+tm send-keys -t ui C-e C-u
+wait_for 'Recent candidates|name, e-mail'
+tm send-keys -t ui -l 'Frank Doe'
+wait_for '2 matches for name Frank Doe'
+tm send-keys -t ui Down Down
+wait_for '▸ +Frank Doe +<frank@example'
+shot 06-search
+
+# 7. The candidate picked: their applications, the open one chosen, and their files.
+tm send-keys -t ui Enter
+wait_for '\(•\)'
+wait_for 'Files there +CV'
+shot 07-application
+tm send-keys -t ui Escape
+sleep 0.3
 tm send-keys -t ui q
 echo "screenshots: done"

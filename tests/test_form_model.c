@@ -349,7 +349,10 @@ static void test_field_checks(void **state)
     } rows[] = {
         { FM_CANDIDATE, KOMBO_ID, FM_FINE, "" },
         { FM_CANDIDATE, "", FM_HINT, "required" },
-        { FM_CANDIDATE, "12345", FM_WARNING, "not a Kombo ID (24 base58 characters); sent as typed" },
+        { FM_CANDIDATE, "12345", FM_WARNING, "not a Kombo ID (24 base58 characters): pick a match below, or it is sent as typed" },
+        { FM_CANDIDATE, "Frank Doe", FM_HINT, "pick the candidate from the matches below (Down, Enter)" },
+        { FM_CANDIDATE, "frank@example.com", FM_HINT, NULL },
+        { FM_CANDIDATE, "https://ats.example/p/1", FM_HINT, NULL },
         { FM_CANDIDATE, "4B7z5qJ8dXcR2mTnWvKpLs90", FM_WARNING, NULL },  /* '0' is not base58 */
         { FM_CANDIDATE, ".", FM_ERROR, NULL },
         { FM_CANDIDATE, "..", FM_ERROR, NULL },

@@ -42,11 +42,41 @@ enum { APP_REDRAW = 1 << 0, APP_QUIT = 1 << 1 };
 
 /* ---- layout, header, footer ----------------------------------------------------------- */
 
+/* The account's problem (a refused key, an integration not ready) is said above every
+ * screen, at most two lines, from the moment it is known. */
+static void banner_layout(struct app *a)
+{
+    draw_lines_free(a->banner, a->n_banner);
+    a->banner = NULL;
+    a->n_banner = 0;
+    if (!a->account.problem[0] || a->layout.too_small)
+        return;
+    char buf[800];
+    snprintf(buf, sizeof buf, "%s %s", a->account.problem_is_error ? theme_glyphs()->err : theme_glyphs()->warn,
+             a->account.problem);
+    a->n_banner = text_wrap(buf, a->cols - 2, &a->banner);
+    int room = a->rows >= 20 ? 3 : a->rows >= 16 ? 2 : 1;
+    int given = layout_banner(&a->layout, (int)a->n_banner < room ? (int)a->n_banner : room);
+    if ((size_t)given < a->n_banner) {
+        /* what does not fit ends in an ellipsis on the last line shown */
+        if (given > 0) {
+            char tmp[1200];
+            snprintf(tmp, sizeof tmp, "%s %s", a->banner[given - 1], theme_glyphs()->ellipsis);
+            free(a->banner[given - 1]);
+            a->banner[given - 1] = text_fit(tmp, strlen(tmp), a->cols - 2, TEXT_CUT_END);
+        }
+        for (size_t i = (size_t)given; i < a->n_banner; i++)
+            free(a->banner[i]);
+        a->n_banner = (size_t)given;
+    }
+}
+
 static void app_layout(struct app *a)
 {
     a->rows = LINES;
     a->cols = COLS;
     layout_screen(a->rows, a->cols, &a->layout);
+    banner_layout(a);
     a->too_small = a->layout.too_small;
     if (!a->too_small && current(a)->layout)
         current(a)->layout(a);
@@ -92,12 +122,15 @@ static int header_item(int x, int right, const struct header_item *it, attr_t at
     return x;
 }
 
+#define HEADER_ITEMS 5
+
 /* Header items in order of importance: where uploads go comes first, since it is what a
  * user must never be wrong about. verbose adds the words "server" and "integration". */
-static int header_items(const struct ui_options *o, bool verbose, struct header_item *items)
+static int header_items(const struct app *a, bool verbose, struct header_item *items)
 {
+    const struct ui_options *o = a->o;
     int n = 0;
-    memset(items, 0, 4 * sizeof *items);
+    memset(items, 0, HEADER_ITEMS * sizeof *items);
     if (o->send->sandbox) {
         snprintf(items[n].value, sizeof items[n].value, " SANDBOX ");
         items[n].role = ROLE_SANDBOX;
@@ -113,6 +146,15 @@ static int header_items(const struct ui_options *o, bool verbose, struct header_
              o->send->client.integration_id ? o->send->client.integration_id : "(none)");
     items[n].role = ROLE_HEADER;
     items[n++].cut = TEXT_CUT_MIDDLE;
+    /* who that integration is, once Kombo said: "Greenhouse · Acme GmbH" */
+    if (a->account.tool[0] || a->account.org[0]) {
+        bool both = a->account.tool[0] && a->account.org[0];
+        /* the middle dot where the locale can draw it */
+        snprintf(items[n].value, sizeof items[n].value, "%s%s%s", a->account.tool,
+                 both ? (theme_glyphs()->sep[0] == '|' ? " - " : " \xc2\xb7 ") : "", a->account.org);
+        items[n].role = ROLE_HEADER;
+        items[n++].cut = TEXT_CUT_END;
+    }
     if (o->send->profile) {
         snprintf(items[n].prefix, sizeof items[n].prefix, "profile ");
         snprintf(items[n].value, sizeof items[n].value, "%s", o->send->profile);
@@ -135,13 +177,13 @@ static void draw_header(struct app *a)
     draw_fill(0, 0, a->cols, h);
     int right = a->cols - 1;
     struct header_item product = { .value = "kombo-attach", .cut = TEXT_CUT_END };
-    struct header_item items[4];
-    int n = header_items(o, true, items);
+    struct header_item items[HEADER_ITEMS];
+    int n = header_items(a, true, items);
     int total = item_width(&product) + 1;
     for (int i = 0; i < n; i++)
         total += 3 + item_width(&items[i]);
     if (total > right)
-        n = header_items(o, false, items);
+        n = header_items(a, false, items);
     int x = header_item(1, right, &product, h | A_BOLD, true);
     /* On a narrow screen the server gets at most a third, so the integration stays visible. */
     int third = a->cols / 3;
@@ -150,6 +192,15 @@ static void draw_header(struct app *a)
         if (i == 0 && !o->send->sandbox && n > 1 && x + 3 + item_width(&items[i]) > right - 12)
             lim = x + 3 + third;
         x = header_item(x, lim, &items[i], theme_attr(items[i].role), false);
+    }
+}
+
+static void draw_banner(struct app *a)
+{
+    enum role r = a->account.problem_is_error ? ROLE_ERROR : ROLE_WARNING;
+    for (size_t i = 0; i < a->n_banner; i++) {
+        draw_fill(1 + (int)i, 0, a->cols, theme_attr(r));
+        draw_put(1 + (int)i, 1, a->cols - 2, a->banner[i], theme_attr(r) | (i == 0 ? A_BOLD : 0));
     }
 }
 
@@ -194,10 +245,12 @@ static void draw_too_small(struct app *a)
 static void draw_all(struct app *a)
 {
     draw_frame_begin();
+    links_clear(&a->links);
     if (a->too_small) {
         draw_too_small(a);
     } else {
         draw_header(a);
+        draw_banner(a);
         draw_footer(a);
         /* The screen comes last: the form leaves the cursor in its field. */
         if (a->help.open)
@@ -206,6 +259,17 @@ static void draw_all(struct app *a)
             current(a)->draw(a);
     }
     draw_frame_end();
+    /* After curses sent the frame: the URLs it drew become links, and a URL asked for goes
+     * to the clipboard (links.h says when the terminal gets which). */
+    static char seq[LINKS_MAX * (2 * LINKS_URL_MAX + 64) + 4 * LINKS_URL_MAX];
+    size_t n = links_render(&a->links, a->osc8 && !a->too_small && !a->help.open, a->osc52, seq, sizeof seq);
+    a->links.copy[0] = '\0';
+    if (n) {
+        fflush(stdout);
+        if (write(STDOUT_FILENO, seq, n) < 0) {
+            /* nothing to do: the text is on the screen either way */
+        }
+    }
 }
 
 /* ---- intents -------------------------------------------------------------------------- */
@@ -322,6 +386,35 @@ static unsigned idle(struct app *a, unsigned sent)
     return current(a)->idle ? perform(a, current(a)->idle(a, sent)) : 0;
 }
 
+/* The wait: up to 100 ms, less when a search's pause in typing or the next look at a
+ * listing is due sooner (results within a round trip of the pause, not 100 ms later). */
+static int wait_ms(const struct app *a)
+{
+    double now = clock_now();
+    int w = 100, s = form_wait_ms(a, now), t = target_wait_ms(&a->target, now);
+    if (s >= 0 && s < w)
+        w = s;
+    if (t >= 0 && t < w)
+        w = t;
+    return w;
+}
+
+/* What the reads in the background brought, whatever screen is current. */
+static unsigned background(struct app *a)
+{
+    unsigned m = 0;
+    if (account_step(&a->account)) {
+        app_layout(a); /* a problem's lines come or go */
+        form_account_changed(a);
+        m |= APP_REDRAW;
+    }
+    if (target_step(&a->target, clock_now()))
+        m |= APP_REDRAW;
+    if (form_background(a))
+        m |= APP_REDRAW;
+    return m;
+}
+
 static int run_loop(struct app *a)
 {
     bool dirty = true;
@@ -349,13 +442,19 @@ static int run_loop(struct app *a)
         bool key_ready = false;
         bool again = a->idle_again;
         a->idle_again = false;
-        client_poll(a->client, again ? 0 : 100, STDIN_FILENO, &key_ready);
+        client_poll(a->client, again ? 0 : wait_ms(a), STDIN_FILENO, &key_ready);
         unsigned sent = sender_step(&a->sender);
-        unsigned m = 0;
+        unsigned m = background(a);
         if ((sent || !key_ready) && !a->too_small)
             m |= idle(a, sent);
-        if (!(m & APP_QUIT))
-            m |= read_keys(a, 0, NULL);
+        if (!(m & APP_QUIT)) {
+            bool got = false;
+            m |= read_keys(a, 0, &got);
+            /* what the keys typed starts its pause now, so the next wait is no longer
+             * than that pause (else a search would start up to 100 ms late) */
+            if (got && !(m & APP_QUIT))
+                m |= background(a);
+        }
         if (m & APP_QUIT)
             return KA_EXIT_OK; /* the files' codes decide (ui_run) */
         if (m & APP_REDRAW)
@@ -387,7 +486,17 @@ int ui_run(const struct ui_options *o)
         return code;
     }
     sender_init(&a.sender, o, a.client);
+    account_start(&a.account, a.client, &co);
+    target_init(&a.target, a.client);
+    form_start(&a.form, a.client);
+    struct link_env le;
+    links_env_now(&le);
+    a.osc8 = links_osc8_ok(&le);
+    a.osc52 = links_osc52_ok(&le);
     if (term_start(err, sizeof err) != 0) {
+        form_stop(&a.form);
+        target_free(&a.target);
+        account_free(&a.account);
         client_free(a.client);
         picker_free(&a.picker);
         form_free(&a.form);
@@ -408,6 +517,11 @@ int ui_run(const struct ui_options *o)
         rc = summary_exit_code(&a.summary);
     summary_free(&a.summary);
     sender_free(&a.sender);
+    /* every reading's transfers go before the client that runs them */
+    form_stop(&a.form);
+    target_free(&a.target);
+    account_free(&a.account);
+    draw_lines_free(a.banner, a.n_banner);
     client_free(a.client);
     form_free(&a.form);
     picker_free(&a.picker);

@@ -5,15 +5,18 @@
 
 #include <stdbool.h>
 
+#include "account.h"
 #include "form.h"
 #include "help.h"
 #include "layout.h"
+#include "links.h"
 #include "picker.h"
 #include "progress.h"
 #include "result.h"
 #include "screen.h"
 #include "sender.h"
 #include "summary.h"
+#include "target.h"
 #include "ui.h"
 
 struct app {
@@ -31,6 +34,12 @@ struct app {
     struct help_view help;       /* the help screen, over the current screen's body */
     struct summary summary;      /* the batches sent before the sender's current one */
     bool idle_again;             /* the screen's idle has more to do: wait for nothing */
+    struct account account;      /* the key, the integration, what it accepts (background) */
+    struct target target;        /* the form's target's attachments; the last send verified */
+    struct links links;          /* this frame's hyperlinks, and a URL to copy */
+    bool osc8, osc52;            /* links_osc8_ok / links_osc52_ok, once at start */
+    char **banner;               /* the account's problem, wrapped: above every screen */
+    size_t n_banner;
 };
 
 /* The current screen's operations. */

@@ -21,6 +21,8 @@ void batch_init(struct batch *b, const struct batch_spec *spec, int max_attempts
     memset(b, 0, sizeof *b);
     b->candidate = xstrdup(spec->candidate);
     b->candidate_name = spec->candidate_name ? xstrdup(spec->candidate_name) : NULL;
+    b->application_id = spec->application_id ? xstrdup(spec->application_id) : NULL;
+    b->job_name = spec->job_name ? xstrdup(spec->job_name) : NULL;
     b->ctype = spec->ctype ? xstrdup(spec->ctype) : NULL;
     b->max_attempts = max_attempts;
     b->files = xcalloc(spec->n, sizeof *b->files);
@@ -67,6 +69,8 @@ void batch_free(struct batch *b)
     free(b->files);
     free(b->candidate);
     free(b->candidate_name);
+    free(b->application_id);
+    free(b->job_name);
     free(b->ctype);
     memset(b, 0, sizeof *b);
 }

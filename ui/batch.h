@@ -16,6 +16,9 @@
 struct batch_spec {
     const char *candidate;
     const char *candidate_name;  /* the candidate's name for the history; NULL: unknown */
+    const char *application_id;  /* send to this application of the candidate; NULL: to the
+                                    candidate itself */
+    const char *job_name;        /* that application's job, for the history and the result */
     enum att_type type;          /* every file's, unless types is given */
     const enum att_type *types;  /* per file, or NULL */
     const char *name;            /* one name for every file (one file); NULL: names, else base names */
@@ -60,6 +63,8 @@ struct batch {
     size_t cur;                  /* the file being sent (n once all had their turn) */
     char *candidate;
     char *candidate_name;        /* NULL when unknown */
+    char *application_id;        /* NULL: the candidate itself */
+    char *job_name;              /* NULL when unknown */
     char *ctype;                 /* NULL: each file's detected type */
     int max_attempts;            /* what each file's job was given */
     bool running;                /* a file is being sent */

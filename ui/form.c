@@ -10,7 +10,9 @@
 #include <time.h>
 
 #include "app.h"
+#include "clock.h"
 #include "editkeys.h"
+#include "form_files.h"
 #include "format.h"
 #include "theme.h"
 
@@ -19,7 +21,7 @@
 
 enum form_action {
     FA_NEXT, FA_PREV, FA_UP, FA_DOWN, FA_SEND, FA_BACK, FA_ENTER, FA_OLDER, FA_NEWER, FA_TYPE_NEXT,
-    FA_TYPE_PREV, FA_YES, FA_SKIP, FA_NO
+    FA_TYPE_PREV, FA_YES, FA_SKIP, FA_NO, FA_LIST_DOWN, FA_LIST_UP, FA_PICK, FA_APP_NEXT, FA_APP_PREV
 };
 
 /* Every field has these; a field's own rows come first in its table, so they win. */
@@ -32,18 +34,27 @@ enum form_action {
     { { KC(KEY_UP), 0 }, "Up", NULL, FA_UP, "previous field" }, \
     { { KC(KEY_DOWN), 0 }, "Down", NULL, FA_DOWN, "next field" }
 
-/* In a text field `?` is a character: F1 opens the help there. The candidate ID is base58,
- * which has no `?`, so there `?` is the help too. */
+/* In a text field `?` is a character: F1 opens the help there. An empty candidate field
+ * takes `?` for the help too: no search starts with it (a URL may hold one later). */
 #define HELP_F1 { { KC(KEY_F(1)), 0 }, "F1", "keys", KEYS_HELP, "this list of keys" }
 #define HELP_ANY { { '?', KC(KEY_F(1)), 0 }, "?", "keys", KEYS_HELP, "this list of keys" }
 
 static const struct binding text_keys[] = { FORM_COMMON, HELP_F1 };
-static const struct binding cand_keys[] = { FORM_COMMON, HELP_ANY };
-static const struct binding recent_keys[] = {
-    { { KC(KEY_UP), CTRL_KEY('p'), 0 }, "Up/Down", "recent IDs", FA_OLDER,
-      "an older candidate ID of earlier uploads" },
-    { { KC(KEY_DOWN), CTRL_KEY('n'), 0 }, "Down", NULL, FA_NEWER,
-      "a newer one; past the newest, the next field" },
+/* The candidate field is a search box: the list under it is walked with the arrows. */
+#define CAND_ROWS \
+    { { '\r', '\n', KC(KEY_ENTER), 0 }, "Enter", "pick", FA_PICK, \
+      "pick the highlighted candidate; with none highlighted, the next field" }, \
+    { { KC(KEY_DOWN), 0 }, "Down", "matches", FA_LIST_DOWN, \
+      "the next match (or recent candidate) below; without a list, the next field" }, \
+    { { KC(KEY_UP), 0 }, "Up", NULL, FA_LIST_UP, "the previous match; from the first, the field again" }, \
+    { { CTRL_KEY('p'), 0 }, "^P", NULL, FA_OLDER, "an older candidate ID of earlier uploads, into the field" }, \
+    { { CTRL_KEY('n'), 0 }, "^N", NULL, FA_NEWER, "a newer one; past the newest, the next field" }
+static const struct binding cand_keys[] = { CAND_ROWS, FORM_COMMON, HELP_F1 };
+static const struct binding cand_empty_keys[] = { CAND_ROWS, FORM_COMMON, HELP_ANY };
+static const struct binding app_keys[] = {
+    { { ' ', KC(KEY_RIGHT), 0 }, "Space", "change application", FA_APP_NEXT,
+      "the next of the candidate's applications (or the candidate alone)" },
+    { { KC(KEY_LEFT), 0 }, "Left", NULL, FA_APP_PREV, "the previous one" },
     FORM_COMMON,
     HELP_ANY,
 };
@@ -73,7 +84,9 @@ static const struct binding confirm_keys[] = {
 /* Every table of the screen, for the man page's check (help.h). */
 const struct help_section form_doc[] = {
     { "Form: a text field", text_keys, N_OF(text_keys) },
-    { "Form: the candidate ID", recent_keys, N_OF(recent_keys) },
+    { "Form: the candidate (a search)", cand_keys, N_OF(cand_keys) },
+    { "Form: the candidate, empty", cand_empty_keys, N_OF(cand_empty_keys) },
+    { "Form: the application", app_keys, N_OF(app_keys) },
     { "Form: the type", type_keys, N_OF(type_keys) },
     { "Form: a file's row", file_keys, N_OF(file_keys) },
     { "Form: sending content attached before", confirm_keys, N_OF(confirm_keys) },
@@ -104,12 +117,15 @@ static const struct binding *form_bindings(const struct app *a, size_t *n)
         *n = N_OF(file_keys);
         return file_keys;
     case FM_CANDIDATE:
-        if (m->n_recent) {
-            *n = N_OF(recent_keys);
-            return recent_keys;
+        if (m->cand.len == 0) {
+            *n = N_OF(cand_empty_keys);
+            return cand_empty_keys;
         }
         *n = N_OF(cand_keys);
         return cand_keys;
+    case FM_APPLICATION:
+        *n = N_OF(app_keys);
+        return app_keys;
     case FM_SEND:
         *n = N_OF(send_keys);
         return send_keys;
@@ -148,6 +164,90 @@ void form_init(struct form *f, const struct ui_options *o)
 void form_free(struct form *f)
 {
     fm_free(&f->m);
+}
+
+void form_start(struct form *f, struct client *c)
+{
+    search_init(&f->search, c);
+    f->sel = -1;
+}
+
+void form_stop(struct form *f)
+{
+    search_free(&f->search);
+}
+
+size_t form_list_rows(const struct app *a)
+{
+    const struct form_model *m = &a->form.m;
+    const struct search *s = &a->form.search;
+    if (m->focus != FM_CANDIDATE || m->have_target)
+        return 0;
+    if (s->state == SEARCH_EMPTY)
+        return m->n_recent < 8 ? m->n_recent : 8;
+    return s->n;
+}
+
+/* The highlighted row becomes the candidate: a hit with everything the search knows, a
+ * recent one by its ID (the search then confirms it and brings the rest). */
+static void pick(struct app *a)
+{
+    struct form *f = &a->form;
+    struct form_model *m = &f->m;
+    if (f->search.state == SEARCH_EMPTY) {
+        if ((size_t)f->sel < m->n_recent) {
+            le_set(&m->cand, m->recent[f->sel]);
+            fm_update(m);
+        }
+    } else if ((size_t)f->sel < f->search.n) {
+        fm_set_target(m, &f->search.hits[f->sel]);
+    }
+    f->sel = -1;
+    fm_move_focus(m, +1);
+}
+
+bool form_background(struct app *a)
+{
+    struct form *f = &a->form;
+    struct form_model *m = &f->m;
+    double now = clock_now();
+    bool changed = search_set_text(&f->search, fm_candidate(m), now);
+    changed |= search_step(&f->search, now);
+    if (f->search.generation != f->seen_generation) {
+        f->seen_generation = f->search.generation;
+        f->sel = -1; /* a new list: nothing is highlighted that was not seen */
+    }
+    /* a typed or pasted Kombo ID that the search found: that is who it is */
+    if (!m->have_target && f->search.state == SEARCH_DONE) {
+        const struct candidate *hit = search_find(&f->search, fm_candidate(m));
+        if (hit) {
+            fm_set_target(m, hit);
+            changed = true;
+        }
+    }
+    changed |= target_want(&a->target, m->have_target ? m->target.id : NULL);
+    const struct listing *l = m->have_target && a->target.have_listing ? &a->target.listing : NULL;
+    if (m->existing != l) {
+        fm_set_existing(m, l);
+        changed = true;
+    }
+    const struct restrictions *r =
+        account_restrictions(&a->account, fm_application(m) ? KREAD_TO_APPLICATION : KREAD_TO_CANDIDATE);
+    if (m->restr != r) {
+        fm_set_restrictions(m, r);
+        changed = true;
+    }
+    return changed;
+}
+
+void form_account_changed(struct app *a)
+{
+    (void)form_background(a);
+}
+
+int form_wait_ms(const struct app *a, double now)
+{
+    return search_wait_ms(&a->form.search, now);
 }
 
 /* The files come with the GOTO: from the picker all new; from the result ("edit") the ones
@@ -275,6 +375,26 @@ static struct ui_intent form_key(struct app *a, int key)
     case FA_DOWN: fm_move_focus(m, +1); return redraw;
     case FA_UP: fm_move_focus(m, -1); return redraw;
     case FA_OLDER: fm_cycle_recent(m, +1); return redraw;
+    case FA_LIST_DOWN:
+        if (f->sel + 1 < (int)form_list_rows(a))
+            f->sel++;
+        else if (form_list_rows(a) == 0)
+            fm_move_focus(m, +1);
+        return redraw;
+    case FA_LIST_UP:
+        if (f->sel >= 0)
+            f->sel--;
+        else
+            fm_move_focus(m, -1);
+        return redraw;
+    case FA_PICK:
+        if (f->sel >= 0 && (size_t)f->sel < form_list_rows(a))
+            pick(a);
+        else
+            fm_move_focus(m, +1);
+        return redraw;
+    case FA_APP_NEXT: fm_cycle_app(m, +1); return redraw;
+    case FA_APP_PREV: fm_cycle_app(m, -1); return redraw;
     case FA_NEWER:
         if (!fm_cycle_recent(m, -1))
             fm_move_focus(m, +1);
@@ -300,13 +420,15 @@ static struct ui_intent form_idle(struct app *a, unsigned sent)
 {
     (void)sent;
     struct form *f = &a->form;
+    /* the spinner turns while a search runs */
+    bool spin = f->search.state == SEARCH_RUNNING || f->search.state == SEARCH_WAITING;
     if (!check_duplicates(a))
-        return ui_intent(UI_INTENT_NONE);
+        return ui_intent(spin ? UI_INTENT_REDRAW : UI_INTENT_NONE);
     bool left = fm_hash_step(&f->m, HASH_STEP);
     a->idle_again = left; /* more to do: the loop does not wait for a key first */
     if (f->checking)
         return left ? ui_intent(UI_INTENT_REDRAW) : after_hashes(a);
-    return ui_intent(UI_INTENT_NONE);
+    return ui_intent(spin ? UI_INTENT_REDRAW : UI_INTENT_NONE);
 }
 
 const struct screen_ops form_ops = {

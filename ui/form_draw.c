@@ -9,23 +9,14 @@
 
 #include "app.h"
 #include "draw.h"
+#include "form_canvas.h"
 #include "format.h"
+#include "restrict.h"
 #include "theme.h"
 
 #define LABEL_W LAYOUT_LABEL_W   /* "Content type" and a space */
 
-/* Lines are produced in order into a window: line number vy is drawn on screen row
- * area.y + vy - scroll when that row is inside the area. */
-struct canvas {
-    const struct rect *area;
-    int scroll;
-    int vy;
-    bool draw;
-    int cur_y, cur_x;       /* where the terminal cursor goes (-1 = hidden) */
-    int focus_top, focus_bottom;
-};
-
-static int row_of(const struct canvas *cv)
+int fc_row(const struct form_canvas *cv)
 {
     int r = cv->vy - cv->scroll;
     return r >= 0 && r < cv->area->h ? cv->area->y + r : -1;
@@ -43,7 +34,7 @@ static void draw_label(const struct form_geom *g, int y, const char *label, bool
 
 /* The message of a field (when it has one): beside it on wide screens, on its own line(s)
  * below otherwise. */
-static void draw_check(struct canvas *cv, const struct form_geom *g, const struct fm_check *c, int field_row)
+static void draw_check(struct form_canvas *cv, const struct form_geom *g, const struct fm_check *c, int field_row)
 {
     if (c->level == FM_FINE)
         return;
@@ -63,7 +54,7 @@ static void draw_check(struct canvas *cv, const struct form_geom *g, const struc
     size_t n = text_wrap(buf, w, &lines);
     for (size_t i = 0; i < n; i++) {
         cv->vy++;
-        int y = row_of(cv);
+        int y = fc_row(cv);
         if (cv->draw && y >= 0)
             draw_put(y, g->field_x, w, lines[i], theme_attr(role));
     }
@@ -71,7 +62,7 @@ static void draw_check(struct canvas *cv, const struct form_geom *g, const struc
 }
 
 /* An editable text: its visible part, "…" when it goes on to the left, the cursor. */
-static void edit_text(struct canvas *cv, int y, int x, int w, const struct lineedit *cle,
+static void edit_text(struct form_canvas *cv, int y, int x, int w, const struct lineedit *cle,
                       const char *placeholder, bool focused)
 {
     struct lineedit *le = (struct lineedit *)cle; /* le_view keeps the scroll: the model's own */
@@ -89,12 +80,12 @@ static void edit_text(struct canvas *cv, int y, int x, int w, const struct linee
     }
 }
 
-static void text_field(struct canvas *cv, const struct form_geom *g, const struct form_model *m,
+static void text_field(struct form_canvas *cv, const struct form_geom *g, const struct form_model *m,
                        enum fm_field field, const char *label, const struct lineedit *le,
                        const char *placeholder)
 {
     bool focused = m->focus == field;
-    int y = row_of(cv);
+    int y = fc_row(cv);
     if (focused)
         cv->focus_top = cv->vy;
     if (cv->draw && y >= 0) {
@@ -107,9 +98,9 @@ static void text_field(struct canvas *cv, const struct form_geom *g, const struc
     cv->vy++;
 }
 
-static void plain_line(struct canvas *cv, int x, const char *label, const char *text, enum role r)
+void fc_line(struct form_canvas *cv, int x, const char *label, const char *text, enum role r)
 {
-    int y = row_of(cv);
+    int y = fc_row(cv);
     if (cv->draw && y >= 0) {
         int w = cv->area->w - x - 1;
         if (label) {
@@ -124,10 +115,10 @@ static void plain_line(struct canvas *cv, int x, const char *label, const char *
 
 /* The three types, the chosen one in brackets (the choice without colour). Several files
  * of different types: none is in brackets, and Space sets them all. */
-static void type_field(struct canvas *cv, const struct form_geom *g, const struct form_model *m)
+static void type_field(struct form_canvas *cv, const struct form_geom *g, const struct form_model *m)
 {
     bool focused = m->focus == FM_TYPE, mixed = fm_types_mixed(m);
-    int y = row_of(cv);
+    int y = fc_row(cv);
     if (focused)
         cv->focus_top = cv->focus_bottom = cv->vy;
     if (cv->draw && y >= 0) {
@@ -146,16 +137,17 @@ static void type_field(struct canvas *cv, const struct form_geom *g, const struc
             draw_put(y, x + 1, cv->area->w - x - 2, mixed ? "mixed: Space sets all" : "for every file",
                      theme_attr(ROLE_DIM));
     }
+    draw_check(cv, g, &m->checks[FM_TYPE], y);
     cv->vy++;
 }
 
 /* Several files: a row each, its type where a label goes and its name as a text field. */
-static void file_rows(struct canvas *cv, const struct form_geom *g, const struct form_model *m)
+static void file_rows(struct form_canvas *cv, const struct form_geom *g, const struct form_model *m)
 {
     for (size_t i = 0; i < m->n_files; i++) {
         const struct fm_file *ff = &m->files[i];
         bool focused = m->focus == FM_FILE && m->focus_file == i;
-        int y = row_of(cv);
+        int y = fc_row(cv);
         if (focused)
             cv->focus_top = cv->vy;
         if (cv->draw && y >= 0) {
@@ -176,19 +168,19 @@ static void file_rows(struct canvas *cv, const struct form_geom *g, const struct
 }
 
 /* The files, their sizes, and what the size limit and Kombo's advice say about them. */
-static void files_block(struct canvas *cv, const struct form_geom *g, const struct form_model *m)
+static void files_block(struct form_canvas *cv, const struct form_geom *g, const struct form_model *m)
 {
     const struct glyphs *gl = theme_glyphs();
     char buf[512], s1[32], s2[32];
     if (m->n_files == 1) {
         char shown[4096];
         text_tilde(m->files[0].path, getenv("HOME"), shown, sizeof shown);
-        plain_line(cv, g->label_x, "File", shown, ROLE_NORMAL);
+        fc_line(cv, g->label_x, "File", shown, ROLE_NORMAL);
     }
     fmt_bytes(m->total, s1, sizeof s1);
     fmt_bytes(m->wire, s2, sizeof s2);
     snprintf(buf, sizeof buf, "%s (%s %s on the wire)", s1, gl->approx, s2);
-    plain_line(cv, g->label_x, "Size", buf, ROLE_NORMAL);
+    fc_line(cv, g->label_x, "Size", buf, ROLE_NORMAL);
     if (m->too_big) {
         fmt_bytes(m->max_size, s1, sizeof s1);
         if (m->n_files == 1)
@@ -197,25 +189,25 @@ static void files_block(struct canvas *cv, const struct form_geom *g, const stru
         else
             snprintf(buf, sizeof buf, "%s %zu file%s over the limit of %s (--max-size) will not be sent",
                      gl->err, m->too_big, m->too_big == 1 ? "" : "s", s1);
-        plain_line(cv, g->field_x, NULL, buf, ROLE_ERROR);
+        fc_line(cv, g->field_x, NULL, buf, ROLE_ERROR);
     } else if (m->total > ATT_ADVISED_MAX) {
         snprintf(buf, sizeof buf, "%s over 10 MB: many ATSs refuse files this big", gl->warn);
-        plain_line(cv, g->field_x, NULL, buf, ROLE_WARNING);
+        fc_line(cv, g->field_x, NULL, buf, ROLE_WARNING);
     }
 }
 
 /* Wrapped lines at x in role r. */
-static void para(struct canvas *cv, int x, const char *text, enum role r)
+void fc_para(struct form_canvas *cv, int x, const char *text, enum role r)
 {
     char **lines;
     size_t n = text_wrap(text, cv->area->w - x - 1, &lines);
     for (size_t i = 0; i < n; i++)
-        plain_line(cv, x, NULL, lines[i], r);
+        fc_line(cv, x, NULL, lines[i], r);
     draw_lines_free(lines, n);
 }
 
 /* Before sending content the history says this candidate has: which files, since when. */
-static void confirm_block(struct canvas *cv, const struct form *f, const struct form_geom *g)
+static void confirm_block(struct form_canvas *cv, const struct form *f, const struct form_geom *g)
 {
     const struct form_model *m = &f->m;
     cv->focus_top = cv->vy;
@@ -226,7 +218,7 @@ static void confirm_block(struct canvas *cv, const struct form *f, const struct 
     snprintf(buf, sizeof buf, "%s %s attached to this candidate before (the same content):",
              theme_glyphs()->warn, dups == 1 && m->n_files == 1 ? "This file was" :
              dups == 1 ? "One file was" : "These files were");
-    para(cv, g->label_x, buf, ROLE_WARNING);
+    fc_para(cv, g->label_x, buf, ROLE_WARNING);
     for (size_t i = 0; i < m->n_files; i++) {
         const struct fm_file *ff = &m->files[i];
         if (!ff->dup)
@@ -240,20 +232,20 @@ static void confirm_block(struct canvas *cv, const struct form *f, const struct 
         char *line = text_fit_around("", ff->name.buf, "", cv->area->w - x - 21, TEXT_CUT_MIDDLE);
         snprintf(buf, sizeof buf, "%s on %s", line, when);
         free(line);
-        plain_line(cv, x, NULL, buf, ROLE_NORMAL);
+        fc_line(cv, x, NULL, buf, ROLE_NORMAL);
     }
-    para(cv, g->label_x, dups < m->n_files ? "Send again anyway? y: all of them  s: skip those  n: back"
+    fc_para(cv, g->label_x, dups < m->n_files ? "Send again anyway? y: all of them  s: skip those  n: back"
                                            : "Send again anyway? y: yes  n: back", ROLE_LABEL);
     cv->focus_bottom = cv->vy - 1;
 }
 
-static void send_line(struct canvas *cv, const struct form *f, const struct form_geom *g)
+static void send_line(struct form_canvas *cv, const struct form *f, const struct form_geom *g)
 {
     const struct form_model *m = &f->m;
     bool focused = m->focus == FM_SEND && !f->confirm;
     if (focused)
         cv->focus_top = cv->focus_bottom = cv->vy;
-    int y = row_of(cv);
+    int y = fc_row(cv);
     if (cv->draw && y >= 0) {
         attr_t at = focused ? theme_attr(ROLE_SELECTION) | A_BOLD : theme_attr(ROLE_LABEL);
         if (focused)
@@ -275,8 +267,9 @@ static void send_line(struct canvas *cv, const struct form *f, const struct form
     cv->vy++;
 }
 
-static int render(struct form *f, struct canvas *cv)
+static int render(struct app *a, struct form_canvas *cv)
 {
+    struct form *f = &a->form;
     struct form_model *m = &f->m;
     struct form_geom g;
     layout_form(cv->area->w, &g);
@@ -290,22 +283,29 @@ static int render(struct form *f, struct canvas *cv)
         snprintf(buf, sizeof buf, "Attach %zu files", m->n_files);
         title = text_fit_around(buf, "", "", cv->area->w - 2, TEXT_CUT_END);
     }
-    plain_line(cv, 1, NULL, title, ROLE_LABEL);
+    fc_line(cv, 1, NULL, title, ROLE_LABEL);
     free(title);
     cv->vy++;
 
-    text_field(cv, &g, m, FM_CANDIDATE, "Candidate ID", &m->cand, NULL);
-    /* What comes next lives right under the ID it will fill in. */
-    plain_line(cv, g.field_x, NULL, "Find candidate by e-mail or name (coming soon)", ROLE_DIM);
-    plain_line(cv, g.field_x, NULL, "Attach to an application (coming soon)", ROLE_DIM);
+    text_field(cv, &g, m, FM_CANDIDATE, "Candidate ID", &m->cand, "name, e-mail, ATS ID or URL, Kombo ID");
+    /* the matches live right under the field they fill in; then who was picked */
+    search_draw(cv, &g, a);
+    target_draw(cv, &g, a);
     type_field(cv, &g, m);
+    if (m->restr) {
+        /* what the integration takes of this type: "CV: PDF, DOCX, up to 10 MiB" */
+        char rd[300];
+        restrict_describe(m->restr, fm_types_mixed(m) ? ATT_OTHER : m->type, rd, sizeof rd);
+        if (!fm_types_mixed(m))
+            fc_line(cv, g.field_x, NULL, rd, ROLE_DIM);
+    }
     if (m->n_files == 1)
         text_field(cv, &g, m, FM_NAME, "Name", &m->files[0].name, NULL);
     text_field(cv, &g, m, FM_CTYPE, "Content type", &m->ctype, fm_multi(m) ? "(detected for each file)" : NULL);
     if (fm_multi(m)) {
         cv->vy++;
         snprintf(buf, sizeof buf, "%zu files: type and name of each (^T changes the type)", m->n_files);
-        plain_line(cv, g.label_x, NULL, buf, ROLE_DIM);
+        fc_line(cv, g.label_x, NULL, buf, ROLE_DIM);
         file_rows(cv, &g, m);
     }
     cv->vy++;
@@ -323,9 +323,9 @@ void form_draw(struct app *a)
 {
     struct form *f = &a->form;
     const struct rect *area = &a->layout.body;
-    struct canvas cv = { .area = area, .scroll = 0, .draw = false, .cur_y = -1 };
+    struct form_canvas cv = { .area = area, .scroll = 0, .draw = false, .cur_y = -1 };
     /* First pass measures, second draws with the focused field in view. */
-    int total = render(f, &cv);
+    int total = render(a, &cv);
     int h = area->h;
     if (cv.focus_bottom - f->scroll >= h)
         f->scroll = cv.focus_bottom - h + 1;
@@ -336,8 +336,8 @@ void form_draw(struct app *a)
         f->scroll = total - h > 0 ? total - h : 0;
     if (cv.focus_top < f->scroll)
         f->scroll = cv.focus_top;
-    cv = (struct canvas){ .area = area, .scroll = f->scroll, .draw = true, .cur_y = -1 };
-    render(f, &cv);
+    cv = (struct form_canvas){ .area = area, .scroll = f->scroll, .draw = true, .cur_y = -1 };
+    render(a, &cv);
     if (f->scroll > 0)
         draw_put(area->y, area->w - 1, 1, theme_glyphs()->up, theme_attr(ROLE_DIM));
     if (total - f->scroll > h)

@@ -107,6 +107,7 @@ void fm_file_check(struct fm_file *ff)
                  "character (%s): the ATS will show the name otherwise; retype it", esc);
     }
     ff->odd_name = ff->check.level == FM_WARNING;
+    ff->name_error = ff->check.level == FM_ERROR;
 }
 
 static void file_init(struct form_model *m, struct fm_file *ff, const char *path, const char *name)
@@ -146,7 +147,7 @@ static void initial_focus(struct form_model *m)
 {
     m->focus_file = 0;
     for (size_t i = 0; i < m->n_files; i++) {
-        if (m->files[i].check.level == FM_ERROR) {
+        if (m->files[i].name_error) { /* the name: a refusal is fixed on the Type field */
             m->focus = fm_multi(m) ? FM_FILE : FM_NAME;
             m->focus_file = i;
             return;

@@ -25,6 +25,7 @@ void fm_init(struct form_model *m, const char *candidate, enum att_type type, ui
     m->type = type;
     m->max_size = max_size;
     m->recent_pos = -1;
+    m->app = -1;
     fm_set_files(m, NULL, 0);
 }
 
@@ -42,6 +43,7 @@ void fm_set_presets(struct form_model *m, const char *name, const char *content_
 
 void fm_free(struct form_model *m)
 {
+    fm_target_free(m);
     fm_files_free(m);
     le_free(&m->cand);
     le_free(&m->ctype);
@@ -116,6 +118,8 @@ const char *fm_candidate(const struct form_model *m)
 const char *fm_candidate_name(const struct form_model *m)
 {
     const char *id = fm_candidate(m);
+    if (m->have_target && strcmp(m->target.id, id) == 0)
+        return m->target_name;
     for (size_t i = 0; i < m->n_recent; i++)
         if (strcmp(m->recent[i], id) == 0)
             return m->recent_names[i];
@@ -138,8 +142,20 @@ static bool check_candidate(const struct form_model *m, struct fm_check *c)
         return set_check(c, m->tried_send ? FM_ERROR : FM_HINT, "required");
     if ((why = kombo_check_path_id("candidate", id)))
         return set_check(c, FM_ERROR, why);
+    if (m->have_target) {
+        /* who it is, as Kombo knows them: the search found this ID */
+        char buf[256];
+        const char *mail = m->target.n_emails ? m->target.emails[0] : NULL;
+        snprintf(buf, sizeof buf, "%s%s%s%s", m->target_name, mail ? " <" : "", mail ? mail : "", mail ? ">" : "");
+        return set_check(c, FM_HINT, buf);
+    }
+    /* a name, an e-mail or a URL is what to search for, never an ID to send to */
+    if (strpbrk(id, " @") || strstr(id, "://"))
+        return set_check(c, m->tried_send ? FM_ERROR : FM_HINT,
+                         "pick the candidate from the matches below (Down, Enter)");
     if (!kombo_id_looks_valid(id))
-        return set_check(c, FM_WARNING, "not a Kombo ID (24 base58 characters); sent as typed");
+        return set_check(c, FM_WARNING, "not a Kombo ID (24 base58 characters): pick a match "
+                         "below, or it is sent as typed");
     if ((name = fm_candidate_name(m))) {
         /* who it is, as an earlier upload knew it: a typo shows as no name */
         char buf[256];
@@ -179,7 +195,14 @@ static void check_field(const struct form_model *m, enum fm_field f, struct fm_c
         if (m->n_files == 1) {
             *c = m->files[0].check;
             said = c->level != FM_FINE;
+            if (!said && m->files[0].same_name_date)
+                said = set_check(c, FM_WARNING, "a file of this name is already there (see above)");
         }
+        break;
+    case FM_TYPE:
+        /* what the integration refuses cannot be sent: the reason is the message */
+        if (m->n_files == 1 && m->files[0].refusal[0])
+            said = set_check(c, FM_ERROR, m->files[0].refusal);
         break;
     case FM_CTYPE: said = check_ctype(m, c); break;
     default: break;
@@ -209,6 +232,7 @@ void fm_update(struct form_model *m)
         m->wire += wire_size(m, ff, ct);
         m->too_big += m->max_size && ff->size > m->max_size;
     }
+    fm_target_checks(m);
     for (int f = 0; f < FM_COUNT; f++)
         check_field(m, (enum fm_field)f, &m->checks[f]);
 }
@@ -218,9 +242,8 @@ void fm_update(struct form_model *m)
 bool fm_focusable(const struct form_model *m, enum fm_field f)
 {
     switch (f) {
-    case FM_FIND_SOON:
-    case FM_APPLICATION_SOON:
-        return false; /* "coming soon" lines: skipped until they do something */
+    case FM_APPLICATION:
+        return m->have_target && m->target.n_apps > 0; /* something to choose */
     case FM_NAME:
         return m->n_files == 1; /* several files: each row holds its name */
     case FM_FILE:
@@ -440,9 +463,12 @@ void fm_spec(struct form_model *m, bool skip_dups, struct batch_spec *spec)
         m->spec_picked[k] = ff->picked_ok ? &ff->picked : NULL;
         k++;
     }
+    const struct cand_application *app = fm_application(m);
     *spec = (struct batch_spec){
         .candidate = m->spec_cand,
         .candidate_name = fm_candidate_name(m),
+        .application_id = app ? app->id : NULL,
+        .job_name = app ? app->job_name : NULL,
         .type = m->type,
         .types = m->spec_types,
         .names = m->spec_names,

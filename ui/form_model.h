@@ -16,12 +16,15 @@
 #include <wchar.h>
 
 #include "attachment.h"
+#include "candidate.h"
 #include "lineedit.h"
 
 #define FM_RECENT_MAX 20
 
 struct batch_spec;
 struct filehash;
+struct listing;
+struct restrictions;
 
 enum fm_level {
     FM_FINE,       /* nothing to say */
@@ -48,6 +51,7 @@ struct fm_file {
     enum att_type type;
     struct fm_check check; /* its name's */
     bool odd_name;       /* the name holds invisible or direction-changing characters */
+    bool name_error;     /* the name cannot be sent as it is */
     struct filehash *hash; /* while its SHA-256 is being worked out */
     char sha256[65];     /* "" until known */
     bool hash_failed;
@@ -55,13 +59,15 @@ struct fm_file {
     time_t hash_mtime;
     bool dup;            /* the history has an upload of this content to this candidate */
     time_t dup_time;     /* ... made then */
+    char refusal[240];   /* why the integration will not take it (restrict_check); "" */
+    const char *same_name_date; /* a file of this name is in the target's listing: its date
+                                   ("" when it has none), NULL when there is none */
 };
 
 /* The form's lines, top to bottom; the focus moves in this order. FM_FILE is the rows of
  * several files, one stop each (focus_file says which). */
 enum fm_field {
-    FM_CANDIDATE, FM_FIND_SOON, FM_APPLICATION_SOON, FM_TYPE, FM_NAME, FM_CTYPE, FM_FILE, FM_SEND,
-    FM_COUNT
+    FM_CANDIDATE, FM_APPLICATION, FM_TYPE, FM_NAME, FM_CTYPE, FM_FILE, FM_SEND, FM_COUNT
 };
 
 /* Why a send did not start. */
@@ -94,6 +100,14 @@ struct form_model {
     char *preset_name;           /* --name: the name for one file instead of its own */
     char *preset_ctype;          /* --content-type: instead of the detected one */
     char *preset_rf;             /* --remote-fields (checked): part of the body's size */
+    /* Who gets the files, once known (picked from the search, or the typed ID confirmed
+     * by it): the candidate and which application (form_target.c). */
+    struct candidate target;
+    bool have_target;
+    char *target_name;           /* candidate_display_name of it */
+    int app;                     /* -1: the candidate itself; else an index in target.apps */
+    const struct restrictions *restr;  /* what the integration accepts (not owned); NULL */
+    const struct listing *existing;    /* the target's attachments (not owned); NULL */
     /* What the last fm_try_send pointed a batch_spec at (valid until the files change): */
     const char **spec_paths, **spec_names, **spec_sha;
     const struct att_identity **spec_picked;
@@ -167,6 +181,23 @@ bool fm_cycle_recent(struct form_model *m, int dir);
  * this candidate out (fm_find_duplicates marked them). */
 enum fm_block fm_try_send(struct form_model *m, struct batch_spec *spec);
 void fm_spec(struct form_model *m, bool skip_dups, struct batch_spec *spec);
+
+/* ---- the target: candidate, application, what it has, what it takes (form_target.c) ---- */
+
+/* The candidate the files go to (copied); the application chosen is the default one
+ * (fm_default_app). The candidate field is set to its Kombo ID. NULL: none known. */
+void fm_set_target(struct form_model *m, const struct candidate *c);
+/* The application a candidate's files go to when the user chooses nothing: the one open
+ * (PENDING) application when there is exactly one, else -1 (the candidate itself). */
+int fm_default_app(const struct candidate *c);
+/* Application choice: -1 .. n_apps-1, dir > 0 down the list, < 0 up; wraps. */
+void fm_cycle_app(struct form_model *m, int dir);
+/* The chosen application, or NULL (the candidate itself). */
+const struct cand_application *fm_application(const struct form_model *m);
+/* What the integration accepts, and the target's attachments (both not owned; NULL =
+ * unknown): every file is checked against them at once. */
+void fm_set_restrictions(struct form_model *m, const struct restrictions *r);
+void fm_set_existing(struct form_model *m, const struct listing *l);
 
 /* ---- the files' hashes and the duplicate check (form_files.c) ---- */
 

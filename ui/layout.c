@@ -14,6 +14,21 @@ void layout_screen(int rows, int cols, struct layout *out)
     out->status = (struct rect){ b->y + b->h - 1, 0, 1, b->w };
 }
 
+int layout_banner(struct layout *l, int lines)
+{
+    if (lines > l->body.h - 4)
+        lines = l->body.h - 4 > 0 ? l->body.h - 4 : 0;
+    if (lines <= 0)
+        return 0;
+    struct rect *b = &l->body;
+    b->y += lines;
+    b->h -= lines;
+    l->path = (struct rect){ b->y, 0, 1, b->w };
+    l->list = (struct rect){ b->y + 1, 0, b->h - 2 > 0 ? b->h - 2 : 0, b->w };
+    l->status = (struct rect){ b->y + b->h - 1, 0, 1, b->w };
+    return lines;
+}
+
 void layout_scroll(size_t n, size_t h, size_t *cursor, size_t *top)
 {
     if (h == 0)

@@ -23,6 +23,9 @@ struct layout {
     struct rect status;  /* picker: MIME type, size, position */
 };
 void layout_screen(int rows, int cols, struct layout *out);
+/* Make room for `lines` lines of a notice under the header: the body and its parts move
+ * down (at most what leaves the body 4 lines). Returns the lines given. */
+int layout_banner(struct layout *l, int lines);
 
 /* Scroll a list of n entries shown h at a time so that the cursor is visible, without empty
  * rows below the last entry when the list could fill them. Adjusts *cursor (< n) and *top. */

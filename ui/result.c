@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "clock.h"
 #include "draw.h"
 #include "failmsg.h"
 #include "format.h"
@@ -18,7 +19,8 @@
 #define LABEL_W 13
 
 enum result_action {
-    RA_RETRY, RA_EDIT, RA_PICK, RA_ENTER, RA_QUIT, RA_UP, RA_DOWN, RA_PGUP, RA_PGDN, RA_YES, RA_NO
+    RA_RETRY, RA_EDIT, RA_PICK, RA_ENTER, RA_QUIT, RA_UP, RA_DOWN, RA_PGUP, RA_PGDN, RA_YES, RA_NO,
+    RA_COPY, RA_NEXT_LINK
 };
 
 #define RESULT_NAV \
@@ -28,6 +30,9 @@ enum result_action {
       "everything attached: pick another file; else edit" }, \
     { { '?', KC(KEY_F(1)), 0 }, "?", "keys", KEYS_HELP, "this list of keys" }, \
     { { 'q', KC(KEY_F(10)), 0 }, "q", "quit", RA_QUIT, "quit (one line says what was attached)" }, \
+    { { 'c', 0 }, "c", "copy link", RA_COPY, \
+      "put the focused link (the ATS page, Kombo's log) on the clipboard (OSC 52)" }, \
+    { { '\t', 0 }, "Tab", NULL, RA_NEXT_LINK, "focus the next link" }, \
     { { KC(KEY_UP), 'k', CTRL_KEY('p'), 0 }, "k", NULL, RA_UP, "the previous file; scroll up" }, \
     { { KC(KEY_DOWN), 'j', CTRL_KEY('n'), 0 }, "j", NULL, RA_DOWN, "the next file; scroll down" }, \
     { { KC(KEY_PPAGE), CTRL_KEY('u'), CTRL_KEY('b'), 0 }, "PgUp", NULL, RA_PGUP, "scroll the details up" }, \
@@ -71,6 +76,79 @@ static const struct binding *result_bindings(const struct app *a, size_t *n)
     return plain_keys;
 }
 
+/* ---- links ------------------------------------------------------------------------------ */
+
+struct rlink {
+    const char *label;
+    const char *url;
+};
+
+/* The candidate as the form found them, when the batch went to them. */
+static const struct candidate *batch_target(const struct app *a)
+{
+    const struct form_model *m = &a->form.m;
+    const struct batch *b = &a->sender.b;
+    return m->have_target && b->candidate && strcmp(m->target.id, b->candidate) == 0 ? &m->target : NULL;
+}
+
+static const struct cand_application *batch_app(const struct app *a)
+{
+    const struct candidate *c = batch_target(a);
+    const struct batch *b = &a->sender.b;
+    for (size_t i = 0; c && b->application_id && i < c->n_apps; i++)
+        if (strcmp(c->apps[i].id, b->application_id) == 0)
+            return &c->apps[i];
+    return NULL;
+}
+
+/* The links of a file's details, in the order they are shown. */
+static size_t file_links(const struct app *a, const struct batch_file *j, struct rlink out[3])
+{
+    size_t n = 0;
+    const struct candidate *c = batch_target(a);
+    const struct cand_application *ap = batch_app(a);
+    if (c && c->remote_url)
+        out[n++] = (struct rlink){ "ATS page", c->remote_url };
+    if (ap && ap->remote_url)
+        out[n++] = (struct rlink){ "App page", ap->remote_url };
+    if (j->state == BF_DONE && j->result && j->result->answer.err.log_url)
+        out[n++] = (struct rlink){ "Log", j->result->answer.err.log_url };
+    return n;
+}
+
+static struct ui_intent copy_link(struct app *a)
+{
+    struct result *r = &a->result;
+    const struct batch *b = &a->sender.b;
+    struct rlink l[3];
+    size_t n = b->n ? file_links(a, &b->files[r->sel], l) : 0;
+    if (n == 0) {
+        snprintf(r->notice, sizeof r->notice, "no link to copy here");
+    } else if (!a->osc52) {
+        snprintf(r->notice, sizeof r->notice, "this terminal cannot take text for the clipboard (OSC 52): "
+                 "select the link with the mouse");
+    } else {
+        const struct rlink *k = &l[r->link < n ? r->link : 0];
+        snprintf(a->links.copy, sizeof a->links.copy, "%s", k->url);
+        snprintf(r->notice, sizeof r->notice, "%s copied to the clipboard (OSC 52; in tmux with "
+                 "set-clipboard on)", k->label);
+    }
+    return ui_intent(UI_INTENT_REDRAW);
+}
+
+/* After a send: look for the files attached in the candidate's listing, a few times, in the
+ * background (Kombo's answer has no attachment ID: the listing is the proof). */
+static void start_verify(struct app *a)
+{
+    const struct batch *b = &a->sender.b;
+    const char *names[TARGET_VERIFY_NAMES];
+    size_t n = 0;
+    for (size_t i = 0; i < b->n && n < TARGET_VERIFY_NAMES; i++)
+        if (batch_file_ok(&b->files[i]))
+            names[n++] = b->files[i].att.name;
+    target_verify_start(&a->target, b->candidate, names, n, clock_now());
+}
+
 static struct ui_intent result_enter(struct app *a, const struct ui_intent *why)
 {
     (void)why;
@@ -78,6 +156,9 @@ static struct ui_intent result_enter(struct app *a, const struct ui_intent *why)
     a->result.sel = batch_first_problem(&a->sender.b);
     a->result.scroll = 0;
     a->result.confirm_retry = false;
+    a->result.link = 0;
+    a->result.notice[0] = '\0';
+    start_verify(a);
     return ui_intent(UI_INTENT_NONE);
 }
 
@@ -110,7 +191,16 @@ static struct ui_intent result_key(struct app *a, int key)
     const struct binding *t = result_bindings(a, &nb);
     size_t n = a->sender.b.n;
     bool several = n > 1;
+    r->notice[0] = '\0';
     switch (keys_find(t, nb, key)) {
+    case RA_COPY:
+        return copy_link(a);
+    case RA_NEXT_LINK: {
+        struct rlink l[3];
+        size_t k = n ? file_links(a, &a->sender.b.files[r->sel], l) : 0;
+        r->link = k ? (r->link + 1) % k : 0;
+        return redraw;
+    }
     case RA_EDIT:
         return edit(&a->sender.b);
     case RA_RETRY:
@@ -174,6 +264,8 @@ struct dline {
     bool has_label;
     char label[24];
     char *text;
+    const char *url;             /* the whole text is this URL (a link), else NULL */
+    bool focused;                /* the focused link */
 };
 
 struct dlines {
@@ -193,6 +285,8 @@ static void dl_push(struct dlines *d, enum role r, const char *label, const char
     l->has_label = label != NULL;
     snprintf(l->label, sizeof l->label, "%s", label ? label : "");
     l->text = xstrdup(text);
+    l->url = NULL;
+    l->focused = false;
 }
 
 /* A labelled value, wrapped under its label. */
@@ -214,6 +308,17 @@ static void dl_add_path(struct dlines *d, const char *path)
     char shown[4096];
     text_tilde(path, getenv("HOME"), shown, sizeof shown);
     dl_add(d, ROLE_NORMAL, "File", shown);
+}
+
+/* A URL: a link when it fits on its line whole. */
+static void dl_add_link(struct dlines *d, const char *label, const char *url, bool focused)
+{
+    size_t before = d->n;
+    dl_add(d, focused ? ROLE_LABEL : ROLE_NORMAL, label, url);
+    if (d->n == before + 1 && strcmp(d->v[before].text, url) == 0) {
+        d->v[before].url = url;
+        d->v[before].focused = focused;
+    }
 }
 
 static void dl_free(struct dlines *d)
@@ -244,6 +349,31 @@ static void advice(const struct transfer_result *r, struct dlines *d)
         dl_add(d, ROLE_DIM, "Retry", "would fail the same way: change what is asked first (e: edit)");
 }
 
+/* Whether the listing shows the files now: Kombo's answer alone cannot say. */
+static void verified_line(const struct app *a, struct dlines *d)
+{
+    const struct target *t = &a->target;
+    const struct glyphs *g = theme_glyphs();
+    char buf[800];
+    switch (t->verify) {
+    case TV_LOOKING:
+        dl_add(d, ROLE_DIM, "Verified", "looking for it in the candidate's files...");
+        break;
+    case TV_VERIFIED:
+        snprintf(buf, sizeof buf, "%s verified: in the candidate's files in the ATS", g->ok);
+        dl_add(d, ROLE_OK, "Verified", buf);
+        break;
+    case TV_NOT_SEEN:
+        snprintf(buf, sizeof buf, "%s not in the candidate's files yet (%zu of %zu seen)%s%s; the ATS may "
+                 "show it later", g->warn, t->n_found, t->n_names, t->verify_error[0] ? ": " : "",
+                 t->verify_error);
+        dl_add(d, ROLE_WARNING, "Verified", buf);
+        break;
+    default:
+        break;
+    }
+}
+
 static void details(const struct app *a, const struct batch_file *j, struct dlines *d)
 {
     const struct batch *b = &a->sender.b;
@@ -262,9 +392,27 @@ static void details(const struct app *a, const struct batch_file *j, struct dlin
     }
     const struct transfer_result *r = j->result;
     const struct answer *an = &r->answer;
+    struct rlink links[3];
+    size_t n_links = file_links(a, j, links);
+    size_t focus = a->result.link < n_links ? a->result.link : 0;
     if (r->outcome == TRANSFER_OK) {
+        const struct cand_application *ap = batch_app(a);
         dl_add(d, ROLE_NORMAL, "Name", j->att.name);
-        dl_add(d, ROLE_NORMAL, "Candidate", b->candidate);
+        if (b->candidate_name)
+            snprintf(buf, sizeof buf, "%s (%s)", b->candidate_name, b->candidate);
+        else
+            snprintf(buf, sizeof buf, "%s", b->candidate);
+        dl_add(d, ROLE_NORMAL, "Candidate", buf);
+        if (b->application_id) {
+            snprintf(buf, sizeof buf, "%s%s%s%s (%s)", b->job_name ? b->job_name : "an application",
+                     ap && ap->stage ? ", " : "", ap && ap->stage ? ap->stage : "", "", b->application_id);
+            dl_add(d, ROLE_NORMAL, "Application", buf);
+        } else {
+            dl_add(d, ROLE_NORMAL, "Application", "none: attached to the candidate");
+        }
+        verified_line(a, d);
+        for (size_t i = 0; i < n_links; i++)
+            dl_add_link(d, links[i].label, links[i].url, n_links > 1 && i == focus);
         dl_add(d, ROLE_NORMAL, "Type", att_type_name(j->att.type));
         dl_add(d, ROLE_NORMAL, "Content type", j->att.content_type);
         fmt_bytes(j->att.size, s1, sizeof s1);
@@ -320,7 +468,8 @@ static void details(const struct app *a, const struct batch_file *j, struct dlin
     dl_add(d, ROLE_NORMAL, "Code", an->err.code);
     dl_add(d, ROLE_NORMAL, "Title", an->err.title);
     dl_add(d, ROLE_NORMAL, "Message", an->err.message);
-    dl_add(d, ROLE_NORMAL, "Log", an->err.log_url);
+    for (size_t i = 0; i < n_links; i++)
+        dl_add_link(d, links[i].label, links[i].url, n_links > 1 && i == focus);
     dl_add(d, ROLE_NORMAL, "Answer", an->problem);
     if (an->http_status) {
         snprintf(buf, sizeof buf, "%ld", an->http_status);
@@ -348,7 +497,9 @@ static void draw_details(struct app *a, const struct batch_file *j, int y, int x
             draw_put(y + i, x, LABEL_W, l->label, theme_attr(ROLE_LABEL));
             tx += LABEL_W + 1;
         }
-        draw_put(y + i, tx, w - (tx - x), l->text, theme_attr(l->role));
+        draw_put(y + i, tx, w - (tx - x), l->text, theme_attr(l->role) | (l->focused ? A_UNDERLINE : 0));
+        if (l->url)
+            links_add(&a->links, y + i, tx, l->url);
     }
     if (r->scroll > 0)
         draw_put(y, x + w, 1, theme_glyphs()->up, theme_attr(ROLE_DIM));
@@ -432,7 +583,21 @@ static void result_draw(struct app *a)
     }
     draw_put(y, x, w, head, theme_attr(head_role) | A_BOLD);
     free(head);
-    y += 2;
+    y += 1;
+    /* who and where, in words, and whether the listing shows it: under the headline */
+    if (r->notice[0]) {
+        draw_put(y, x, w, r->notice, theme_attr(ROLE_LABEL));
+    } else if (ok) {
+        const struct target *t = &a->target;
+        snprintf(buf, sizeof buf, "%s%s%s%s", b->candidate_name ? b->candidate_name : "",
+                 b->candidate_name ? (b->application_id ? ", application for " : ", no application")
+                                   : (b->application_id ? "application for " : ""),
+                 b->application_id ? (b->job_name ? b->job_name : b->application_id) : "",
+                 t->verify == TV_VERIFIED ? " - verified" : t->verify == TV_LOOKING ? " - verifying..." :
+                 t->verify == TV_NOT_SEEN ? " - not seen in the listing yet" : "");
+        draw_put(y, x, w, buf, theme_attr(t->verify == TV_VERIFIED ? ROLE_OK : ROLE_DIM));
+    }
+    y += ar->h >= 16 ? 2 : 1;
     if (r->confirm_retry) {
         y = draw_confirm(y, x, w, bottom);
         return;

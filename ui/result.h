@@ -12,6 +12,8 @@ struct result {
     int scroll;                  /* first line of the details */
     int max_scroll;
     bool confirm_retry;          /* asking before sending again what may have been attached */
+    size_t link;                 /* the focused link of the file shown (c copies it) */
+    char notice[300];            /* what the last key did ("copied ...") */
 };
 
 extern const struct screen_ops result_ops;

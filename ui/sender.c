@@ -48,6 +48,8 @@ static void start_next(struct sender *s)
          * not hash again; else it hashes while sending, for the history */
         struct upload_request req = {
             .candidate_id = b->candidate,
+            .application_id = b->application_id,
+            .job_name = b->job_name,
             .att = &f->att,
             .remote_fields = o->send->remote_fields,
             .want_sha256 = !o->send->no_history && !f->sha256[0],

@@ -71,12 +71,15 @@ static const struct glyphs glyphs_utf8 = {
     .approx = "\xe2\x89\x88", .up = "\xe2\x86\x91", .down = "\xe2\x86\x93",
     .left = "\xe2\x86\x90", .right = "\xe2\x86\x92", .enter = "\xe2\x86\xb5",
     .ellipsis = "\xe2\x80\xa6", .cut_left = "\xe2\x80\xa6",
+    .spinner = "\xe2\xa0\x8b\xe2\xa0\x99\xe2\xa0\xb9\xe2\xa0\xb8\xe2\xa0\xbc\xe2\xa0\xb4\xe2\xa0\xa6"
+               "\xe2\xa0\xa7\xe2\xa0\x87\xe2\xa0\x8f",
+    .spin_n = 10, .spin_bytes = 3, .pick = "(\xe2\x80\xa2)", .unpicked = "( )",
 };
 static const struct glyphs glyphs_ascii = {
     .mark = "*", .ok = "+", .err = "x", .unknown = "?", .warn = "!", .focus = ">", .sep = "|", .hline = "-",
     .bar_full = "#", .bar_empty = ".", .dash = "-", .approx = "~", .up = "^", .down = "v",
     .left = "<", .right = ">", .enter = "Enter", .ellipsis = "...",
-    .cut_left = "<",
+    .cut_left = "<", .spinner = "|/-\\", .spin_n = 4, .spin_bytes = 1, .pick = "(*)", .unpicked = "( )",
 };
 static const struct glyphs *glyphs = &glyphs_ascii;
 

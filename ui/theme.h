@@ -56,6 +56,10 @@ struct glyphs {
     const char *enter;
     const char *ellipsis;  /* text cut short: "…", "..." in ASCII (text.c counts its width) */
     const char *cut_left;  /* one column: a text field's text goes on to the left */
+    const char *spinner;   /* spin_n frames of spin_bytes bytes each (one column): a search runs */
+    int spin_n, spin_bytes;
+    const char *pick;      /* the chosen one of a list of choices: "(•)", "(*)" */
+    const char *unpicked;  /* the others: "( )" */
 };
 const struct glyphs *theme_glyphs(void);
 

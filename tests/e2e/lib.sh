@@ -139,3 +139,15 @@ cleanup_all() {
   rm -f "$SOCK_DIR/$sock"
 }
 trap cleanup_all EXIT
+
+# ---- the search and the reading layer ----
+# mock_requests: the mock's recent requests (method, raw path, status) as JSON.
+mock_requests() { curl -sf "${MOCK_URL%/v1}/__mock/requests"; }
+# mock_get PATH?QUERY: GET a /v1 endpoint of the mock with the test's key and integration.
+mock_get() { curl -sf -H "Authorization: Bearer $KEY" -H "X-Integration-Id: e2e:test" "$MOCK_URL$1"; }
+# to_form [FILE-ROW-KEYS...]: from the picker, open the form on the highlighted file.
+to_form() { keys "$@" Enter; wait_for 'Candidate ID'; }
+# no_restrictions: mock flags for an integration that says nothing about what it accepts
+# (attachment_restrictions null), for tests of the upload itself whose random-byte files
+# libmagic may take for any type: start_mock $(no_restrictions).
+no_restrictions() { echo null >"$T/no-restrictions.json"; echo "--restrictions $T/no-restrictions.json"; }

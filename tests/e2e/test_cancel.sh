@@ -4,7 +4,9 @@
 #  run 2: the mock process is stopped (SIGSTOP) so the send blocks part-way -> `c`.
 # Each ends on a "cancelled" result, nothing is stored, and `q` exits 0.
 . "$(dirname "$0")/lib.sh"
-start_mock --max-body 1000000000
+# 300 MiB is over what the mock's usual integration takes (10 MiB): this one says nothing
+echo null >"$T/no-restrictions.json"
+start_mock --max-body 1000000000 --restrictions "$T/no-restrictions.json"
 mkdir "$T/files"
 head -c 300M /dev/urandom >"$T/files/big.bin" || fail "cannot make the big file"
 trap 'kill -CONT "$MOCK_PID" 2>/dev/null; rm -f "$T/files/big.bin"; cleanup_all' EXIT

@@ -2,7 +2,7 @@
 # Mark 3 of 5 files with Space (skipping one), Enter, candidate, send -> 3 stored files,
 # each identical to its original; the unmarked ones are not sent.
 . "$(dirname "$0")/lib.sh"
-start_mock
+start_mock $(no_restrictions)   # random bytes: any type (restrictions aside)
 mkdir "$T/files"
 for n in a b c d e; do head -c $((3000 + RANDOM)) /dev/urandom >"$T/files/$n.bin"; done
 

@@ -5,7 +5,7 @@
 # which is sent from there. Then a server error (503, no retries left): `r` is offered and
 # sends only that file again. `p` goes back to the picker with the marks of the batch cleared.
 . "$(dirname "$0")/lib.sh"
-start_mock
+start_mock $(no_restrictions)   # random bytes: any type (restrictions aside)
 mkdir "$T/files"
 for n in a b c; do head -c $((2000 + RANDOM)) /dev/urandom >"$T/files/$n.bin"; done
 

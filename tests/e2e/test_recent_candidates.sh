@@ -34,7 +34,12 @@ wait_for 'two\.txt'
 keys j
 keys Enter
 wait_for 'Candidate ID'
-screen_text | grep -q "$CAND" && fail "the field should start empty"
+screen_text | grep -Eq "Candidate ID +$CAND" && fail "the field should start empty"
+# before anything is typed the recent candidates of this integration are offered, named
+wait_for 'Recent candidates'
+wait_for "Anna Müller +$NAMED"
+wait_for "\(name not known\) +$CAND"
+screen_text | grep -q "$OTHER" && fail "a candidate of another integration was offered"
 keys C-p                                        # the newest of this integration
 wait_for "Candidate ID +$NAMED" 3
 wait_for 'Anna Müller \(from earlier uploads\)'

@@ -3,7 +3,7 @@
 # ("too small" notice) and back to 80x24: the progress screen is laid out again each time,
 # the program stays alive, and it can still be cancelled.
 . "$(dirname "$0")/lib.sh"
-start_mock
+start_mock $(no_restrictions)   # random bytes: any type (restrictions aside)
 mkdir "$T/files"
 head -c 200000 /dev/urandom >"$T/files/portfolio.bin"
 

@@ -41,6 +41,7 @@ wait_for 'notes\.txt'
 keys Enter
 wait_for 'Candidate ID'
 type_candidate_and_send
+wait_for 'Not attached' 8                          # the key check's banner says it too: the result first
 wait_for 'timed out after [0-9]+ s connecting' 8
 keys q
 wait_exit 5

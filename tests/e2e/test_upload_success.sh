@@ -2,7 +2,7 @@
 # Picker at 80x24 -> move to a file -> Enter -> candidate ID -> Ctrl-S -> success screen;
 # the mock stored a byte-identical copy.
 . "$(dirname "$0")/lib.sh"
-start_mock
+start_mock $(no_restrictions)   # random bytes: any type (restrictions aside)
 mkdir "$T/files"
 echo "first file" >"$T/files/a_first.txt"
 head -c 70000 /dev/urandom >"$T/files/b_second.bin"
