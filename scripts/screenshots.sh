@@ -51,8 +51,10 @@ sandbox_url() { # the embedded mock's port, from the listening sockets of the UI
 
 # A folder that looks like a recruiter's downloads.
 demo=$T/Candidates
-mkdir -p "$demo/Archive" "$demo/Interview notes"
+mkdir -p "$demo/Archive" "$demo/Interview notes" "$demo/2024/jobs/acme"
 cp samples/* "$demo/"
+# a CV three folders down, for the tree search
+cp "samples/Frank Doe Cover Letter.pdf" "$demo/2024/jobs/acme/cv-frank-doe.pdf"
 # under the sandbox integration's 10 MiB limit (bigger would be refused in the form)
 head -c 9000000 /dev/urandom > "$T/portfolio.raw"
 { printf '%%PDF-1.7\n'; cat "$T/portfolio.raw"; } > "$demo/Frank Doe Portfolio.pdf"
@@ -76,10 +78,27 @@ XTERM_PID=$!
 wait_for 'Frank Doe CV'
 sleep 0.5
 
-# 1. The picker, cursor on the CV.
-tm send-keys -t ui Down Down Down
+# 1. The picker, cursor on the CV (the preview pane beside the list from 100 columns).
+tm send-keys -t ui Down Down Down Down
 wait_for 'text/plain'
 shot 01-picker
+
+# 1b. The preview of a PDF: libmagic's description.
+tm send-keys -t ui Up
+wait_for 'PDF document, version'
+shot 06-preview
+
+# 1c. Finding a file in every folder below.
+tm send-keys -t ui f
+wait_for 'find below'
+tm send-keys -t ui -l cvfd
+wait_for '2024/jobs/acme/cv-frank-doe\.pdf'
+wait_for 'files below'
+shot 07-find-below
+tm send-keys -t ui Escape
+wait_for 'Frank Doe CV'
+tm send-keys -t ui Down
+wait_for 'text/plain'
 
 # 2. The form, filled in.
 tm send-keys -t ui Enter
@@ -137,13 +156,13 @@ tm send-keys -t ui -l 'Frank Doe'
 wait_for '2 matches for name Frank Doe'
 tm send-keys -t ui Down Down
 wait_for '▸ +Frank Doe +<frank@example'
-shot 06-search
+shot 08-search
 
 # 7. The candidate picked: their applications, the open one chosen, and their files.
 tm send-keys -t ui Enter
 wait_for '\(•\)'
 wait_for 'Files there +CV'
-shot 07-application
+shot 09-application
 tm send-keys -t ui Escape
 sleep 0.3
 tm send-keys -t ui q
