@@ -4,6 +4,15 @@
 #ifndef KA_REGION_H
 #define KA_REGION_H
 
+#include <stddef.h>
+
+/* A region's base URL ("eu" or "us", any case): Kombo's, unless KOMBO_REGION_URL_EU /
+ * KOMBO_REGION_URL_US replace it (tests, a proxy per region). Unlike a base URL, a region
+ * so replaced still has the other region to ask. */
+const char *region_url(const char *name);
+/* "this key belongs to the US region: use --server us" for other = "us". */
+void region_hint(const char *other, char *out, size_t outlen);
+
 /* "eu" or "us" when base is exactly that region's URL (a trailing "/" allowed), else NULL:
  * a custom base URL or the sandbox has no other region to try. */
 const char *region_of(const char *base_url);

@@ -85,6 +85,16 @@ static void test_region(void **state)
     assert_null(region_of("https://api.kombo.dev/v1beta"));
     assert_null(region_other_url("http://127.0.0.1:8080/v1"));
     assert_null(region_other(NULL));
+    char hint[128];
+    region_hint("us", hint, sizeof hint);
+    assert_string_equal(hint, "this key belongs to the US region: use --server us");
+    /* a region pointed elsewhere (tests, a proxy) is still a region with another to ask */
+    setenv("KOMBO_REGION_URL_US", "http://127.0.0.1:9/v1", 1);
+    assert_string_equal(region_url("US"), "http://127.0.0.1:9/v1");
+    assert_string_equal(region_other_url(KOMBO_URL_EU), "http://127.0.0.1:9/v1");
+    assert_string_equal(region_of("http://127.0.0.1:9/v1/"), "us");
+    unsetenv("KOMBO_REGION_URL_US");
+    assert_string_equal(region_url("us"), KOMBO_URL_US);
 }
 
 int main(void)

@@ -62,12 +62,13 @@ static const struct transfer_result *done(struct transfer *t)
 static void say_refused(struct account *a, const struct transfer_result *r)
 {
     a->problem_is_error = true;
-    if (a->other_region_ok)
-        snprintf(a->problem, sizeof a->problem, "This API key is a %s key: Kombo's %s server refused "
-                 "it. Fix: start with --server %s (or KOMBO_SERVER=%s, or server = %s in the config).",
-                 a->other_region, a->other_region[0] == 'u' ? "EU" : "US", a->other_region,
-                 a->other_region, a->other_region);
-    else
+    if (a->other_region_ok) {
+        char hint[128];
+        region_hint(a->other_region, hint, sizeof hint);
+        snprintf(a->problem, sizeof a->problem, "Kombo's %s server refused the API key: %s "
+                 "(or KOMBO_SERVER=%s, or server = %s in the config).",
+                 a->other_region[0] == 'u' ? "EU" : "US", hint, a->other_region, a->other_region);
+    } else
         /* the fix first: a banner of three lines may not show all of Kombo's words */
         snprintf(a->problem, sizeof a->problem, "Kombo refused the API key. Fix: make a key on the "
                  "Secrets page of Kombo's dashboard (and check --server). Kombo said: %s",

@@ -9,6 +9,7 @@
 #include "client.h"
 #include "exitcodes.h"
 #include "kread.h"
+#include "region.h"
 #include "sendopts.h"
 #include "transfer.h"
 #include "xalloc.h"
@@ -63,16 +64,8 @@ bool cli_region_probe(const struct cli_options *o, char *hint, size_t hintlen)
         transfer_free(t);
     }
     client_free(c);
-    if (ok) {
-        char upper[8];
-        size_t i = 0;
-        for (; o->other_region[i] && i < sizeof upper - 1; i++)
-            upper[i] = (char)(o->other_region[i] >= 'a' && o->other_region[i] <= 'z'
-                                  ? o->other_region[i] - 32 : o->other_region[i]);
-        upper[i] = '\0';
-        snprintf(hint, hintlen, "this key belongs to the %s region: use --server %s", upper,
-                 o->other_region);
-    }
+    if (ok)
+        region_hint(o->other_region, hint, hintlen);
     return ok;
 }
 

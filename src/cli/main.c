@@ -33,6 +33,7 @@
 #include "mime.h"
 #include "numparse.h"
 #include "mock.h"
+#include "region.h"
 #include "secret.h"
 #include "sendopts.h"
 #include "settings.h"
@@ -281,15 +282,6 @@ static int choose_mode(struct run *r)
         return fail(KA_EXIT_USAGE, "cannot read the CA file %s (%s): %s — check --cacert",
                     r->s.cacert.value, r->s.cacert.origin, strerror(errno));
     return 0;
-}
-
-/* A region's base URL: Kombo's, unless KOMBO_REGION_URL_EU / _US replace it (tests, a
- * proxy per region). Unlike a base URL, the other region can still be asked. */
-static const char *region_url(const char *region)
-{
-    bool us = strcasecmp(region, "us") == 0;
-    const char *env = getenv(us ? "KOMBO_REGION_URL_US" : "KOMBO_REGION_URL_EU");
-    return env && *env ? env : us ? KOMBO_URL_US : KOMBO_URL_EU;
 }
 
 /* The base URL in use; with a region (no base URL), the other region for the probe. */
