@@ -26,3 +26,20 @@ int hex_value(int c)
         return c - 'A' + 10;
     return -1;
 }
+
+size_t hex_percent_decode(const char *s, size_t n, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        int h, l;
+        if (s[i] == '%' && i + 2 < n && (h = hex_value(s[i + 1])) >= 0 &&
+            (l = hex_value(s[i + 2])) >= 0) {
+            out[o++] = (char)(h * 16 + l);
+            i += 2;
+        } else {
+            out[o++] = s[i];
+        }
+    }
+    out[o] = '\0';
+    return o;
+}

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "hex.h"
 #include "kombo.h"
 #include "termsafe.h"
 #include "utf8.h"
@@ -80,17 +81,6 @@ static bool looks_like_email(const char *s)
     return dot && dot > at + 1 && dot[1] != '\0' && !strpbrk(s, " \t,");
 }
 
-static int hexval(char c)
-{
-    if (is_digit(c))
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* The last non-empty path segment of an http(s) URL, percent-decoded into out (which has
  * room for strlen(url) + 1). 0, or -1 with a message. */
 static int url_last_segment(const char *url, char *out, char *err, size_t errlen)
@@ -110,16 +100,7 @@ static int url_last_segment(const char *url, char *out, char *err, size_t errlen
                  "candidate's page address, or type the ID");
         return -1;
     }
-    size_t o = 0;
-    for (const char *q = seg; q < end; q++) {
-        if (*q == '%' && end - q >= 3 && hexval(q[1]) >= 0 && hexval(q[2]) >= 0) {
-            out[o++] = (char)(hexval(q[1]) * 16 + hexval(q[2]));
-            q += 2;
-        } else {
-            out[o++] = *q;
-        }
-    }
-    out[o] = '\0';
+    size_t o = hex_percent_decode(seg, (size_t)(end - seg), out);
     uint32_t cp;
     for (size_t i = 0; i < o;) {
         size_t l = utf8_decode(out + i, o - i, &cp);

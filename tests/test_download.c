@@ -123,14 +123,7 @@ static struct client *new_client(const char *mode)
 {
     char base[128];
     snprintf(base, sizeof base, "http://127.0.0.1:%u/%s", port, mode);
-    struct client_options o = {.base_url = base, .api_key = KEY, .integration_id = INTEGRATION,
-                               .max_attempts = 1, .timeout_s = 30, .connect_timeout_s = 5};
-    int code;
-    char err[512];
-    struct client *c = client_new(&o, &code, err, sizeof err);
-    if (!c)
-        fail_msg("client_new: %s", err);
-    return c;
+    return th_client(base, KEY, INTEGRATION, 1);
 }
 
 static int count_pages(void *data, struct cand_page *page, size_t index)

@@ -30,16 +30,7 @@
 
 static struct client *new_client(void)
 {
-    struct client_options o = {
-        .base_url = mock_base_url(G->mock), .api_key = KEY, .integration_id = INTEGRATION,
-        .max_attempts = 2, .timeout_s = 30, .connect_timeout_s = 5,
-    };
-    int code;
-    char err[512];
-    struct client *c = client_new(&o, &code, err, sizeof err);
-    if (!c)
-        fail_msg("client_new: %s", err);
-    return c;
+    return th_client(mock_base_url(G->mock), KEY, INTEGRATION, 2);
 }
 
 static void wait_for(struct client *c, struct transfer *t)
@@ -350,11 +341,7 @@ static void test_pager_through_1000_at_7(void **state)
     struct mock *m = mock_start(&cfg, err, sizeof err);
     if (!m)
         fail_msg("mock_start: %s", err);
-    struct client_options co = {.base_url = mock_base_url(m), .api_key = KEY,
-                                .integration_id = INTEGRATION, .max_attempts = 2, .timeout_s = 30};
-    int code;
-    struct client *c = client_new(&co, &code, err, sizeof err);
-    assert_non_null(c);
+    struct client *c = th_client(mock_base_url(m), KEY, INTEGRATION, 2);
     for (int prefetch = 0; prefetch < 2; prefetch++) {
         struct id_set s = {0};
         struct pager_error e;

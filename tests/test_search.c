@@ -20,16 +20,7 @@
 
 static struct client *new_client(const char *key)
 {
-    struct client_options o = {
-        .base_url = mock_base_url(G->mock), .api_key = key, .integration_id = "workday:HWUTwvyx2wLoSUHphiWVrp28",
-        .max_attempts = 1, .timeout_s = 30, .connect_timeout_s = 5,
-    };
-    int code;
-    char err[512];
-    struct client *c = client_new(&o, &code, err, sizeof err);
-    if (!c)
-        fail_msg("client_new: %s", err);
-    return c;
+    return th_client(mock_base_url(G->mock), key, "workday:HWUTwvyx2wLoSUHphiWVrp28", 1);
 }
 
 /* Poll until the search is done (as the loop does), the clock standing at now. */

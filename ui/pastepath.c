@@ -7,18 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex.h"
 #include "xalloc.h"
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* file:///home/x/CV%202024.pdf or file://host/path: the path, percent-decoded. */
 static char *from_url(const char *s, size_t n)
@@ -30,17 +20,7 @@ static char *from_url(const char *s, size_t n)
             return NULL;
     }
     char *out = xmalloc((size_t)(end - p) + 1);
-    size_t o = 0;
-    for (; p < end; p++) {
-        int h, l;
-        if (*p == '%' && p + 2 < end && (h = hexval(p[1])) >= 0 && (l = hexval(p[2])) >= 0) {
-            out[o++] = (char)(h * 16 + l);
-            p += 2;
-        } else {
-            out[o++] = *p;
-        }
-    }
-    out[o] = '\0';
+    hex_percent_decode(p, (size_t)(end - p), out);
     return out;
 }
 
