@@ -17,49 +17,25 @@
 #include "batch.h"
 #include "filehash.h"
 #include "form_model.h"
+#include "form_fixture.h"
 #include "helpers.h"
 #include "history.h"
 
-#define KOMBO_ID "4B7z5qJ8dXcR2mTnWvKpLs9a"
 
-static char *dir;
 
 static int setup(void **state)
 {
     (void)state;
-    dir = th_tempdir();
-    if (!dir)
-        return -1;
-    char p[600];
-    snprintf(p, sizeof p, "%s/cv.txt", dir);
-    th_write_text(p, "Frank Doe, recruiter's notes\n");
-    snprintf(p, sizeof p, "%s/letter.txt", dir);
-    th_write_text(p, "Dear team,\n");
-    snprintf(p, sizeof p, "%s/big.bin", dir);
-    th_write_random(p, 9 << 20, 3); /* several hash steps */
-    snprintf(p, sizeof p, "%s/bad\xffname.txt", dir);
-    th_write_text(p, "x\n");
-    snprintf(p, sizeof p, "%s/state", dir);
-    setenv("XDG_STATE_HOME", p, 1);
-    return 0;
+    static const struct ff_file files[] = {
+        { "cv.txt", "Frank Doe, recruiter's notes\n", 0, 0 },
+        { "letter.txt", "Dear team,\n", 0, 0 },
+        { "big.bin", NULL, 9 << 20, 3 },  /* several hash steps */
+        { "bad\xffname.txt", "x\n", 0, 0 },
+    };
+    return ff_setup(files, sizeof files / sizeof files[0]);
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    th_rmtree(dir);
-    free(dir);
-    return 0;
-}
 
-static char *in_dir(const char *name)
-{
-    static char buf[4][600];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
-    return buf[k];
-}
 
 static void files(struct form_model *m, const char *a, const char *b, const char *c)
 {
@@ -67,11 +43,6 @@ static void files(struct form_model *m, const char *a, const char *b, const char
     fm_set_files(m, paths, c ? 3 : b ? 2 : 1);
 }
 
-static void type_text(struct form_model *m, const char *s)
-{
-    while (*s)
-        fm_insert(m, (wchar_t)(unsigned char)*s++);
-}
 
 /* Type UTF-8 text character by character. */
 static void type_utf8(struct form_model *m, const wchar_t *s)
@@ -287,5 +258,5 @@ int main(void)
         cmocka_unit_test(test_hash_in_steps_and_duplicates),
         cmocka_unit_test(test_recent_candidates_with_names),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, ff_teardown);
 }

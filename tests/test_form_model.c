@@ -19,48 +19,25 @@
 #include "batch.h"
 #include "body.h"
 #include "form_model.h"
+#include "form_fixture.h"
 #include "helpers.h"
 #include "history.h"
 #include "keys.h"
 
-#define KOMBO_ID "4B7z5qJ8dXcR2mTnWvKpLs9a" /* 24 base58 characters */
 
-static char *dir;
 
 static int setup(void **state)
 {
     (void)state;
-    dir = th_tempdir();
-    if (!dir)
-        return -1;
-    char p[512];
-    snprintf(p, sizeof p, "%s/cv.txt", dir);
-    th_write_text(p, "Frank Doe, recruiter's notes\n");
-    snprintf(p, sizeof p, "%s/photo.bin", dir);
-    th_write_random(p, 1000, 7); /* random bytes: a generic type */
-    snprintf(p, sizeof p, "%s/letter.pdf", dir);
-    th_write_text(p, "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
-    snprintf(p, sizeof p, "%s/state", dir);
-    setenv("XDG_STATE_HOME", p, 1);
-    return 0;
+    static const struct ff_file files[] = {
+        { "cv.txt", "Frank Doe, recruiter's notes\n", 0, 0 },
+        { "photo.bin", NULL, 1000, 7 },  /* random bytes: a generic type */
+        { "letter.pdf", "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n", 0, 0 },
+    };
+    return ff_setup(files, sizeof files / sizeof files[0]);
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    th_rmtree(dir);
-    free(dir);
-    return 0;
-}
 
-static char *in_dir(const char *name)
-{
-    static char buf[4][512];
-    static int k;
-    k = (k + 1) % 4;
-    snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
-    return buf[k];
-}
 
 static void set_files(struct form_model *m, const char *a, const char *b)
 {
@@ -68,11 +45,6 @@ static void set_files(struct form_model *m, const char *a, const char *b)
     fm_set_files(m, paths, b ? 2 : 1);
 }
 
-static void type_text(struct form_model *m, const char *s)
-{
-    while (*s)
-        fm_insert(m, (wchar_t)(unsigned char)*s++);
-}
 
 static void clear_field(struct form_model *m)
 {
@@ -646,5 +618,5 @@ int main(void)
         cmocka_unit_test(test_recent_ids),
         cmocka_unit_test(test_recent_ids_from_history),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, ff_teardown);
 }

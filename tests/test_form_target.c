@@ -15,37 +15,23 @@
 #include "batch.h"
 #include "candidate.h"
 #include "form_model.h"
+#include "form_fixture.h"
 #include "helpers.h"
 #include "listing.h"
 #include "restrict.h"
 
-#define KOMBO_ID "4B7z5qJ8dXcR2mTnWvKpLs9a"
 
-static char *dir;
 
 static int setup(void **state)
 {
     (void)state;
-    dir = th_tempdir();
-    if (!dir)
-        return -1;
-    char p[512];
-    snprintf(p, sizeof p, "%s/cv.txt", dir);
-    th_write_text(p, "Frank Doe, recruiter's notes\n");
-    snprintf(p, sizeof p, "%s/letter.pdf", dir);
-    th_write_text(p, "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
-    snprintf(p, sizeof p, "%s/state", dir);
-    setenv("XDG_STATE_HOME", p, 1);
-    return 0;
+    static const struct ff_file files[] = {
+        { "cv.txt", "Frank Doe, recruiter's notes\n", 0, 0 },
+        { "letter.pdf", "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n", 0, 0 },
+    };
+    return ff_setup(files, sizeof files / sizeof files[0]);
 }
 
-static int teardown(void **state)
-{
-    (void)state;
-    th_rmtree(dir);
-    free(dir);
-    return 0;
-}
 
 static void set_file(struct form_model *m, const char *name)
 {
@@ -244,5 +230,5 @@ int main(void)
         cmocka_unit_test(test_same_name_flagged),
         cmocka_unit_test(test_restriction_refuses),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, setup, ff_teardown);
 }
