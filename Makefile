@@ -15,11 +15,11 @@ SAN_ENV   := KA_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 # pkg-config names: the program's libraries, and the ones only the tests link.
-PKGS      := ncursesw libcurl libcjson libmagic libmicrohttpd inih libssl libcrypto
+PKGS      := ncursesw libcurl libcjson libmagic libmicrohttpd inih libssl libcrypto sqlite3
 TEST_PKGS := cmocka
 # Debian packages `make deps` installs when missing (pkg-config names above, tools for tests).
 DEBS    := gcc make pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev libmagic-dev \
-           libmicrohttpd-dev libcmocka-dev libinih-dev libssl-dev tmux time coreutils curl \
+           libmicrohttpd-dev libcmocka-dev libinih-dev libssl-dev libsqlite3-dev tmux time coreutils curl \
            valgrind clang libclang-rt-14-dev openssl xxd
 SHOT_DEBS := xvfb xterm imagemagick x11-utils fonts-dejavu-core iproute2 procps curl tmux
 
