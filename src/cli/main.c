@@ -24,6 +24,8 @@
 #include "format.h"
 #include "fsutil.h"
 #include "hex.h"
+#include "index.h"
+#include "cli_index.h"
 #include "kombo.h"
 #include "mime.h"
 #include "numparse.h"
@@ -45,6 +47,7 @@ static const char usage_text[] =
 "       kombo-attach [options] [FOLDER]      (in a terminal: pick files in the UI)\n"
 "       kombo-attach mock [--port N] [--inbox DIR] ...\n"
 "       kombo-attach history [-n N] [--json]\n"
+"       kombo-attach index sync|status|clear [--json] [--full]   (local search index)\n"
 "\n"
 "Attach files to a candidate in the customer's ATS through Kombo's API\n"
 "(POST /ats/candidates/{id}/attachments).\n"
@@ -89,6 +92,8 @@ static const char usage_text[] =
 "                            check it for duplicates)\n"
 "      --force               send even a file whose content the history says already\n"
 "                            reached this candidate (default: skipped as a duplicate)\n"
+"      --no-index            don't keep or use the local candidate index (index = off)\n"
+"      --full                index sync: read every candidate again, not only changes\n"
 "  -h, --help                this help\n"
 "  -V, --version             version of kombo-attach and libcurl\n"
 "\n"
@@ -111,6 +116,7 @@ static const char usage_text[] =
 "  api_key = ...                  or  api_key_command = pass show kombo/api-key\n"
 "  integration_id = workday:...   server = eu|us   base_url = URL\n"
 "  default_type = CV              start_dir = ~/CVs   cacert = FILE\n"
+"  index = on|off                 the local candidate index (README: what it keeps)\n"
 "  [profile staging]              same keys, used with --profile staging\n"
 "  A file holding api_key or api_key_command must not be readable by others (chmod 600).\n"
 "  api_key_command runs with /bin/sh -c; the first line it prints is the key.\n"
@@ -129,7 +135,7 @@ enum {
     OPT_CONTENT_TYPE = 256, OPT_REMOTE_FIELDS, OPT_INTEGRATION_ID, OPT_SERVER, OPT_BASE_URL,
     OPT_API_KEY_FILE, OPT_API_KEY, OPT_CACERT, OPT_RETRIES, OPT_TIMEOUT, OPT_CONNECT_TIMEOUT,
     OPT_JSON, OPT_DRY_RUN, OPT_PROFILE, OPT_SHOW_CONFIG, OPT_SANDBOX, OPT_NO_HISTORY, OPT_MAX_SIZE,
-    OPT_FORCE, OPT_ALLOW_PLAIN_HTTP,
+    OPT_FORCE, OPT_ALLOW_PLAIN_HTTP, OPT_NO_INDEX, OPT_FULL,
 };
 
 static const struct option long_options[] = {
@@ -160,6 +166,8 @@ static const struct option long_options[] = {
     { "max-size", required_argument, NULL, OPT_MAX_SIZE },
     { "force", no_argument, NULL, OPT_FORCE },
     { "allow-plain-http", no_argument, NULL, OPT_ALLOW_PLAIN_HTTP },
+    { "no-index", no_argument, NULL, OPT_NO_INDEX },
+    { "full", no_argument, NULL, OPT_FULL },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 },
@@ -171,6 +179,7 @@ struct args {
     long retries, timeout_s, connect_timeout_s;
     bool json, dry_run, quiet, verbose, show_config, sandbox, help, version, no_history, force;
     bool allow_plain_http;
+    bool no_index, full;
 };
 
 static int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -236,6 +245,8 @@ static int parse_args(int argc, char **argv, struct args *a)
         case OPT_NO_HISTORY: a->no_history = true; break;
         case OPT_FORCE: a->force = true; break;
         case OPT_ALLOW_PLAIN_HTTP: a->allow_plain_http = true; break;
+        case OPT_NO_INDEX: a->no_index = true; break;
+        case OPT_FULL: a->full = true; break;
         case OPT_MAX_SIZE: {
             uint64_t n;
             if (fmt_parse_bytes(optarg, &n) != 0 || n == 0)
@@ -279,6 +290,7 @@ struct run {
     char *sandbox_key;           /* the sandbox mock's key for this run */
     char sandbox_key_path[PATH_MAX + 16]; /* where it is written for the user's scripts */
     struct send_options so;
+    bool index_cmd;              /* kombo-attach index ... (cli_index.c) */
 };
 
 /* The key from --api-key-file: its first line, trimmed. */
@@ -377,6 +389,7 @@ static int load_settings(struct run *r)
     if (a->cacert) setting_set(&s->cacert, a->cacert, SRC_FLAG, "--cacert");
     if (a->profile) setting_set(&s->profile, a->profile, SRC_FLAG, "--profile");
     if (a->max_size) setting_set(&s->max_size, a->max_size, SRC_FLAG, "--max-size");
+    if (a->no_index) setting_set(&s->index, "off", SRC_FLAG, "--no-index");
     if (a->api_key_file) {
         char *key = NULL;
         int rc = read_key_file(a->api_key_file, &key);
@@ -402,7 +415,9 @@ static int choose_mode(struct run *r)
     const struct args *a = &r->a;
     bool tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
     r->start_dir = r->s.start_dir.value;
-    if (r->nfiles == 0) {
+    if (r->index_cmd) {
+        /* index sync|status|clear: the command line, whatever the terminal */
+    } else if (r->nfiles == 0) {
         if (!tty || a->json || a->dry_run)
             return fail(KA_EXIT_USAGE, "no FILE given — pass the files to attach (the file picker "
                         "needs a terminal, and --json/--dry-run need files)");
@@ -412,7 +427,7 @@ static int choose_mode(struct run *r)
         r->ui = true;
         r->start_dir = r->files[0];
     }
-    if (!r->ui && !r->candidate)
+    if (!r->ui && !r->candidate && !r->index_cmd)
         return fail(KA_EXIT_USAGE, "no candidate — pass Kombo's candidate ID with --candidate ID");
     if (r->s.cacert.value && access(r->s.cacert.value, R_OK) != 0)
         return fail(KA_EXIT_USAGE, "cannot read the CA file %s (%s): %s — check --cacert",
@@ -494,7 +509,7 @@ static int build_send_options(struct run *r)
     so->client.label = "sandbox";
     so->client.sandbox = true;
     so->sandbox_inbox = r->inbox;
-    if (!r->ui && !a->quiet && !a->dry_run)
+    if (!r->ui && !r->index_cmd && !a->quiet && !a->dry_run)
         fprintf(stderr, "sandbox: %s — sending to the local mock; files land in %s\n",
                 a->sandbox ? "--sandbox given" : "no API key configured", r->inbox);
     return 0;
@@ -508,9 +523,9 @@ static int show_config(struct run *r)
     return KA_EXIT_OK;
 }
 
-static int run(int argc, char **argv)
+static int run(int argc, char **argv, bool index_cmd)
 {
-    struct run r = {0};
+    struct run r = { .index_cmd = index_cmd };
     int rc = parse_args(argc, argv, &r.a);
     if (rc)
         goto out;
@@ -526,13 +541,18 @@ static int run(int argc, char **argv)
     r.nfiles = argc - optind;
     if ((rc = check_flags(&r)) || (rc = load_settings(&r)))
         goto out;
+    index_expire(INDEX_EXPIRE_DAYS);   /* an index not used for 30 days goes, whatever the mode */
     if (r.a.show_config) {
         rc = show_config(&r);
         goto out;
     }
     if ((rc = choose_mode(&r)) || (rc = build_send_options(&r)))
         goto out;
-    if (r.ui) {
+    if (r.index_cmd) {
+        struct cli_index_options io = { .send = &r.so, .json = r.a.json, .quiet = r.a.quiet,
+                                        .enabled = settings_index_enabled(&r.s), .full = r.a.full };
+        rc = cli_index_run(&io, r.files, r.nfiles);
+    } else if (r.ui) {
         struct ui_options uo = { .send = &r.so, .start_dir = r.start_dir };
         rc = ui_run(&uo);
     } else {
@@ -564,7 +584,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "kombo-attach: could not initialise libcurl\n");
         return KA_EXIT_INTERNAL;
     }
-    int rc = run(argc, argv);
+    bool index_cmd = argc >= 2 && strcmp(argv[1], "index") == 0;
+    int rc = index_cmd ? run(argc - 1, argv + 1, true) : run(argc, argv, false);
     mime_cleanup();
     curl_global_cleanup();
     return rc;
