@@ -182,27 +182,46 @@ static void row_to_hit(sqlite3_stmt *st, struct index_hit *h)
     h->rank = rk == 0 ? INDEX_RANK_EXACT : rk == 1 ? INDEX_RANK_NAME : INDEX_RANK_OTHER;
 }
 
-/* FTS5 query: every word of 3+ characters as a quoted phrase, ANDed. NULL when none. */
+/* Byte length of the n code points at s (fewer when s ends first). */
+static size_t cp_bytes(const char *s, size_t n)
+{
+    size_t b = 0;
+    while (s[b] && n) {
+        b++;
+        while (((unsigned char)s[b] & 0xC0) == 0x80)
+            b++;
+        n--;
+    }
+    return b;
+}
+
+/* FTS5 query: every trigram of every word of 3+ characters, quoted, ANDed. The table keeps
+ * no positions (detail=none), so a longer phrase cannot be asked for; ka_rank checks the
+ * whole word in the row's text. NULL when no word is long enough. */
 static char *fts_query(const struct index_search_ctx *q)
 {
     size_t cap = 8;
     for (size_t i = 0; i < q->n_words; i++)
-        cap += 2 * strlen(q->words[i]) + 8;
+        cap += 12 * strlen(q->words[i]) + 8;
     char *m = xmalloc(cap), *o = m;
     bool any = false;
     for (size_t i = 0; i < q->n_words; i++) {
-        if (chars(q->words[i]) < 3)
-            continue;
-        if (any)
-            o += sprintf(o, " AND ");
-        *o++ = '"';
-        for (const char *p = q->words[i]; *p; p++) {
-            if (*p == '"')
-                *o++ = '"';
-            *o++ = *p;
+        size_t n = chars(q->words[i]);
+        const char *w = q->words[i];
+        for (size_t k = 0; n >= 3 && k + 3 <= n; k++) {
+            size_t len = cp_bytes(w, 3);
+            if (any)
+                o += sprintf(o, " AND ");
+            *o++ = '"';
+            for (size_t j = 0; j < len; j++) {
+                if (w[j] == '"')
+                    *o++ = '"';
+                *o++ = w[j];
+            }
+            *o++ = '"';
+            any = true;
+            w += cp_bytes(w, 1);
         }
-        *o++ = '"';
-        any = true;
     }
     *o = '\0';
     if (!any) {
