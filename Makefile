@@ -230,7 +230,7 @@ fuzz-smoke:
 # ---- bench: `make bench` builds the tools in $(BUILD)/bench/ and runs bench/run.sh -------
 # (about 2-3 minutes; needs /usr/bin/time and curl; ~1.6 GiB free in /tmp; see BENCHMARKS.md)
 BENCH_BINS := $(BUILD)/bench/sink $(BUILD)/bench/bench_base64 $(BUILD)/bench/bench_filelist \
-              $(BUILD)/bench/bench_startup
+              $(BUILD)/bench/bench_startup $(BUILD)/bench/bench_index_search
 
 bench: kombo-attach $(BENCH_BINS)
 	@CC="$(CC)" bash bench/run.sh $(CURDIR)/kombo-attach $(CURDIR)/$(BUILD)/bench
@@ -248,3 +248,6 @@ $(BUILD)/bench/bench_filelist: bench/bench_filelist.c $(BUILD)/libkaui.a $(BUILD
 $(BUILD)/bench/bench_startup: bench/bench_startup.c $(BUILD)/libka.a
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(DEFS) -Isrc $(CFLAGS) -o $@ $^ -lutil
+$(BUILD)/bench/bench_index_search: bench/bench_index_search.c $(BUILD)/libka.a
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(DEFS) -Isrc $(CFLAGS) -o $@ $^ $(LIBS)
