@@ -525,6 +525,7 @@ static void test_one_table(void **state)
         { "--type", offsetof(struct settings, default_type) },
         { "--cacert", offsetof(struct settings, cacert) },
         { "--max-size", offsetof(struct settings, max_size) },
+        { "--no-index", offsetof(struct settings, index) },
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
         assert_ptr_equal(settings_for_flag(&s, rows[i].flag), (char *)&s + rows[i].offset);
@@ -541,7 +542,7 @@ static void test_one_table(void **state)
     char *buf = printed(&s);
     static const char *const labels[] = { "config file", "profile", "api_key", "integration_id",
                                           "server", "base_url", "default_type", "start_dir",
-                                          "cacert", "max_size" };
+                                          "cacert", "max_size", "index" };
     const char *line = buf;
     for (size_t i = 0; i < sizeof labels / sizeof *labels; i++) {
         if (strncmp(line, labels[i], strlen(labels[i])) != 0 || line[strlen(labels[i])] != ' ')
