@@ -352,7 +352,7 @@ static void test_file_errors(void **state)
     static const struct err_case cases[] = {
         { "server = eu\n\napi_token = abc\n", "line 3: unknown key \"api_token\" (known: api_key, "
           "api_key_command, integration_id, server, base_url, default_type, start_dir, cacert, "
-          "max_size)" },
+          "max_size, index)" },
         { "profile = work\n", "line 1: unknown key \"profile\"" },  /* [profile NAME] picks it */
         { "[profile a]\nserver = eu\n[profile b]\ncolour = red\n", "line 4: unknown key \"colour\"" },
         { "server = mars\n", "line 1: server must be eu or us" },
