@@ -15,33 +15,24 @@
 
 #include "fsutil.h"
 
-/* The candidates and what finds them. cand_fts indexes cand.search (external content: the
- * text is stored once) with the trigram tokenizer, for substrings of 3+ characters, with
- * detail=none: it keeps which rows hold a trigram, not where, so the index is a fraction
- * of the size and a sync about twice as fast; the search checks each candidate row's text
- * itself (index_search.c), so no false match gets through; pfx
- * holds the 1- and 2-letter prefixes of every name word, ordered by the most recent
- * application, so a one-letter query reads the first rows of one index range. Both are
- * kept right by the triggers, whatever writes cand. */
+/* The candidates and what finds them (index_row.h has the search text and cand.rk, the
+ * FTS row id). cand.rowid only grows (AUTOINCREMENT): a sync tells the rows it inserted
+ * itself by their rowid. cand_fts is contentless (the text is stored once, in cand) and
+ * detail=none: it keeps which rows hold a trigram, not where, a fraction of the size; the
+ * search checks each row's text itself, so no false match gets through; columnsize=0: no
+ * bm25, so no per-row token counts. index_sync.c keeps it right (no
+ * triggers: it writes each transaction's FTS rows in ascending row id order, as FTS5 wants
+ * them, instead of one segment per out-of-order row). */
 static const char schema_sql[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
     "CREATE TABLE cand("
-    " rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, remote_id TEXT,"
+    " rowid INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, remote_id TEXT,"
     " first_name TEXT, last_name TEXT, title TEXT, company TEXT,"
-    " emails TEXT, apps TEXT, remote_url TEXT, changed_at TEXT,"
-    " last_app_at TEXT NOT NULL DEFAULT '',"
-    " names_f TEXT NOT NULL, emails_f TEXT NOT NULL, search TEXT NOT NULL,"
-    " seen INTEGER NOT NULL);"
-    "CREATE TABLE pfx(p TEXT NOT NULL, lad TEXT NOT NULL, cand INTEGER NOT NULL,"
-    " PRIMARY KEY(p, lad, cand)) WITHOUT ROWID;"
-    "CREATE INDEX pfx_cand ON pfx(cand);"
-    "CREATE VIRTUAL TABLE cand_fts USING fts5(search, content='cand', content_rowid='rowid',"
-    " tokenize='trigram', detail='none');"
-    "CREATE TRIGGER cand_ai AFTER INSERT ON cand BEGIN"
-    " INSERT INTO cand_fts(rowid, search) VALUES (new.rowid, new.search); END;"
-    "CREATE TRIGGER cand_ad AFTER DELETE ON cand BEGIN"
-    " INSERT INTO cand_fts(cand_fts, rowid, search) VALUES ('delete', old.rowid, old.search);"
-    " DELETE FROM pfx WHERE cand = old.rowid; END;";
+    " emails BLOB, apps BLOB, remote_url TEXT, changed_at TEXT,"
+    " last_app_at TEXT NOT NULL DEFAULT '', rk INTEGER NOT NULL UNIQUE,"
+    " search TEXT NOT NULL, seen INTEGER NOT NULL);"
+    "CREATE VIRTUAL TABLE cand_fts USING fts5(search, content='', tokenize='trigram',"
+    " detail='none', columnsize=0);";
 
 int index_dir(char *out, size_t len)
 {
@@ -222,7 +213,7 @@ static enum setup setup(struct index *ix, const char *env, char *why, size_t why
     /* WAL: readers never wait for the sync's writes. NORMAL: a crash may lose the last
      * page's transaction, never consistency (it is a cache; the cursor goes with it). */
     if (index_exec(ix, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                       "PRAGMA cache_size=-4096;", why, whylen))
+                       "PRAGMA cache_size=-4096; PRAGMA temp_store=MEMORY;", why, whylen))
         return SETUP_ERROR;
     if (ver == 0 && tables == 0) {
         char sql[64];

@@ -27,7 +27,7 @@
 
 struct index;
 
-#define INDEX_SCHEMA_VERSION 1
+#define INDEX_SCHEMA_VERSION 2
 #define INDEX_EXPIRE_DAYS 30      /* an index not opened for this long is deleted at start */
 
 /* Which index: what the server is called (client_options.label: "eu", "us", a base URL,

@@ -1,44 +1,54 @@
-/* See index_search.h. The ranking is a SQL function (ka_rank) that sees the folded query:
- * SQLite then keeps only the best `limit` rows while it reads the matches. */
+/* See index_search.h. Three trigram queries at most, each read in descending FTS row id
+ * order (the most recent application first, index_row.h) and stopped as soon as enough
+ * rows are shown: the exact ones (the ATS ID or an e-mail address between its markers,
+ * plus the Kombo ID through cand.id), then the name prefixes ("\2\2" + each word), then
+ * any substring. Every row read is checked against its own text (the trigram index only
+ * says it holds each trigram), and only the rows shown are decoded. */
 #include "index_search.h"
 #include "index_priv.h"
 
-#include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fold_text.h"
-#include "utf8.h"
+#include "index_row.h"
 #include "xalloc.h"
 
 #define WORDS_MAX 16
-#define NOT_A_MATCH 9
+/* Rows read at most for the exact step: an e-mail address or ATS ID shared by more
+ * candidates than this is not one anyone types to find a person. */
+#define EXACT_SCAN_MAX 256
 
 #define COLS "c.id, c.remote_id, c.first_name, c.last_name, c.title, c.company, c.remote_url," \
-             " c.changed_at, c.emails, c.apps, c.last_app_at"
-#define RANK "ka_rank(c.id, c.remote_id, c.names_f, c.emails_f, c.search)"
+             " c.changed_at, c.emails, c.apps, c.last_app_at, c.rowid, c.search"
+enum { COL_REMOTE_ID = 1, COL_ROWID = 11, COL_SEARCH = 12 };
 
-enum { Q_FTS, Q_PFX, Q_ID, Q_N };
+enum { Q_FTS, Q_ID, Q_N };
 
 static const char *const query_sql[Q_N] = {
-    "SELECT " COLS ", " RANK " AS rk FROM cand_fts JOIN cand c ON c.rowid = cand_fts.rowid"
-    " WHERE cand_fts MATCH ?1 AND rk < 9 ORDER BY rk, c.last_app_at DESC, c.rowid LIMIT ?2",
-    "SELECT " COLS ", " RANK " AS rk FROM pfx JOIN cand c ON c.rowid = pfx.cand"
-    " WHERE pfx.p = ?1 AND rk < 9 ORDER BY pfx.lad DESC, pfx.cand LIMIT ?2",
-    "SELECT " COLS ", 0 FROM cand c WHERE c.id = ?1",
+    "SELECT " COLS " FROM cand_fts JOIN cand c ON c.rk = cand_fts.rowid"
+    " WHERE cand_fts MATCH ?1 ORDER BY cand_fts.rowid DESC",
+    "SELECT " COLS " FROM cand c WHERE c.id = ?1",
 };
 
-/* The query being run, for ka_rank. */
 struct index_search_ctx {
     sqlite3_stmt *st[Q_N];
+};
+
+/* One search: the query and the hits so far. */
+struct run {
     const char *raw;           /* trimmed as typed */
     char *folded;              /* folded, single spaces */
-    char *words[WORDS_MAX];    /* pointers into a copy of folded */
-    size_t n_words;
     char *wbuf;
+    char *words[WORDS_MAX];
+    size_t n_words;
+    size_t limit;
+    struct index_results *out;
+    size_t cap;
 };
+
+enum step { STEP_EXACT, STEP_NAME, STEP_OTHER };
 
 static size_t chars(const char *s)
 {
@@ -48,46 +58,195 @@ static size_t chars(const char *s)
     return n;
 }
 
-/* " w" in " anna maria " */
-static bool starts_word(const char *names, const char *w)
+/* A name word of the first line starts with w: "\2\2w". */
+static bool starts_name(const char *search, const char *w)
 {
+    const char *end = strchr(search, '\n');
     size_t n = strlen(w);
-    for (const char *p = names; (p = strchr(p, ' ')) != NULL; p++)
-        if (strncmp(p + 1, w, n) == 0 && p[1])
+    for (const char *p = search; (p = strstr(p, "\2\2")) != NULL && (!end || p < end); p += 2)
+        if (strncmp(p + 2, w, n) == 0)
             return true;
     return false;
 }
 
-static void ka_rank(sqlite3_context *cx, int argc, sqlite3_value **v)
+/* INDEX_RANK_NAME, INDEX_RANK_OTHER, or -1 when some word does not match. */
+static int rank_row(const struct run *q, const char *search)
 {
-    (void)argc;
-    const struct index_search_ctx *q = sqlite3_user_data(cx);
-    const char *id = (const char *)sqlite3_value_text(v[0]);
-    const char *rid = (const char *)sqlite3_value_text(v[1]);
-    const char *names = (const char *)sqlite3_value_text(v[2]);
-    const char *emails = (const char *)sqlite3_value_text(v[3]);
-    const char *search = (const char *)sqlite3_value_text(v[4]);
     bool all_names = true;
     for (size_t i = 0; i < q->n_words; i++) {
-        bool name = names && starts_word(names, q->words[i]);
-        /* Short words match name starts only; long ones anywhere, checked here because
-         * the trigram index (detail=none) only says the row has each trigram. */
-        if (!name && (chars(q->words[i]) < 3 || !search || !strstr(search, q->words[i]))) {
-            sqlite3_result_int(cx, NOT_A_MATCH);
-            return;
-        }
-        all_names = all_names && name;
+        if (starts_name(search, q->words[i]))
+            continue;
+        /* short words match name starts only */
+        if (chars(q->words[i]) < 3 || !strstr(search, q->words[i]))
+            return -1;
+        all_names = false;
     }
-    bool exact = (id && strcmp(id, q->raw) == 0) || (rid && strcmp(rid, q->raw) == 0);
-    if (!exact && emails && !strchr(q->folded, ' ')) {
-        size_t n = strlen(q->folded);
-        for (const char *p = emails; (p = strchr(p, '\n')) != NULL && p[1]; p++)
-            if (strncmp(p + 1, q->folded, n) == 0 && p[1 + n] == '\n') {
-                exact = true;
+    return all_names ? INDEX_RANK_NAME : INDEX_RANK_OTHER;
+}
+
+/* The whole query is the ATS ID (as typed) or one of the e-mail addresses (folded). */
+static bool exact_row(const struct run *q, const char *remote_id, const char *search)
+{
+    if (remote_id && strcmp(remote_id, q->raw) == 0)
+        return true;
+    if (strchr(q->folded, ' '))
+        return false;
+    size_t n = strlen(q->folded);
+    for (const char *p = search; (p = strstr(p, "\n\3")) != NULL; p += 2)
+        if (strncmp(p + 2, q->folded, n) == 0 && p[2 + n] == IXR_EMAIL)
+            return true;
+    return false;
+}
+
+static size_t cp_bytes(const char *s, size_t n)
+{
+    size_t b = 0;
+    while (s[b] && n) {
+        b++;
+        while (((unsigned char)s[b] & 0xC0) == 0x80)
+            b++;
+        n--;
+    }
+    return b;
+}
+
+struct mbuf {
+    char *p;
+    size_t n, cap;
+};
+
+static void mb_add(struct mbuf *b, const char *s, size_t n)
+{
+    if (b->n + n + 1 > b->cap) {
+        b->cap = (b->n + n + 1) * 2 + 64;
+        b->p = xrealloc(b->p, b->cap);
+    }
+    memcpy(b->p + b->n, s, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+}
+
+/* Every trigram of prefix + w, quoted, ANDed onto m. The table keeps no positions
+ * (detail=none), so a longer phrase cannot be asked for. */
+static void add_trigrams(struct mbuf *m, const char *prefix, const char *w)
+{
+    size_t pl = strlen(prefix), wl = strlen(w);
+    char *t = xmalloc(pl + wl + 1);
+    memcpy(t, prefix, pl);
+    memcpy(t + pl, w, wl + 1);
+    for (const char *p = t; chars(p) >= 3; p += cp_bytes(p, 1)) {
+        size_t len = cp_bytes(p, 3);
+        if (m->n && m->p[m->n - 1] != '(')
+            mb_add(m, " AND ", 5);
+        mb_add(m, "\"", 1);
+        for (size_t j = 0; j < len; j++)
+            mb_add(m, p + j, 1 + (p[j] == '"'));   /* " doubled */
+        mb_add(m, "\"", 1);
+    }
+    free(t);
+}
+
+/* The FTS5 query of a step; NULL when the step cannot match. */
+static char *match_of(const struct run *q, enum step step)
+{
+    struct mbuf m = { 0 };
+    if (step == STEP_EXACT) {
+        char e[2] = { IXR_EMAIL, 0 }, r[2] = { IXR_RID, 0 };
+        char *a = xmalloc(strlen(q->folded) + 2);
+        mb_add(&m, "(", 1);
+        snprintf(a, strlen(q->folded) + 2, "%s%c", q->folded, IXR_EMAIL);
+        add_trigrams(&m, e, a);
+        mb_add(&m, ") OR (", 6);
+        a[strlen(q->folded)] = IXR_RID;
+        add_trigrams(&m, r, a);
+        mb_add(&m, ")", 1);
+        free(a);
+        return m.p;
+    }
+    bool any_long = false;
+    for (size_t i = 0; i < q->n_words; i++) {
+        bool lng = chars(q->words[i]) >= 3;
+        any_long = any_long || lng;
+        add_trigrams(&m, step == STEP_OTHER && lng ? "" : "\2\2", q->words[i]);
+    }
+    if (step == STEP_OTHER && !any_long) {
+        free(m.p);
+        return NULL;
+    }
+    return m.p;
+}
+
+static char *dup_col(sqlite3_stmt *st, int i)
+{
+    const unsigned char *t = sqlite3_column_text(st, i);
+    return t && *t ? xstrdup((const char *)t) : NULL;
+}
+
+static void row_to_hit(sqlite3_stmt *st, struct index_hit *h, enum index_rank rank)
+{
+    memset(h, 0, sizeof *h);
+    struct candidate *c = &h->c;
+    c->id = dup_col(st, 0);
+    c->remote_id = dup_col(st, 1);
+    c->first_name = dup_col(st, 2);
+    c->last_name = dup_col(st, 3);
+    c->title = dup_col(st, 4);
+    c->company = dup_col(st, 5);
+    c->remote_url = dup_col(st, 6);
+    c->changed_at = dup_col(st, 7);
+    index_row_read_emails(sqlite3_column_blob(st, 8), (size_t)sqlite3_column_bytes(st, 8), c);
+    index_row_read_apps(sqlite3_column_blob(st, 9), (size_t)sqlite3_column_bytes(st, 9), c);
+    h->last_application = dup_col(st, 10);
+    h->rank = rank;
+}
+
+static bool have(const struct run *q, const char *id)
+{
+    for (size_t i = 0; i < q->out->n; i++)
+        if (strcmp(q->out->hits[i].c.id, id) == 0)
+            return true;
+    return false;
+}
+
+static void add_hit(struct run *q, sqlite3_stmt *st, enum index_rank rank)
+{
+    struct index_results *out = q->out;
+    if (out->n == q->cap) {
+        q->cap = q->cap ? q->cap * 2 : 16;
+        out->hits = xrealloc(out->hits, q->cap * sizeof *out->hits);
+    }
+    row_to_hit(st, &out->hits[out->n++], rank);
+}
+
+/* Read st's rows (in ranking order) until the limit; keep those of this step's rank. */
+static int scan(struct run *q, sqlite3_stmt *st, enum step step)
+{
+    int rc;
+    size_t read = 0;
+    while (q->out->n < q->limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *search = (const char *)sqlite3_column_text(st, COL_SEARCH);
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        if (!search || !id)
+            continue;
+        int rank;
+        if (step == STEP_EXACT) {
+            if (++read > EXACT_SCAN_MAX)
                 break;
-            }
+            rank = exact_row(q, (const char *)sqlite3_column_text(st, COL_REMOTE_ID), search)
+                   ? INDEX_RANK_EXACT : -1;
+        } else {
+            rank = rank_row(q, search);
+            if (rank != (step == STEP_NAME ? INDEX_RANK_NAME : INDEX_RANK_OTHER))
+                continue;
+        }
+        if (rank >= 0 && !have(q, id))
+            add_hit(q, st, (enum index_rank)rank);
     }
-    sqlite3_result_int(cx, exact ? INDEX_RANK_EXACT : all_names ? INDEX_RANK_NAME : INDEX_RANK_OTHER);
+    if (q->out->n >= q->limit || read > EXACT_SCAN_MAX)
+        rc = SQLITE_DONE;
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static struct index_search_ctx *ctx(struct index *ix, char *err, size_t errlen)
@@ -95,21 +254,17 @@ static struct index_search_ctx *ctx(struct index *ix, char *err, size_t errlen)
     if (ix->search)
         return ix->search;
     struct index_search_ctx *q = xcalloc(1, sizeof *q);
-    if (sqlite3_create_function(ix->db, "ka_rank", 5, SQLITE_UTF8, q, ka_rank, NULL, NULL) !=
-        SQLITE_OK)
-        goto bad;
     for (int i = 0; i < Q_N; i++)
         if (sqlite3_prepare_v3(ix->db, query_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &q->st[i],
-                               NULL) != SQLITE_OK)
-            goto bad;
+                               NULL) != SQLITE_OK) {
+            snprintf(err, errlen, "index search: %s", sqlite3_errmsg(ix->db));
+            for (int k = 0; k < Q_N; k++)
+                sqlite3_finalize(q->st[k]);
+            free(q);
+            return NULL;
+        }
     ix->search = q;
     return q;
-bad:
-    snprintf(err, errlen, "index search: %s", sqlite3_errmsg(ix->db));
-    for (int i = 0; i < Q_N; i++)
-        sqlite3_finalize(q->st[i]);
-    free(q);
-    return NULL;
 }
 
 void index_search_forget(struct index *ix)
@@ -123,116 +278,8 @@ void index_search_forget(struct index *ix)
     ix->search = NULL;
 }
 
-static char *dup_col(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t && *t ? xstrdup((const char *)t) : NULL;
-}
-
-static const char *jstr(const cJSON *o, const char *k)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-static char *dup_opt(const char *s)
-{
-    return s ? xstrdup(s) : NULL;
-}
-
-static void row_to_hit(sqlite3_stmt *st, struct index_hit *h)
-{
-    memset(h, 0, sizeof *h);
-    struct candidate *c = &h->c;
-    c->id = dup_col(st, 0);
-    c->remote_id = dup_col(st, 1);
-    c->first_name = dup_col(st, 2);
-    c->last_name = dup_col(st, 3);
-    c->title = dup_col(st, 4);
-    c->company = dup_col(st, 5);
-    c->remote_url = dup_col(st, 6);
-    c->changed_at = dup_col(st, 7);
-    cJSON *e = cJSON_Parse((const char *)sqlite3_column_text(st, 8));
-    const cJSON *it;
-    cJSON_ArrayForEach(it, e)
-        if (cJSON_IsString(it) && c->n_emails < CAND_EMAILS_MAX)
-            c->emails[c->n_emails++] = xstrdup(it->valuestring);
-    cJSON_Delete(e);
-    cJSON *a = cJSON_Parse((const char *)sqlite3_column_text(st, 9));
-    int na = cJSON_GetArraySize(a);
-    if (na > 0) {
-        c->apps = xcalloc((size_t)na, sizeof *c->apps);
-        cJSON_ArrayForEach(it, a) {
-            if (!jstr(it, "id"))
-                continue;
-            struct cand_application *p = &c->apps[c->n_apps++];
-            p->id = xstrdup(jstr(it, "id"));
-            p->job_id = dup_opt(jstr(it, "job_id"));
-            p->job_name = dup_opt(jstr(it, "job"));
-            p->stage = dup_opt(jstr(it, "stage"));
-            p->remote_created_at = dup_opt(jstr(it, "created"));
-            const cJSON *o = cJSON_GetObjectItemCaseSensitive(it, "outcome");
-            p->outcome = cJSON_IsNumber(o) && o->valueint >= 0 && o->valueint <= APP_OUTCOME_DECLINED
-                         ? (enum app_outcome)o->valueint : APP_OUTCOME_UNKNOWN;
-        }
-    }
-    cJSON_Delete(a);
-    h->last_application = dup_col(st, 10);
-    int rk = sqlite3_column_int(st, 11);
-    h->rank = rk == 0 ? INDEX_RANK_EXACT : rk == 1 ? INDEX_RANK_NAME : INDEX_RANK_OTHER;
-}
-
-/* Byte length of the n code points at s (fewer when s ends first). */
-static size_t cp_bytes(const char *s, size_t n)
-{
-    size_t b = 0;
-    while (s[b] && n) {
-        b++;
-        while (((unsigned char)s[b] & 0xC0) == 0x80)
-            b++;
-        n--;
-    }
-    return b;
-}
-
-/* FTS5 query: every trigram of every word of 3+ characters, quoted, ANDed. The table keeps
- * no positions (detail=none), so a longer phrase cannot be asked for; ka_rank checks the
- * whole word in the row's text. NULL when no word is long enough. */
-static char *fts_query(const struct index_search_ctx *q)
-{
-    size_t cap = 8;
-    for (size_t i = 0; i < q->n_words; i++)
-        cap += 12 * strlen(q->words[i]) + 8;
-    char *m = xmalloc(cap), *o = m;
-    bool any = false;
-    for (size_t i = 0; i < q->n_words; i++) {
-        size_t n = chars(q->words[i]);
-        const char *w = q->words[i];
-        for (size_t k = 0; n >= 3 && k + 3 <= n; k++) {
-            size_t len = cp_bytes(w, 3);
-            if (any)
-                o += sprintf(o, " AND ");
-            *o++ = '"';
-            for (size_t j = 0; j < len; j++) {
-                if (w[j] == '"')
-                    *o++ = '"';
-                *o++ = w[j];
-            }
-            *o++ = '"';
-            any = true;
-            w += cp_bytes(w, 1);
-        }
-    }
-    *o = '\0';
-    if (!any) {
-        free(m);
-        return NULL;
-    }
-    return m;
-}
-
 /* Fold, squeeze white space, split into words. false: nothing to search for. */
-static bool prepare(struct index_search_ctx *q, const char *query, char **raw)
+static bool prepare(struct run *q, const char *query, char **raw)
 {
     while (*query == ' ' || *query == '\t' || *query == '\n' || *query == '\r')
         query++;
@@ -241,12 +288,11 @@ static bool prepare(struct index_search_ctx *q, const char *query, char **raw)
                  query[n - 1] == '\r'))
         n--;
     *raw = xstrndup(query, n);
-    char *f = fold_text(query, n), *o = f;
+    char *f = index_row_fold(query, n), *o = f;
     for (const char *p = f; *p; p++) {
-        bool sp = *p == ' ' || *p == '\t' || *p == '\n' || *p == '\r';
-        if (sp && (o == f || o[-1] == ' '))
+        if (*p == ' ' && (o == f || o[-1] == ' '))
             continue;
-        *o++ = sp ? ' ' : *p;
+        *o++ = *p;
     }
     if (o > f && o[-1] == ' ')
         o--;
@@ -261,54 +307,48 @@ static bool prepare(struct index_search_ctx *q, const char *query, char **raw)
     return q->n_words > 0;
 }
 
-static int collect(struct index *ix, sqlite3_stmt *st, struct index_results *out, char *err,
-                   size_t errlen)
+static int run_step(struct run *q, sqlite3_stmt *st, enum step step)
 {
-    int rc;
-    size_t cap = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (out->n == cap) {
-            cap = cap ? cap * 2 : 16;
-            out->hits = xrealloc(out->hits, cap * sizeof *out->hits);
-        }
-        row_to_hit(st, &out->hits[out->n++]);
-    }
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    if (rc != SQLITE_DONE) {
-        snprintf(err, errlen, "index search: %s", sqlite3_errmsg(ix->db));
-        index_results_free(out);
-        return -1;
-    }
-    return 0;
+    if (q->out->n >= q->limit)
+        return 0;
+    char *m = match_of(q, step);
+    if (!m)
+        return 0;
+    sqlite3_bind_text(st, 1, m, -1, SQLITE_TRANSIENT);
+    free(m);
+    return scan(q, st, step);
 }
 
 int index_search(struct index *ix, const char *query, size_t limit, struct index_results *out,
                  char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    struct index_search_ctx *q = ctx(ix, err, errlen);
-    if (!q)
+    struct index_search_ctx *cx = ctx(ix, err, errlen);
+    if (!cx)
         return -1;
+    struct run q = { .limit = limit ? limit : INDEX_SEARCH_DEFAULT_LIMIT, .out = out };
     char *raw = NULL;
     int rc = 0;
-    if (prepare(q, query ? query : "", &raw)) {
-        char *m = fts_query(q);
-        sqlite3_stmt *st = q->st[m ? Q_FTS : Q_PFX];
-        if (m)
-            sqlite3_bind_text(st, 1, m, -1, SQLITE_TRANSIENT);
-        else
-            sqlite3_bind_text(st, 1, q->words[0], -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)(limit ? limit : INDEX_SEARCH_DEFAULT_LIMIT));
-        rc = collect(ix, st, out, err, errlen);
-        free(m);
+    if (prepare(&q, query ? query : "", &raw)) {
+        /* the Kombo ID, whole */
+        sqlite3_stmt *st = cx->st[Q_ID];
+        sqlite3_bind_text(st, 1, q.raw, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            add_hit(&q, st, INDEX_RANK_EXACT);
+        rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        for (enum step s = STEP_EXACT; rc == 0 && s <= STEP_OTHER; s++)
+            rc = run_step(&q, cx->st[Q_FTS], s);
+        if (rc) {
+            snprintf(err, errlen, "index search: %s", sqlite3_errmsg(ix->db));
+            index_results_free(out);
+        }
     }
     free(raw);
-    free(q->folded);
-    free(q->wbuf);
-    q->folded = q->wbuf = NULL;
-    q->raw = NULL;
-    q->n_words = 0;
+    free(q.folded);
+    free(q.wbuf);
     return rc;
 }
 
@@ -316,20 +356,21 @@ int index_lookup(struct index *ix, const char *id, struct index_hit *out, char *
                  size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    struct index_search_ctx *q = ctx(ix, err, errlen);
-    if (!q)
+    struct index_search_ctx *cx = ctx(ix, err, errlen);
+    if (!cx)
         return -1;
-    struct index_results r = { 0 };
-    sqlite3_bind_text(q->st[Q_ID], 1, id, -1, SQLITE_STATIC);
-    if (collect(ix, q->st[Q_ID], &r, err, errlen) != 0)
+    sqlite3_stmt *st = cx->st[Q_ID];
+    sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        row_to_hit(st, out, INDEX_RANK_EXACT);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        snprintf(err, errlen, "index lookup: %s", sqlite3_errmsg(ix->db));
         return -1;
-    if (r.n == 0)
-        return 0;
-    *out = r.hits[0];
-    for (size_t i = 1; i < r.n; i++)
-        index_hit_free(&r.hits[i]);
-    free(r.hits);
-    return 1;
+    }
+    return rc == SQLITE_ROW;
 }
 
 void index_hit_free(struct index_hit *h)
