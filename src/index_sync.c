@@ -22,16 +22,13 @@
 #include "candidate.h"
 #include "client.h"
 #include "exitcodes.h"
+#include "index_fts.h"
 #include "index_row.h"
 #include "pager.h"
 #include "xalloc.h"
 
 #define TXN_PAGES_MAX 16
 #define TXN_SECONDS 1.0
-/* FTS rows written between two client_polls while committing: the next page keeps coming
- * in while the index is written. */
-#define FTS_POLL_EVERY 128
-
 enum { ST_OLD, ST_DEL, ST_INS, ST_FTS_INS, ST_FTS_DEL, ST_SEQ, ST_NEXT, ST_N };
 
 static const char *const stmt_sql[ST_N] = {
@@ -44,17 +41,6 @@ static const char *const stmt_sql[ST_N] = {
     "INSERT INTO cand_fts(cand_fts, rowid, search) VALUES ('delete', ?, ?)",
     "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'cand'), 0)",
     "SELECT rk FROM cand WHERE rk > ? ORDER BY rk",
-};
-
-/* FTS rows to write at commit, sorted by row id then. */
-struct fts_row {
-    long long rk;
-    char *search;              /* NULL: dropped (inserted and deleted in one transaction) */
-};
-
-struct fts_list {
-    struct fts_row *v;
-    size_t n, cap;
 };
 
 struct index_sync {
@@ -81,7 +67,7 @@ struct index_sync {
     long long txn_first_rowid;        /* cand rows from here on were inserted in it */
     long long next_rowid;             /* of the next one inserted */
     char *txn_cursor;                 /* next of its last page (NULL: that was the last) */
-    struct fts_list ins, del;
+    struct ixf_list ins, del;
 };
 
 static long long now_ms(void)
@@ -128,49 +114,12 @@ static int meta_ll_set(struct index *ix, const char *key, long long v)
     return index_meta_set(ix, key, b);
 }
 
-/* ------------------------------------------------------------------ FTS rows */
-
-static void fts_push(struct fts_list *l, long long rk, char *search)
+/* The next page keeps coming in while a commit writes the FTS rows. */
+static void poll_client(void *data)
 {
-    if (l->n == l->cap) {
-        l->cap = l->cap ? 2 * l->cap : 1024;
-        l->v = xrealloc(l->v, l->cap * sizeof *l->v);
-    }
-    l->v[l->n++] = (struct fts_row){ rk, search };
-}
-
-static void fts_clear(struct fts_list *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        free(l->v[i].search);
-    l->n = 0;
-}
-
-static int by_rk(const void *a, const void *b)
-{
-    long long x = ((const struct fts_row *)a)->rk, y = ((const struct fts_row *)b)->rk;
-    return x < y ? -1 : x > y;
-}
-
-/* Write l in ascending row id order (FTS5 starts a new segment whenever a row id is lower
- * than the one before), letting the client run now and then. */
-static int fts_write(struct index_sync *s, struct fts_list *l, sqlite3_stmt *st)
-{
-    qsort(l->v, l->n, sizeof *l->v, by_rk);
-    for (size_t i = 0; i < l->n; i++) {
-        if (!l->v[i].search)
-            continue;
-        sqlite3_bind_int64(st, 1, l->v[i].rk);
-        sqlite3_bind_text(st, 2, l->v[i].search, -1, SQLITE_STATIC);
-        int rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE)
-            return -1;
-        if (i % FTS_POLL_EVERY == FTS_POLL_EVERY - 1 && s->client)
-            client_poll(s->client, 0, -1, NULL);
-    }
-    fts_clear(l);
-    return 0;
+    struct index_sync *s = data;
+    if (s->client)
+        client_poll(s->client, 0, -1, NULL);
 }
 
 /* ------------------------------------------------------------------ one candidate */
@@ -195,14 +144,9 @@ static int remove_row(struct index_sync *s, long long rowid, long long rk, const
 {
     if (rowid >= s->txn_first_rowid) {
         /* inserted in this transaction: its FTS row is not written yet */
-        for (size_t i = s->ins.n; i-- > 0;)
-            if (s->ins.v[i].rk == rk) {
-                free(s->ins.v[i].search);
-                s->ins.v[i].search = NULL;
-                break;
-            }
+        ixf_drop(&s->ins, rk);
     } else {
-        fts_push(&s->del, rk, xstrdup(search ? search : ""));
+        ixf_push(&s->del, rk, xstrdup(search ? search : ""));
     }
     sqlite3_stmt *del = s->st[ST_DEL];
     sqlite3_bind_int64(del, 1, rowid);
@@ -270,7 +214,7 @@ static int store_candidate(struct index_sync *s, const struct candidate *c)
     rc = rc == SQLITE_DONE ? 0 : -1;
     if (rc == 0) {
         s->next_rowid++;
-        fts_push(&s->ins, rk, r.search);
+        ixf_push(&s->ins, rk, r.search);
         r.search = NULL;
     }
     index_row_free(&r);
@@ -354,8 +298,8 @@ static void txn_drop(struct index_sync *s)
     if (s->in_txn)
         index_exec(s->ix, "ROLLBACK", NULL, 0);
     s->in_txn = false;
-    fts_clear(&s->ins);
-    fts_clear(&s->del);
+    ixf_clear(&s->ins);
+    ixf_clear(&s->del);
 }
 
 /* Commit what is stored: the FTS rows, then the cursor of the last page stored or, when
@@ -366,8 +310,8 @@ static int txn_commit(struct index_sync *s)
         return 0;
     char err[300];
     bool last = s->complete;
-    if ((last && s->full && remove_unseen(s)) || fts_write(s, &s->del, s->st[ST_FTS_DEL]) ||
-        fts_write(s, &s->ins, s->st[ST_FTS_INS]) ||
+    if ((last && s->full && remove_unseen(s)) || ixf_write(&s->del, s->st[ST_FTS_DEL], poll_client, s) ||
+        ixf_write(&s->ins, s->st[ST_FTS_INS], poll_client, s) ||
         (last ? finish_run(s) : save_run(s, s->txn_cursor))) {
         snprintf(err, sizeof err, "cannot store page %zu in the index: %s", s->prog.pages,
                  sqlite3_errmsg(s->ix->db));
@@ -605,8 +549,8 @@ void index_sync_free(struct index_sync *s)
     if (s->in_txn && s->status != INDEX_SYNC_ERROR)
         txn_commit(s);     /* stopped between two pages: keep what is stored */
     txn_drop(s);
-    free(s->ins.v);
-    free(s->del.v);
+    ixf_free(&s->ins);
+    ixf_free(&s->del);
     free(s->txn_cursor);
     for (int i = 0; i < ST_N; i++)
         sqlite3_finalize(s->st[i]);
