@@ -15,11 +15,11 @@ SAN_ENV   := KA_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 # pkg-config names: the program's libraries, and the ones only the tests link.
-PKGS      := ncursesw libcurl libcjson libmagic libmicrohttpd inih libssl libcrypto
+PKGS      := ncursesw libcurl libcjson libmagic libmicrohttpd inih libssl libcrypto sqlite3
 TEST_PKGS := cmocka
 # Debian packages `make deps` installs when missing (pkg-config names above, tools for tests).
 DEBS    := gcc make pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev libmagic-dev \
-           libmicrohttpd-dev libcmocka-dev libinih-dev libssl-dev tmux time coreutils curl \
+           libmicrohttpd-dev libcmocka-dev libinih-dev libssl-dev libsqlite3-dev tmux time coreutils curl \
            valgrind clang libclang-rt-14-dev openssl xxd
 SHOT_DEBS := xvfb xterm imagemagick x11-utils fonts-dejavu-core iproute2 procps curl tmux
 
@@ -230,7 +230,7 @@ fuzz-smoke:
 # ---- bench: `make bench` builds the tools in $(BUILD)/bench/ and runs bench/run.sh -------
 # (about 2-3 minutes; needs /usr/bin/time and curl; ~1.6 GiB free in /tmp; see BENCHMARKS.md)
 BENCH_BINS := $(BUILD)/bench/sink $(BUILD)/bench/bench_base64 $(BUILD)/bench/bench_filelist \
-              $(BUILD)/bench/bench_startup
+              $(BUILD)/bench/bench_startup $(BUILD)/bench/bench_index_search
 
 bench: kombo-attach $(BENCH_BINS)
 	@CC="$(CC)" bash bench/run.sh $(CURDIR)/kombo-attach $(CURDIR)/$(BUILD)/bench
@@ -248,3 +248,6 @@ $(BUILD)/bench/bench_filelist: bench/bench_filelist.c $(BUILD)/libkaui.a $(BUILD
 $(BUILD)/bench/bench_startup: bench/bench_startup.c $(BUILD)/libka.a
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) $(DEFS) -Isrc $(CFLAGS) -o $@ $^ -lutil
+$(BUILD)/bench/bench_index_search: bench/bench_index_search.c $(BUILD)/libka.a
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(DEFS) -Isrc $(CFLAGS) -o $@ $^ $(LIBS)

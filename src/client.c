@@ -263,9 +263,10 @@ static void tick_all(struct client *c)
             transfer_tick(t, now);
 }
 
-static void perform(struct client *c)
+/* Returns how many transfers finished. */
+static int perform(struct client *c)
 {
-    int running = 0;
+    int running = 0, done = 0;
     curl_multi_perform(c->multi, &running);
     CURLMsg *m;
     int left;
@@ -277,7 +278,9 @@ static void perform(struct client *c)
         CURLcode rc = m->data.result;
         if (t)
             transfer_done(t, rc); /* may remove the handle: m is not used after this */
+        done++;
     }
+    return done;
 }
 
 /* Milliseconds until the nearest retry is due, capped at cap. */
@@ -303,11 +306,15 @@ int client_poll(struct client *c, int timeout_ms, int extra_fd, bool *extra_read
     if (timeout_ms < 0)
         timeout_ms = 0;
     tick_all(c);
-    perform(c);
+    int finished = perform(c);
     tick_all(c);
     struct curl_waitfd wfd = {.fd = extra_fd, .events = CURL_WAIT_POLLIN, .revents = 0};
     unsigned nfds = extra_fd >= 0 ? 1 : 0;
     int wait = client_pending(c) ? next_deadline_ms(c, timeout_ms) : timeout_ms;
+    /* A transfer that just finished is news for the caller (a pager queues its next page
+     * on it): return now instead of waiting out the timeout with nothing in flight. */
+    if (finished)
+        wait = 0;
     /* With no transfer in the multi handle this only waits on extra_fd (or the time). */
     curl_multi_poll(c->multi, nfds ? &wfd : NULL, nfds, wait, NULL);
     if (extra_ready && nfds && (wfd.revents & CURL_WAIT_POLLIN))

@@ -66,6 +66,24 @@ static const char *check_size(char *v)
     return NULL;
 }
 
+/* index = on | off (also yes/no, true/false, 1/0), kept as "on" or "off". */
+static const char *check_index(char *v)
+{
+    static const char *const on[] = { "on", "yes", "true", "1" }, *const off[] = { "off", "no",
+                                                                                  "false", "0" };
+    for (size_t i = 0; i < 4; i++) {
+        if (strcasecmp(v, on[i]) == 0) {
+            strcpy(v, "on");
+            return NULL;
+        }
+        if (strcasecmp(v, off[i]) == 0) {
+            strcpy(v, "off");
+            return NULL;
+        }
+    }
+    return "index must be on or off";
+}
+
 enum {
     KEY_NOT_IN_FILE = 1u << 0, /* no key in the config file (the profile picks the section) */
     KEY_SECRET = 1u << 1,      /* the API key: the file must not be readable by others */
@@ -104,6 +122,7 @@ static const struct key {
     { "cacert", NULL, "--cacert", offsetof(struct settings, cacert), NULL, NULL, NULL, 0 },
     { "max_size", NULL, "--max-size", offsetof(struct settings, max_size), check_size, "100MiB",
       NULL, 0 },
+    { "index", NULL, "--no-index", offsetof(struct settings, index), check_index, "on", NULL, 0 },
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
@@ -185,6 +204,11 @@ struct setting *settings_for_flag(struct settings *s, const char *flag)
         if (keys[k].flag && strcmp(keys[k].flag, flag) == 0)
             return setting_at(s, &keys[k]);
     return NULL;
+}
+
+bool settings_index_enabled(const struct settings *s)
+{
+    return !s->index.value || strcmp(s->index.value, "off") != 0;
 }
 
 const char *settings_base_url(const struct settings *s)

@@ -25,6 +25,7 @@ struct settings {
     struct setting cacert;
     struct setting max_size;     /* largest file to send, e.g. "100MiB" */
     struct setting profile;
+    struct setting index;        /* "on" | "off": the local candidate index (index.h) */
     char *config_path;           /* the file read (or that would be read) */
 };
 
@@ -39,6 +40,8 @@ void setting_set(struct setting *st, const char *value, enum setting_source src,
 struct setting *settings_for_flag(struct settings *s, const char *flag);
 /* The base URL to use: base_url, else the server's, else eu. */
 const char *settings_base_url(const struct settings *s);
+/* Whether the local candidate index may be used (index = off or --no-index: no). */
+bool settings_index_enabled(const struct settings *s);
 /* Print merged settings, one per line with their source; the key redacted. */
 void settings_print(const struct settings *s, FILE *out);
 void settings_free(struct settings *s);

@@ -352,7 +352,7 @@ static void test_file_errors(void **state)
     static const struct err_case cases[] = {
         { "server = eu\n\napi_token = abc\n", "line 3: unknown key \"api_token\" (known: api_key, "
           "api_key_command, integration_id, server, base_url, default_type, start_dir, cacert, "
-          "max_size)" },
+          "max_size, index)" },
         { "profile = work\n", "line 1: unknown key \"profile\"" },  /* [profile NAME] picks it */
         { "[profile a]\nserver = eu\n[profile b]\ncolour = red\n", "line 4: unknown key \"colour\"" },
         { "server = mars\n", "line 1: server must be eu or us" },
@@ -525,6 +525,7 @@ static void test_one_table(void **state)
         { "--type", offsetof(struct settings, default_type) },
         { "--cacert", offsetof(struct settings, cacert) },
         { "--max-size", offsetof(struct settings, max_size) },
+        { "--no-index", offsetof(struct settings, index) },
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
         assert_ptr_equal(settings_for_flag(&s, rows[i].flag), (char *)&s + rows[i].offset);
@@ -541,7 +542,7 @@ static void test_one_table(void **state)
     char *buf = printed(&s);
     static const char *const labels[] = { "config file", "profile", "api_key", "integration_id",
                                           "server", "base_url", "default_type", "start_dir",
-                                          "cacert", "max_size" };
+                                          "cacert", "max_size", "index" };
     const char *line = buf;
     for (size_t i = 0; i < sizeof labels / sizeof *labels; i++) {
         if (strncmp(line, labels[i], strlen(labels[i])) != 0 || line[strlen(labels[i])] != ' ')

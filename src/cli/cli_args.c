@@ -18,6 +18,7 @@ enum {
     OPT_API_KEY_FILE, OPT_API_KEY, OPT_CACERT, OPT_RETRIES, OPT_TIMEOUT, OPT_CONNECT_TIMEOUT,
     OPT_JSON, OPT_DRY_RUN, OPT_PROFILE, OPT_SHOW_CONFIG, OPT_SANDBOX, OPT_NO_HISTORY, OPT_MAX_SIZE,
     OPT_FORCE, OPT_ALLOW_PLAIN_HTTP, OPT_APPLICATION, OPT_EMAIL, OPT_FIND, OPT_JOB, OPT_VERIFY,
+    OPT_NO_INDEX, OPT_FULL,
 };
 
 static const struct option long_options[] = {
@@ -27,6 +28,8 @@ static const struct option long_options[] = {
     { "find", required_argument, NULL, OPT_FIND },
     { "job", required_argument, NULL, OPT_JOB },
     { "verify", no_argument, NULL, OPT_VERIFY },
+    { "no-index", no_argument, NULL, OPT_NO_INDEX },
+    { "full", no_argument, NULL, OPT_FULL },
     { "type", required_argument, NULL, 't' },
     { "name", required_argument, NULL, 'n' },
     { "content-type", required_argument, NULL, OPT_CONTENT_TYPE },
@@ -75,6 +78,8 @@ int cli_args_parse(int argc, char **argv, struct cli_args *a)
         case OPT_FIND: a->find = optarg; break;
         case OPT_JOB: a->job = optarg; break;
         case OPT_VERIFY: a->verify = true; break;
+        case OPT_NO_INDEX: a->no_index = true; break;
+        case OPT_FULL: a->full = true; break;
         case 't': a->type = optarg; break;
         case 'n': a->name = optarg; break;
         case OPT_CONTENT_TYPE: a->content_type = optarg; break;

@@ -14,6 +14,7 @@ struct cli_args {
     bool allow_plain_http;
     const char *application, *email, *find, *job;
     bool verify;
+    bool no_index, full;         /* --no-index (index = off); index sync --full */
 };
 
 /* Parse argv into *a (zeroed by the caller); the operands are left in argv[optind..].

@@ -29,6 +29,8 @@
 #include "format.h"
 #include "fsutil.h"
 #include "hex.h"
+#include "index.h"
+#include "cli_index.h"
 #include "kombo.h"
 #include "mime.h"
 #include "numparse.h"
@@ -62,7 +64,7 @@ static int fail(int code, const char *fmt, ...)
 }
 
 /* The subcommands that take the connection flags (history and mock have their own). */
-enum sub { SUB_NONE, SUB_FIND, SUB_CHECK, SUB_ATTACHMENTS };
+enum sub { SUB_NONE, SUB_FIND, SUB_CHECK, SUB_ATTACHMENTS, SUB_INDEX };
 
 /* Everything one run holds, so the steps below share one clean-up path. */
 struct run {
@@ -166,9 +168,13 @@ static int cli_opts_check_target(struct run *r)
             return fail(KA_EXIT_USAGE, "attachments lists one target — pass --candidate ID or "
                         "--application ID");
         break;
+    case SUB_INDEX:   /* cli_index.c checks its own words */
     case SUB_NONE:
         break;
     }
+    if (a->full && r->sub != SUB_INDEX)
+        return fail(KA_EXIT_USAGE, "--full goes with kombo-attach index sync — e.g. kombo-attach "
+                    "index sync --full");
     return 0;
 }
 
@@ -228,6 +234,7 @@ static int load_settings(struct run *r)
     if (a->cacert) setting_set(&s->cacert, a->cacert, SRC_FLAG, "--cacert");
     if (a->profile) setting_set(&s->profile, a->profile, SRC_FLAG, "--profile");
     if (a->max_size) setting_set(&s->max_size, a->max_size, SRC_FLAG, "--max-size");
+    if (a->no_index) setting_set(&s->index, "off", SRC_FLAG, "--no-index");
     if (a->api_key_file) {
         char *key = NULL;
         int rc = read_key_file(a->api_key_file, &key);
@@ -267,7 +274,8 @@ static int choose_mode(struct run *r)
     }
     bool target = r->candidate || r->application || a->email || a->find;
     /* "kombo-attach --sandbox find frank": the command was taken for a file to send */
-    static const char *const commands[] = { "find", "check", "attachments", "history", "mock" };
+    static const char *const commands[] = { "find", "check", "attachments", "index", "history",
+                                            "mock" };
     for (size_t i = 0; r->sub == SUB_NONE && r->nfiles > 0 && i < sizeof commands / sizeof *commands; i++)
         if (!strcmp(r->files[0], commands[i]) && access(r->files[0], F_OK) != 0)
             return fail(KA_EXIT_USAGE, "\"%s\" is a command: put it first, before the options "
@@ -420,13 +428,18 @@ static int run(int argc, char **argv, enum sub sub)
     r.nfiles = argc - optind;
     if ((rc = check_flags(&r)) || (rc = load_settings(&r)))
         goto out;
+    index_expire(INDEX_EXPIRE_DAYS);   /* an index not used for 30 days goes, whatever the mode */
     if (r.a.show_config) {
         rc = show_config(&r);
         goto out;
     }
     if ((rc = choose_mode(&r)) || (rc = build_send_options(&r)))
         goto out;
-    if (r.ui) {
+    if (r.sub == SUB_INDEX) {
+        struct cli_index_options io = { .send = &r.so, .json = r.a.json, .quiet = r.a.quiet,
+                                        .enabled = settings_index_enabled(&r.s), .full = r.a.full };
+        rc = cli_index_run(&io, r.files, r.nfiles);
+    } else if (r.ui) {
         struct ui_options uo = { .send = &r.so, .start_dir = r.start_dir };
         rc = ui_run(&uo);
     } else {
@@ -446,6 +459,7 @@ static int run(int argc, char **argv, enum sub sub)
         case SUB_ATTACHMENTS:
             rc = cli_attachments_run(&co);
             break;
+        case SUB_INDEX:   /* handled above */
         case SUB_NONE:
             rc = cli_run(&co, r.files, r.nfiles);
             break;
@@ -480,7 +494,8 @@ int main(int argc, char **argv)
     enum sub sub = SUB_NONE;
     if (argc >= 2)
         sub = !strcmp(argv[1], "find") ? SUB_FIND : !strcmp(argv[1], "check") ? SUB_CHECK
-              : !strcmp(argv[1], "attachments") ? SUB_ATTACHMENTS : SUB_NONE;
+              : !strcmp(argv[1], "attachments") ? SUB_ATTACHMENTS
+              : !strcmp(argv[1], "index") ? SUB_INDEX : SUB_NONE;
     /* A subcommand's own name stands where the program's would: getopt starts after it. */
     int rc = sub == SUB_NONE ? run(argc, argv, sub) : run(argc - 1, argv + 1, sub);
     mime_cleanup();

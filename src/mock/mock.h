@@ -117,6 +117,12 @@ unsigned mock_stored_count(const struct mock *m);    /* attachments stored */
 char *mock_last_raw_path(const struct mock *m);
 void mock_stop(struct mock *m);
 
+/* Change the people while the mock runs (the index's tests; also POST
+ * /__mock/candidates/change?count=N and /__mock/candidates/delete?count=N): N candidates
+ * that are not deleted, never the four fixed ones, get another first name and title and
+ * changed_at = now, or (delete) remote_deleted_at = now. Returns how many changed. */
+unsigned mock_change_candidates(struct mock *m, unsigned count, bool delete);
+
 /* `kombo-attach mock [--port N] [--inbox DIR] ...`: runs until SIGINT/SIGTERM. */
 int mock_main(int argc, char **argv);
 

@@ -43,7 +43,8 @@
 
 enum mock_route {
     R_NOT_FOUND, R_BAD_METHOD, R_UPLOAD, R_LIST, R_CANDIDATES, R_CHECK,
-    R_INTEGRATION, R_ACTIONS, R_CTL_FAULT, R_CTL_REQUESTS, R_CTL_STATS, R_LOG, R_FILE
+    R_INTEGRATION, R_ACTIONS, R_CTL_FAULT, R_CTL_REQUESTS, R_CTL_STATS, R_LOG, R_FILE,
+    R_CTL_CHANGE
 };
 
 /* struct mock_fault with strings of its own. */
@@ -79,6 +80,9 @@ struct mock_stall {
 struct req;
 struct mock_delayed;
 
+/* mock_change.c: POST /__mock/candidates/change|delete?count=N */
+enum MHD_Result mock_change_control(struct mock *m, struct req *r, struct MHD_Connection *c);
+
 struct mock {
     struct MHD_Daemon *d;
     unsigned short port;
@@ -91,7 +95,10 @@ struct mock {
     bool quiet;
     bool any_candidate;
     char *cert_pem, *key_pem;
-    struct md_set *data;     /* the candidates; read-only once started (no lock) */
+    struct md_set *data;     /* the candidates: IDs never change; names, times and the
+                                indexes over them only under data_rw (mock_change.c) */
+    pthread_rwlock_t data_rw;
+    uint64_t change_pos;     /* mock_change.c's walk (under data_rw) */
     cJSON *restrictions;     /* data.attachment_restrictions; read-only once started */
     char *integration_id;    /* the one integration that exists, or NULL: any tool:id */
     const char *integration_status, *setup_status;

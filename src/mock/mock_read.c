@@ -86,13 +86,18 @@ enum MHD_Result mock_read_answer(struct mock *m, struct req *r, struct MHD_Conne
 {
     switch (r->route) {
     case R_LIST: return mock_files_list(m, r, c);
-    case R_CANDIDATES: return mock_people_answer(m, r, c);
+    case R_CANDIDATES: {
+        pthread_rwlock_rdlock(&m->data_rw);   /* mock_change.c may be changing people */
+        enum MHD_Result rc = mock_people_answer(m, r, c);
+        pthread_rwlock_unlock(&m->data_rw);
+        return rc;
+    }
     case R_CHECK: case R_INTEGRATION: case R_ACTIONS: return mock_account_answer(m, r, c);
     case R_FILE: return mock_files_serve(m, r, c);
     case R_CTL_REQUESTS: return answer_requests(m, r, c);
     case R_CTL_STATS: return answer_stats(m, r, c);
     case R_LOG: return answer_log(m, r, c);
-    case R_NOT_FOUND: case R_BAD_METHOD: case R_UPLOAD: case R_CTL_FAULT: break;
+    case R_NOT_FOUND: case R_BAD_METHOD: case R_UPLOAD: case R_CTL_FAULT: case R_CTL_CHANGE: break;
     }
     return MHD_NO;
 }

@@ -47,6 +47,11 @@ void mock_route_parse(struct req *r)
         r->control = true;
         r->route = method_is(r, "POST") ? R_CTL_FAULT : R_BAD_METHOD;
         r->allow = "POST";
+    } else if (!strcmp(path, "/__mock/candidates/change") ||
+               !strcmp(path, "/__mock/candidates/delete")) {
+        r->control = true;
+        r->route = method_is(r, "POST") ? R_CTL_CHANGE : R_BAD_METHOD;
+        r->allow = "POST";
     } else if (!strcmp(path, "/__mock/requests") || !strcmp(path, "/__mock/stats")) {
         r->control = true;
         r->route = !method_is(r, "GET") ? R_BAD_METHOD
@@ -205,7 +210,7 @@ void mock_route_check(struct mock *m, struct req *r, struct MHD_Connection *c)
                                r->application ? "application" : "candidate",
                                (int)(r->id_len > 100 ? 100 : r->id_len), r->id);
         break;
-    case R_CTL_FAULT: case R_CTL_REQUESTS: case R_CTL_STATS: case R_LOG:
+    case R_CTL_FAULT: case R_CTL_REQUESTS: case R_CTL_STATS: case R_LOG: case R_CTL_CHANGE:
         /* Open to plain curl for tests, unless the mock has a key of its own (--api-key-file,
          * the sandbox's per-run key): then they need it too, so no other local user can read
          * what was sent or make the mock misbehave. */

@@ -164,6 +164,8 @@ static enum MHD_Result finish(struct mock *m, struct req *r, struct MHD_Connecti
         return mock_upload_process(m, r, c);
     if (r->route == R_CTL_FAULT)
         return mock_fault_control(m, r, c);
+    if (r->route == R_CTL_CHANGE)
+        return mock_change_control(m, r, c);
     return mock_read_answer(m, r, c);
 }
 
@@ -303,6 +305,7 @@ static void mock_free(struct mock *m)
     secret_free(m->key_pem);
     free(m->cert_pem);
     pthread_mutex_destroy(&m->mu);
+    pthread_rwlock_destroy(&m->data_rw);
     free(m);
 }
 
@@ -322,6 +325,7 @@ struct mock *mock_start(const struct mock_config *cfg, char *err, size_t errlen)
     }
     struct mock *m = xcalloc(1, sizeof *m);
     pthread_mutex_init(&m->mu, NULL);
+    pthread_rwlock_init(&m->data_rw, NULL);
     m->inbox = xstrdup(cfg->inbox);
     size_t il = strlen(m->inbox);
     while (il > 1 && m->inbox[il - 1] == '/')
