@@ -66,6 +66,20 @@ void fmt_duration(double s, char *out, size_t outlen)
         snprintf(out, outlen, "%lldh%02lldm", t / 3600, t % 3600 / 60);
 }
 
+void fmt_age(double s, char *out, size_t outlen)
+{
+    if (!(s >= 0) || !isfinite(s) || s > 366.0 * 86400)
+        snprintf(out, outlen, "never");
+    else if (s < 60)
+        snprintf(out, outlen, "just now");
+    else if (s < 3600)
+        snprintf(out, outlen, "%d min ago", (int)(s / 60));
+    else if (s < 2 * 86400)
+        snprintf(out, outlen, "%d h ago", (int)(s / 3600));
+    else
+        snprintf(out, outlen, "%d days ago", (int)(s / 86400));
+}
+
 int fmt_parse_bytes(const char *s, uint64_t *out)
 {
     if (!s || !*s)

@@ -11,6 +11,9 @@ void fmt_bytes(uint64_t n, char *out, size_t outlen);
 void fmt_rate(double bytes_per_s, char *out, size_t outlen);
 /* "0s", "42s", "3m05s", "1h02m"; "-" when s < 0. */
 void fmt_duration(double s, char *out, size_t outlen);
+/* How long ago, for people: "just now" (under a minute), "1 min ago", "5 h ago", "3 days
+ * ago"; "never" when s is negative, not finite or beyond a year (an index never synced). */
+void fmt_age(double s, char *out, size_t outlen);
 
 /* Parse a size: "2000000", "10M", "10MB", "10MiB", "1.5G", "512k" (binary units:
  * K = 1024). 0 on success, -1 when not a size or above 2^62. */

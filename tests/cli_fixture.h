@@ -21,7 +21,7 @@
 
 static struct mock *g_mock;
 static char *g_inbox, *g_work;
-static char g_env_url[256], g_env_cfg[300], g_env_state[300], g_env_data[300];
+static char g_env_url[256], g_env_cfg[300], g_env_state[300], g_env_data[300], g_env_cache[300];
 static bool g_sanitized;
 
 static inline int setup(void **state)
@@ -51,6 +51,8 @@ static inline int setup(void **state)
     snprintf(g_env_cfg, sizeof g_env_cfg, "XDG_CONFIG_HOME=%s/config", g_work);
     snprintf(g_env_state, sizeof g_env_state, "XDG_STATE_HOME=%s/state", g_work);
     snprintf(g_env_data, sizeof g_env_data, "XDG_DATA_HOME=%s/data", g_work);
+    /* the candidate index too: never the real ~/.cache, never another program's */
+    snprintf(g_env_cache, sizeof g_env_cache, "XDG_CACHE_HOME=%s/cache", g_work);
     return 0;
 }
 
@@ -121,7 +123,7 @@ static inline int build_argv(char **argv, int max, const char *const *prefix, co
 static inline int std_env(const char **env, const char *const *env_extra)
 {
     const char *base[] = { "KOMBO_API_KEY=" KEY, "KOMBO_INTEGRATION_ID=" INTEGRATION, g_env_url,
-                           g_env_cfg, g_env_state, g_env_data, "KOMBO_SERVER", "KOMBO_PROFILE",
+                           g_env_cfg, g_env_state, g_env_data, g_env_cache, "KOMBO_SERVER", "KOMBO_PROFILE",
                            "KOMBO_CONFIG", "NO_COLOR=1" };
     int n = 0;
     for (size_t i = 0; i < sizeof base / sizeof *base; i++)

@@ -21,8 +21,12 @@ for t in "$@"; do
     echo "$t: does not apply KA_TEST_FILTER (it does not include tests/helpers.h): running all of it"
   fi
   out=$(mktemp)
-  "$prog" >"$out" 2>&1
+  # each program gets a cache folder of its own: the candidate index never lands in the
+  # real ~/.cache, and no program sees another's
+  cache=$(mktemp -d)
+  XDG_CACHE_HOME="$cache" "$prog" >"$out" 2>&1
   rc=$?
+  rm -rf "$cache"
   cat "$out"
   p=$(grep -E '^\[  PASSED  \] [0-9]+ test' "$out" | grep -oE '[0-9]+' | head -1)
   f=$(grep -E '^\[  FAILED  \] [0-9]+ test' "$out" | grep -oE '[0-9]+' | head -1)

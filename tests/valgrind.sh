@@ -30,7 +30,7 @@ done
 head -c $((2 * 1024 * 1024 + 12345)) /dev/urandom >"$T/cv.pdf"
 export KOMBO_API_KEY=sk_valgrind_0123456789abcdef KOMBO_INTEGRATION_ID=valgrind:test \
        KOMBO_BASE_URL="$URL" XDG_CONFIG_HOME="$T/config" XDG_STATE_HOME="$T/state" \
-       XDG_DATA_HOME="$T/data" NO_COLOR=1
+       XDG_DATA_HOME="$T/data" XDG_CACHE_HOME="$T/cache" NO_COLOR=1
 unset KOMBO_SERVER KOMBO_PROFILE KOMBO_CONFIG
 CAND=4B9bJBkJ6jEGfpdpcCJ7JKJ9
 

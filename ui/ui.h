@@ -11,6 +11,7 @@
 struct ui_options {
     const struct send_options *send; /* what to send and where (the command line gets the same) */
     const char *start_dir;       /* picker starts here (NULL = current folder) */
+    bool use_index;              /* keep and search the local candidate index (index.h) */
 };
 
 /* Run the UI until the user quits. Returns a KA_EXIT_* code. */

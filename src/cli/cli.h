@@ -25,6 +25,7 @@ struct cli_options {
     const char *find;            /* --find QUERY: resolve the candidate as `find` does */
     const char *job;             /* --job TEXT: the application whose job name contains it */
     bool verify;                 /* --verify: confirm each upload arrived (cli_verify.h) */
+    bool use_index;              /* find may read the local index (index = on, no --no-index) */
     /* The region probe after PLATFORM.AUTHENTICATION_INVALID (cli_conn.h): the other
      * region's name ("us", "eu") and base URL; NULL with a base URL or the sandbox. */
     const char *other_region;

@@ -13,6 +13,10 @@
 #include "cli_conn.h"
 #include "cli_report.h"
 #include "exitcodes.h"
+#include "format.h"
+#include "hitmerge.h"
+#include "index.h"
+#include "index_search.h"
 #include "query.h"
 #include "sendopts.h"
 #include "xalloc.h"
@@ -20,6 +24,8 @@
 /* Pages followed per filter: far more than a person's name ever matches, and enough for
  * the pager's guards (a repeating cursor, a page cap) to see a misbehaving server. */
 #define FIND_MAX_PAGES 20
+/* Hits asked of the local index: a screenful and more; one more says there are others. */
+#define FIND_INDEX_LIMIT 100
 
 static char *safe(const char *s)
 {
@@ -64,24 +70,14 @@ char *cli_find_brief(const struct candidate *c)
     return s;
 }
 
-static void matched_labels(char *out, size_t len, unsigned matched)
-{
-    out[0] = '\0';
-    size_t pos = 0;
-    for (int f = 0; f < QF_COUNT; f++)
-        if (matched & (1u << f))
-            pos += (size_t)snprintf(out + pos, pos < len ? len - pos : 0, "%s%s", pos ? ", " : "",
-                                    query_filter_label((enum query_filter)f));
-}
-
 /* Plain text: one block per candidate, nothing cut (for pipes and logs). */
-static void print_plain(FILE *out, const struct finder_results *r)
+static void print_plain(FILE *out, const struct merged_hit *rows, size_t n)
 {
-    for (size_t i = 0; i < r->n; i++) {
-        const struct candidate *c = &r->hits[i].cand;
+    for (size_t i = 0; i < n; i++) {
+        const struct candidate *c = rows[i].c;
         char *brief = cli_find_brief(c), *tcr = title_company(c), *tc = safe(tcr);
         char how[200];
-        matched_labels(how, sizeof how, r->hits[i].matched);
+        hitmerge_labels(rows[i].matched, how, sizeof how);
         fprintf(out, "%s%s%s%s  (matched: %s)\n", brief, *tc ? " — " : "", tc,
                 c->remote_deleted_at ? " [deleted]" : "", how);
         for (size_t k = 0; k < c->n_apps; k++) {
@@ -99,20 +95,22 @@ static void print_plain(FILE *out, const struct finder_results *r)
 enum { COL_NAME, COL_EMAIL, COL_TITLE, COL_KOMBO, COL_ATS, NCOLS };
 
 /* A table: the text columns give way (down to 8 columns each) so the IDs, which people
- * copy, stay whole; each application on a line of its own below its candidate. */
-static void print_table(FILE *out, const struct finder_results *r, int width)
+ * copy, stay whole; each application on a line of its own below its candidate. A row only
+ * the local index found (Kombo did not confirm it in this run) ends its name in " *". */
+static void print_table(FILE *out, const struct merged_hit *rows, size_t n, int width)
 {
     static const char *const heads[NCOLS] = { "NAME", "E-MAIL", "TITLE, COMPANY", "KOMBO ID",
                                               "ATS ID" };
-    size_t n = r->n;
     char *(*cell)[NCOLS] = xcalloc(n ? n : 1, sizeof *cell);
     int w[NCOLS];
     for (int k = 0; k < NCOLS; k++)
         w[k] = cli_width(heads[k]);
     for (size_t i = 0; i < n; i++) {
-        const struct candidate *c = &r->hits[i].cand;
+        const struct candidate *c = rows[i].c;
         char *name = candidate_display_name(c), *mails = emails_joined(c), *tc = title_company(c);
-        cell[i][COL_NAME] = safe(name);
+        char *raw = xasprintf("%s%s", name, rows[i].live ? "" : " *");
+        cell[i][COL_NAME] = safe(raw);
+        free(raw);
         cell[i][COL_EMAIL] = safe(mails);
         cell[i][COL_TITLE] = safe(tc);
         cell[i][COL_KOMBO] = safe(c->id);
@@ -154,7 +152,7 @@ static void print_table(FILE *out, const struct finder_results *r, int width)
         free(fitted);
         if (i == 0)
             continue;
-        const struct candidate *c = &r->hits[i - 1].cand;
+        const struct candidate *c = rows[i - 1].c;
         for (size_t k = 0; k < c->n_apps; k++) {
             char *l = app_line(&c->apps[k]), *sl = safe(l), *ind = xasprintf("  └ %s", sl);
             char *fl = cli_fit(ind, width > 1 ? width - 1 : 79);
@@ -171,17 +169,25 @@ static void print_table(FILE *out, const struct finder_results *r, int width)
     free(cell);
 }
 
-void cli_find_print(FILE *out, const struct finder_results *r, int width)
+static void print_rows(FILE *out, const struct merged_hit *rows, size_t n, int width)
 {
     if (width > 0)
-        print_table(out, r, width);
+        print_table(out, rows, n, width);
     else
-        print_plain(out, r);
+        print_plain(out, rows, n);
 }
 
-static cJSON *hit_json(const struct finder_hit *h)
+void cli_find_print(FILE *out, const struct finder_results *r, int width)
 {
-    const struct candidate *c = &h->cand;
+    struct merged_hit *rows = xcalloc(r->n ? r->n : 1, sizeof *rows);
+    size_t n = hitmerge_build(r, NULL, rows);
+    print_rows(out, rows, n, width);
+    free(rows);
+}
+
+static cJSON *hit_json(const struct merged_hit *h)
+{
+    const struct candidate *c = h->c;
     cJSON *o = cJSON_CreateObject();
     char *name = candidate_display_name(c);
     cJSON_AddItemToObject(o, "id", cli_json_str(c->id));
@@ -201,6 +207,8 @@ static cJSON *hit_json(const struct finder_hit *h)
     for (int f = 0; f < QF_COUNT; f++)
         if (h->matched & (1u << f))
             cJSON_AddItemToArray(m, cJSON_CreateString(query_filter_label((enum query_filter)f)));
+    if (h->matched & HITMERGE_INDEX)
+        cJSON_AddItemToArray(m, cJSON_CreateString("index"));
     cJSON *apps = cJSON_AddArrayToObject(o, "applications");
     for (size_t i = 0; i < c->n_apps; i++) {
         const struct cand_application *a = &c->apps[i];
@@ -270,6 +278,60 @@ static int terminal_columns(void)
     return 80;
 }
 
+/* The local index's hits for query (at most FIND_INDEX_LIMIT; *more when there are
+ * others), when there is an index and it may be used; else none, and find is what it was
+ * before there was an index. A problem with an index that is there is said, and the live
+ * search goes on. *age: seconds since its last complete sync. */
+static void search_index(const struct cli_options *o, const char *query,
+                         struct index_results *out, bool *more, double *age)
+{
+    memset(out, 0, sizeof *out);
+    *more = false;
+    if (!o->use_index)
+        return;
+    struct index_env env = { .label = o->send->client.label,
+                             .integration_id = o->send->client.integration_id };
+    char path[4096], note[1200], err[1200];
+    if (index_path(&env, path, sizeof path) != 0 || access(path, F_OK) != 0)
+        return;
+    struct index *ix = index_open(&env, false, note, sizeof note, err, sizeof err);
+    if (note[0])
+        cli_fail(0, "%s", note);
+    if (!ix) {
+        cli_fail(0, "the local index was not used: %s", err);
+        return;
+    }
+    /* index_age counts whole seconds of now against the start's milliseconds: just
+     * after a sync it can be a fraction below zero */
+    *age = index_age(ix);
+    if (*age < 0)
+        *age = 0;
+    if (index_search(ix, query, FIND_INDEX_LIMIT + 1, out, err, sizeof err) != 0)
+        cli_fail(0, "the local index was not used: %s", err);
+    if (out->n > FIND_INDEX_LIMIT) {
+        *more = true;
+        index_hit_free(&out->hits[--out->n]);
+    }
+    index_close(ix);
+}
+
+/* Rows only the index had are a copy of some time ago: say so, and how to refresh it. */
+static void note_index_rows(const struct cli_options *o, const struct merged_hit *rows, size_t n,
+                            double age)
+{
+    size_t stale = 0;
+    for (size_t i = 0; i < n; i++)
+        stale += !rows[i].live;
+    if (!stale || o->quiet)
+        return;
+    char when[32];
+    fmt_age(age, when, sizeof when);
+    fprintf(stderr, "kombo-attach: %zu of these %s from the local index (synced %s%s), not "
+            "looked up at Kombo now; kombo-attach index sync updates it\n", stale,
+            stale == 1 ? "is" : "are", when,
+            isatty(STDOUT_FILENO) && !o->json ? "; marked *" : "");
+}
+
 int cli_find_run(const struct cli_options *o, const char *query)
 {
     int code = 0;
@@ -277,32 +339,44 @@ int cli_find_run(const struct cli_options *o, const char *query)
     if (!c)
         return code;
     struct query_plan plan = {0};
+    struct index_results ixr = {0};
+    struct merged_hit *rows = NULL;
+    /* the live filters always run: an ID or an e-mail address is never missing because
+     * the index is old, and a candidate new since the last sync is found by name */
     struct finder *f = search(c, query, false, &plan, &code);
     if (!f)
         goto out;
+    bool ix_more;
+    double age = 0;
+    search_index(o, query, &ixr, &ix_more, &age);
     struct finder_results r;
     finder_get_results(f, &r);
+    rows = xcalloc(r.n + ixr.n + 1, sizeof *rows);
+    size_t n = hitmerge_build(&r, &ixr, rows);
     if (o->json) {
-        for (size_t i = 0; i < r.n; i++) {
-            cJSON *j = hit_json(&r.hits[i]);
+        for (size_t i = 0; i < n; i++) {
+            cJSON *j = hit_json(&rows[i]);
             char *text = cJSON_PrintUnformatted(j);
             printf("%s\n", text);
             free(text);
             cJSON_Delete(j);
         }
     } else {
-        cli_find_print(stdout, &r, isatty(STDOUT_FILENO) ? terminal_columns() : 0);
+        print_rows(stdout, rows, n, isatty(STDOUT_FILENO) ? terminal_columns() : 0);
     }
     fflush(stdout);
     code = report_failures(o, &r);
-    if (r.truncated)
+    note_index_rows(o, rows, n, age);
+    if (r.truncated || ix_more)
         fprintf(stderr, "kombo-attach: more candidates match than are shown — search by e-mail "
                 "or ID to narrow it down\n");
-    if (r.n == 0 && code == KA_EXIT_OK)
+    if (n == 0 && code == KA_EXIT_OK)
         code = cli_fail(KA_EXIT_API, "no candidate matches %s%s", plan.description,
                         o->send->sandbox ? " (sandbox)" : "");
     finder_free(f);
 out:
+    free(rows);
+    index_results_free(&ixr);
     query_plan_free(&plan);
     client_free(c);
     return code;

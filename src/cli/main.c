@@ -440,12 +440,14 @@ static int run(int argc, char **argv, enum sub sub)
                                         .enabled = settings_index_enabled(&r.s), .full = r.a.full };
         rc = cli_index_run(&io, r.files, r.nfiles);
     } else if (r.ui) {
-        struct ui_options uo = { .send = &r.so, .start_dir = r.start_dir };
+        struct ui_options uo = { .send = &r.so, .start_dir = r.start_dir,
+                                 .use_index = settings_index_enabled(&r.s) };
         rc = ui_run(&uo);
     } else {
         struct cli_options co = { .send = &r.so, .json = r.a.json, .dry_run = r.a.dry_run,
                                   .quiet = r.a.quiet, .email = r.a.email, .find = r.a.find,
                                   .job = r.a.job, .verify = r.a.verify,
+                                  .use_index = settings_index_enabled(&r.s),
                                   .other_region = r.other_region,
                                   .other_region_url = r.other_region_url };
         switch (r.sub) {

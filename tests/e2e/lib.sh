@@ -48,7 +48,7 @@ start_ui() {
   tm new-session -d -s "$S" -x "$cols" -y "$lines" \
     "${UI_BEFORE:-}env TERM=$term NO_COLOR=${NO_COLOR:-} KOMBO_API_KEY=$KEY KOMBO_INTEGRATION_ID=e2e:test \
      KOMBO_BASE_URL=$MOCK_URL XDG_CONFIG_HOME=$T/config XDG_STATE_HOME=$T/state \
-     XDG_DATA_HOME=$T/data $KA $*; echo \"[exit \$?]\"; ${UI_AFTER:-}sleep 30"
+     XDG_DATA_HOME=$T/data XDG_CACHE_HOME=$T/cache $KA $*; echo \"[exit \$?]\"; ${UI_AFTER:-}sleep 30"
   tm set-option -t "$S" status off >/dev/null
 }
 
