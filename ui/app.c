@@ -43,17 +43,25 @@ enum { APP_REDRAW = 1 << 0, APP_QUIT = 1 << 1 };
 /* ---- layout, header, footer ----------------------------------------------------------- */
 
 /* The account's problem (a refused key, an integration not ready) is said above every
- * screen, at most two lines, from the moment it is known. */
+ * screen, at most three lines, from the moment it is known. Without one, the index's notice
+ * (what the first sync stores and where; an index that cannot be used) takes the place. */
 static void banner_layout(struct app *a)
 {
     draw_lines_free(a->banner, a->n_banner);
     a->banner = NULL;
     a->n_banner = 0;
-    if (!a->account.problem[0] || a->layout.too_small)
+    const char *notice = indexer_notice(&a->indexer, clock_now());
+    if ((!a->account.problem[0] && !notice) || a->layout.too_small)
         return;
-    char buf[800];
-    snprintf(buf, sizeof buf, "%s %s", a->account.problem_is_error ? theme_glyphs()->err : theme_glyphs()->warn,
-             a->account.problem);
+    char buf[1800];
+    if (a->account.problem[0]) {
+        a->banner_role = a->account.problem_is_error ? ROLE_ERROR : ROLE_WARNING;
+        snprintf(buf, sizeof buf, "%s %s", a->account.problem_is_error ? theme_glyphs()->err : theme_glyphs()->warn,
+                 a->account.problem);
+    } else {
+        a->banner_role = ROLE_DIM;
+        snprintf(buf, sizeof buf, "%s", notice);
+    }
     a->n_banner = text_wrap(buf, a->cols - 2, &a->banner);
     int room = a->rows >= 20 ? 3 : a->rows >= 16 ? 2 : 1;
     int given = layout_banner(&a->layout, (int)a->n_banner < room ? (int)a->n_banner : room);
@@ -170,6 +178,19 @@ static int header_items(const struct app *a, bool verbose, struct header_item *i
     return n;
 }
 
+/* Columns the items take; squeeze: a path cut at its start counts as at most 24 (the end
+ * of the inbox's path says enough). */
+static int items_width(const struct header_item *product, const struct header_item *items, int n,
+                       bool squeeze)
+{
+    int total = item_width(product) + 1;
+    for (int i = 0; i < n; i++) {
+        int w = item_width(&items[i]);
+        total += 3 + (squeeze && items[i].cut == TEXT_CUT_START && w > 24 ? 24 : w);
+    }
+    return total;
+}
+
 static void draw_header(struct app *a)
 {
     const struct ui_options *o = a->o;
@@ -178,12 +199,23 @@ static void draw_header(struct app *a)
     int right = a->cols - 1;
     struct header_item product = { .value = "kombo-attach", .cut = TEXT_CUT_END };
     struct header_item items[HEADER_ITEMS];
+    /* the index's state at the right end, only when the rest still fits whole (in its
+     * short words if need be): it is news, not where the files go */
+    char ixs[96];
+    indexer_status(&a->indexer, clock_now(), ixs, sizeof ixs);
+    int iw = ixs[0] ? text_width(ixs) + 3 : 0;
     int n = header_items(a, true, items);
-    int total = item_width(&product) + 1;
-    for (int i = 0; i < n; i++)
-        total += 3 + item_width(&items[i]);
-    if (total > right)
+    bool index_shown = false;
+    if (iw && items_width(&product, items, n, true) <= right - iw)
+        index_shown = true;
+    else if (iw && (n = header_items(a, false, items), items_width(&product, items, n, true) <= right - iw))
+        index_shown = true;
+    else if ((n = header_items(a, true, items), items_width(&product, items, n, false) > right))
         n = header_items(a, false, items);
+    if (index_shown) {
+        draw_put_right(0, a->cols - iw + 2, iw - 3, ixs, h);
+        right -= iw;
+    }
     int x = header_item(1, right, &product, h | A_BOLD, true);
     /* On a narrow screen the server gets at most a third, so the integration stays visible. */
     int third = a->cols / 3;
@@ -197,7 +229,7 @@ static void draw_header(struct app *a)
 
 static void draw_banner(struct app *a)
 {
-    enum role r = a->account.problem_is_error ? ROLE_ERROR : ROLE_WARNING;
+    enum role r = a->banner_role;
     for (size_t i = 0; i < a->n_banner; i++) {
         draw_fill(1 + (int)i, 0, a->cols, theme_attr(r));
         draw_put(1 + (int)i, 1, a->cols - 2, a->banner[i], theme_attr(r) | (i == 0 ? A_BOLD : 0));
@@ -392,10 +424,13 @@ static int wait_ms(const struct app *a)
 {
     double now = clock_now();
     int w = 100, s = form_wait_ms(a, now), t = target_wait_ms(&a->target, now);
+    int x = indexer_wait_ms(&a->indexer, now);
     if (s >= 0 && s < w)
         w = s;
     if (t >= 0 && t < w)
         w = t;
+    if (x >= 0 && x < w)
+        w = x;
     return w;
 }
 
@@ -410,6 +445,10 @@ static unsigned background(struct app *a)
     }
     if (target_step(&a->target, clock_now()))
         m |= APP_REDRAW;
+    if (indexer_step(&a->indexer, clock_now())) {
+        app_layout(a); /* the notice's lines come or go */
+        m |= APP_REDRAW;
+    }
     if (form_background(a))
         m |= APP_REDRAW;
     return m;
@@ -487,14 +526,18 @@ int ui_run(const struct ui_options *o)
     }
     sender_init(&a.sender, o, a.client);
     account_start(&a.account, a.client, &co);
+    /* after the key check is queued: the first page of a sync goes out behind it */
+    struct index_env env = { .label = co.label, .integration_id = co.integration_id };
+    indexer_start(&a.indexer, a.client, &env, o->use_index, clock_now());
     target_init(&a.target, a.client);
-    form_start(&a.form, a.client);
+    form_start(&a.form, a.client, indexer_reader(&a.indexer));
     struct link_env le;
     links_env_now(&le);
     a.osc8 = links_osc8_ok(&le);
     a.osc52 = links_osc52_ok(&le);
     if (term_start(err, sizeof err) != 0) {
         form_stop(&a.form);
+        indexer_stop(&a.indexer);
         target_free(&a.target);
         account_free(&a.account);
         client_free(a.client);
@@ -519,6 +562,7 @@ int ui_run(const struct ui_options *o)
     sender_free(&a.sender);
     /* every reading's transfers go before the client that runs them */
     form_stop(&a.form);
+    indexer_stop(&a.indexer); /* the page in flight goes; the next sync resumes */
     target_free(&a.target);
     account_free(&a.account);
     draw_lines_free(a.banner, a.n_banner);

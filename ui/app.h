@@ -8,6 +8,7 @@
 #include "account.h"
 #include "form.h"
 #include "help.h"
+#include "indexer.h"
 #include "layout.h"
 #include "links.h"
 #include "picker.h"
@@ -38,8 +39,11 @@ struct app {
     struct target target;        /* the form's target's attachments; the last send verified */
     struct links links;          /* this frame's hyperlinks, and a URL to copy */
     bool osc8, osc52;            /* links_osc8_ok / links_osc52_ok, once at start */
-    char **banner;               /* the account's problem, wrapped: above every screen */
+    struct indexer indexer;      /* the local candidate index: its sync, the header's words */
+    char **banner;               /* the account's problem (or the index's notice), wrapped:
+                                    above every screen */
     size_t n_banner;
+    enum role banner_role;
 };
 
 /* The current screen's operations. */

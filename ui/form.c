@@ -166,15 +166,59 @@ void form_free(struct form *f)
     fm_free(&f->m);
 }
 
-void form_start(struct form *f, struct client *c)
+void form_start(struct form *f, struct client *c, struct index *ix)
 {
     search_init(&f->search, c);
+    search_set_index(&f->search, ix);
+    confirm_init(&f->cand_check, c);
     f->sel = -1;
 }
 
 void form_stop(struct form *f)
 {
+    confirm_free(&f->cand_check);
     search_free(&f->search);
+}
+
+/* The target is i of the search's hits: when that row is the local index's copy alone,
+ * Kombo is asked about the candidate before anything can be sent to them. */
+static void target_from_hit(struct form *f, size_t i)
+{
+    fm_set_target(&f->m, &f->search.hits[i]);
+    if (search_hit_from_index(&f->search, i)) {
+        confirm_start(&f->cand_check, f->search.hits[i].id);
+        fm_set_confirm(&f->m, f->cand_check.state == CONFIRM_RUNNING ? FM_CONFIRMING : FM_CONFIRM_FAILED,
+                       f->cand_check.message);
+    } else {
+        confirm_clear(&f->cand_check);
+    }
+}
+
+/* What Kombo said about the target picked from the index. True when the form changed. */
+static bool confirm_news(struct form *f)
+{
+    struct form_model *m = &f->m;
+    /* the target went (another ID typed): its question goes too */
+    if (f->cand_check.state != CONFIRM_NONE && (!m->have_target || strcmp(m->target.id, f->cand_check.id) != 0)) {
+        confirm_clear(&f->cand_check);
+        f->send_confirmed = false;
+    }
+    if (!confirm_step(&f->cand_check))
+        return false;
+    switch (f->cand_check.state) {
+    case CONFIRM_OK:
+        fm_replace_target(m, &f->cand_check.live); /* the applications of now */
+        break;
+    case CONFIRM_GONE:
+        fm_set_confirm(m, FM_GONE, NULL);
+        f->send_confirmed = false;
+        break;
+    default:
+        fm_set_confirm(m, FM_CONFIRM_FAILED, f->cand_check.message);
+        f->send_confirmed = false;
+        break;
+    }
+    return true;
 }
 
 size_t form_list_rows(const struct app *a)
@@ -200,7 +244,7 @@ static void pick(struct app *a)
             fm_update(m);
         }
     } else if ((size_t)f->sel < f->search.n) {
-        fm_set_target(m, &f->search.hits[f->sel]);
+        target_from_hit(f, (size_t)f->sel);
     }
     f->sel = -1;
     fm_move_focus(m, +1);
@@ -213,6 +257,12 @@ bool form_background(struct app *a)
     double now = clock_now();
     bool changed = search_set_text(&f->search, fm_candidate(m), now);
     changed |= search_step(&f->search, now);
+    /* a sync stored pages: the index may know more about the text shown now (not while
+     * the user walks the list: the rows would move under the highlight) */
+    if (a->indexer.generation != f->index_generation && f->sel < 0 && !m->have_target) {
+        f->index_generation = a->indexer.generation;
+        changed |= search_refresh_index(&f->search);
+    }
     if (f->search.generation != f->seen_generation) {
         f->seen_generation = f->search.generation;
         f->sel = -1; /* a new list: nothing is highlighted that was not seen */
@@ -221,10 +271,11 @@ bool form_background(struct app *a)
     if (!m->have_target && f->search.state == SEARCH_DONE) {
         const struct candidate *hit = search_find(&f->search, fm_candidate(m));
         if (hit) {
-            fm_set_target(m, hit);
+            target_from_hit(f, (size_t)(hit - f->search.hits));
             changed = true;
         }
     }
+    changed |= confirm_news(f);
     changed |= target_want(&a->target, m->have_target ? m->target.id : NULL);
     const struct listing *l = m->have_target && a->target.have_listing ? &a->target.listing : NULL;
     if (m->existing != l) {
@@ -272,6 +323,7 @@ static void form_leave(struct app *a)
 {
     a->form.notice[0] = '\0';
     a->form.checking = a->form.confirm = false;
+    a->form.send_confirmed = false;
 }
 
 /* ---- sending ---------------------------------------------------------------------------- */
@@ -327,6 +379,18 @@ static struct ui_intent try_send(struct app *a)
                  "^S again sends it",
                  theme_glyphs()->warn);
         break;
+    case FM_SEND_UNCONFIRMED:
+        if (f->cand_check.state != CONFIRM_RUNNING) {
+            /* no answer last time: ask again */
+            confirm_start(&f->cand_check, f->m.target.id);
+            fm_set_confirm(&f->m, f->cand_check.state == CONFIRM_RUNNING ? FM_CONFIRMING : FM_CONFIRM_FAILED,
+                           f->cand_check.message);
+        }
+        f->send_confirmed = f->cand_check.state == CONFIRM_RUNNING;
+        snprintf(f->notice, sizeof f->notice, "%s", f->send_confirmed
+                 ? "confirming the candidate with Kombo first (the index may be old): sends when Kombo answers"
+                 : "the candidate could not be confirmed with Kombo: ^S asks again");
+        break;
     case FM_SEND_TOO_BIG:
         fmt_bytes(f->m.max_size, lim, sizeof lim);
         snprintf(f->notice, sizeof f->notice, "the file is over the limit of %s: pick a smaller "
@@ -366,6 +430,7 @@ static struct ui_intent form_key(struct app *a, int key)
         return confirm_key(a, key);
     f->notice[0] = '\0';
     f->checking = false; /* any key while the hashes finish calls the send off */
+    f->send_confirmed = false; /* and while Kombo is asked about the candidate */
 
     size_t nb;
     const struct binding *t = form_bindings(a, &nb);
@@ -420,6 +485,13 @@ static struct ui_intent form_idle(struct app *a, unsigned sent)
 {
     (void)sent;
     struct form *f = &a->form;
+    /* ^S waited for Kombo to confirm the candidate from the index: it did */
+    if (f->send_confirmed && f->cand_check.state != CONFIRM_RUNNING) {
+        f->send_confirmed = false;
+        if (f->m.confirm == FM_CONFIRMED)
+            return try_send(a);
+        return ui_intent(UI_INTENT_REDRAW);
+    }
     /* the spinner turns while a search runs */
     bool spin = f->search.state == SEARCH_RUNNING || f->search.state == SEARCH_WAITING;
     if (!check_duplicates(a))

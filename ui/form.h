@@ -4,6 +4,7 @@
 #define KA_UI_FORM_H
 
 #include "batch.h"
+#include "confirm.h"
 #include "form_model.h"
 #include "layout.h"
 #include "screen.h"
@@ -12,6 +13,7 @@
 
 struct app;
 struct client;
+struct index;
 
 struct form {
     struct form_model m;
@@ -24,13 +26,17 @@ struct form {
     int sel;                     /* the highlighted row of the list under the candidate
                                     field (search hits or recent candidates); -1 = none */
     unsigned seen_generation;    /* the search's generation sel belongs to */
+    struct confirm cand_check;   /* Kombo asked about a target picked from the local index */
+    bool send_confirmed;         /* ^S came while Kombo was asked: send once it confirms */
+    unsigned index_generation;   /* the index's (indexer.h) the search's hits are of */
 };
 
 /* Candidate ID, type and size limit from the options; recent IDs from the history. */
 void form_init(struct form *f, const struct ui_options *o);
 void form_free(struct form *f);
-/* The search runs on the app's client (after client_new); form_stop frees it before. */
-void form_start(struct form *f, struct client *c);
+/* The search runs on the app's client (after client_new); form_stop frees it before.
+ * ix: the local index to search too, or NULL. */
+void form_start(struct form *f, struct client *c, struct index *ix);
 void form_stop(struct form *f);
 /* After each wait, whatever screen is current: the search's news, the target it found,
  * its listing and the restrictions for it into the model. True when the form changed. */

@@ -146,7 +146,15 @@ static bool check_candidate(const struct form_model *m, struct fm_check *c)
         /* who it is, as Kombo knows them: the search found this ID */
         char buf[256];
         const char *mail = m->target.n_emails ? m->target.emails[0] : NULL;
-        snprintf(buf, sizeof buf, "%s%s%s%s", m->target_name, mail ? " <" : "", mail ? mail : "", mail ? ">" : "");
+        if (m->confirm == FM_GONE)
+            return set_check(c, FM_ERROR, "this candidate was deleted in the ATS: pick another one");
+        snprintf(buf, sizeof buf, "%s%s%s%s%s", m->target_name, mail ? " <" : "", mail ? mail : "",
+                 mail ? ">" : "", m->confirm == FM_CONFIRMING ? " - confirming with Kombo..." : "");
+        if (m->confirm == FM_CONFIRM_FAILED) {
+            snprintf(buf, sizeof buf, "could not confirm the candidate with Kombo (%.150s): ^S asks again",
+                     m->confirm_msg);
+            return set_check(c, FM_WARNING, buf);
+        }
         return set_check(c, FM_HINT, buf);
     }
     /* a name, an e-mail or a URL is what to search for, never an ID to send to */
@@ -516,6 +524,9 @@ enum fm_block fm_try_send(struct form_model *m, struct batch_spec *spec)
     }
     if (m->n_files == 1 && m->too_big)
         return FM_SEND_TOO_BIG;
+    /* a candidate from the local index may be gone: Kombo says so before a byte is sent */
+    if (m->have_target && (m->confirm == FM_CONFIRMING || m->confirm == FM_CONFIRM_FAILED))
+        return FM_SEND_UNCONFIRMED;
     fm_remember_named(m, m->cand.buf, fm_candidate_name(m));
     m->sent_once = true;
     free(m->spec_cand);

@@ -76,8 +76,19 @@ enum fm_block {
     FM_SEND_FIX_FIELDS,  /* a field has an error: the focus went to the first one */
     FM_SEND_NO_FILE,
     FM_SEND_TOO_BIG,     /* one file, over max_size */
-    FM_SEND_ODD_NAME     /* a name holds invisible or bidi characters: said once, the next
+    FM_SEND_ODD_NAME,    /* a name holds invisible or bidi characters: said once, the next
                             try sends */
+    FM_SEND_UNCONFIRMED  /* the target came from the local index and Kombo has not
+                            confirmed it yet (or could not be asked) */
+};
+
+/* Whether Kombo confirmed the target (a candidate picked from the local index, which may
+ * be stale, is asked about first: ui/confirm.h). */
+enum fm_confirm {
+    FM_CONFIRMED,        /* Kombo's own copy (a live hit), or nothing to confirm */
+    FM_CONFIRMING,
+    FM_CONFIRM_FAILED,   /* no answer: confirm_msg; ^S asks again */
+    FM_GONE              /* deleted in the ATS: nothing can be sent to them */
 };
 
 struct form_model {
@@ -106,6 +117,8 @@ struct form_model {
     bool have_target;
     char *target_name;           /* candidate_display_name of it */
     int app;                     /* -1: the candidate itself; else an index in target.apps */
+    enum fm_confirm confirm;     /* of the target */
+    char confirm_msg[300];       /* FM_CONFIRM_FAILED: why, raw */
     const struct restrictions *restr;  /* what the integration accepts (not owned); NULL */
     const struct listing *existing;    /* the target's attachments (not owned); NULL */
     /* What the last fm_try_send pointed a batch_spec at (valid until the files change): */
@@ -190,6 +203,12 @@ void fm_set_target(struct form_model *m, const struct candidate *c);
 /* The application a candidate's files go to when the user chooses nothing: the one open
  * (PENDING) application when there is exactly one, else -1 (the candidate itself). */
 int fm_default_app(const struct candidate *c);
+/* How far Kombo confirmed the target (fm_set_target starts at FM_CONFIRMED). msg: the
+ * failure's, or NULL. */
+void fm_set_confirm(struct form_model *m, enum fm_confirm c, const char *msg);
+/* Kombo's copy of the target replaces the index's (the applications of now); the chosen
+ * application stays chosen when Kombo still lists it. Confirmed. */
+void fm_replace_target(struct form_model *m, const struct candidate *live);
 /* Application choice: -1 .. n_apps-1, dir > 0 down the list, < 0 up; wraps. */
 void fm_cycle_app(struct form_model *m, int dir);
 /* The chosen application, or NULL (the candidate itself). */

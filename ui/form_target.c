@@ -33,6 +33,8 @@ void fm_target_free(struct form_model *m)
     m->target_name = NULL;
     m->have_target = false;
     m->app = -1;
+    m->confirm = FM_CONFIRMED;
+    m->confirm_msg[0] = '\0';
     m->existing = NULL; /* it was the old target's */
 }
 
@@ -48,6 +50,32 @@ void fm_set_target(struct form_model *m, const struct candidate *c)
             le_set(&m->cand, c->id);
     }
     fm_update(m);
+}
+
+void fm_set_confirm(struct form_model *m, enum fm_confirm c, const char *msg)
+{
+    m->confirm = c;
+    snprintf(m->confirm_msg, sizeof m->confirm_msg, "%s", msg ? msg : "");
+    fm_update(m);
+}
+
+void fm_replace_target(struct form_model *m, const struct candidate *live)
+{
+    const struct cand_application *was = fm_application(m);
+    char app_id[CAND_ID_MAX + 1] = "";
+    bool chose = m->app != fm_default_app(&m->target);
+    if (was)
+        snprintf(app_id, sizeof app_id, "%s", was->id);
+    int app = m->app;
+    fm_set_target(m, live);
+    if (chose) {
+        /* what the user chose while Kombo was asked stays chosen, if it is still there */
+        m->app = app < 0 ? -1 : fm_default_app(live);
+        for (size_t i = 0; app_id[0] && i < live->n_apps; i++)
+            if (strcmp(live->apps[i].id, app_id) == 0)
+                m->app = (int)i;
+        fm_update(m);
+    }
 }
 
 void fm_cycle_app(struct form_model *m, int dir)

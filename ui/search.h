@@ -4,7 +4,14 @@
  * the latest query's and nothing outdated keeps a connection busy. Time comes in as an
  * argument (monotonic seconds), so the tests drive the debounce with a fake clock and the
  * real mock; the loop passes clock_now(). Never blocks: search_step only looks at what
- * the loop's client_poll moved. */
+ * the loop's client_poll moved.
+ *
+ * With the local index (search_set_index), every new text is also looked up there at
+ * once, synchronously (a few milliseconds, index_search.h): its hits are the list before
+ * the pause is over; the finder's answers are merged in when they come (hitmerge.h: exact
+ * matches first, one row per candidate, Kombo's copy where it sent one). A row only the
+ * index had is marked (from_index): it may be stale, so the form confirms it with Kombo
+ * before anything is sent to it (confirm.h). */
 #ifndef KA_UI_SEARCH_H
 #define KA_UI_SEARCH_H
 
@@ -12,9 +19,11 @@
 #include <stddef.h>
 
 #include "candidate.h"
+#include "finder.h"
+#include "index_search.h"
 
 struct client;
-struct finder;
+struct index;
 
 #define SEARCH_DEBOUNCE_S 0.150   /* about the pause between two keys of a word */
 #define SEARCH_SHOWN_MAX 50       /* hits kept for the list (the finder keeps up to 500) */
@@ -38,14 +47,27 @@ struct search {
     struct finder *finder;
     char description[400];       /* what is searched, raw: "e-mail frank@x.com" */
     struct candidate *hits;      /* n of them, best first (deep copies) */
+    bool *from_index;            /* n: hits[i] is the index's copy alone (not yet Kombo's) */
     size_t n;
     bool truncated;              /* more matched than are shown */
+    struct index *ix;            /* not owned; NULL: the live search alone */
+    struct index_results ixr;    /* the index's hits for text */
+    char ix_error[300];          /* the index's query failed: why (the live search goes on) */
+    struct finder_hit *live;     /* the finder's last answer for text (deep copies) */
+    size_t n_live;
+    bool have_live;
+    size_t n_indexed;            /* rows of hits the index found (some Kombo's too) */
     size_t failed_sets;          /* filter sets that failed while others answered */
     char message[700];           /* REFUSED / FAILED, or a partial failure's first */
     unsigned generation;         /* +1 each time the hits change */
 };
 
 void search_init(struct search *s, struct client *c);
+/* Search ix too from the next text on (NULL: no more). Not owned: it outlives s. */
+void search_set_index(struct search *s, struct index *ix);
+/* The index changed under the text shown (a sync stored pages): ask it again and merge
+ * with the live answer held. True when the hits changed. */
+bool search_refresh_index(struct search *s);
 /* Cancels what is in flight. */
 void search_free(struct search *s);
 /* The field now holds text: when it differs from the last, the search in flight is
@@ -60,5 +82,7 @@ bool search_step(struct search *s, double now);
 int search_wait_ms(const struct search *s, double now);
 /* The hit with this Kombo ID, or NULL. */
 const struct candidate *search_find(const struct search *s, const char *id);
+/* Whether that hit is the index's copy alone (to be confirmed before sending). */
+bool search_hit_from_index(const struct search *s, size_t i);
 
 #endif

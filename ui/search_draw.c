@@ -141,8 +141,12 @@ void search_draw(struct form_canvas *cv, const struct form_geom *g, const struct
         int frame = (int)((clock_now() - s->started) * 10) % gl->spin_n;
         if (frame < 0)
             frame = 0;
-        snprintf(buf, sizeof buf, "%.*s searching %s...", gl->spin_bytes, gl->spinner + frame * gl->spin_bytes,
-                 what);
+        if (s->ix && s->n)
+            snprintf(buf, sizeof buf, "%zu%s in the local index %.*s asking Kombo too...", s->n,
+                     s->truncated ? "+" : "", gl->spin_bytes, gl->spinner + frame * gl->spin_bytes);
+        else
+            snprintf(buf, sizeof buf, "%.*s searching %s...", gl->spin_bytes, gl->spinner + frame * gl->spin_bytes,
+                     what);
         fc_line(cv, x, NULL, buf, ROLE_DIM);
         break;
     }
@@ -153,9 +157,14 @@ void search_draw(struct form_canvas *cv, const struct form_geom *g, const struct
             fc_para(cv, x, "Try an e-mail address, or the candidate's ID in the ATS (or the URL of "
                     "their page there).", ROLE_DIM);
         } else {
-            snprintf(buf, sizeof buf, "%zu%s match%s for %s%s", s->n, s->truncated ? "+" : "",
-                     s->n == 1 && !s->truncated ? "" : "es", what,
-                     s->truncated ? ": type more to narrow it" : "");
+            if (s->ix)  /* the index matched parts of words: the plan's words would mislead */
+                snprintf(buf, sizeof buf, "%zu%s match%s for \"%s\" (%zu in the local index)%s", s->n,
+                         s->truncated ? "+" : "", s->n == 1 && !s->truncated ? "" : "es", s->text,
+                         s->n_indexed, s->truncated ? ": type more to narrow it" : "");
+            else
+                snprintf(buf, sizeof buf, "%zu%s match%s for %s%s", s->n, s->truncated ? "+" : "",
+                         s->n == 1 && !s->truncated ? "" : "es", what,
+                         s->truncated ? ": type more to narrow it" : "");
             fc_line(cv, x, NULL, buf, ROLE_DIM);
         }
         if (s->failed_sets) {

@@ -42,8 +42,13 @@ start_mock() {
 # start_ui COLSxLINES TERM args...: run kombo-attach in a detached tmux session.
 # Optional UI_BEFORE / UI_AFTER: shell text run before the program / after "[exit N]"
 # (each must end in "; ").
+# The candidate index is off (--no-index) unless E2E_INDEX=1: a background sync racing the
+# keys would make the other tests' screens (lists, row counts, the first sync's notice)
+# depend on timing; test_index_*.sh turn it on and wait for the sync. Either way it lives
+# in $T/cache, never in the real ~/.cache.
 start_ui() {
   local size=$1 term=$2; shift 2
+  [ "${E2E_INDEX:-0}" = 1 ] || set -- --no-index "$@"
   local cols=${size%x*} lines=${size#*x}
   tm new-session -d -s "$S" -x "$cols" -y "$lines" \
     "${UI_BEFORE:-}env TERM=$term NO_COLOR=${NO_COLOR:-} KOMBO_API_KEY=$KEY KOMBO_INTEGRATION_ID=e2e:test \
