@@ -140,7 +140,7 @@ static void add_trigrams(struct mbuf *m, const char *prefix, const char *w)
             mb_add(m, " AND ", 5);
         mb_add(m, "\"", 1);
         for (size_t j = 0; j < len; j++)
-            mb_add(m, p + j, 1 + (p[j] == '"'));   /* " doubled */
+            mb_add(m, p[j] == '"' ? "\"\"" : p + j, p[j] == '"' ? 2 : 1);   /* " doubled */
         mb_add(m, "\"", 1);
     }
     free(t);
