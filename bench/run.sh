@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # kombo-attach benchmarks (run by `make bench`).
 # usage: bench/run.sh /path/to/kombo-attach BENCH_BIN_DIR
-#   BENCH_BIN_DIR holds sink, bench_base64, bench_filelist, bench_startup (built by make).
+#   BENCH_BIN_DIR holds sink, bench_base64, bench_filelist, bench_startup, bench_index_search
+#   (built by make).
 # Every figure is a median of several runs measured side by side in this one run; temp files
 # live in one folder under /tmp (at most ~1.1 GiB at a time) and are removed at the end.
-# RUNS=N (default 5) and BIG_RUNS=N (default 3) change the number of runs.
+# RUNS=N (default 5) and BIG_RUNS=N (default 3) change the number of runs; BIG_RUNS is also
+# the number of 100,000-candidate index syncs (each with its curl baseline, ~10 s apiece).
 # KA_BASELINE=/path/to/an/older/kombo-attach also times that binary's uploads in the same
 # loop, for before/after figures of a change on the upload path.
 set -euo pipefail
@@ -19,7 +21,7 @@ CAND=4B9bJBkJ6jEGfpdpcCJ7JKJ9
 for tool in /usr/bin/time curl base64 df; do
     command -v "$tool" >/dev/null || { echo "bench: $tool is missing (make deps)" >&2; exit 1; }
 done
-for b in sink bench_base64 bench_filelist bench_startup; do
+for b in sink bench_base64 bench_filelist bench_startup bench_index_search; do
     [ -x "$BIN/$b" ] || { echo "bench: $BIN/$b is missing (use make bench)" >&2; exit 1; }
 done
 [ -x "$KA" ] || { echo "bench: $KA is missing" >&2; exit 1; }
@@ -33,8 +35,10 @@ fi
 
 TMP=$(mktemp -d /tmp/kombo-bench.XXXXXX)
 SINK_PID=
+MOCK_PID=
 cleanup() {
     if [ -n "$SINK_PID" ]; then kill "$SINK_PID" 2>/dev/null || true; wait "$SINK_PID" 2>/dev/null || true; fi
+    if [ -n "$MOCK_PID" ]; then kill "$MOCK_PID" 2>/dev/null || true; wait "$MOCK_PID" 2>/dev/null || true; fi
     rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -42,7 +46,7 @@ trap 'exit 130' INT TERM
 
 # Keep the user's config, history and sandbox out of it.
 export HOME=$TMP/home XDG_CONFIG_HOME=$TMP/home/.config XDG_DATA_HOME=$TMP/home/.local/share \
-       XDG_STATE_HOME=$TMP/home/.local/state
+       XDG_STATE_HOME=$TMP/home/.local/state XDG_CACHE_HOME=$TMP/home/.cache
 unset KOMBO_API_KEY KOMBO_INTEGRATION_ID KOMBO_BASE_URL KOMBO_SERVER KOMBO_PROFILE KOMBO_CONFIG
 mkdir -p "$HOME"
 
@@ -281,7 +285,77 @@ row "kombo-attach --version (20 runs)" "$(awk '$1 == "median_ms" { print $2 }' "
     "" "" "" ""
 rm -rf "$TMP/many"
 
-# ---- 6. find against the mock -----------------------------------------------------------
+# ---- 6. candidate index: 100,000 candidates from the mock --------------------------------
+say "== 6. candidate index: sync of 100,000 candidates from the mock ($BIG_RUNS runs, interleaved with curl)"
+IDX_N=100000
+"$KA" mock --port 0 --quiet --inbox "$TMP/mock-inbox" --candidates $IDX_N >"$TMP/mock.log" 2>&1 &
+MOCK_PID=$!
+MOCK_URL=
+for _ in $(seq 200); do
+    MOCK_URL=$(grep -o 'http://127\.0\.0\.1:[0-9]*/v1' "$TMP/mock.log" | head -1 || true)
+    [ -n "$MOCK_URL" ] && break
+    sleep 0.05
+done
+[ -n "$MOCK_URL" ] || { say "bench: the mock did not start"; cat "$TMP/mock.log" >&2; exit 1; }
+IDX_ENV=(env KOMBO_API_KEY=k KOMBO_INTEGRATION_ID=x:y KOMBO_BASE_URL="$MOCK_URL")
+# The baseline: curl fetching the same pages one after another (the cursor makes them
+# sequential), each page with its own curl process, as a shell script would.
+curl_pages() {
+    local cur= n=0 f=$TMP/page.json
+    while :; do
+        curl -sS -f -G -o "$f" -H 'Authorization: Bearer k' -H 'X-Integration-Id: x:y' \
+            -d page_size=250 -d include_deleted=true ${cur:+--data-urlencode "cursor=$cur"} \
+            "$MOCK_URL/ats/candidates"
+        n=$((n + 1))
+        cur=$(head -c 160 "$f" | LC_ALL=C sed -n 's/^{"status":"success","data":{"next":"\([^"]*\)".*/\1/p')
+        [ -n "$cur" ] || break
+    done
+    grep -q '"status":"success"' "$f" || { say "bench: curl_pages: page $n is not a success"; exit 1; }
+    echo "$n" >"$TMP/curl_pages.n"
+}
+for ((r = 0; r < BIG_RUNS; r++)); do
+    t0=$EPOCHREALTIME
+    curl_pages
+    t1=$EPOCHREALTIME
+    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f\n", b - a }' >>"$TMP/idx_curl.t"
+    rm -rf "$XDG_CACHE_HOME/kombo-attach"
+    run idx_sync "${IDX_ENV[@]}" "$KA" index sync -q
+done
+"${IDX_ENV[@]}" "$KA" index status --json >"$TMP/idx_status.json"
+idx_count=$(sed -n 's/.*"candidates":\([0-9]*\).*/\1/p' "$TMP/idx_status.json")
+idx_bytes=$(sed -n 's/.*"bytes":\([0-9]*\).*/\1/p' "$TMP/idx_status.json")
+[ "${idx_count:-0}" -gt 0 ] || { say "bench: the index holds no candidates"; exit 1; }
+ic=$(med_t idx_curl) is=$(med_t idx_sync)
+row "index: curl, the same $(cat "$TMP/curl_pages.n") pages one after another" "$(ms "$ic") ms" "" "1.00" "" ""
+row "index: kombo-attach index sync, 100,000 candidates" "$(ms "$is") ms" "curl" "$(ratio "$is" "$ic")" \
+    "<= 1.20x" "$(verdict le "$(rawratio "$is" "$ic")" 1.2)"
+row "  peak RSS of the sync" "$(mib "$(med_m idx_sync)") MiB" "" "" "< 32 MiB" \
+    "$(verdict lt "$(med_m idx_sync)" $((32 * 1024)))"
+row "  database size" "$(awk -v b="$idx_bytes" 'BEGIN { printf "%.1f", b / 1048576 }') MiB" \
+    "$idx_count kept" "" "" ""
+row "  database size per candidate" "$(awk -v b="$idx_bytes" -v n="$idx_count" 'BEGIN { printf "%.0f", b / n }') B" \
+    "" "" "reported" ""
+# Incremental: 100 changed and 10 deleted upstream, then a sync (updated_after).
+for ((r = 0; r < RUNS; r++)); do
+    curl -sS -f -o /dev/null -X POST "${MOCK_URL%/v1}/__mock/candidates/change?count=100"
+    curl -sS -f -o /dev/null -X POST "${MOCK_URL%/v1}/__mock/candidates/delete?count=10"
+    run idx_incr "${IDX_ENV[@]}" "$KA" index sync -q
+done
+ii=$(med_t idx_incr)
+row "index: incremental sync after 100 changes + 10 deletions" "$(ms "$ii") ms" "" "" "< 500 ms" \
+    "$(verdict lt "$ii" 0.5)"
+# Search per keystroke: 20 queries typed letter by letter, three rounds (bench_index_search).
+"$BIN/bench_index_search" "$MOCK_URL" x:y | tee "$TMP/search" >&2
+p50=$(awk '{ for (i = 1; i < NF; i++) if ($i == "p50_ms") print $(i + 1) }' "$TMP/search")
+p99=$(awk '{ for (i = 1; i < NF; i++) if ($i == "p99_ms") print $(i + 1) }' "$TMP/search")
+keys=$(awk '{ print $2 }' "$TMP/search")
+row "index: search per keystroke, p50 ($keys keystrokes)" "$p50 ms" "" "" "< 5 ms" "$(verdict lt "$p50" 5)"
+row "index: search per keystroke, p99" "$p99 ms" "" "" "< 16 ms" "$(verdict lt "$p99" 16)"
+kill "$MOCK_PID" 2>/dev/null && wait "$MOCK_PID" 2>/dev/null || true
+MOCK_PID=
+rm -rf "$XDG_CACHE_HOME/kombo-attach" "$TMP/mock-inbox"
+
+# ---- 7. find against the mock -----------------------------------------------------------
 # `find` by e-mail: wall time from start to the printed result, against a local mock. Then a
 # one-word name (three filter sets: remote_ids, first_name, last_name) against a single
 # filter (e-mail), on a mock that delays every answer by 50 ms as a distant API would: run at
@@ -308,7 +382,7 @@ row "find, three filters (one-word name), 50 ms latency" "$(ms "$f3") ms" "one f
 
 # ---- table -----------------------------------------------------------------------------
 echo
-echo "kombo-attach benchmarks - medians of $RUNS runs ($B64_RUNS for base64, $BIG_RUNS for 512 MiB and 1 GiB, $UI_RUNS for start-up, 20 for --version)"
+echo "kombo-attach benchmarks - medians of $RUNS runs ($B64_RUNS for base64, $BIG_RUNS for 512 MiB and 1 GiB and the 100,000-candidate index sync, $UI_RUNS for start-up, 20 for --version)"
 sed 's/^/  /' "$TMP/machine"
 echo
 {

@@ -436,11 +436,11 @@ int index_expire(int days)
         if (strncmp(e->d_name, "index-", 6) || len < 8 || len >= sizeof old[0] ||
             strcmp(e->d_name + len - 7, ".sqlite"))
             continue;
-        char p[4200];
+        char p[sizeof dir + sizeof e->d_name + 1];   /* room for any name: no truncation */
         struct stat st;
         snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
         if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && st.st_mtime < limit)
-            snprintf(old[n++], sizeof old[0], "%s", e->d_name);
+            memcpy(old[n++], e->d_name, len + 1);     /* len < sizeof old[0], checked */
     }
     closedir(d);
     int removed = 0;

@@ -5,8 +5,8 @@
  * outcomes, the ATS's URL, the change time and the most recent application date. Never
  * phone numbers, locations, custom fields or tags.
  *
- * Safety: WAL mode and a busy timeout, so a sync (which writes one page per short
- * transaction) and any number of readers (the UI, find) run at once; a sync takes a lock
+ * Safety: WAL mode and a busy timeout, so a sync (which writes a few pages per transaction,
+ * at most a second) and any number of readers (the UI, find) run at once; a sync takes a lock
  * file of its own (<db>.lock, flock) so two syncs never interleave their cursors. A file
  * that is not a database, or another program's, or another environment's, or of another
  * schema version is moved aside (<db>.corrupt-<unix time>) and a new one made, with one

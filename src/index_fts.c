@@ -52,7 +52,8 @@ static int by_rk(const void *a, const void *b)
 
 int ixf_write(struct ixf_list *l, sqlite3_stmt *st, void (*poll)(void *), void *data)
 {
-    qsort(l->v, l->n, sizeof *l->v, by_rk);
+    if (l->n)
+        qsort(l->v, l->n, sizeof *l->v, by_rk);
     for (size_t i = 0; i < l->n; i++) {
         if (!l->v[i].search)
             continue;

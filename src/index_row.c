@@ -177,9 +177,11 @@ void index_row_free(struct index_row *r)
 
 void index_row_read_emails(const void *blob, size_t n, struct candidate *c)
 {
+    if (!blob)
+        return;
     struct reader r = { blob, (const unsigned char *)blob + n };
     char *e;
-    while (blob && r.p < r.end && c->n_emails < CAND_EMAILS_MAX && get_str(&r, &e)) {
+    while (r.p < r.end && c->n_emails < CAND_EMAILS_MAX && get_str(&r, &e)) {
         if (e)
             c->emails[c->n_emails++] = e;
     }
@@ -187,8 +189,10 @@ void index_row_read_emails(const void *blob, size_t n, struct candidate *c)
 
 void index_row_read_apps(const void *blob, size_t n, struct candidate *c)
 {
+    if (!blob)
+        return;
     struct reader r = { blob, (const unsigned char *)blob + n };
-    while (blob && r.p < r.end && c->n_apps < CAND_APPS_MAX) {
+    while (r.p < r.end && c->n_apps < CAND_APPS_MAX) {
         char *f[5];
         size_t k = 0, outcome = 0;
         while (k < 5 && get_str(&r, &f[k]))

@@ -140,7 +140,7 @@ static void add_trigrams(struct mbuf *m, const char *prefix, const char *w)
             mb_add(m, " AND ", 5);
         mb_add(m, "\"", 1);
         for (size_t j = 0; j < len; j++)
-            mb_add(m, p + j, 1 + (p[j] == '"'));   /* " doubled */
+            mb_add(m, p[j] == '"' ? "\"\"" : p + j, p[j] == '"' ? 2 : 1);   /* " doubled */
         mb_add(m, "\"", 1);
     }
     free(t);
@@ -221,7 +221,7 @@ static void add_hit(struct run *q, sqlite3_stmt *st, enum index_rank rank)
 /* Read st's rows (in ranking order) until the limit; keep those of this step's rank. */
 static int scan(struct run *q, sqlite3_stmt *st, enum step step)
 {
-    int rc;
+    int rc = SQLITE_DONE;
     size_t read = 0;
     while (q->out->n < q->limit && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *search = (const char *)sqlite3_column_text(st, COL_SEARCH);

@@ -2,12 +2,13 @@
  *
  * Matches: the query is folded (fold_text.h: case, accents, Greek, Cyrillic) and split into
  * words; every word must match. A word of 3+ characters matches any substring of the first
- * and last name, the e-mail addresses, the title, the company, the applications' job titles,
- * the Kombo ID or the ATS ID (FTS5 trigram index); a word of 1 or 2 characters matches the
- * start of a name word only ("jo" finds Johanna and Anna-Jolie, not Marjorie).
+ * and last name, the e-mail addresses, the title, the company, the applications' job titles
+ * or the ATS ID (FTS5 trigram index); a word of 1 or 2 characters matches the start of a
+ * name word only ("jo" finds Johanna and Anna-Jolie, not Marjorie). The Kombo ID matches
+ * whole only.
  * Ranking: RANK_EXACT (the whole query is the Kombo ID, the ATS ID or an e-mail address),
  * then RANK_NAME (every word starts a name word), then RANK_OTHER; within a rank, the most
- * recent application first.
+ * recent application first (to the second; candidates without one last, the newest first).
  *
  * Synchronous and quick (p50 < 5 ms, p99 < 16 ms at 100,000 candidates: BENCHMARKS.md), so
  * the UI may call it on every keystroke from its loop; it reads a snapshot (WAL) and never

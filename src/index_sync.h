@@ -4,10 +4,12 @@
  * the UI can sync while it answers keys. index_sync_run is the blocking loop for the
  * command line.
  *
- * The first sync reads every candidate (page_size 250, include_deleted=true). Each page is
- * stored in ONE transaction together with the cursor of the next page, so whatever stops
- * a sync (Ctrl-C, kill -9, a dropped network, a full disk) leaves an index that is
- * consistent, and the next sync resumes from the stored cursor with the same filters.
+ * The first sync reads every candidate (page_size 250, include_deleted=true). Pages are
+ * stored in transactions of 1, 2, 4, ... up to 16 pages (at most a second), each together
+ * with the cursor after its last page, so whatever stops a sync (Ctrl-C, kill -9, a
+ * dropped network, a full disk) leaves an index that is consistent, and the next sync
+ * resumes from the stored cursor with the same filters (reading again at most the pages
+ * of the transaction it lost).
  * Later syncs are incremental: updated_after = the start of the last complete sync minus
  * INDEX_SYNC_MARGIN_S (clocks differ, Kombo's copy lags). A full sync comes again when the
  * last complete one is older than INDEX_SYNC_FULL_AFTER_S (Kombo anonymises deleted

@@ -363,6 +363,54 @@ static void test_ranking(void **state)
     mock_stop(m2);
 }
 
+/* Ties: two applications in the same second (the second candidate takes the next free
+ * second, so it comes first), two candidates without applications (last, newest first). */
+static const char ties_data[] =
+    "["
+    "{\"id\":\"TTTTTTTTTTTTTTTTTTTTTTT1\",\"remote_id\":\"t-1\",\"first_name\":\"Ida\",\"last_name\":\"One\","
+    " \"applications\":[{\"id\":\"APPTTTTTTTTTTTTTTTTTTTT1\",\"remote_created_at\":\"2024-03-01T00:00:00.000Z\"}]},"
+    "{\"id\":\"TTTTTTTTTTTTTTTTTTTTTTT2\",\"remote_id\":\"t-2\",\"first_name\":\"Ida\",\"last_name\":\"Two\","
+    " \"applications\":[{\"id\":\"APPTTTTTTTTTTTTTTTTTTTT2\",\"remote_created_at\":\"2024-03-01T00:00:00.000Z\"}]},"
+    "{\"id\":\"TTTTTTTTTTTTTTTTTTTTTTT3\",\"remote_id\":\"t-3\",\"first_name\":\"Ida\",\"last_name\":\"Three\"},"
+    "{\"id\":\"TTTTTTTTTTTTTTTTTTTTTTT4\",\"remote_id\":\"t-4\",\"first_name\":\"Ida\",\"last_name\":\"Four\"}"
+    "]";
+
+static void test_ties(void **state)
+{
+    (void)state;
+    char data[600];
+    snprintf(data, sizeof data, "%s/ties.json", dir);
+    FILE *f = fopen(data, "w");
+    fputs(ties_data, f);
+    fclose(f);
+    char inbox[600], err[300];
+    snprintf(inbox, sizeof inbox, "%s/inbox3", dir);
+    struct mock_config cfg = { .inbox = inbox, .quiet = true, .data_file = data };
+    struct mock *m3 = mock_start(&cfg, err, sizeof err);
+    if (!m3)
+        fail_msg("mock_start: %s", err);
+    struct mock *saved = mk;
+    mk = m3;
+    new_env();
+    struct index *ix = open_ix();
+    assert_int_equal(sync_ix(ix, NULL), KA_EXIT_OK);
+    enum { N = INDEX_RANK_NAME };
+    static const char *const order[] = { "2", "1", "4", "3", NULL };
+    static const int ranks[] = { N, N, N, N };
+    expect(ix, "ida", order, ranks);
+    expect(ix, "i", order, ranks);
+    /* a full sync again: every row rewritten, the same order */
+    struct client *cl = new_client();
+    struct index_sync_options o = { .full = true };
+    assert_int_equal(index_sync_run(ix, cl, &o, NULL, NULL, NULL, err, sizeof err), KA_EXIT_OK);
+    client_free(cl);
+    static const char *const again[] = { "2", "1", "4", "3", NULL };
+    expect(ix, "ida", again, ranks);
+    index_close(ix);
+    mk = saved;
+    mock_stop(m3);
+}
+
 /* A sync in one process while another searches and a second sync is refused. */
 static void test_two_processes(void **state)
 {
@@ -449,6 +497,7 @@ int main(void)
         cmocka_unit_test(test_corrupt_file),
         cmocka_unit_test(test_permissions),
         cmocka_unit_test(test_ranking),
+        cmocka_unit_test(test_ties),
         cmocka_unit_test(test_two_processes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
