@@ -17,6 +17,7 @@
 #include "form_model.h"
 #include "helpers.h"
 #include "hitmerge.h"
+#include "indexer.h"
 #include "index.h"
 #include "index_search.h"
 #include "index_sync.h"
@@ -308,6 +309,91 @@ static void test_deleted_after_sync(void **state)
     index_close(ix);
 }
 
+/* The UI's indexer: a new index is synced at once and says what it stores; the header
+ * counts, then says when; the next start finds it fresh (no sync, no notice); quitting in
+ * the middle of a sync keeps what was stored, and the next one resumes; off is off. */
+static void test_indexer(void **state)
+{
+    (void)state;
+    /* 600 people, every answer 150 ms late: the sync's three pages come one by one */
+    char inbox[600], err[300];
+    snprintf(inbox, sizeof inbox, "%s/inbox3", dir);
+    struct mock_config cfg = { .inbox = inbox, .quiet = true, .candidates = 600, .seed = 3,
+                               .latency_ms = 150 };
+    struct mock *slow = mock_start(&cfg, err, sizeof err);
+    if (!slow)
+        fail_msg("mock_start: %s", err);
+    struct client *c = client_of(slow, "ui");
+    struct index_env env = { .label = "ui", .integration_id = INTEGRATION };
+    struct indexer x;
+    char text[96];
+    indexer_start(&x, c, &env, false, 100.0);
+    assert_int_equal(x.state, INDEXER_OFF);
+    assert_null(indexer_reader(&x));
+    indexer_status(&x, 100.0, text, sizeof text);
+    assert_string_equal(text, "");
+    indexer_stop(&x);
+    /* new: due at once; the first step starts the sync and the notice says where */
+    indexer_start(&x, c, &env, true, 100.0);
+    assert_non_null(indexer_reader(&x));
+    assert_int_equal(indexer_wait_ms(&x, 100.0), 0);
+    assert_true(indexer_step(&x, 100.0));
+    assert_int_equal(x.state, INDEXER_SYNCING);
+    assert_true(x.prog.first);
+    const char *note = indexer_notice(&x, 100.0);
+    assert_non_null(note);
+    assert_non_null(strstr(note, "kombo-attach/index-"));
+    assert_non_null(strstr(note, "No phone numbers"));
+    indexer_status(&x, 100.0, text, sizeof text);
+    assert_string_equal(text, "indexing 0 candidates");
+    /* a page, then quit: the next start resumes from there */
+    for (int i = 0; i < 500 && x.prog.pages == 0; i++) {
+        client_poll(c, 20, -1, NULL);
+        indexer_step(&x, 100.1);
+    }
+    assert_true(x.prog.pages >= 1);
+    /* the first sync's notice stays while it runs, however long */
+    assert_non_null(indexer_notice(&x, 100.0 + INDEXER_NOTICE_S + 60));
+    indexer_stop(&x);
+    indexer_start(&x, c, &env, true, 200.0);
+    indexer_step(&x, 200.0);
+    assert_int_equal(x.state, INDEXER_SYNCING);
+    assert_true(x.prog.resumed);
+    assert_null(indexer_notice(&x, 200.0));   /* said once: not again for the rest */
+    for (int i = 0; i < 500 && x.state == INDEXER_SYNCING; i++) {
+        client_poll(c, 20, -1, NULL);
+        indexer_step(&x, 200.5);
+    }
+    assert_int_equal(x.state, INDEXER_IDLE);
+    indexer_status(&x, 200.5, text, sizeof text);
+    assert_string_equal(text, "index: synced just now");
+    indexer_status(&x, 200.5 + 150, text, sizeof text);
+    assert_string_equal(text, "index: synced 2 min ago");
+    /* due again after five minutes while the UI stays (the loop's wait is capped anyway) */
+    assert_int_equal(indexer_wait_ms(&x, 201.0), 60000);
+    assert_false(indexer_step(&x, 201.0));
+    assert_int_equal(x.state, INDEXER_IDLE);
+    unsigned gen = x.generation;
+    indexer_step(&x, 200.5 + INDEXER_MAX_AGE_S + 1);
+    assert_int_equal(x.state, INDEXER_SYNCING);
+    assert_false(x.prog.first);
+    for (int i = 0; i < 500 && x.state == INDEXER_SYNCING; i++) {
+        client_poll(c, 20, -1, NULL);
+        indexer_step(&x, 600.0);
+    }
+    assert_int_equal(x.state, INDEXER_IDLE);
+    assert_true(x.generation > gen);
+    indexer_stop(&x);
+    /* fresh at the next start: nothing due for minutes, nothing to say */
+    indexer_start(&x, c, &env, true, 1000.0);
+    assert_false(indexer_step(&x, 1000.0) && x.state == INDEXER_SYNCING);
+    assert_int_equal(x.state, INDEXER_IDLE);
+    assert_null(indexer_notice(&x, 1000.0));
+    indexer_stop(&x);
+    client_free(c);
+    mock_stop(slow);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -349,6 +435,7 @@ int main(void)
         cmocka_unit_test(test_index_hits_at_once),
         cmocka_unit_test(test_confirm),
         cmocka_unit_test(test_deleted_after_sync),
+        cmocka_unit_test(test_indexer),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
