@@ -368,7 +368,10 @@ double index_age(struct index *ix)
         return 1e12;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec - (double)strtoll(v, NULL, 10) / 1000.0;
+    /* last_start is in milliseconds: now's too, or an index synced a moment ago would be
+     * up to a second younger than now (a negative age) */
+    double age = (double)ts.tv_sec + ts.tv_nsec / 1e9 - (double)strtoll(v, NULL, 10) / 1000.0;
+    return age < 0 ? 0 : age;
 }
 
 /* Remove base and everything named base-wal, base-shm, base.lock, base.corrupt-*. */

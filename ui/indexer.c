@@ -1,10 +1,12 @@
 /* See indexer.h. */
 #include "indexer.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "client.h"
 #include "format.h"
 
 /* What is kept and where, said on the first sync (the README says the same). */
@@ -35,6 +37,7 @@ void indexer_start(struct indexer *x, struct client *c, const struct index_env *
 {
     memset(x, 0, sizeof *x);
     x->client = c;
+    pthread_mutex_init(&x->mu, NULL);
     if (!enabled)
         return;
     char note[1200], err[1200];
@@ -63,33 +66,93 @@ void indexer_start(struct indexer *x, struct client *c, const struct index_env *
     x->next_due = age >= INDEXER_MAX_AGE_S ? now : now + (INDEXER_MAX_AGE_S - age);
 }
 
+static void join_sync(struct indexer *x)
+{
+    if (!x->thread_on)
+        return;
+    pthread_join(x->thread, NULL);
+    x->thread_on = false;
+    index_sync_free(x->sync);
+    x->sync = NULL;
+    client_free(x->sync_client);
+    x->sync_client = NULL;
+}
+
 void indexer_stop(struct indexer *x)
 {
-    if (x->sync) {
+    if (x->thread_on) {
         /* the page in flight goes; the pages stored stay and the next sync resumes */
-        index_sync_cancel(x->sync);
-        index_sync_free(x->sync);
+        pthread_mutex_lock(&x->mu);
+        x->stop = true;
+        pthread_mutex_unlock(&x->mu);
+        join_sync(x);
     }
     if (x->rx)
         index_close(x->rx);
     if (x->ix)
         index_close(x->ix);
+    pthread_mutex_destroy(&x->mu);
     memset(x, 0, sizeof *x);
+}
+
+/* The sync thread: poll its own client and store pages until done, failed or told to stop. */
+static void *sync_main(void *arg)
+{
+    struct indexer *x = arg;
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
+    enum index_sync_status st = INDEX_SYNC_RUNNING;
+    for (;;) {
+        pthread_mutex_lock(&x->mu);
+        bool stop = x->stop;
+        pthread_mutex_unlock(&x->mu);
+        if (stop)
+            index_sync_cancel(x->sync);
+        client_poll(x->sync_client, 100, -1, NULL);
+        st = index_sync_step(x->sync);
+        struct index_sync_progress p;
+        index_sync_get_progress(x->sync, &p);
+        pthread_mutex_lock(&x->mu);
+        x->shared = p;
+        if (st != INDEX_SYNC_RUNNING) {
+            x->result = st;
+            x->done = true;
+        }
+        pthread_mutex_unlock(&x->mu);
+        if (st != INDEX_SYNC_RUNNING)
+            return NULL;
+    }
 }
 
 static void start_sync(struct indexer *x, double now)
 {
     char err[1200];
     int code;
-    x->sync = index_sync_start(x->ix, x->client, NULL, &code, err, sizeof err);
+    x->sync_client = client_new(client_options(x->client), &code, err, sizeof err);
+    x->sync = x->sync_client ? index_sync_start(x->ix, x->sync_client, NULL, &code, err, sizeof err)
+                             : NULL;
+    if (x->sync) {
+        x->stop = x->done = false;
+        index_sync_get_progress(x->sync, &x->shared);
+        if (pthread_create(&x->thread, NULL, sync_main, x) == 0) {
+            x->thread_on = true;
+        } else {
+            snprintf(err, sizeof err, "cannot start the index's thread");
+            index_sync_free(x->sync);
+            x->sync = NULL;
+        }
+    }
     if (!x->sync) {
+        client_free(x->sync_client);
+        x->sync_client = NULL;
         x->state = INDEXER_FAILED;
         snprintf(x->error, sizeof x->error, "%s", err);
         x->next_due = now + INDEXER_RETRY_S;
         return;
     }
     x->state = INDEXER_SYNCING;
-    index_sync_get_progress(x->sync, &x->prog);
+    x->prog = x->shared;
     if (x->prog.first) {
         struct index_status st;
         char where[700];
@@ -118,8 +181,7 @@ static void end_sync(struct indexer *x, enum index_sync_status st, double now)
             say(x, now, "The candidate index could not be synced (the search asks Kombo "
                 "meanwhile): %s", x->error);
     }
-    index_sync_free(x->sync);
-    x->sync = NULL;
+    join_sync(x);
     x->generation++;
 }
 
@@ -174,11 +236,14 @@ bool indexer_step(struct indexer *x, double now)
         start_sync(x, now);
     if (x->state == INDEXER_SYNCING) {
         size_t pages = x->prog.pages;
-        enum index_sync_status st = index_sync_step(x->sync);
-        index_sync_get_progress(x->sync, &x->prog);
+        pthread_mutex_lock(&x->mu);
+        x->prog = x->shared;
+        bool done = x->done;
+        enum index_sync_status st = x->result;
+        pthread_mutex_unlock(&x->mu);
         if (x->prog.pages != pages)
             x->generation++;
-        if (st != INDEX_SYNC_RUNNING)
+        if (done)
             end_sync(x, st, now);
     }
     char text[sizeof x->shown];

@@ -2,8 +2,10 @@
  * off, synced in the background on the app's client when it is older than
  * INDEXER_MAX_AGE_S (or new), and again while the UI stays open; what the header says about
  * it; and, on the first sync, a notice of what is stored and where (privacy: said before
- * anyone relies on it). Nothing here waits: indexer_step stores what the loop's
- * client_poll brought (index_sync_step), a page at a time.
+ * anyone relies on it). Nothing here waits: the sync runs on a thread of its own with a
+ * client of its own (storing a transaction of pages and FTS5's final merge take up to a
+ * second at 100,000 candidates, which no frame may wait for); indexer_step only reads its
+ * progress. The thread blocks every signal, so keys, SIGWINCH and Ctrl-C stay the loop's.
  *
  * Two connections to the one database: the sync writes on one, the search reads on the
  * other, so a keystroke's query sees the last committed pages (a WAL snapshot) and never
@@ -11,6 +13,7 @@
 #ifndef KA_UI_INDEXER_H
 #define KA_UI_INDEXER_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -31,12 +34,20 @@ enum indexer_state {
 };
 
 struct indexer {
-    struct client *client;       /* the app's */
-    struct index *ix;            /* the sync's connection */
+    struct client *client;       /* the app's: its options are the sync client's */
+    struct index *ix;            /* the sync's connection (the thread's while it runs) */
     struct index *rx;            /* the search's */
-    struct index_sync *sync;
     enum indexer_state state;
-    struct index_sync_progress prog;
+    struct index_sync_progress prog;   /* the thread's last, copied by indexer_step */
+    /* the sync thread and what it shares with the loop (under mu) */
+    pthread_t thread;
+    bool thread_on;
+    pthread_mutex_t mu;
+    struct client *sync_client;
+    struct index_sync *sync;
+    struct index_sync_progress shared;
+    bool stop, done;
+    enum index_sync_status result;
     double next_due;             /* monotonic seconds: when the next sync starts */
     double synced_mono;          /* monotonic time of the last complete sync's start; 0 never */
     unsigned generation;         /* +1 whenever a sync stored pages: the search may ask again */
