@@ -4,7 +4,7 @@
 # only a warning; a file over --max-size cannot even be picked (the picker says why); nothing
 # reaches the mock until the values are fine.
 . "$(dirname "$0")/lib.sh"
-start_mock
+start_mock $(no_restrictions)   # random bytes: any type (restrictions aside)
 mkdir "$T/files"
 head -c 3000 /dev/urandom >"$T/files/big.bin"
 echo "hello" >"$T/files/small.txt"

@@ -5,7 +5,7 @@
 # until it is fixed, and then sends the name typed with the content byte for byte. With
 # several files, the bad one's row is where the form opens, and it is fixed there.
 . "$(dirname "$0")/lib.sh"
-start_mock
+start_mock $(no_restrictions)   # random bytes: any type (restrictions aside)
 mkdir "$T/files"
 bad=$(printf 'bad\xffname.txt')
 echo "plain" >"$T/files/aaa.txt"

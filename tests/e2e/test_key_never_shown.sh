@@ -4,7 +4,7 @@
 # notice, and the shell screen after exit. Wrapped lines are joined before searching and
 # pieces of the key are looked for too (a truncated key is still a leak).
 . "$(dirname "$0")/lib.sh"
-start_mock
+start_mock $(no_restrictions)   # random bytes: any type (restrictions aside)
 mkdir "$T/files"
 head -c 5000 /dev/urandom >"$T/files/doc.pdf"
 checked=0

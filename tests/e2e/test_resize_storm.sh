@@ -5,7 +5,7 @@
 # place, nothing left over from the storm: same as a fresh layout after one more
 # resize), the upload completes once, the stored file is byte-identical, and q exits 0.
 . "$(dirname "$0")/lib.sh"
-start_mock
+start_mock $(no_restrictions)   # random bytes: any type (restrictions aside)
 mkdir "$T/files"
 head -c $((8 * 1024 * 1024)) /dev/urandom >"$T/files/storm.pdf"   # 11.2 MB of JSON body
 

@@ -2,7 +2,7 @@
 # Two 503 answers with Retry-After: 1, then success: the progress screen shows the retry
 # (attempt number / "retrying in" line) and the upload ends attached after 3 attempts.
 . "$(dirname "$0")/lib.sh"
-start_mock
+start_mock $(no_restrictions)   # random bytes: any type (restrictions aside)
 mkdir "$T/files"
 head -c 4096 /dev/urandom >"$T/files/cv.pdf"
 

@@ -4,7 +4,7 @@
 # key and --sandbox: still the sandbox, and the configured server gets nothing.
 . "$(dirname "$0")/lib.sh"
 mkdir "$T/files"
-head -c 50000 /dev/urandom >"$T/files/Resume.pdf"
+{ printf '%%PDF-1.4\n'; head -c 50000 /dev/urandom; } >"$T/files/Resume.pdf"   # a PDF to libmagic: the sandbox accepts PDFs
 sandbox="$T/data/kombo-attach/sandbox"
 
 KEY="" start_ui 100x30 xterm-256color "$T/files"
