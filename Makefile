@@ -19,7 +19,7 @@ PKGS      := ncursesw libcurl libcjson libmagic libmicrohttpd inih libssl libcry
 TEST_PKGS := cmocka
 # Debian packages `make deps` installs when missing (pkg-config names above, tools for tests).
 DEBS    := gcc make pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev libmagic-dev \
-           libmicrohttpd-dev libcmocka-dev libinih-dev libssl-dev libsqlite3-dev tmux time coreutils curl \
+           libmicrohttpd-dev libcmocka-dev libinih-dev libssl-dev libsqlite3-dev libcsv-dev tmux time coreutils curl \
            valgrind clang libclang-rt-14-dev openssl xxd
 SHOT_DEBS := xvfb xterm imagemagick x11-utils fonts-dejavu-core iproute2 procps curl tmux
 
@@ -31,7 +31,8 @@ TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS   = $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
 ALL_CFLAGS  = $(WARN) $(DEFS) $(INC) $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS)
-LIBS        = $(PKG_LIBS) -lm
+# libcsv ships no pkg-config file on Debian: linked by name.
+LIBS        = $(PKG_LIBS) -lcsv -lm
 
 # Folders and what each may include (so src/ cannot reach ui/ or the front ends by accident):
 #   src/       the backend: no curses, no front end         -Isrc
@@ -98,7 +99,7 @@ $(BUILD)/tests/%: tests/%.c $(ARCHIVES)
 # still missing.
 deps:
 	@if ! command -v dpkg-query >/dev/null 2>&1; then \
-	  echo "deps: not a Debian system; install the development files of: $(PKGS) $(TEST_PKGS)"; \
+	  echo "deps: not a Debian system; install the development files of: $(PKGS) libcsv $(TEST_PKGS)"; \
 	  echo "deps: and the test tools: tmux, GNU time, curl, valgrind, clang (libFuzzer), xxd"; \
 	  exit 0; \
 	fi; \
