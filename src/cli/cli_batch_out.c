@@ -143,7 +143,7 @@ void cli_batch_summary(const struct cli_batch_out *o, const struct bulk_item *it
         cJSON_AddNumberToObject(s, "found", (double)count[BULK_FOUND]);
         cJSON_AddNumberToObject(s, "failed", (double)count[BULK_FAILED]);
         cJSON_AddNumberToObject(s, "not_run", (double)count[BULK_PENDING]);
-        cJSON_AddNumberToObject(s, "seconds", elapsed_s);
+        cJSON_AddNumberToObject(s, "seconds", (double)(long)(elapsed_s * 1000 + 0.5) / 1000);
         char *t = cJSON_PrintUnformatted(j);
         if (t)
             printf("%s\n", t);
@@ -173,13 +173,16 @@ void cli_batch_summary(const struct cli_batch_out *o, const struct bulk_item *it
                 "skipped\n");
 }
 
-static int put_csv(FILE *f, const char *const *fields, size_t n)
+static int put_csv(FILE *f, const char *const *fields, size_t nf)
 {
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < nf; i++) {
         if (i && fputc(',', f) == EOF)
             return -1;
         const char *v = fields[i] ? fields[i] : "";
-        if (csv_fwrite(f, v, strlen(v)) != 0)
+        size_t n = strlen(v);
+        /* Quoted only when it must be (libcsv quotes every field it writes). */
+        bool quote = strpbrk(v, ",\"\r\n") || (n && (v[0] == ' ' || v[n - 1] == ' '));
+        if (quote ? csv_fwrite(f, v, n) != 0 : fwrite(v, 1, n, f) != n)
             return -1;
     }
     return fputc('\n', f) == EOF ? -1 : 0;
