@@ -179,12 +179,12 @@ FUZZ_CFLAGS  ?= -O1 -g
 FUZZ_PKGS    := libcjson inih libmagic libssl libcrypto libcurl
 FUZZ_ALL_CFLAGS = $(WARN) $(DEFS) -Isrc -Isrc/mock $(shell $(PKG_CONFIG) --cflags $(FUZZ_PKGS) 2>/dev/null) \
                   $(FUZZ_CFLAGS) $(FUZZ_SAN)
-FUZZ_LIBS    = $(shell $(PKG_CONFIG) --libs $(FUZZ_PKGS) 2>/dev/null) -lm
+FUZZ_LIBS    = $(shell $(PKG_CONFIG) --libs $(FUZZ_PKGS) 2>/dev/null) -lcsv -lm
 FUZZ_BINS    := $(FUZZ_BUILD)/fuzz_answer $(FUZZ_BUILD)/fuzz_settings $(FUZZ_BUILD)/fuzz_base64 \
                 $(FUZZ_BUILD)/fuzz_body $(FUZZ_BUILD)/fuzz_history $(FUZZ_BUILD)/fuzz_mock_body \
                 $(FUZZ_BUILD)/fuzz_inbox_name $(FUZZ_BUILD)/fuzz_candidates \
                 $(FUZZ_BUILD)/fuzz_listing $(FUZZ_BUILD)/fuzz_restrict $(FUZZ_BUILD)/fuzz_integration \
-                $(FUZZ_BUILD)/fuzz_query
+                $(FUZZ_BUILD)/fuzz_query $(FUZZ_BUILD)/fuzz_manifest
 # What each harness links: the module under test, what it calls, and the small one-job
 # helpers every module may use (FUZZ_HELPERS).
 FUZZ_HELPERS := src/utf8.c src/hex.c src/xalloc.c src/termsafe.c
@@ -202,6 +202,7 @@ FUZZ_SRC_fuzz_listing     := src/listing.c src/jfield.c src/json_util.c $(FUZZ_H
 FUZZ_SRC_fuzz_restrict    := src/restrict.c src/jfield.c src/json_util.c src/format.c $(FUZZ_HELPERS)
 FUZZ_SRC_fuzz_integration := src/integration.c src/jfield.c src/json_util.c $(FUZZ_HELPERS)
 FUZZ_SRC_fuzz_query       := src/query.c src/kombo.c $(FUZZ_HELPERS)
+FUZZ_SRC_fuzz_manifest    := src/manifest.c src/attachment.c src/mime.c src/format.c $(FUZZ_HELPERS)
 
 fuzz-build: $(FUZZ_BINS)
 
@@ -217,6 +218,7 @@ $(FUZZ_BUILD)/fuzz_listing: $(FUZZ_SRC_fuzz_listing)
 $(FUZZ_BUILD)/fuzz_restrict: $(FUZZ_SRC_fuzz_restrict)
 $(FUZZ_BUILD)/fuzz_integration: $(FUZZ_SRC_fuzz_integration)
 $(FUZZ_BUILD)/fuzz_query: $(FUZZ_SRC_fuzz_query)
+$(FUZZ_BUILD)/fuzz_manifest: $(FUZZ_SRC_fuzz_manifest)
 $(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(wildcard src/*.h src/mock/*.h) $(wildcard fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_ALL_CFLAGS) -o $@ $< $(FUZZ_SRC_fuzz_$*) $(FUZZ_LIBS)

@@ -184,7 +184,8 @@ static void csv_field(void *data, size_t n, void *cls)
                 }
             s->cols[i] = c;
         }
-        s->n_cols = i + 1;
+        if (i < sizeof s->cols / sizeof s->cols[0])
+            s->n_cols = i + 1;
         free(name);
         return;
     }
@@ -243,13 +244,16 @@ static void parse_csv(const char *text, size_t len, struct manifest *m)
                     "twice: \"\")", csv_strerror(csv_error(&p)));
             broken = true;
         }
-        if (text[i] == '\n')
+        /* a lone CR ends a line too, as libcsv ends a record there */
+        if (text[i] == '\n' || (text[i] == '\r' && (i + 1 == len || text[i + 1] != '\n')))
             s.line++;
     }
     if (!broken && csv_fini(&p, csv_field, csv_record, &s) != 0)
         problem(m, s.line, "broken CSV at the end: %s (an unclosed quote?)",
                 csv_strerror(csv_error(&p)));
     csv_free(&p);
+    if (s.row)    /* the record the error cut off: never checked, never sent */
+        s.row->bad = true;
     if (!s.header_done)
         problem(m, 0, "the manifest is empty: the first line names the columns, e.g. "
                 "file,candidate,type");
