@@ -61,8 +61,10 @@ static void scan_one(const struct history_entry *e, void *cls)
         struct bulk_item *it = s->by_sha[i];
         if (!same_target(e, it))
             continue;
-        if (!strcmp(e->outcome, "ok"))
+        if (!strcmp(e->outcome, "ok")) {
             it->prior |= SEEN_OK;
+            it->done_at = e->time;
+        }
         /* Lines come oldest first: the last one seen is the newest. */
         it->prior = unknown ? (it->prior | LAST_UNKNOWN) : (it->prior & ~LAST_UNKNOWN);
     }

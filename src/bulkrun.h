@@ -22,6 +22,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "attachment.h"
 
@@ -55,6 +56,8 @@ struct bulk_item {
     char message[800];
     int attempts;
     long http_status;
+
+    time_t done_at;              /* BULK_ALREADY: when the journal's "ok" line was written */
 
     /* the engine's */
     int prior;                   /* what the journal said (bulkrun.c) */
