@@ -1,5 +1,5 @@
 /* The batch engine against an in-process mock with a concurrency limit: never more in
- * flight than the limit, whatever is asked; a row the journal says arrived is skipped; a
+ * flight than the limit, whatever is asked; a 429 storm costs no attempts; a row the journal says arrived is skipped; a
  * row whose last journal line is "started" is looked up in the listing first (found:
  * not sent; same name but other content, or absent: sent). */
 #include <stdarg.h>
@@ -161,6 +161,35 @@ static void test_started_rows_checked_first(void **state)
     mock_stop(m);
 }
 
+/* A 429 storm: 10 CONCURRENCY_LIMIT_EXCEEDED answers in a row with a client allowed only
+ * 2 attempts. They cost no attempt (Kombo did nothing), the cap halves on them and comes
+ * back while answers are clean, and each file still arrives once. */
+static void test_storm_halves_then_grows(void **state)
+{
+    (void)state;
+    struct mock *m = mh_start((struct mock_config){ .concurrency_limit = 8, .latency_ms = 5 }, th_dir);
+    struct client *c = th_client(mock_base_url(m), "k", INTEG, 2);
+    struct mock_fault f = { .kind = MOCK_FAULT_STATUS, .count = 10, .status = 429,
+                            .code = "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED", .retry_after_ms = "10" };
+    mock_inject(m, &f);
+    struct bulk_item *items = make_items(60, "s");
+    struct bulk_options o = { .concurrency = 8 };
+    assert_int_equal(bulk_run(c, items, 60, &o), KA_EXIT_OK);
+    for (size_t i = 0; i < 60; i++)
+        assert_int_equal(items[i].status, BULK_ATTACHED);
+    assert_int_equal(mock_stored_count(m), 60);
+    struct client_concurrency cc;
+    assert_true(client_get_concurrency(c, NULL, &cc));
+    assert_int_equal(cc.rejected, 10);           /* every 429 seen, none fatal */
+    /* Halved to 1 by the storm, then +1/window per clean answer: 1+2+...+7 = 28 clean
+     * answers bring it back to 8, and 50 came. */
+    assert_int_equal(cc.cap, 8);
+    assert_true(stat_of(m, "peak_in_flight") <= 8);
+    free_items(items, 60);
+    client_free(c);
+    mock_stop(m);
+}
+
 static void test_interrupted_before_start(void **state)
 {
     (void)state;
@@ -184,6 +213,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_never_above_the_limit, setup, th_teardown_tempdir),
         cmocka_unit_test_setup_teardown(test_started_rows_checked_first, setup, th_teardown_tempdir),
+        cmocka_unit_test_setup_teardown(test_storm_halves_then_grows, setup, th_teardown_tempdir),
         cmocka_unit_test_setup_teardown(test_interrupted_before_start, setup, th_teardown_tempdir),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
