@@ -19,7 +19,7 @@ PKGS      := ncursesw libcurl libcjson libmagic libmicrohttpd inih libssl libcry
 TEST_PKGS := cmocka
 # Debian packages `make deps` installs when missing (pkg-config names above, tools for tests).
 DEBS    := gcc make pkg-config libncurses-dev libcurl4-openssl-dev libcjson-dev libmagic-dev \
-           libmicrohttpd-dev libcmocka-dev libinih-dev libssl-dev libsqlite3-dev tmux time coreutils curl \
+           libmicrohttpd-dev libcmocka-dev libinih-dev libssl-dev libsqlite3-dev libcsv-dev tmux time coreutils curl \
            valgrind clang libclang-rt-14-dev openssl xxd
 SHOT_DEBS := xvfb xterm imagemagick x11-utils fonts-dejavu-core iproute2 procps curl tmux
 
@@ -31,7 +31,8 @@ TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(TEST_PKGS) 2>/dev/null)
 TEST_LIBS   = $(shell $(PKG_CONFIG) --libs $(TEST_PKGS) 2>/dev/null)
 ALL_CFLAGS  = $(WARN) $(DEFS) $(INC) $(PKG_CFLAGS) $(CFLAGS) $(EXTRA_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(EXTRA_LDFLAGS)
-LIBS        = $(PKG_LIBS) -lm
+# libcsv ships no pkg-config file on Debian: linked by name.
+LIBS        = $(PKG_LIBS) -lcsv -lm
 
 # Folders and what each may include (so src/ cannot reach ui/ or the front ends by accident):
 #   src/       the backend: no curses, no front end         -Isrc
@@ -98,7 +99,7 @@ $(BUILD)/tests/%: tests/%.c $(ARCHIVES)
 # still missing.
 deps:
 	@if ! command -v dpkg-query >/dev/null 2>&1; then \
-	  echo "deps: not a Debian system; install the development files of: $(PKGS) $(TEST_PKGS)"; \
+	  echo "deps: not a Debian system; install the development files of: $(PKGS) libcsv $(TEST_PKGS)"; \
 	  echo "deps: and the test tools: tmux, GNU time, curl, valgrind, clang (libFuzzer), xxd"; \
 	  exit 0; \
 	fi; \
@@ -178,12 +179,12 @@ FUZZ_CFLAGS  ?= -O1 -g
 FUZZ_PKGS    := libcjson inih libmagic libssl libcrypto libcurl
 FUZZ_ALL_CFLAGS = $(WARN) $(DEFS) -Isrc -Isrc/mock $(shell $(PKG_CONFIG) --cflags $(FUZZ_PKGS) 2>/dev/null) \
                   $(FUZZ_CFLAGS) $(FUZZ_SAN)
-FUZZ_LIBS    = $(shell $(PKG_CONFIG) --libs $(FUZZ_PKGS) 2>/dev/null) -lm
+FUZZ_LIBS    = $(shell $(PKG_CONFIG) --libs $(FUZZ_PKGS) 2>/dev/null) -lcsv -lm
 FUZZ_BINS    := $(FUZZ_BUILD)/fuzz_answer $(FUZZ_BUILD)/fuzz_settings $(FUZZ_BUILD)/fuzz_base64 \
                 $(FUZZ_BUILD)/fuzz_body $(FUZZ_BUILD)/fuzz_history $(FUZZ_BUILD)/fuzz_mock_body \
                 $(FUZZ_BUILD)/fuzz_inbox_name $(FUZZ_BUILD)/fuzz_candidates \
                 $(FUZZ_BUILD)/fuzz_listing $(FUZZ_BUILD)/fuzz_restrict $(FUZZ_BUILD)/fuzz_integration \
-                $(FUZZ_BUILD)/fuzz_query
+                $(FUZZ_BUILD)/fuzz_query $(FUZZ_BUILD)/fuzz_manifest
 # What each harness links: the module under test, what it calls, and the small one-job
 # helpers every module may use (FUZZ_HELPERS).
 FUZZ_HELPERS := src/utf8.c src/hex.c src/xalloc.c src/termsafe.c
@@ -201,6 +202,7 @@ FUZZ_SRC_fuzz_listing     := src/listing.c src/jfield.c src/json_util.c $(FUZZ_H
 FUZZ_SRC_fuzz_restrict    := src/restrict.c src/jfield.c src/json_util.c src/format.c $(FUZZ_HELPERS)
 FUZZ_SRC_fuzz_integration := src/integration.c src/jfield.c src/json_util.c $(FUZZ_HELPERS)
 FUZZ_SRC_fuzz_query       := src/query.c src/kombo.c $(FUZZ_HELPERS)
+FUZZ_SRC_fuzz_manifest    := src/manifest.c src/attachment.c src/mime.c src/format.c $(FUZZ_HELPERS)
 
 fuzz-build: $(FUZZ_BINS)
 
@@ -216,6 +218,7 @@ $(FUZZ_BUILD)/fuzz_listing: $(FUZZ_SRC_fuzz_listing)
 $(FUZZ_BUILD)/fuzz_restrict: $(FUZZ_SRC_fuzz_restrict)
 $(FUZZ_BUILD)/fuzz_integration: $(FUZZ_SRC_fuzz_integration)
 $(FUZZ_BUILD)/fuzz_query: $(FUZZ_SRC_fuzz_query)
+$(FUZZ_BUILD)/fuzz_manifest: $(FUZZ_SRC_fuzz_manifest)
 $(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(wildcard src/*.h src/mock/*.h) $(wildcard fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_ALL_CFLAGS) -o $@ $< $(FUZZ_SRC_fuzz_$*) $(FUZZ_LIBS)

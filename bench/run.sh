@@ -380,6 +380,47 @@ row "find, one filter (e-mail), 50 ms latency" "$(ms "$f1") ms" "" "1.00" "" ""
 row "find, three filters (one-word name), 50 ms latency" "$(ms "$f3") ms" "one filter" "$(ratio "$f3" "$f1")" \
     "< 1.3x" "$(verdict lt "$(rawratio "$f3" "$f1")" 1.3)"
 
+# ---- 8. batch: 1,000 files of 64 KiB inside Kombo's concurrency limit --------------------
+# The mock answers every /v1 request after 50 ms and takes at most 8 attachment actions in
+# flight per integration (429 PLATFORM.CONCURRENCY_LIMIT_EXCEEDED beyond). The ideal is
+# 1000 / 8 x 50 ms = 6.25 s. Each run uses an integration of its own, so its history has
+# nothing to skip; the mock's counters are read around each run.
+BATCH_RUNS=${BATCH_RUNS:-3}
+say "== 8. batch: 1,000 files of 64 KiB, --latency 50 --concurrency-limit 8 ($BATCH_RUNS runs each)"
+mkdir -p "$TMP/batch/files"
+# 48 KiB of random bytes as base64 on one line: 64 KiB of text exactly (and no SIGPIPE)
+for i in $(seq 1 1000); do head -c 49152 /dev/urandom | base64 -w 0 >"$TMP/batch/files/f$i.txt"; done
+{ echo "file,candidate,type,content_type"; for i in $(seq 1 1000); do echo "files/f$i.txt,$CAND,OTHER,text/plain"; done; } >"$TMP/batch/m.csv"
+P3=$(free_port)
+"$KA" mock --port "$P3" --inbox "$TMP/binbox" --quiet --latency 50 --concurrency-limit 8 >/dev/null 2>&1 & MOCK_PID=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$P3/__mock/stats" >/dev/null && break; sleep 0.1; done
+bstat() { curl -sf "http://127.0.0.1:$P3/__mock/stats" | grep -o "\"$1\":[0-9]*" | cut -d: -f2; }
+for ((r = 0; r < BATCH_RUNS; r++)); do
+    for conc in 8 32; do
+        rej0=$(bstat concurrency_rejected)
+        run "batch$conc" env KOMBO_API_KEY=k KOMBO_INTEGRATION_ID="bench:c${conc}r$r" \
+            KOMBO_BASE_URL="http://127.0.0.1:$P3/v1" "$KA" batch -q --concurrency "$conc" "$TMP/batch/m.csv"
+        echo $(( $(bstat concurrency_rejected) - rej0 )) >>"$TMP/batch$conc.rej"
+        rm -rf "$TMP/binbox/bench:c${conc}r$r"
+    done
+done
+peak=$(bstat peak_in_flight)
+kill "$MOCK_PID" 2>/dev/null && wait "$MOCK_PID" 2>/dev/null || true
+MOCK_PID=
+b8=$(med_t batch8); b32=$(med_t batch32); ideal=6.25
+rej32=$(sort -n "$TMP/batch32.rej" | tail -1); rej8=$(sort -n "$TMP/batch8.rej" | tail -1)
+row "batch: ideal, 1000 / 8 x 50 ms" "$(ms "$ideal") ms" "" "1.00" "" ""
+row "batch --concurrency 8, limit 8" "$(ms "$b8") ms" "ideal" "$(ratio "$b8" "$ideal")" "<= 1.15x" \
+    "$(verdict le "$(rawratio "$b8" "$ideal")" 1.15)"
+row "batch --concurrency 32, limit 8" "$(ms "$b32") ms" "ideal" "$(ratio "$b32" "$ideal")" "<= 1.30x" \
+    "$(verdict le "$(rawratio "$b32" "$ideal")" 1.3)"
+row "  peak_in_flight at the mock (all runs)" "$peak" "" "" "<= 8" "$(verdict le "$peak" 8)"
+row "  429 CONCURRENCY_LIMIT_EXCEEDED, most in a run" "$rej8 / $rej32" "8 / 32" "" "<= 5" \
+    "$(verdict le "$rej32" 5)"
+row "  peak RSS, --concurrency 8 / 32" "$(mib "$(med_m batch8)") / $(mib "$(med_m batch32)") MiB" "" "" \
+    "< 32 MiB" "$(verdict lt "$(med_m batch32)" $((32 * 1024)))"
+rm -rf "$TMP/batch" "$TMP/binbox"
+
 # ---- table -----------------------------------------------------------------------------
 echo
 echo "kombo-attach benchmarks - medians of $RUNS runs ($B64_RUNS for base64, $BIG_RUNS for 512 MiB and 1 GiB and the 100,000-candidate index sync, $UI_RUNS for start-up, 20 for --version)"

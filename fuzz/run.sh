@@ -12,7 +12,7 @@ build=${FUZZ_BUILD:-build-fuzz}
 harnesses=("$@")
 [ ${#harnesses[@]} -eq 0 ] && harnesses=(fuzz_answer fuzz_settings fuzz_base64 fuzz_body fuzz_history fuzz_mock_body
                                    fuzz_inbox_name fuzz_candidates fuzz_listing fuzz_restrict
-                                   fuzz_integration fuzz_query)
+                                   fuzz_integration fuzz_query fuzz_manifest)
 
 case $secs in ''|*[!0-9]*) echo "usage: fuzz/run.sh SECONDS [harness...]" >&2; exit 2;; esac
 

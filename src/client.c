@@ -20,7 +20,16 @@ struct limit {
     char *integration_id;
     int max;          /* 0 = no cap */
     int in_flight;
+    /* client_set_adaptive: the cap follows Kombo's answers, never above max. */
+    bool adaptive;
+    bool slow_start;  /* until the first 429 or Concurrency-Limit: +1 per clean answer */
+    double window;    /* the current cap (AIMD); its floor counts, at least 1 */
+    int server_limit; /* the last Concurrency-Limit seen; 0 = not yet */
+    unsigned rejected;/* 429 CONCURRENCY_LIMIT_EXCEEDED answers */
 };
+
+#define ADAPTIVE_START 4   /* in flight before Kombo has said its limit: low enough for the
+                              "much lower" sensitive integrations, one round trip to grow */
 
 struct client {
     struct client_options o;     /* strings copied */
@@ -92,6 +101,58 @@ static struct limit *limit_for(struct client *c, const char *integration_id, boo
     return l;
 }
 
+/* The cap in force: the fixed one, or the adaptive window inside it and Kombo's limit. */
+static int limit_max(const struct limit *l)
+{
+    if (!l->adaptive)
+        return l->max;
+    int m = (int)l->window;
+    if (l->server_limit > 0 && m > l->server_limit)
+        m = l->server_limit;
+    if (m > l->max)
+        m = l->max;
+    return m < 1 ? 1 : m;
+}
+
+void client_note_concurrency(struct client *c, struct transfer *t, int limit, int remaining,
+                             bool rejected)
+{
+    struct limit *l = t->counts ? limit_for(c, t->integration_id, false) : NULL;
+    if (!l || !l->adaptive)
+        return;
+    if (limit > 0)
+        l->server_limit = limit;
+    int others = l->in_flight - (t->holds_slot ? 1 : 0);
+    if (rejected) {
+        /* Multiplicative decrease: someone else holds slots, or the limit dropped. */
+        l->rejected++;
+        l->slow_start = false;
+        l->window = l->window / 2 < 1 ? 1 : l->window / 2;
+        return;
+    }
+    if (remaining == 0 && others + 1 < (int)l->window) {
+        /* Nothing left although we hold fewer than our window: another client of this
+         * integration uses the rest. Shrink to what we have, without a 429. */
+        l->window = others + 1;
+        l->slow_start = false;
+        return;
+    }
+    if (l->slow_start) {
+        if (limit > 0) {
+            /* Kombo said its limit: take all of it (remaining says how much is free). */
+            int free_now = remaining >= 0 ? others + remaining : limit;
+            l->window = free_now < limit ? (free_now < 1 ? 1 : free_now) : limit;
+            l->slow_start = false;
+        } else {
+            l->window += 1;
+        }
+    } else {
+        l->window += 1.0 / (l->window < 1 ? 1 : l->window);   /* additive increase */
+    }
+    if (l->window > l->max)
+        l->window = l->max;
+}
+
 bool client_take_slot(struct client *c, struct transfer *t)
 {
     if (!t->counts || t->holds_slot)
@@ -99,7 +160,7 @@ bool client_take_slot(struct client *c, struct transfer *t)
     struct limit *l = limit_for(c, t->integration_id, true);
     if (!l)
         return true;
-    if (l->max > 0 && l->in_flight >= l->max)
+    if (l->max > 0 && l->in_flight >= limit_max(l))
         return false;
     l->in_flight++;
     t->holds_slot = true;
@@ -232,8 +293,39 @@ void client_free(struct client *c)
 void client_set_limit(struct client *c, const char *integration_id, int max)
 {
     struct limit *l = limit_for(c, integration_id ? integration_id : c->o.integration_id, true);
-    if (l)
+    if (l) {
         l->max = max > 0 ? max : 0;
+        l->adaptive = false;
+    }
+}
+
+void client_set_adaptive(struct client *c, const char *integration_id, int max)
+{
+    struct limit *l = limit_for(c, integration_id ? integration_id : c->o.integration_id, true);
+    if (!l)
+        return;
+    l->max = max > 0 ? max : 1;
+    l->adaptive = true;
+    l->slow_start = true;
+    l->window = l->max < ADAPTIVE_START ? l->max : ADAPTIVE_START;
+}
+
+bool client_get_concurrency(const struct client *c, const char *integration_id,
+                            struct client_concurrency *out)
+{
+    const char *id = integration_id ? integration_id : c->o.integration_id;
+    *out = (struct client_concurrency){0};
+    for (size_t i = 0; id && i < c->n_limits; i++) {
+        const struct limit *l = &c->limits[i];
+        if (strcmp(l->integration_id, id) == 0) {
+            out->cap = limit_max(l);
+            out->in_flight = l->in_flight;
+            out->server_limit = l->server_limit;
+            out->rejected = l->rejected;
+            return true;
+        }
+    }
+    return false;
 }
 
 size_t client_pending(const struct client *c)

@@ -54,6 +54,20 @@ int client_poll(struct client *c, int timeout_ms, int extra_fd, bool *extra_read
 /* At most max transfers that count against Kombo's concurrency limit in flight at once for
  * this integration (NULL: the client's own); 0 = no cap. */
 void client_set_limit(struct client *c, const char *integration_id, int max);
+/* Like client_set_limit, but the cap adapts to Kombo (AIMD), never above max: it starts
+ * low, rises to the Concurrency-Limit Kombo sends, halves on each 429
+ * CONCURRENCY_LIMIT_EXCEEDED (that transfer retries after Retry-After without using up an
+ * attempt) and grows by about one per window of clean answers. */
+void client_set_adaptive(struct client *c, const char *integration_id, int max);
+struct client_concurrency {
+    int cap;              /* the cap in force now */
+    int in_flight;
+    int server_limit;     /* Kombo's Concurrency-Limit, 0 = not seen */
+    unsigned rejected;    /* 429 CONCURRENCY_LIMIT_EXCEEDED answers so far */
+};
+/* false when the integration has no cap yet. */
+bool client_get_concurrency(const struct client *c, const char *integration_id,
+                            struct client_concurrency *out);
 /* Transfers not finished (queued, running or waiting to retry), and of those, in flight. */
 size_t client_pending(const struct client *c);
 size_t client_in_flight(const struct client *c, const char *integration_id);

@@ -328,6 +328,25 @@ void history_entry_free(struct history_entry *e)
     entry_free(e);
 }
 
+struct borrow {
+    void (*fn)(const struct history_entry *e, void *ctx);
+    void *ctx;
+};
+
+static void borrow_one(struct history_entry *e, void *ctx)
+{
+    struct borrow *b = ctx;
+    b->fn(e, b->ctx);
+    entry_free(e);
+}
+
+int history_scan(void (*fn)(const struct history_entry *e, void *ctx), void *ctx, char *err,
+                 size_t errlen)
+{
+    struct borrow b = { fn, ctx };
+    return scan(borrow_one, &b, NULL, err, errlen);
+}
+
 struct find {
     const char *sha256, *server, *integration, *candidate;
     struct history_entry found;

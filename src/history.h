@@ -23,7 +23,8 @@ struct history_entry {
     char *candidate_name; /* the candidate's name when it was known, else NULL */
     char *application;    /* sent to this application of the candidate, else NULL */
     char *job;            /* that application's job name, when known */
-    char *outcome;        /* "ok", "rejected", "server", "network", "file", "cancelled", ... */
+    char *outcome;        /* "ok", "rejected", "server", "network", "file", "cancelled", ...,
+                             or HISTORY_STARTED (the journal's line before the first byte) */
     int http_status;      /* 0 when no answer */
     int attempts;
     char **warnings;
@@ -64,6 +65,14 @@ int history_find_success(const char *sha256, const char *server, const char *int
                          const char *candidate, struct history_entry *out, char *err,
                          size_t errlen);
 void history_entry_free(struct history_entry *e);
+/* Every readable line, oldest first, lent to fn (valid during the call only); one line in
+ * memory at a time. 0 (also without a file) or -1 with err. */
+int history_scan(void (*fn)(const struct history_entry *e, void *ctx), void *ctx, char *err,
+                 size_t errlen);
+/* The outcome of the journal line a batch writes before an upload's first byte (the
+ * outcome line follows when it is known): a row whose newest line is this one may have
+ * been attached (the run was killed) and is checked before it is sent again. */
+#define HISTORY_STARTED "started"
 /* Whether a duplicate is possible at all: a successful upload of a file of this size to this
  * candidate (same integration and server) is in the history. Same content means same size,
  * so without one there is no need to hash before sending. */

@@ -35,6 +35,7 @@
 #include "failmsg.h"
 #include "format.h"
 #include "httplog.h"
+#include "numparse.h"
 #include "secret.h"
 #include "xalloc.h"
 
@@ -162,6 +163,7 @@ static size_t header_cb(char *buf, size_t size, size_t nitems, void *userp)
     size_t len = size * nitems;
     if (len >= 5 && strncmp(buf, "HTTP/", 5) == 0) {
         t->resp_ct[0] = t->retry_after[0] = t->retry_after_ms[0] = t->location[0] = '\0';
+        t->conc_limit[0] = t->conc_remaining[0] = '\0';
         t->result.stored_at[0] = '\0';
         return len;
     }
@@ -171,6 +173,8 @@ static size_t header_cb(char *buf, size_t size, size_t nitems, void *userp)
         {"retry-after", t->retry_after, sizeof t->retry_after},
         {"retry-after-ms", t->retry_after_ms, sizeof t->retry_after_ms},
         {"location", t->location, sizeof t->location},
+        {"concurrency-limit", t->conc_limit, sizeof t->conc_limit},
+        {"concurrency-remaining", t->conc_remaining, sizeof t->conc_remaining},
     };
     const char *colon = memchr(buf, ':', len);
     if (!colon)
@@ -392,6 +396,7 @@ static void start_attempt(struct transfer *t)
     t->resp_len = 0;
     t->resp_dropped = 0;
     t->resp_ct[0] = t->retry_after[0] = t->retry_after_ms[0] = t->location[0] = '\0';
+    t->conc_limit[0] = t->conc_remaining[0] = '\0';
     t->result.stored_at[0] = '\0';
     t->errbuf[0] = '\0';
     t->kind_failed = false;
@@ -467,7 +472,7 @@ static void retry_or_give_up(struct transfer *t, enum transfer_outcome outcome, 
 {
     copy_cut(t->last_problem, sizeof t->last_problem, problem);
     const struct retry_policy *p = client_policy(t->client);
-    if (t->attempt < p->max_attempts) {
+    if (t->attempt < p->max_attempts + t->free_retries) {
         long wait = retry_wait_ms(p, t->attempt, t->retry_after_ms[0] ? t->retry_after_ms : NULL,
                                   t->retry_after[0] ? t->retry_after : NULL, time(NULL),
                                   client_random(t->client));
@@ -481,6 +486,26 @@ static void retry_or_give_up(struct transfer *t, enum transfer_outcome outcome, 
     else
         set_message(t, "%s", problem);
     finish(t, outcome);
+}
+
+static int header_int(const char *v)
+{
+    long n = -1;
+    return v[0] && num_parse_long(v, 0, 1000000, &n) == 0 ? (int)n : -1;
+}
+
+#define FREE_RETRIES_MAX 50   /* a server that answers 429 forever still ends */
+
+/* Kombo's concurrency headers feed the client's adaptive cap. A 429
+ * CONCURRENCY_LIMIT_EXCEEDED means nothing was done: its retry is free of charge. */
+static void note_concurrency(struct transfer *t, long status, const struct answer *a)
+{
+    bool rejected = status == 429 && a->err.code &&
+                    !strcmp(a->err.code, "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED");
+    if (rejected && t->free_retries < FREE_RETRIES_MAX)
+        t->free_retries++;
+    client_note_concurrency(t->client, t, header_int(t->conc_limit),
+                            header_int(t->conc_remaining), rejected);
 }
 
 static void handle_answer(struct transfer *t)
@@ -508,6 +533,7 @@ static void handle_answer(struct transfer *t)
                                "first %s were read", status, all, kept);
     }
     redact_answer(a, client_api_key(t->client));
+    note_concurrency(t, status, a);
     char *sum = answer_summary(a);
     const char *s = sum ? sum : "(out of memory)";
     const char *noun = t->kind->noun;

@@ -65,6 +65,9 @@ struct transfer {
     size_t resp_len, resp_cap;
     uint64_t resp_dropped;
     char resp_ct[128], retry_after[128], retry_after_ms[64], location[512];
+    char conc_limit[16], conc_remaining[16];
+    int free_retries;               /* 429 CONCURRENCY_LIMIT_EXCEEDED: nothing was done, so
+                                       these retries do not use up attempts */
 
     enum transfer_state state;
     int attempt;
@@ -90,6 +93,10 @@ void client_unlink(struct client *c, struct transfer *t);
 /* Take a slot under t's integration cap (true), or false when the cap is reached. */
 bool client_take_slot(struct client *c, struct transfer *t);
 void client_release_slot(struct client *c, struct transfer *t);
+/* An answer's Concurrency-Limit / -Remaining (-1 = absent) and whether it was a 429
+ * CONCURRENCY_LIMIT_EXCEEDED, for an adaptive cap; call while t still holds its slot. */
+void client_note_concurrency(struct client *c, struct transfer *t, int limit, int remaining,
+                             bool rejected);
 
 /* transfer.c, for the kinds and the client */
 /* A new transfer of a kind for url on c (not started). integration_id NULL = the client's;

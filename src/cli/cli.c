@@ -17,6 +17,7 @@
 #include "client.h"
 #include "clock.h"
 #include "cli_conn.h"
+#include "cli_many.h"
 #include "cli_report.h"
 #include "cli_target.h"
 #include "cli_verify.h"
@@ -373,7 +374,12 @@ int cli_run(const struct cli_options *o, char *const files[], int nfiles)
     sigaction(SIGINT, &sa, &old_sa);
 
     int done = 0;
-    for (int i = 0; i < nfiles && !interrupted; i++, done++)
+    if (nfiles > 1 && !o->dry_run && !o->verify) {
+        /* Several files: at once on the batch engine, with its journal (cli_many.c). */
+        worst = cli_many_run(&ro, client, &restr, files, nfiles, &interrupted);
+        done = nfiles;
+    }
+    for (int i = done; i < nfiles && !interrupted; i++, done++)
         worst = cli_worse_code(worst, attach_one(&ro, client, files[i], &restr, show_progress));
     if (interrupted) {
         worst = cli_worse_code(worst, KA_EXIT_CANCELLED);

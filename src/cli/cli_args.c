@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bulkrun.h"
 #include "client.h"
 #include "cli_conn.h"
 #include "exitcodes.h"
@@ -18,7 +19,7 @@ enum {
     OPT_API_KEY_FILE, OPT_API_KEY, OPT_CACERT, OPT_RETRIES, OPT_TIMEOUT, OPT_CONNECT_TIMEOUT,
     OPT_JSON, OPT_DRY_RUN, OPT_PROFILE, OPT_SHOW_CONFIG, OPT_SANDBOX, OPT_NO_HISTORY, OPT_MAX_SIZE,
     OPT_FORCE, OPT_ALLOW_PLAIN_HTTP, OPT_APPLICATION, OPT_EMAIL, OPT_FIND, OPT_JOB, OPT_VERIFY,
-    OPT_NO_INDEX, OPT_FULL,
+    OPT_NO_INDEX, OPT_FULL, OPT_CONCURRENCY, OPT_REPORT,
 };
 
 static const struct option long_options[] = {
@@ -30,6 +31,8 @@ static const struct option long_options[] = {
     { "verify", no_argument, NULL, OPT_VERIFY },
     { "no-index", no_argument, NULL, OPT_NO_INDEX },
     { "full", no_argument, NULL, OPT_FULL },
+    { "concurrency", required_argument, NULL, OPT_CONCURRENCY },
+    { "report", required_argument, NULL, OPT_REPORT },
     { "type", required_argument, NULL, 't' },
     { "name", required_argument, NULL, 'n' },
     { "content-type", required_argument, NULL, OPT_CONTENT_TYPE },
@@ -80,6 +83,13 @@ int cli_args_parse(int argc, char **argv, struct cli_args *a)
         case OPT_VERIFY: a->verify = true; break;
         case OPT_NO_INDEX: a->no_index = true; break;
         case OPT_FULL: a->full = true; break;
+        case OPT_REPORT: a->report = optarg; break;
+        case OPT_CONCURRENCY:
+            if (num_parse_long(optarg, 1, BULK_MAX_CONCURRENCY, &a->concurrency) != 0)
+                return cli_fail(KA_EXIT_USAGE, "--concurrency must be a number of uploads at once "
+                            "from 1 to %d (default %d)", BULK_MAX_CONCURRENCY,
+                            BULK_DEFAULT_CONCURRENCY);
+            break;
         case 't': a->type = optarg; break;
         case 'n': a->name = optarg; break;
         case OPT_CONTENT_TYPE: a->content_type = optarg; break;

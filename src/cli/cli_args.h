@@ -15,6 +15,8 @@ struct cli_args {
     const char *application, *email, *find, *job;
     bool verify;
     bool no_index, full;         /* --no-index (index = off); index sync --full */
+    long concurrency;            /* batch --concurrency N; 0 = not given */
+    const char *report;          /* batch --report FILE */
 };
 
 /* Parse argv into *a (zeroed by the caller); the operands are left in argv[optind..].

@@ -23,6 +23,7 @@
 #include "cli_usage.h"
 #include "cli_args.h"
 #include "cli_check.h"
+#include "cli_batch.h"
 #include "cli_find.h"
 #include "client.h"
 #include "exitcodes.h"
@@ -64,7 +65,7 @@ static int fail(int code, const char *fmt, ...)
 }
 
 /* The subcommands that take the connection flags (history and mock have their own). */
-enum sub { SUB_NONE, SUB_FIND, SUB_CHECK, SUB_ATTACHMENTS, SUB_INDEX };
+enum sub { SUB_NONE, SUB_FIND, SUB_CHECK, SUB_ATTACHMENTS, SUB_INDEX, SUB_BATCH };
 
 /* Everything one run holds, so the steps below share one clean-up path. */
 struct run {
@@ -168,10 +169,22 @@ static int cli_opts_check_target(struct run *r)
             return fail(KA_EXIT_USAGE, "attachments lists one target — pass --candidate ID or "
                         "--application ID");
         break;
+    case SUB_BATCH:
+        if (r->nfiles != 1)
+            return fail(KA_EXIT_USAGE, "batch takes one MANIFEST (a CSV or JSON lines file) — e.g. "
+                        "kombo-attach batch uploads.csv");
+        if (ways || a->job || a->verify || a->name || a->type || a->content_type)
+            return fail(KA_EXIT_USAGE, "batch takes the targets, types and names from the "
+                        "manifest's columns — drop --candidate, --application, --email, --find, "
+                        "--job, --type, --name, --content-type and --verify");
+        break;
     case SUB_INDEX:   /* cli_index.c checks its own words */
     case SUB_NONE:
         break;
     }
+    if ((a->concurrency || a->report) && r->sub != SUB_BATCH)
+        return fail(KA_EXIT_USAGE, "--concurrency and --report go with kombo-attach batch — e.g. "
+                    "kombo-attach batch --concurrency 8 uploads.csv");
     if (a->full && r->sub != SUB_INDEX)
         return fail(KA_EXIT_USAGE, "--full goes with kombo-attach index sync — e.g. kombo-attach "
                     "index sync --full");
@@ -275,7 +288,7 @@ static int choose_mode(struct run *r)
     bool target = r->candidate || r->application || a->email || a->find;
     /* "kombo-attach --sandbox find frank": the command was taken for a file to send */
     static const char *const commands[] = { "find", "check", "attachments", "index", "history",
-                                            "mock" };
+                                            "mock", "batch" };
     for (size_t i = 0; r->sub == SUB_NONE && r->nfiles > 0 && i < sizeof commands / sizeof *commands; i++)
         if (!strcmp(r->files[0], commands[i]) && access(r->files[0], F_OK) != 0)
             return fail(KA_EXIT_USAGE, "\"%s\" is a command: put it first, before the options "
@@ -461,6 +474,12 @@ static int run(int argc, char **argv, enum sub sub)
         case SUB_ATTACHMENTS:
             rc = cli_attachments_run(&co);
             break;
+        case SUB_BATCH: {
+            struct cli_batch_options bo = { .co = &co, .concurrency = (int)r.a.concurrency,
+                                            .report = r.a.report };
+            rc = cli_batch_run(&bo, r.files[0]);
+            break;
+        }
         case SUB_INDEX:   /* handled above */
         case SUB_NONE:
             rc = cli_run(&co, r.files, r.nfiles);
@@ -497,7 +516,8 @@ int main(int argc, char **argv)
     if (argc >= 2)
         sub = !strcmp(argv[1], "find") ? SUB_FIND : !strcmp(argv[1], "check") ? SUB_CHECK
               : !strcmp(argv[1], "attachments") ? SUB_ATTACHMENTS
-              : !strcmp(argv[1], "index") ? SUB_INDEX : SUB_NONE;
+              : !strcmp(argv[1], "index") ? SUB_INDEX
+              : !strcmp(argv[1], "batch") ? SUB_BATCH : SUB_NONE;
     /* A subcommand's own name stands where the program's would: getopt starts after it. */
     int rc = sub == SUB_NONE ? run(argc, argv, sub) : run(argc - 1, argv + 1, sub);
     mime_cleanup();

@@ -74,6 +74,11 @@ struct mock_config {
                                          "FINAL_SYNC_PENDING" */
     unsigned latency_ms;      /* every /v1 answer waits this long (others are not held up);
                                  at most 60000 */
+    /* Kombo's concurrency limit: beyond this many attachment actions (uploads, attachment
+     * listings) in flight per integration, 429 PLATFORM.CONCURRENCY_LIMIT_EXCEEDED; with
+     * it set every answer carries Concurrency-Limit / Concurrency-Remaining, and
+     * /__mock/stats peak_in_flight. 0 = no limit, no headers. (mock_limit.c) */
+    unsigned concurrency_limit;
 };
 
 #define MOCK_DEFAULT_CANDIDATES 40

@@ -103,6 +103,7 @@ struct mock {
     char *integration_id;    /* the one integration that exists, or NULL: any tool:id */
     const char *integration_status, *setup_status;
     unsigned latency_ms;
+    unsigned conc_limit;     /* mock_limit.c; 0 = none */
     pthread_t delay_thread;
     pthread_cond_t delay_cv;
     bool delay_running;
@@ -125,6 +126,9 @@ struct mock {
     bool stopping;
     uint64_t id_state;
     struct req *live;        /* requests not yet completed; freed at stop if MHD forgot them */
+    struct mock_conc *conc;  /* attachment actions in flight per integration (mock_limit.c) */
+    unsigned peak_in_flight; /* the most at once in any integration */
+    unsigned conc_rejected;  /* 429 CONCURRENCY_LIMIT_EXCEEDED answers */
 };
 
 struct req {
@@ -161,6 +165,7 @@ struct req {
     char *stored_path;
     uint64_t stored_size;
     struct cJSON *remote_fields; /* an upload's remote_fields as received, or NULL */
+    bool conc_held;          /* holds one of its integration's slots (mock_limit.c) */
 };
 
 /* A copy of an optional string. NULL stays NULL (xstrdup makes it ""): here NULL and ""
@@ -243,6 +248,15 @@ int mock_account_restrictions(struct mock *m, const char *json, char *err, size_
 bool mock_account_integration_known(const struct mock *m, const char *id, size_t len);
 /* R_CHECK, R_INTEGRATION, R_ACTIONS. */
 enum MHD_Result mock_account_answer(struct mock *m, struct req *r, struct MHD_Connection *c);
+
+/* mock_limit.c: take a slot for an attachment action, or decide its 429 (call after the
+ * route check, without m->mu); release it when the request completes (with m->mu held);
+ * the two headers for an answer (buffers of 16). */
+struct mock_conc;
+void mock_limit_take(struct mock *m, struct req *r);
+void mock_limit_release_locked(struct mock *m, struct req *r);
+bool mock_limit_headers(struct mock *m, struct req *r, char limit[16], char remaining[16]);
+void mock_limit_free(struct mock *m);
 
 /* mock_delay.c */
 int mock_delay_start(struct mock *m);

@@ -56,6 +56,8 @@ static enum MHD_Result answer_stats(struct mock *m, struct req *r, struct MHD_Co
     cJSON_AddNumberToObject(data, "listed", m->listed_n);
     cJSON_AddNumberToObject(data, "candidates", (double)m->data->n_cands);
     cJSON_AddNumberToObject(data, "stalled", stalled);
+    cJSON_AddNumberToObject(data, "peak_in_flight", m->peak_in_flight);
+    cJSON_AddNumberToObject(data, "concurrency_rejected", m->conc_rejected);
     mock_fault_describe(&m->fault, cJSON_AddObjectToObject(data, "fault"));
     pthread_mutex_unlock(&m->mu);
     return mock_respond_success(m, r, c, data);

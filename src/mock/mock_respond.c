@@ -123,6 +123,14 @@ enum MHD_Result mock_respond(struct mock *m, struct req *r, struct MHD_Connectio
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
     for (size_t i = 0; hdrs && hdrs[i] && hdrs[i + 1]; i += 2)
         MHD_add_response_header(resp, hdrs[i], hdrs[i + 1]);
+    char limit[16], remaining[16];
+    if (mock_limit_headers(m, r, limit, remaining)) {
+        MHD_add_response_header(resp, "Concurrency-Limit", limit);
+        MHD_add_response_header(resp, "Concurrency-Remaining", remaining);
+        /* Kombo advises backing off about a second; the mock says so on its 429. */
+        if (status == 429 && r->err_code && !strcmp(r->err_code, "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED"))
+            MHD_add_response_header(resp, "Retry-After", "1");
+    }
     mock_respond_record(m, r, status);
     enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, resp);
     MHD_destroy_response(resp);

@@ -106,6 +106,7 @@ static enum MHD_Result begin(struct mock *m, struct req *r, struct MHD_Connectio
         return MHD_YES;    /* body drained (or dropped); the fault answers at the end */
 
     mock_route_check(m, r, c);
+    mock_limit_take(m, r);
     if (r->err_status) {
         /* A client that waits for "100 Continue" gets the answer instead and never sends
          * the body; others are drained first (see the top of this file). */
@@ -216,6 +217,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
         return;
     mock_respond_record(m, r, 0);   /* no-op when an answer was recorded */
     pthread_mutex_lock(&m->mu);
+    mock_limit_release_locked(m, r);
     live_unlink(m, r);
     pthread_mutex_unlock(&m->mu);
     req_free(r);
@@ -282,6 +284,7 @@ static void mock_free(struct mock *m)
 {
     if (!m)
         return;
+    mock_limit_free(m);
     while (m->live) {
         struct req *r = m->live;
         live_unlink(m, r);
@@ -338,6 +341,7 @@ struct mock *mock_start(const struct mock_config *cfg, char *err, size_t errlen)
     m->id_state = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
     m->integration_id = mock_dup_opt(cfg->integration_id);
     m->latency_ms = cfg->latency_ms;
+    m->conc_limit = cfg->concurrency_limit;
     if (!check_config(cfg, m, err, errlen) ||
         !(m->data = mock_data_load(cfg->data_file, cfg->candidates, cfg->seed, err, errlen)) ||
         mock_account_restrictions(m, cfg->restrictions, err, errlen) < 0) {

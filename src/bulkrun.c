@@ -1,0 +1,398 @@
+/* The batch engine (bulkrun.h). One loop on the client: start items while fewer are
+ * active than the client's adaptive cap allows, poll, then step each active item through
+ * its phases (probe listing, downloads to compare, the upload) as its transfers finish.
+ * Items are never all opened at once: an item holds a file and its body's buffers only
+ * while active, so memory follows the cap, not the batch. */
+#include "bulkrun.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "clock.h"
+#include "download.h"
+#include "exitcodes.h"
+#include "filehash.h"
+#include "history.h"
+#include "kread.h"
+#include "listing.h"
+#include "transfer.h"
+#include "upload.h"
+#include "xalloc.h"
+
+enum phase { PH_IDLE, PH_LIST, PH_DOWNLOAD, PH_SEND, PH_DONE };
+
+/* An unknown item's check: the listing, then one download at a time of the attachments
+ * whose name and type match. */
+struct probe {
+    struct listing l;
+    size_t next;       /* next listed attachment to look at */
+};
+
+void bulk_item_init(struct bulk_item *it, size_t row, const char *shown, struct attachment *att,
+                    const char *candidate_id, const char *application_id,
+                    const char *candidate_name, const char *job_name)
+{
+    *it = (struct bulk_item){ .row = row, .att = *att };
+    memset(att, 0, sizeof *att);
+    it->shown = xstrdup(shown ? shown : it->att.path);
+    it->candidate_id = candidate_id ? xstrdup(candidate_id) : NULL;
+    it->application_id = application_id ? xstrdup(application_id) : NULL;
+    it->candidate_name = candidate_name ? xstrdup(candidate_name) : NULL;
+    it->job_name = job_name ? xstrdup(job_name) : NULL;
+}
+
+void bulk_item_free(struct bulk_item *it)
+{
+    attachment_free(&it->att);
+    free(it->shown);
+    free(it->candidate_id);
+    free(it->application_id);
+    free(it->candidate_name);
+    free(it->job_name);
+    if (it->t)
+        transfer_free(it->t);
+    struct probe *p = it->probe;
+    if (p) {
+        listing_free(&p->l);
+        free(p);
+    }
+    memset(it, 0, sizeof *it);
+}
+
+const char *bulk_status_name(enum bulk_status s)
+{
+    switch (s) {
+    case BULK_ATTACHED: return "attached";
+    case BULK_ALREADY: return "already done";
+    case BULK_FOUND: return "found";
+    case BULK_FAILED: return "failed";
+    default: return "not run";
+    }
+}
+
+struct run {
+    struct client *c;
+    const struct bulk_options *o;
+    struct bulk_stats st;
+    uint64_t bytes_finished;     /* of items decided */
+    double t0;
+};
+
+static void decide(struct run *r, struct bulk_item *it, enum bulk_status s, int code,
+                   const char *outcome, const struct transfer *upload)
+{
+    it->status = s;
+    it->code = s == BULK_FAILED ? (code ? code : KA_EXIT_INTERNAL) : 0;
+    it->outcome = outcome;
+    it->phase = PH_DONE;
+    r->st.done++;
+    r->bytes_finished += it->att.size;
+    switch (s) {
+    case BULK_ATTACHED: r->st.attached++; break;
+    case BULK_ALREADY: r->st.already++; break;
+    case BULK_FOUND: r->st.found++; break;
+    default: r->st.failed++; break;
+    }
+    if (r->o->done)
+        r->o->done(it, upload, r->o->cls);
+}
+
+static void fail(struct run *r, struct bulk_item *it, int code, const char *fmt, const char *arg)
+{
+    snprintf(it->message, sizeof it->message, fmt, arg);
+    decide(r, it, BULK_FAILED, code, "failed", NULL);
+}
+
+/* The journal's started line first: once it is on disk a kill at any later moment leaves
+ * the item "unknown", checked by the next run before it sends again. */
+static void start_send(struct run *r, struct bulk_item *it)
+{
+    char err[600];
+    int code = 0;
+    if (!r->o->no_history && bulk_journal_started(r->c, it, err, sizeof err) != 0) {
+        fail(r, it, KA_EXIT_CONFIG, "not sent: the history (the batch's journal) cannot be "
+             "written: %s", err);
+        return;
+    }
+    struct upload_request req = {
+        .candidate_id = it->candidate_id,
+        .application_id = it->application_id,
+        .job_name = it->job_name,
+        .att = &it->att,
+        .remote_fields = r->o->remote_fields,
+        .sha256 = it->sha256[0] ? it->sha256 : NULL,
+        .candidate_name = it->candidate_name,
+    };
+    it->t = upload_start(r->c, &req, &code, err, sizeof err);
+    if (!it->t) {
+        fail(r, it, code, "%s", err);
+        return;
+    }
+    it->phase = PH_SEND;
+}
+
+static void finish_send(struct run *r, struct bulk_item *it)
+{
+    const struct transfer_result *res = transfer_get_result(it->t);
+    it->attempts = res->attempts;
+    it->http_status = res->answer.http_status;
+    snprintf(it->message, sizeof it->message, "%s", res->message);
+    if (!r->o->no_history) {
+        char herr[300];
+        if (history_record(it->t, herr, sizeof herr) != 0)
+            fprintf(stderr, "kombo-attach: warning: history not written: %s\n", herr);
+    }
+    if (res->outcome == TRANSFER_OK)
+        decide(r, it, BULK_ATTACHED, 0, "ok", it->t);
+    else
+        decide(r, it, BULK_FAILED, transfer_exit_code(res->outcome),
+               transfer_outcome_name(res->outcome), it->t);
+    transfer_free(it->t);
+    it->t = NULL;
+}
+
+static void start_probe(struct run *r, struct bulk_item *it)
+{
+    char err[600];
+    int code = 0;
+    it->t = it->application_id
+        ? kread_application_attachments(r->c, it->application_id, &code, err, sizeof err)
+        : kread_candidate_attachments(r->c, it->candidate_id, &code, err, sizeof err);
+    if (!it->t) {
+        fail(r, it, KA_EXIT_UNKNOWN, "an earlier run may have attached it, and the "
+             "attachments cannot be listed to check: %s", err);
+        return;
+    }
+    it->probe = xcalloc(1, sizeof(struct probe));
+    it->phase = PH_LIST;
+}
+
+static void end_probe(struct bulk_item *it)
+{
+    struct probe *p = it->probe;
+    if (p) {
+        listing_free(&p->l);
+        free(p);
+    }
+    it->probe = NULL;
+}
+
+/* The next listed attachment of this name and type: download it to compare, or (no
+ * data_url to compare with) take the name and type as the proof. Past the last, send. */
+static void probe_next(struct run *r, struct bulk_item *it)
+{
+    struct probe *p = it->probe;
+    for (; p->next < p->l.n; p->next++) {
+        const struct listed_attachment *a = &p->l.items[p->next];
+        if (!a->file_name || strcmp(a->file_name, it->att.name) != 0 ||
+            (a->type_known && a->type != it->att.type))
+            continue;
+        if (!a->data_url) {
+            end_probe(it);
+            snprintf(it->message, sizeof it->message, "already attached by an interrupted run "
+                     "(listed with the same name and type)");
+            if (!r->o->no_history) {
+                char err[300];
+                if (bulk_journal_found(r->c, it, err, sizeof err) != 0)
+                    fprintf(stderr, "kombo-attach: warning: history not written: %s\n", err);
+            }
+            decide(r, it, BULK_FOUND, 0, "found", NULL);
+            return;
+        }
+        char err[600];
+        int code = 0;
+        struct download_request d = { .url = a->data_url, .max_bytes = it->att.size + 1 };
+        p->next++;
+        it->t = download_start(r->c, &d, &code, err, sizeof err);
+        if (it->t) {
+            it->phase = PH_DOWNLOAD;
+            return;
+        }
+    }
+    end_probe(it);
+    start_send(r, it);   /* not there: the interrupted run never got it through */
+}
+
+static void step_probe(struct run *r, struct bulk_item *it)
+{
+    const struct transfer_result *res = transfer_get_result(it->t);
+    struct probe *p = it->probe;
+    if (it->phase == PH_LIST) {
+        char err[300] = "";
+        bool ok = res->outcome == TRANSFER_OK && res->json &&
+                  listing_parse(res->json, &p->l, err, sizeof err) == 0;
+        if (!ok || p->l.truncated) {
+            snprintf(it->message, sizeof it->message, "not sent: an earlier run may have "
+                     "attached it, and listing the attachments to check failed: %s — run "
+                     "the batch again", ok ? "more than 1000 attachments" :
+                     err[0] ? err : res->message);
+            transfer_free(it->t);
+            it->t = NULL;
+            end_probe(it);
+            decide(r, it, BULK_FAILED, KA_EXIT_UNKNOWN, "unknown", NULL);
+            return;
+        }
+        transfer_free(it->t);
+        it->t = NULL;
+        probe_next(r, it);
+        return;
+    }
+    struct download_info di;
+    bool same = res->outcome == TRANSFER_OK && download_get_info(it->t, &di) && di.complete &&
+                !strcmp(di.sha256, it->sha256);
+    bool failed = res->outcome != TRANSFER_OK;
+    char why[512];
+    snprintf(why, sizeof why, "%s", res->message);
+    transfer_free(it->t);
+    it->t = NULL;
+    if (failed) {
+        /* Not sent: without the comparison a second copy could follow. */
+        end_probe(it);
+        fail(r, it, KA_EXIT_UNKNOWN, "not sent: an earlier run may have attached it, and "
+             "downloading the listed copy to compare failed: %s — run the batch again", why);
+        return;
+    }
+    if (same) {
+        end_probe(it);
+        snprintf(it->message, sizeof it->message, "already attached by an interrupted run "
+                 "(the listed copy has the same SHA-256)");
+        if (!r->o->no_history) {
+            char err[300];
+            if (bulk_journal_found(r->c, it, err, sizeof err) != 0)
+                fprintf(stderr, "kombo-attach: warning: history not written: %s\n", err);
+        }
+        decide(r, it, BULK_FOUND, 0, "found", NULL);
+        return;
+    }
+    probe_next(r, it);
+}
+
+static void update_stats(struct run *r, struct bulk_item *items, const size_t *active,
+                         size_t n_active)
+{
+    struct client_concurrency cc;
+    client_get_concurrency(r->c, NULL, &cc);
+    r->st.cap = cc.cap;
+    r->st.rejected = cc.rejected;
+    r->st.in_flight = (size_t)cc.in_flight;
+    uint64_t partial = 0;
+    for (size_t i = 0; i < n_active; i++) {
+        struct bulk_item *it = &items[active[i]];
+        if (it->phase != PH_SEND || !it->t)
+            continue;
+        struct transfer_progress p;
+        transfer_get_progress(it->t, &p);
+        if (p.total)   /* the body is base64: scale back to the file's bytes */
+            partial += (uint64_t)((double)p.sent / (double)p.total * (double)it->att.size);
+    }
+    r->st.bytes_done = r->bytes_finished + partial;
+    r->st.elapsed_s = clock_now() - r->t0;
+    r->st.rate = r->st.elapsed_s > 0.2 ? (double)r->st.bytes_done / r->st.elapsed_s : 0;
+    r->st.eta_s = r->st.rate > 0
+        ? (double)(r->st.bytes_total - r->st.bytes_done) / r->st.rate : -1;
+}
+
+static int worst_code(const struct bulk_item *items, size_t n)
+{
+    int w = KA_EXIT_OK;
+    for (size_t i = 0; i < n; i++) {
+        int c = items[i].status == BULK_PENDING ? KA_EXIT_CANCELLED : items[i].code;
+        if (c == KA_EXIT_CANCELLED || w == KA_EXIT_CANCELLED)
+            w = KA_EXIT_CANCELLED;
+        else if (c > w)
+            w = c;
+    }
+    return w;
+}
+
+int bulk_run(struct client *c, struct bulk_item *items, size_t n, const struct bulk_options *o)
+{
+    struct run r = { .c = c, .o = o, .t0 = clock_now() };
+    r.st.total = n;
+    for (size_t i = 0; i < n; i++) {
+        r.st.bytes_total += items[i].att.size;
+        items[i].status = BULK_PENDING;
+        items[i].phase = PH_IDLE;
+    }
+    int conc = o->concurrency > 0 ? o->concurrency : BULK_DEFAULT_CONCURRENCY;
+    if (conc > BULK_MAX_CONCURRENCY)
+        conc = BULK_MAX_CONCURRENCY;
+    client_set_adaptive(c, NULL, conc);
+
+    /* The content's hash is the journal's key: same content, same target = same row. */
+    char err[600];
+    for (size_t i = 0; i < n; i++)
+        if (!items[i].sha256[0] &&
+            filehash_file(items[i].att.path, items[i].sha256, err, sizeof err) != 0)
+            fail(&r, &items[i], KA_EXIT_FILE, "%s", err);
+    if (!o->no_history && bulk_journal_read(c, items, n, err, sizeof err) != 0) {
+        for (size_t i = 0; i < n; i++)
+            if (items[i].status == BULK_PENDING)
+                fail(&r, &items[i], KA_EXIT_CONFIG, "not sent: the history (the batch's "
+                     "journal) cannot be read, so what an earlier run did is unknown: %s", err);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (items[i].status == BULK_PENDING && items[i].prior == BULK_PRIOR_OK && !o->force) {
+            snprintf(items[i].message, sizeof items[i].message,
+                     "already attached: the history has this content sent to this target");
+            decide(&r, &items[i], BULK_ALREADY, 0, "duplicate", NULL);
+        }
+    }
+
+    size_t *active = xcalloc(BULK_MAX_CONCURRENCY + 1, sizeof *active);
+    size_t n_active = 0, next = 0;
+    bool stopping = false;
+    for (;;) {
+        if (!stopping && o->interrupted && *o->interrupted) {
+            stopping = true;
+            for (size_t i = 0; i < n_active; i++)
+                if (items[active[i]].t)
+                    transfer_cancel(items[active[i]].t);
+        }
+        struct client_concurrency cc;
+        client_get_concurrency(c, NULL, &cc);
+        while (!stopping && next < n && n_active < (size_t)cc.cap && n_active < BULK_MAX_CONCURRENCY) {
+            struct bulk_item *it = &items[next++];
+            if (it->status != BULK_PENDING)
+                continue;
+            if (it->prior == BULK_PRIOR_UNKNOWN && !o->force)
+                start_probe(&r, it);
+            else
+                start_send(&r, it);
+            if (it->phase != PH_DONE)
+                active[n_active++] = (size_t)(it - items);
+        }
+        if (n_active == 0 && (next >= n || stopping))
+            break;
+        client_poll(c, 50, -1, NULL);
+        for (size_t i = 0; i < n_active;) {
+            struct bulk_item *it = &items[active[i]];
+            if (it->t && transfer_finished(it->t)) {
+                if (it->phase == PH_SEND)
+                    finish_send(&r, it);
+                else
+                    step_probe(&r, it);
+                /* a probe that found nothing goes on to send: cancelled if stopping */
+                if (stopping && it->t)
+                    transfer_cancel(it->t);
+            }
+            if (it->phase == PH_DONE)
+                active[i] = active[--n_active];
+            else
+                i++;
+        }
+        update_stats(&r, items, active, n_active);
+        if (o->progress)
+            o->progress(&r.st, o->cls);
+    }
+    free(active);
+    for (size_t i = 0; i < n; i++)
+        if (items[i].status == BULK_PENDING)
+            snprintf(items[i].message, sizeof items[i].message, "not run: interrupted");
+    update_stats(&r, items, NULL, 0);
+    if (o->progress)
+        o->progress(&r.st, o->cls);
+    return worst_code(items, n);
+}

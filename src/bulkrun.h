@@ -1,0 +1,114 @@
+/* The batch engine: many uploads on one client (client.h), up to a cap in flight that
+ * adapts to Kombo's concurrency limit (client_set_adaptive), each file streamed from disk
+ * as a single upload is, and each outcome written to the history the moment it is known.
+ * Shared by `kombo-attach batch` and the command line's several files.
+ *
+ * Exactly once (DESIGN.md, "Batches"): the history is the journal. Before an upload's
+ * first byte the engine appends a HISTORY_STARTED line, then the outcome line. A run first
+ * reads the journal for every item's content (SHA-256) and target:
+ *   - an "ok" line: skipped, BULK_ALREADY;
+ *   - the newest line HISTORY_STARTED or "unknown" (killed, or the connection broke after
+ *     the whole body went out): the target's attachments are listed first; an attachment
+ *     of the same name and type (and, when it has a data_url, the same SHA-256) means it
+ *     arrived, BULK_FOUND, and an "ok" line is written; otherwise it is sent;
+ *   - anything else: sent.
+ *
+ *   struct bulk_item *items = ... (bulk_item_init each, after the caller's checks)
+ *   bulk_run(client, items, n, &opts);   then read each item's status and message */
+#ifndef KA_BULKRUN_H
+#define KA_BULKRUN_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "attachment.h"
+
+struct client;
+struct transfer;
+
+#define BULK_DEFAULT_CONCURRENCY 8
+#define BULK_MAX_CONCURRENCY 64
+
+enum bulk_status {
+    BULK_PENDING,     /* not decided yet (or not run: cancelled before its turn) */
+    BULK_ATTACHED,    /* sent now, Kombo said success */
+    BULK_ALREADY,     /* the journal says this content reached this target before */
+    BULK_FOUND,       /* an earlier run's outcome was unknown; the listing shows it arrived */
+    BULK_FAILED       /* message says why; code is its exit code */
+};
+
+struct bulk_item {
+    size_t row;                  /* manifest line, or the file's place on the command line */
+    char *shown;                 /* the file as the user wrote it (raw) */
+    struct attachment att;       /* checked by the caller (owned: freed by bulk_item_free) */
+    char *candidate_id;          /* the target: candidate, or application (of candidate_id
+                                    when known) */
+    char *application_id;
+    char *candidate_name, *job_name;   /* for the history, when known */
+    char sha256[65];             /* hex; "" until hashed (bulk_run hashes what is missing) */
+
+    enum bulk_status status;
+    int code;                    /* KA_EXIT_* for BULK_FAILED, else 0 */
+    const char *outcome;         /* "ok", "duplicate", "found", or the transfer's outcome */
+    char message[800];
+    int attempts;
+    long http_status;
+
+    time_t done_at;              /* BULK_ALREADY: when the journal's "ok" line was written */
+
+    /* the engine's */
+    int prior;                   /* what the journal said (bulkrun.c) */
+    int phase;
+    struct transfer *t;
+    void *probe;
+};
+
+struct bulk_stats {
+    size_t total, done;          /* items; done = decided */
+    size_t attached, already, found, failed;
+    uint64_t bytes_total, bytes_done;   /* file bytes of the items to send */
+    size_t in_flight;            /* uploads and listings running now */
+    int cap;                     /* the concurrency cap in force */
+    unsigned rejected;           /* 429 CONCURRENCY_LIMIT_EXCEEDED so far */
+    double elapsed_s, rate, eta_s;      /* rate in file bytes/s; eta < 0 = unknown */
+};
+
+struct bulk_options {
+    int concurrency;             /* 1..BULK_MAX_CONCURRENCY; 0 = BULK_DEFAULT_CONCURRENCY */
+    const char *remote_fields;   /* JSON object text for every upload, or NULL */
+    bool no_history;             /* no journal: nothing skipped, nothing written */
+    bool force;                  /* send even what the journal says arrived */
+    volatile sig_atomic_t *interrupted;   /* set (Ctrl-C): stop starting, cancel, end */
+    /* Called after every poll (the caller limits its redraws) and once at the end. */
+    void (*progress)(const struct bulk_stats *s, void *cls);
+    /* Called once per item when it is decided, with its upload (NULL when none was sent)
+     * still alive, e.g. to print its line. */
+    void (*done)(struct bulk_item *it, const struct transfer *upload, void *cls);
+    void *cls;
+};
+
+/* Give an item its fields (copied; att is moved in and *att zeroed). */
+void bulk_item_init(struct bulk_item *it, size_t row, const char *shown, struct attachment *att,
+                    const char *candidate_id, const char *application_id,
+                    const char *candidate_name, const char *job_name);
+void bulk_item_free(struct bulk_item *it);
+
+/* Run every item. Returns KA_EXIT_OK when each is attached, already there or found, else
+ * the worst item's code (KA_EXIT_CANCELLED when interrupted). */
+int bulk_run(struct client *c, struct bulk_item *items, size_t n, const struct bulk_options *o);
+
+/* "attached", "already done", "found", "failed", "not run". */
+const char *bulk_status_name(enum bulk_status s);
+
+/* bulkjournal.c: the journal (the history file). Read every item's prior state in one pass
+ * (items hashed); write an item's started line and its "found" line. 0 or -1 with err. */
+enum bulk_prior { BULK_PRIOR_NONE, BULK_PRIOR_OK, BULK_PRIOR_UNKNOWN };
+int bulk_journal_read(struct client *c, struct bulk_item *items, size_t n, char *err,
+                      size_t errlen);
+int bulk_journal_started(struct client *c, const struct bulk_item *it, char *err, size_t errlen);
+int bulk_journal_found(struct client *c, const struct bulk_item *it, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,222 @@
+/* The batch engine against an in-process mock with a concurrency limit: never more in
+ * flight than the limit, whatever is asked; a 429 storm costs no attempts; a row the journal says arrived is skipped; a
+ * row whose last journal line is "started" is looked up in the listing first (found:
+ * not sent; same name but other content, or absent: sent). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "bulkrun.h"
+#include "client.h"
+#include "exitcodes.h"
+#include "filehash.h"
+#include "helpers.h"
+#include "history.h"
+#include "mock.h"
+#include "mock_http.h"
+
+#define CAND "4B7z5qJ8dXcR2mTnWvKpLs9a"
+#define INTEG "bulk:test"
+
+static int setup(void **state)
+{
+    if (th_setup_tempdir(state) != 0)
+        return -1;
+    setenv("XDG_STATE_HOME", th_dir, 1);
+    return 0;
+}
+
+static unsigned stat_of(struct mock *m, const char *key)
+{
+    struct mh_resp r = mh_get(m, "/__mock/stats");
+    const cJSON *v = mh_data(&r, key);
+    unsigned n = cJSON_IsNumber(v) ? (unsigned)v->valuedouble : 0;
+    mh_free(&r);
+    return n;
+}
+
+/* n items f<i>.txt to CAND, distinct content. */
+static struct bulk_item *make_items(size_t n, const char *prefix)
+{
+    struct bulk_item *items = calloc(n, sizeof *items);
+    for (size_t i = 0; i < n; i++) {
+        char path[512], name[64], text[64];
+        snprintf(name, sizeof name, "%s%zu.txt", prefix, i);
+        snprintf(text, sizeof text, "content of %s %zu\n", prefix, i);
+        th_write_text(th_path(path, sizeof path, name), text);
+        struct attachment att;
+        char err[256];
+        assert_int_equal(attachment_init(&att, path, NULL, ATT_OTHER, "text/plain", err, sizeof err), 0);
+        bulk_item_init(&items[i], i + 1, name, &att, CAND, NULL, NULL, NULL);
+    }
+    return items;
+}
+
+static void free_items(struct bulk_item *items, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        bulk_item_free(&items[i]);
+    free(items);
+}
+
+static void test_never_above_the_limit(void **state)
+{
+    (void)state;
+    struct mock *m = mh_start((struct mock_config){ .concurrency_limit = 3, .latency_ms = 20 }, th_dir);
+    struct client *c = th_client(mock_base_url(m), "k", INTEG, 4);
+    struct bulk_item *items = make_items(30, "f");
+    struct bulk_options o = { .concurrency = 16 };
+    assert_int_equal(bulk_run(c, items, 30, &o), KA_EXIT_OK);
+    for (size_t i = 0; i < 30; i++)
+        assert_int_equal(items[i].status, BULK_ATTACHED);
+    assert_int_equal(mock_stored_count(m), 30);
+    assert_true(stat_of(m, "peak_in_flight") <= 3);
+    assert_true(stat_of(m, "peak_in_flight") >= 2);   /* and it did go parallel */
+    struct client_concurrency cc;
+    assert_true(client_get_concurrency(c, NULL, &cc));
+    assert_int_equal(cc.server_limit, 3);             /* learnt from Concurrency-Limit */
+    assert_true(cc.cap <= 3);
+
+    /* Again: the journal has them all. */
+    free_items(items, 30);
+    items = make_items(30, "f");
+    assert_int_equal(bulk_run(c, items, 30, &o), KA_EXIT_OK);
+    for (size_t i = 0; i < 30; i++)
+        assert_int_equal(items[i].status, BULK_ALREADY);
+    assert_int_equal(mock_stored_count(m), 30);
+    free_items(items, 30);
+    client_free(c);
+    mock_stop(m);
+}
+
+/* A started line as a killed run leaves it. */
+static void journal_started(struct client *c, const struct bulk_item *it)
+{
+    struct history_entry e = {
+        .time = time(NULL), .path = it->att.path, .size = it->att.size,
+        .sha256 = (char *)it->sha256, .candidate = CAND, .type = "OTHER", .name = it->att.name,
+        .content_type = "text/plain", .server = (char *)client_options(c)->label,
+        .integration = INTEG,
+        .outcome = HISTORY_STARTED,
+    };
+    char err[256];
+    assert_int_equal(history_append(&e, err, sizeof err), 0);
+}
+
+static void test_started_rows_checked_first(void **state)
+{
+    (void)state;
+    struct mock *m = mh_start((struct mock_config){ .concurrency_limit = 4 }, th_dir);
+    struct client *c = th_client(mock_base_url(m), "k", INTEG, 4);
+    struct bulk_item *items = make_items(3, "g");
+    /* g0 arrived before the kill; g1's name is there, with other content; g2 has no line. */
+    struct bulk_options o = { .concurrency = 4 };
+    assert_int_equal(bulk_run(c, items, 1, &o), KA_EXIT_OK);          /* sends g1 */
+    free_items(items, 3);
+    char *hp = history_path();
+    unlink(hp);                                  /* forget the outcome line: as if killed */
+    free(hp);
+    char other[512];
+    th_write_text(th_path(other, sizeof other, "elsewhere.txt"), "different bytes\n");
+    struct attachment att;
+    char err[256];
+    assert_int_equal(attachment_init(&att, other, "g1.txt", ATT_OTHER, "text/plain", err, sizeof err), 0);
+    struct bulk_item decoy;
+    bulk_item_init(&decoy, 1, "decoy", &att, CAND, NULL, NULL, NULL);
+    assert_int_equal(bulk_run(c, &decoy, 1, &o), KA_EXIT_OK);        /* a g1.txt of other content */
+    bulk_item_free(&decoy);
+    hp = history_path();
+    unlink(hp);
+    free(hp);
+    assert_int_equal(mock_stored_count(m), 2);
+
+    items = make_items(3, "g");
+    for (size_t i = 0; i < 3; i++) {
+        char e2[256];
+        assert_int_equal(filehash_file(items[i].att.path, items[i].sha256, e2, sizeof e2), 0);
+        if (i < 2)
+            journal_started(c, &items[i]);
+    }
+    unsigned uploads = mock_request_count(m);
+    assert_int_equal(bulk_run(c, items, 3, &o), KA_EXIT_OK);
+    assert_int_equal(items[0].status, BULK_FOUND);     /* listed, same SHA-256: not sent */
+    assert_int_equal(items[1].status, BULK_ATTACHED);  /* its name was there, other bytes */
+    assert_int_equal(items[2].status, BULK_ATTACHED);  /* no journal line: sent */
+    assert_int_equal(mock_request_count(m) - uploads, 2);
+    assert_int_equal(mock_stored_count(m), 4);
+    free_items(items, 3);
+    /* The found row now has an "ok" line: the next run skips it without a listing. */
+    items = make_items(1, "g");
+    assert_int_equal(bulk_run(c, items, 1, &o), KA_EXIT_OK);
+    assert_int_equal(items[0].status, BULK_ALREADY);
+    free_items(items, 1);
+    client_free(c);
+    mock_stop(m);
+}
+
+/* A 429 storm: 10 CONCURRENCY_LIMIT_EXCEEDED answers in a row with a client allowed only
+ * 2 attempts. They cost no attempt (Kombo did nothing), the cap halves on them and comes
+ * back while answers are clean, and each file still arrives once. */
+static void test_storm_halves_then_grows(void **state)
+{
+    (void)state;
+    struct mock *m = mh_start((struct mock_config){ .concurrency_limit = 8, .latency_ms = 5 }, th_dir);
+    struct client *c = th_client(mock_base_url(m), "k", INTEG, 2);
+    struct mock_fault f = { .kind = MOCK_FAULT_STATUS, .count = 10, .status = 429,
+                            .code = "PLATFORM.CONCURRENCY_LIMIT_EXCEEDED", .retry_after_ms = "10" };
+    mock_inject(m, &f);
+    struct bulk_item *items = make_items(60, "s");
+    struct bulk_options o = { .concurrency = 8 };
+    assert_int_equal(bulk_run(c, items, 60, &o), KA_EXIT_OK);
+    for (size_t i = 0; i < 60; i++)
+        assert_int_equal(items[i].status, BULK_ATTACHED);
+    assert_int_equal(mock_stored_count(m), 60);
+    struct client_concurrency cc;
+    assert_true(client_get_concurrency(c, NULL, &cc));
+    assert_int_equal(cc.rejected, 10);           /* every 429 seen, none fatal */
+    /* Halved to 1 by the storm, then +1/window per clean answer: 1+2+...+7 = 28 clean
+     * answers bring it back to 8, and 50 came. */
+    assert_int_equal(cc.cap, 8);
+    assert_true(stat_of(m, "peak_in_flight") <= 8);
+    free_items(items, 60);
+    client_free(c);
+    mock_stop(m);
+}
+
+static void test_interrupted_before_start(void **state)
+{
+    (void)state;
+    struct mock *m = mh_start((struct mock_config){ .latency_ms = 10 }, th_dir);
+    struct client *c = th_client(mock_base_url(m), "k", INTEG, 4);
+    struct bulk_item *items = make_items(5, "h");
+    volatile sig_atomic_t stop = 1;
+    struct bulk_options o = { .concurrency = 2, .interrupted = &stop };
+    assert_int_equal(bulk_run(c, items, 5, &o), KA_EXIT_CANCELLED);
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(items[i].status, BULK_PENDING);
+    assert_int_equal(mock_request_count(m), 0);
+    free_items(items, 5);
+    client_free(c);
+    mock_stop(m);
+}
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_never_above_the_limit, setup, th_teardown_tempdir),
+        cmocka_unit_test_setup_teardown(test_started_rows_checked_first, setup, th_teardown_tempdir),
+        cmocka_unit_test_setup_teardown(test_storm_halves_then_grows, setup, th_teardown_tempdir),
+        cmocka_unit_test_setup_teardown(test_interrupted_before_start, setup, th_teardown_tempdir),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    curl_global_cleanup();
+    return rc;
+}
