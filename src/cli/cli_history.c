@@ -53,6 +53,24 @@ static void print_line(const struct history_entry *e)
     free(type);
 }
 
+static bool same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+/* A journal's "started" line that an outcome of the same file and target follows: noise for
+ * people (--json keeps it). One with nothing after it stays: that upload may have arrived. */
+static bool superseded(const struct history_entry *e, size_t n, size_t i)
+{
+    if (!e[i].outcome || strcmp(e[i].outcome, HISTORY_STARTED) != 0)
+        return false;
+    for (size_t j = i + 1; j < n; j++)
+        if (same_str(e[j].path, e[i].path) && same_str(e[j].candidate, e[i].candidate) &&
+            same_str(e[j].application, e[i].application))
+            return true;
+    return false;
+}
+
 int cli_history(int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -98,6 +116,8 @@ int cli_history(int argc, char **argv)
         free(path);
     }
     for (size_t i = 0; i < n; i++) {
+        if (!json && superseded(e, n, i))
+            continue;
         if (json) {
             char *line = history_entry_json(&e[i]);
             printf("%s\n", line);
