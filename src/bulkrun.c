@@ -181,6 +181,21 @@ static void end_probe(struct bulk_item *it)
 
 /* The next listed attachment of this name and type: download it to compare, or (no
  * data_url to compare with) take the name and type as the proof. Past the last, send. */
+
+/* The row's file is already at the target (an interrupted run sent it): journalled as found,
+ * never sent again. */
+static void found_earlier(struct run *r, struct bulk_item *it, const char *how)
+{
+    end_probe(it);
+    snprintf(it->message, sizeof it->message, "already attached by an interrupted run (%s)", how);
+    if (!r->o->no_history) {
+        char err[300];
+        if (bulk_journal_found(r->c, it, err, sizeof err) != 0)
+            fprintf(stderr, "kombo-attach: warning: history not written: %s\n", err);
+    }
+    decide(r, it, BULK_FOUND, 0, "found", NULL);
+}
+
 static void probe_next(struct run *r, struct bulk_item *it)
 {
     struct probe *p = it->probe;
@@ -190,15 +205,7 @@ static void probe_next(struct run *r, struct bulk_item *it)
             (a->type_known && a->type != it->att.type))
             continue;
         if (!a->data_url) {
-            end_probe(it);
-            snprintf(it->message, sizeof it->message, "already attached by an interrupted run "
-                     "(listed with the same name and type)");
-            if (!r->o->no_history) {
-                char err[300];
-                if (bulk_journal_found(r->c, it, err, sizeof err) != 0)
-                    fprintf(stderr, "kombo-attach: warning: history not written: %s\n", err);
-            }
-            decide(r, it, BULK_FOUND, 0, "found", NULL);
+            found_earlier(r, it, "listed with the same name and type");
             return;
         }
         char err[600];
@@ -255,15 +262,7 @@ static void step_probe(struct run *r, struct bulk_item *it)
         return;
     }
     if (same) {
-        end_probe(it);
-        snprintf(it->message, sizeof it->message, "already attached by an interrupted run "
-                 "(the listed copy has the same SHA-256)");
-        if (!r->o->no_history) {
-            char err[300];
-            if (bulk_journal_found(r->c, it, err, sizeof err) != 0)
-                fprintf(stderr, "kombo-attach: warning: history not written: %s\n", err);
-        }
-        decide(r, it, BULK_FOUND, 0, "found", NULL);
+        found_earlier(r, it, "the listed copy has the same SHA-256");
         return;
     }
     probe_next(r, it);

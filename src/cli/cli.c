@@ -43,20 +43,11 @@ static void on_sigint(int sig)
     interrupted = 1;
 }
 
-static int terminal_width(void)
-{
-    struct winsize ws;
-    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-        return ws.ws_col;
-    const char *c = getenv("COLUMNS");
-    long n = 0;
-    return c && num_parse_long(c, 1, 10000, &n) == 0 ? (int)n : 80;
-}
 
 static void draw_progress(const char *name, const struct transfer_progress *p, uint64_t size)
 {
     char line[1024];
-    cli_format_progress(name, p, size, terminal_width(), line, sizeof line);
+    cli_format_progress(name, p, size, cli_terminal_width(), line, sizeof line);
     /* \r back to column 0, then erase what a longer previous line left behind. */
     fprintf(stderr, "\r%s\033[K", line);
     fflush(stderr);

@@ -72,6 +72,9 @@ char *cli_result_json(const struct cli_file_result *r);
 void cli_format_progress(const char *name, const struct transfer_progress *p, uint64_t file_size,
                          int width, char *out, size_t outlen);
 
+/* The width of the terminal stderr is on (where progress lines go), else $COLUMNS, else 80. */
+int cli_terminal_width(void);
+
 /* s made safe to print on a terminal, on one line (termsafe.h: controls, bidi and
  * invisible characters, invalid UTF-8 escaped). Caller frees. */
 char *cli_sanitize(const char *s);

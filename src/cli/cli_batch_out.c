@@ -21,15 +21,6 @@
 
 #define REDRAW_INTERVAL_S 0.1
 
-static int terminal_width(void)
-{
-    struct winsize ws;
-    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-        return ws.ws_col;
-    const char *c = getenv("COLUMNS");
-    long n = 0;
-    return c && num_parse_long(c, 1, 10000, &n) == 0 ? (int)n : 80;
-}
 
 void cli_batch_format_progress(const struct bulk_stats *s, int width, char *out, size_t outlen)
 {
@@ -66,7 +57,7 @@ void cli_batch_progress(const struct bulk_stats *s, void *cls)
         return;
     o->last_draw = now;
     char line[512];
-    cli_batch_format_progress(s, terminal_width(), line, sizeof line);
+    cli_batch_format_progress(s, cli_terminal_width(), line, sizeof line);
     fprintf(stderr, "\r%s\033[K", line);
     fflush(stderr);
 }

@@ -3,6 +3,8 @@
 #include "cli.h"
 
 #include <cjson/cJSON.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include "cli_report.h"
 #include "exitcodes.h"
 #include "format.h"
+#include "numparse.h"
 #include "termsafe.h"
 #include "utf8.h"
 #include "xalloc.h"
@@ -296,4 +299,14 @@ char *cli_fit(const char *s, int cols)
     /* Cut: end on an ellipsis so the cut is visible. */
     n = fit_columns(s, cols - 1, NULL);
     return xasprintf("%.*s…", (int)n, s);
+}
+
+int cli_terminal_width(void)
+{
+    struct winsize ws;
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    const char *c = getenv("COLUMNS");
+    long n = 0;
+    return c && num_parse_long(c, 1, 10000, &n) == 0 ? (int)n : 80;
 }
