@@ -149,8 +149,10 @@ static void finish_send(struct run *r, struct bulk_item *it)
     else
         decide(r, it, BULK_FAILED, transfer_exit_code(res->outcome),
                transfer_outcome_name(res->outcome), it->t);
-    transfer_free(it->t);
-    it->t = NULL;
+    if (!r->o->keep_uploads) {
+        transfer_free(it->t);
+        it->t = NULL;
+    }
 }
 
 static void start_probe(struct run *r, struct bulk_item *it)
@@ -306,12 +308,27 @@ static int worst_code(const struct bulk_item *items, size_t n)
     return w;
 }
 
-int bulk_run(struct client *c, struct bulk_item *items, size_t n, const struct bulk_options *o)
+/* The engine's state between steps (bulk_begin .. bulk_end). */
+struct bulk_job {
+    struct run r;
+    struct bulk_item *items;
+    size_t n, next;
+    size_t active[BULK_MAX_CONCURRENCY + 1];
+    size_t n_active;
+    bool stopping;
+};
+
+struct bulk_job *bulk_begin(struct client *c, struct bulk_item *items, size_t n,
+                            const struct bulk_options *o)
 {
-    struct run r = { .c = c, .o = o, .t0 = clock_now() };
-    r.st.total = n;
+    struct bulk_job *j = xcalloc(1, sizeof *j);
+    j->items = items;
+    j->n = n;
+    j->r = (struct run){ .c = c, .o = o, .t0 = clock_now() };
+    struct run *r = &j->r;
+    r->st.total = n;
     for (size_t i = 0; i < n; i++) {
-        r.st.bytes_total += items[i].att.size;
+        r->st.bytes_total += items[i].att.size;
         items[i].status = BULK_PENDING;
         items[i].phase = PH_IDLE;
     }
@@ -319,79 +336,130 @@ int bulk_run(struct client *c, struct bulk_item *items, size_t n, const struct b
     if (conc > BULK_MAX_CONCURRENCY)
         conc = BULK_MAX_CONCURRENCY;
     client_set_adaptive(c, NULL, conc);
+    if (o->no_history)
+        return j;   /* no journal: nothing to look up, nothing to key */
 
     /* The content's hash is the journal's key: same content, same target = same row. */
     char err[600];
     for (size_t i = 0; i < n; i++)
         if (!items[i].sha256[0] &&
             filehash_file(items[i].att.path, items[i].sha256, err, sizeof err) != 0)
-            fail(&r, &items[i], KA_EXIT_FILE, "%s", err);
-    if (!o->no_history && bulk_journal_read(c, items, n, err, sizeof err) != 0) {
+            fail(r, &items[i], KA_EXIT_FILE, "%s", err);
+    if (bulk_journal_read(c, items, n, err, sizeof err) != 0) {
         for (size_t i = 0; i < n; i++)
             if (items[i].status == BULK_PENDING)
-                fail(&r, &items[i], KA_EXIT_CONFIG, "not sent: the history (the batch's "
+                fail(r, &items[i], KA_EXIT_CONFIG, "not sent: the history (the batch's "
                      "journal) cannot be read, so what an earlier run did is unknown: %s", err);
     }
     for (size_t i = 0; i < n; i++) {
         if (items[i].status == BULK_PENDING && items[i].prior == BULK_PRIOR_OK && !o->force) {
             snprintf(items[i].message, sizeof items[i].message,
                      "already attached: the history has this content sent to this target");
-            decide(&r, &items[i], BULK_ALREADY, 0, "duplicate", NULL);
+            decide(r, &items[i], BULK_ALREADY, 0, "duplicate", NULL);
         }
     }
+    return j;
+}
 
-    size_t *active = xcalloc(BULK_MAX_CONCURRENCY + 1, sizeof *active);
-    size_t n_active = 0, next = 0;
-    bool stopping = false;
-    for (;;) {
-        if (!stopping && o->interrupted && *o->interrupted) {
-            stopping = true;
-            for (size_t i = 0; i < n_active; i++)
-                if (items[active[i]].t)
-                    transfer_cancel(items[active[i]].t);
-        }
-        struct client_concurrency cc;
-        client_get_concurrency(c, NULL, &cc);
-        while (!stopping && next < n && n_active < (size_t)cc.cap && n_active < BULK_MAX_CONCURRENCY) {
-            struct bulk_item *it = &items[next++];
-            if (it->status != BULK_PENDING)
-                continue;
-            if (it->prior == BULK_PRIOR_UNKNOWN && !o->force)
-                start_probe(&r, it);
+void bulk_cancel(struct bulk_job *j)
+{
+    if (j->stopping)
+        return;
+    j->stopping = true;
+    for (size_t i = 0; i < j->n_active; i++)
+        if (j->items[j->active[i]].t)
+            transfer_cancel(j->items[j->active[i]].t);
+}
+
+bool bulk_step(struct bulk_job *j)
+{
+    struct run *r = &j->r;
+    const struct bulk_options *o = r->o;
+    struct bulk_item *items = j->items;
+    if (o->interrupted && *o->interrupted)
+        bulk_cancel(j);
+    /* What the last poll finished. */
+    for (size_t i = 0; i < j->n_active;) {
+        struct bulk_item *it = &items[j->active[i]];
+        if (it->t && transfer_finished(it->t)) {
+            if (it->phase == PH_SEND)
+                finish_send(r, it);
             else
-                start_send(&r, it);
-            if (it->phase != PH_DONE)
-                active[n_active++] = (size_t)(it - items);
+                step_probe(r, it);
+            /* a probe that found nothing goes on to send: cancelled if stopping */
+            if (j->stopping && it->t && it->phase != PH_DONE)
+                transfer_cancel(it->t);
         }
-        if (n_active == 0 && (next >= n || stopping))
-            break;
-        client_poll(c, 50, -1, NULL);
-        for (size_t i = 0; i < n_active;) {
-            struct bulk_item *it = &items[active[i]];
-            if (it->t && transfer_finished(it->t)) {
-                if (it->phase == PH_SEND)
-                    finish_send(&r, it);
-                else
-                    step_probe(&r, it);
-                /* a probe that found nothing goes on to send: cancelled if stopping */
-                if (stopping && it->t)
-                    transfer_cancel(it->t);
-            }
-            if (it->phase == PH_DONE)
-                active[i] = active[--n_active];
-            else
-                i++;
-        }
-        update_stats(&r, items, active, n_active);
-        if (o->progress)
-            o->progress(&r.st, o->cls);
+        if (it->phase == PH_DONE)
+            j->active[i] = j->active[--j->n_active];
+        else
+            i++;
     }
-    free(active);
-    for (size_t i = 0; i < n; i++)
-        if (items[i].status == BULK_PENDING)
-            snprintf(items[i].message, sizeof items[i].message, "not run: interrupted");
-    update_stats(&r, items, NULL, 0);
+    /* Then start what the cap allows. */
+    struct client_concurrency cc;
+    client_get_concurrency(r->c, NULL, &cc);
+    while (!j->stopping && j->next < j->n && j->n_active < (size_t)cc.cap &&
+           j->n_active < BULK_MAX_CONCURRENCY) {
+        struct bulk_item *it = &items[j->next++];
+        if (it->status != BULK_PENDING)
+            continue;
+        if (it->prior == BULK_PRIOR_UNKNOWN && !o->force)
+            start_probe(r, it);
+        else
+            start_send(r, it);
+        if (it->phase != PH_DONE)
+            j->active[j->n_active++] = (size_t)(it - items);
+    }
+    update_stats(r, items, j->active, j->n_active);
+    bool more = j->n_active > 0 || (j->next < j->n && !j->stopping);
     if (o->progress)
-        o->progress(&r.st, o->cls);
-    return worst_code(items, n);
+        o->progress(&r->st, o->cls);
+    return more;
+}
+
+const struct bulk_stats *bulk_get_stats(const struct bulk_job *j)
+{
+    return &j->r.st;
+}
+
+int bulk_end(struct bulk_job *j)
+{
+    if (!j)
+        return KA_EXIT_OK;
+    /* Whatever is still running is cancelled and waited for: its outcome is journalled. */
+    if (j->n_active) {
+        bulk_cancel(j);
+        while (bulk_step(j))
+            client_poll(j->r.c, 50, -1, NULL);
+    }
+    for (size_t i = 0; i < j->n; i++)
+        if (j->items[i].status == BULK_PENDING)
+            snprintf(j->items[i].message, sizeof j->items[i].message, "not run: interrupted");
+    int rc = worst_code(j->items, j->n);
+    free(j);
+    return rc;
+}
+
+enum bulk_activity bulk_item_activity(const struct bulk_item *it)
+{
+    switch (it->phase) {
+    case PH_LIST:
+    case PH_DOWNLOAD: return BULK_CHECKING;
+    case PH_SEND: return BULK_SENDING;
+    case PH_DONE: return BULK_DECIDED;
+    default: return BULK_WAITING;
+    }
+}
+
+const struct transfer *bulk_item_upload(const struct bulk_item *it)
+{
+    return it->phase == PH_SEND || it->phase == PH_DONE ? it->t : NULL;
+}
+
+int bulk_run(struct client *c, struct bulk_item *items, size_t n, const struct bulk_options *o)
+{
+    struct bulk_job *j = bulk_begin(c, items, n, o);
+    while (bulk_step(j))
+        client_poll(c, 50, -1, NULL);
+    return bulk_end(j);
 }

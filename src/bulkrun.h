@@ -14,7 +14,11 @@
  *   - anything else: sent.
  *
  *   struct bulk_item *items = ... (bulk_item_init each, after the caller's checks)
- *   bulk_run(client, items, n, &opts);   then read each item's status and message */
+ *   bulk_run(client, items, n, &opts);   then read each item's status and message
+ * or, from a loop that waits on more than the network (the UI):
+ *   j = bulk_begin(client, items, n, &opts);
+ *   while (bulk_step(j)) client_poll(...);     (one step after each of the loop's waits)
+ *   rc = bulk_end(j); */
 #ifndef KA_BULKRUN_H
 #define KA_BULKRUN_H
 
@@ -71,6 +75,7 @@ struct bulk_stats {
     size_t attached, already, found, failed;
     uint64_t bytes_total, bytes_done;   /* file bytes of the items to send */
     size_t in_flight;            /* uploads and listings running now */
+    size_t settling;             /* items waiting for an interrupted run's upload to show */
     int cap;                     /* the concurrency cap in force */
     unsigned rejected;           /* 429 CONCURRENCY_LIMIT_EXCEEDED so far */
     double elapsed_s, rate, eta_s;      /* rate in file bytes/s; eta < 0 = unknown */
@@ -81,6 +86,8 @@ struct bulk_options {
     const char *remote_fields;   /* JSON object text for every upload, or NULL */
     bool no_history;             /* no journal: nothing skipped, nothing written */
     bool force;                  /* send even what the journal says arrived */
+    bool keep_uploads;           /* a decided item keeps its finished upload (its result, for
+                                    a screen to show) until bulk_item_free */
     volatile sig_atomic_t *interrupted;   /* set (Ctrl-C): stop starting, cancel, end */
     /* Called after every poll (the caller limits its redraws) and once at the end. */
     void (*progress)(const struct bulk_stats *s, void *cls);
@@ -99,6 +106,34 @@ void bulk_item_free(struct bulk_item *it);
 /* Run every item. Returns KA_EXIT_OK when each is attached, already there or found, else
  * the worst item's code (KA_EXIT_CANCELLED when interrupted). */
 int bulk_run(struct client *c, struct bulk_item *items, size_t n, const struct bulk_options *o);
+
+/* The same, a step at a time: bulk_begin hashes what is missing and reads the journal
+ * (local work, no network); each bulk_step looks at what the last client_poll finished,
+ * starts what the cap allows and reports progress, and returns false once every item is
+ * decided (or, cancelled, every running one has ended). bulk_end waits for any still
+ * running (cancelled first), frees the job and returns what bulk_run would. */
+struct bulk_job;
+struct bulk_job *bulk_begin(struct client *c, struct bulk_item *items, size_t n,
+                            const struct bulk_options *o);
+bool bulk_step(struct bulk_job *j);
+/* Stop: nothing more is started, what runs is cancelled (its outcome still journalled). */
+void bulk_cancel(struct bulk_job *j);
+const struct bulk_stats *bulk_get_stats(const struct bulk_job *j);
+int bulk_end(struct bulk_job *j);
+
+/* What an item is doing now, for a screen's list of what is in flight. */
+enum bulk_activity {
+    BULK_WAITING,     /* not started yet */
+    BULK_CHECKING,    /* an earlier run's outcome is unknown: its target's attachments are
+                         being listed (or a listed copy downloaded) to compare */
+    BULK_SENDING,     /* its upload runs: bulk_item_upload gives its progress */
+    BULK_SETTLING,    /* an interrupted run's upload of it may still be being stored by
+                         Kombo: its target is listed again now and then (bulk_item_settle_until) */
+    BULK_DECIDED
+};
+enum bulk_activity bulk_item_activity(const struct bulk_item *it);
+/* The item's upload while it runs, and after it with keep_uploads; else NULL. */
+const struct transfer *bulk_item_upload(const struct bulk_item *it);
 
 /* "attached", "already done", "found", "failed", "not run". */
 const char *bulk_status_name(enum bulk_status s);

@@ -21,6 +21,7 @@
 #include "history.h"
 #include "mock.h"
 #include "mock_http.h"
+#include "transfer.h"
 
 #define CAND "4B7z5qJ8dXcR2mTnWvKpLs9a"
 #define INTEG "bulk:test"
@@ -207,6 +208,64 @@ static void test_interrupted_before_start(void **state)
     mock_stop(m);
 }
 
+/* The stepped form the UI drives: bulk_begin, a bulk_step after each poll, bulk_cancel
+ * mid-way, bulk_end. Items in flight say so, a decided item keeps its upload's result with
+ * keep_uploads, and a cancel sends nothing more: what was decided stays decided, the rest
+ * is not run, and the mock holds exactly the attached ones. */
+static void test_stepped_and_cancelled(void **state)
+{
+    (void)state;
+    struct mock *m = mh_start((struct mock_config){ .concurrency_limit = 2, .latency_ms = 30 }, th_dir);
+    struct client *c = th_client(mock_base_url(m), "k", INTEG, 4);
+    struct bulk_item *items = make_items(12, "p");
+    struct bulk_options o = { .concurrency = 2, .keep_uploads = true };
+    struct bulk_job *j = bulk_begin(c, items, 12, &o);
+    size_t most_sending = 0;
+    bool more = true;
+    while (more && bulk_get_stats(j)->done < 4) {
+        more = bulk_step(j);
+        size_t sending = 0;
+        for (size_t i = 0; i < 12; i++)
+            if (bulk_item_activity(&items[i]) == BULK_SENDING) {
+                sending++;
+                assert_non_null(bulk_item_upload(&items[i]));
+            }
+        if (sending > most_sending)
+            most_sending = sending;
+        client_poll(c, 50, -1, NULL);
+    }
+    assert_true(more);
+    assert_true(most_sending >= 1 && most_sending <= 2);
+    bulk_cancel(j);
+    while (bulk_step(j))
+        client_poll(c, 50, -1, NULL);
+    assert_int_equal(bulk_end(j), KA_EXIT_CANCELLED);
+    size_t attached = 0, not_run = 0;
+    for (size_t i = 0; i < 12; i++) {
+        if (items[i].status == BULK_ATTACHED) {
+            attached++;
+            const struct transfer *u = bulk_item_upload(&items[i]);
+            assert_non_null(u);   /* kept: its result is there to show */
+            assert_int_equal(transfer_get_result(u)->outcome, TRANSFER_OK);
+            assert_int_equal(bulk_item_activity(&items[i]), BULK_DECIDED);
+        } else if (items[i].status == BULK_PENDING) {
+            not_run++;
+            assert_null(bulk_item_upload(&items[i]));
+        }
+    }
+    assert_true(attached >= 4);
+    assert_true(not_run >= 4);
+    /* The cancelled ones in flight (two at most) may still be stored: a server acts on a
+     * whole body whatever the client does next. Nothing else is. */
+    struct timespec pause = { 0, 100 * 1000000L };
+    nanosleep(&pause, NULL);
+    assert_true(mock_stored_count(m) >= attached);
+    assert_true(mock_stored_count(m) <= attached + 2);
+    free_items(items, 12);
+    client_free(c);
+    mock_stop(m);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -215,6 +274,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_started_rows_checked_first, setup, th_teardown_tempdir),
         cmocka_unit_test_setup_teardown(test_storm_halves_then_grows, setup, th_teardown_tempdir),
         cmocka_unit_test_setup_teardown(test_interrupted_before_start, setup, th_teardown_tempdir),
+        cmocka_unit_test_setup_teardown(test_stepped_and_cancelled, setup, th_teardown_tempdir),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     curl_global_cleanup();
