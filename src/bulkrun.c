@@ -451,6 +451,11 @@ enum bulk_activity bulk_item_activity(const struct bulk_item *it)
     }
 }
 
+time_t bulk_item_settle_until(const struct bulk_item *it)
+{
+    return it->settle_until;
+}
+
 const struct transfer *bulk_item_upload(const struct bulk_item *it)
 {
     return it->phase == PH_SEND || it->phase == PH_DONE ? it->t : NULL;

@@ -68,6 +68,7 @@ struct bulk_item {
     int phase;
     struct transfer *t;
     void *probe;
+    time_t settle_until;         /* BULK_SETTLING: when it is sent anyway if still not listed */
 };
 
 struct bulk_stats {
@@ -132,6 +133,8 @@ enum bulk_activity {
     BULK_DECIDED
 };
 enum bulk_activity bulk_item_activity(const struct bulk_item *it);
+/* BULK_SETTLING: the moment it is sent after all if the listing still lacks it. */
+time_t bulk_item_settle_until(const struct bulk_item *it);
 /* The item's upload while it runs, and after it with keep_uploads; else NULL. */
 const struct transfer *bulk_item_upload(const struct bulk_item *it);
 
