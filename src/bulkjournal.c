@@ -1,5 +1,5 @@
 /* The batch's journal (bulkrun.h): the history file, read once per run for every item's
- * prior state, and the lines only a batch writes (started, found). The outcome line of an
+ * prior state, and the lines only a batch writes (started, sent, found). The outcome line of an
  * upload is history_record's, as for a single upload, so the two kinds of run see each
  * other's work. */
 #include "bulkrun.h"
@@ -39,7 +39,9 @@ static bool same_target(const struct history_entry *e, const struct bulk_item *i
 }
 
 #define SEEN_OK 1
-#define LAST_UNKNOWN 2
+#define LAST_STARTED 2     /* the newest line: started, nothing more */
+#define LAST_SENT 4        /* the newest line: the whole body went out, outcome unknown */
+#define LAST_MASK (LAST_STARTED | LAST_SENT)
 
 static void scan_one(const struct history_entry *e, void *cls)
 {
@@ -56,7 +58,8 @@ static void scan_one(const struct history_entry *e, void *cls)
         else
             hi = mid;
     }
-    bool unknown = !strcmp(e->outcome, HISTORY_STARTED) || !strcmp(e->outcome, "unknown");
+    int last = !strcmp(e->outcome, HISTORY_STARTED) ? LAST_STARTED
+             : !strcmp(e->outcome, HISTORY_SENT) || !strcmp(e->outcome, "unknown") ? LAST_SENT : 0;
     for (size_t i = lo; i < s->n && !strcmp(s->by_sha[i]->sha256, e->sha256); i++) {
         struct bulk_item *it = s->by_sha[i];
         if (!same_target(e, it))
@@ -66,7 +69,9 @@ static void scan_one(const struct history_entry *e, void *cls)
             it->done_at = e->time;
         }
         /* Lines come oldest first: the last one seen is the newest. */
-        it->prior = unknown ? (it->prior | LAST_UNKNOWN) : (it->prior & ~LAST_UNKNOWN);
+        it->prior = (it->prior & ~LAST_MASK) | last;
+        if (last)
+            it->prior_at = e->time;
     }
 }
 
@@ -87,7 +92,8 @@ int bulk_journal_read(struct client *c, struct bulk_item *items, size_t n, char 
     for (size_t i = 0; i < n; i++) {
         int p = items[i].prior;
         items[i].prior = (p & SEEN_OK) ? BULK_PRIOR_OK
-                       : (p & LAST_UNKNOWN) ? BULK_PRIOR_UNKNOWN : BULK_PRIOR_NONE;
+                       : (p & LAST_SENT) ? BULK_PRIOR_SENT
+                       : (p & LAST_STARTED) ? BULK_PRIOR_STARTED : BULK_PRIOR_NONE;
     }
     return rc;
 }
@@ -124,6 +130,11 @@ static int append(struct client *c, const struct bulk_item *it, const char *outc
 int bulk_journal_started(struct client *c, const struct bulk_item *it, char *err, size_t errlen)
 {
     return append(c, it, HISTORY_STARTED, NULL, err, errlen);
+}
+
+int bulk_journal_sent(struct client *c, const struct bulk_item *it, char *err, size_t errlen)
+{
+    return append(c, it, HISTORY_SENT, NULL, err, errlen);
 }
 
 int bulk_journal_found(struct client *c, const struct bulk_item *it, char *err, size_t errlen)

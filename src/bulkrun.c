@@ -21,7 +21,12 @@
 #include "upload.h"
 #include "xalloc.h"
 
-enum phase { PH_IDLE, PH_LIST, PH_DOWNLOAD, PH_SEND, PH_DONE };
+enum phase { PH_IDLE, PH_LIST, PH_DOWNLOAD, PH_SEND, PH_SETTLE, PH_DONE };
+
+/* Settling: how often an item whose earlier upload may still be being stored is listed
+ * again (listings count against Kombo's limit: not too often), from the first to at most. */
+#define SETTLE_FIRST_S 1.0
+#define SETTLE_MAX_S 10.0
 
 /* An unknown item's check: the listing, then one download at a time of the attachments
  * whose name and type match. */
@@ -75,6 +80,7 @@ const char *bulk_status_name(enum bulk_status s)
 struct run {
     struct client *c;
     const struct bulk_options *o;
+    long settle_s;               /* how long after its "sent" line an upload may still land */
     struct bulk_stats st;
     uint64_t bytes_finished;     /* of items decided */
     double t0;
@@ -105,8 +111,21 @@ static void fail(struct run *r, struct bulk_item *it, int code, const char *fmt,
     decide(r, it, BULK_FAILED, code, "failed", NULL);
 }
 
+/* Just before the last body bytes go: from now on Kombo may store the file. */
+static int note_sent(void *cls, char *err, size_t errlen)
+{
+    struct bulk_item *it = cls;
+    char why[400];
+    if (bulk_journal_sent(it->client, it, why, sizeof why) == 0)
+        return 0;
+    snprintf(err, errlen, "not sent: the history (the batch's journal) cannot be written: %s",
+             why);
+    return -1;
+}
+
 /* The journal's started line first: once it is on disk a kill at any later moment leaves
- * the item "unknown", checked by the next run before it sends again. */
+ * the item "started" (nothing stored: checked, then sent) or, once the "sent" line is
+ * written just before the body's end, "sent" (checked, waited for, then sent). */
 static void start_send(struct run *r, struct bulk_item *it)
 {
     char err[600];
@@ -124,7 +143,10 @@ static void start_send(struct run *r, struct bulk_item *it)
         .remote_fields = r->o->remote_fields,
         .sha256 = it->sha256[0] ? it->sha256 : NULL,
         .candidate_name = it->candidate_name,
+        .body_out = r->o->no_history ? NULL : note_sent,
+        .body_out_cls = it,
     };
+    it->client = r->c;
     it->t = upload_start(r->c, &req, &code, err, sizeof err);
     if (!it->t) {
         fail(r, it, code, "%s", err);
@@ -221,7 +243,23 @@ static void probe_next(struct run *r, struct bulk_item *it)
         }
     }
     end_probe(it);
-    start_send(r, it);   /* not there: the interrupted run never got it through */
+    /* Not listed. After "started" its whole body never left: nothing was stored. After
+     * "sent" Kombo may still be storing it: wait and list again, until the line is older
+     * than an attempt may take; only then is it sent. */
+    time_t now = time(NULL);
+    time_t until = it->prior_at + r->settle_s;
+    if (it->prior == BULK_PRIOR_SENT && now < until) {
+        it->settle_until = until;
+        it->settle_wait = it->settle_wait > 0 ? it->settle_wait * 2 : SETTLE_FIRST_S;
+        if (it->settle_wait > SETTLE_MAX_S)
+            it->settle_wait = SETTLE_MAX_S;
+        it->settle_next = clock_now() + it->settle_wait;
+        if (it->settle_next > clock_now() + (double)(until - now))
+            it->settle_next = clock_now() + (double)(until - now);
+        it->phase = PH_SETTLE;
+        return;
+    }
+    start_send(r, it);
 }
 
 static void step_probe(struct run *r, struct bulk_item *it)
@@ -279,8 +317,10 @@ static void update_stats(struct run *r, struct bulk_item *items, const size_t *a
     r->st.rejected = cc.rejected;
     r->st.in_flight = (size_t)cc.in_flight;
     uint64_t partial = 0;
+    r->st.checking = 0;
     for (size_t i = 0; i < n_active; i++) {
         struct bulk_item *it = &items[active[i]];
+        r->st.checking += it->phase == PH_LIST || it->phase == PH_DOWNLOAD;
         if (it->phase != PH_SEND || !it->t)
             continue;
         struct transfer_progress p;
@@ -313,8 +353,10 @@ struct bulk_job {
     struct run r;
     struct bulk_item *items;
     size_t n, next;
-    size_t active[BULK_MAX_CONCURRENCY + 1];
+    size_t active[BULK_MAX_CONCURRENCY + 1];   /* items with a transfer running */
     size_t n_active;
+    size_t *settling;            /* items waiting to be listed again (no transfer, no slot) */
+    size_t n_settling;
     bool stopping;
 };
 
@@ -324,13 +366,20 @@ struct bulk_job *bulk_begin(struct client *c, struct bulk_item *items, size_t n,
     struct bulk_job *j = xcalloc(1, sizeof *j);
     j->items = items;
     j->n = n;
+    j->settling = xcalloc(n ? n : 1, sizeof *j->settling);
     j->r = (struct run){ .c = c, .o = o, .t0 = clock_now() };
     struct run *r = &j->r;
+    /* An attempt that got its whole body out may be acted on until the client's timeout
+     * ends it; a server's own work may outlast that a little. */
+    long timeout = client_options(c)->timeout_s;
+    r->settle_s = o->settle_s > 0 ? o->settle_s
+                : (timeout > 0 ? timeout : CLIENT_DEFAULT_TIMEOUT_S) + 5;
     r->st.total = n;
     for (size_t i = 0; i < n; i++) {
         r->st.bytes_total += items[i].att.size;
         items[i].status = BULK_PENDING;
         items[i].phase = PH_IDLE;
+        items[i].settle_wait = 0;
     }
     int conc = o->concurrency > 0 ? o->concurrency : BULK_DEFAULT_CONCURRENCY;
     if (conc > BULK_MAX_CONCURRENCY)
@@ -369,6 +418,26 @@ void bulk_cancel(struct bulk_job *j)
     for (size_t i = 0; i < j->n_active; i++)
         if (j->items[j->active[i]].t)
             transfer_cancel(j->items[j->active[i]].t);
+    /* A settling item was never sent by this run: it stays "not run", as before its turn. */
+    for (size_t i = 0; i < j->n_settling; i++)
+        j->items[j->settling[i]].phase = PH_IDLE;
+    j->n_settling = 0;
+}
+
+/* The next item to start: a settling one whose time to look again has come, else the next
+ * in order. SIZE_MAX when none. */
+static size_t next_to_start(struct bulk_job *j, double now)
+{
+    for (size_t i = 0; i < j->n_settling; i++) {
+        size_t k = j->settling[i];
+        if (j->items[k].settle_next <= now) {
+            j->settling[i] = j->settling[--j->n_settling];
+            return k;
+        }
+    }
+    while (j->next < j->n && j->items[j->next].status != BULK_PENDING)
+        j->next++;
+    return j->next < j->n ? j->next++ : SIZE_MAX;
 }
 
 bool bulk_step(struct bulk_job *j)
@@ -389,8 +458,12 @@ bool bulk_step(struct bulk_job *j)
             /* a probe that found nothing goes on to send: cancelled if stopping */
             if (j->stopping && it->t && it->phase != PH_DONE)
                 transfer_cancel(it->t);
+            if (it->phase == PH_SETTLE && j->stopping)
+                it->phase = PH_IDLE;
+            else if (it->phase == PH_SETTLE)
+                j->settling[j->n_settling++] = j->active[i];
         }
-        if (it->phase == PH_DONE)
+        if (it->phase == PH_DONE || it->phase == PH_SETTLE || it->phase == PH_IDLE)
             j->active[i] = j->active[--j->n_active];
         else
             i++;
@@ -398,20 +471,27 @@ bool bulk_step(struct bulk_job *j)
     /* Then start what the cap allows. */
     struct client_concurrency cc;
     client_get_concurrency(r->c, NULL, &cc);
-    while (!j->stopping && j->next < j->n && j->n_active < (size_t)cc.cap &&
-           j->n_active < BULK_MAX_CONCURRENCY) {
-        struct bulk_item *it = &items[j->next++];
-        if (it->status != BULK_PENDING)
-            continue;
-        if (it->prior == BULK_PRIOR_UNKNOWN && !o->force)
+    double now = clock_now();
+    while (!j->stopping && j->n_active < (size_t)cc.cap && j->n_active < BULK_MAX_CONCURRENCY) {
+        size_t k = next_to_start(j, now);
+        if (k == SIZE_MAX)
+            break;
+        struct bulk_item *it = &items[k];
+        if ((it->prior == BULK_PRIOR_STARTED || it->prior == BULK_PRIOR_SENT) && !o->force)
             start_probe(r, it);
         else
             start_send(r, it);
         if (it->phase != PH_DONE)
-            j->active[j->n_active++] = (size_t)(it - items);
+            j->active[j->n_active++] = k;
     }
     update_stats(r, items, j->active, j->n_active);
-    bool more = j->n_active > 0 || (j->next < j->n && !j->stopping);
+    r->st.settling = j->n_settling;
+    r->st.settle_until = 0;
+    for (size_t i = 0; i < j->n_settling; i++)
+        if (items[j->settling[i]].settle_until > r->st.settle_until)
+            r->st.settle_until = items[j->settling[i]].settle_until;
+    bool more = j->n_active > 0 ||
+                (!j->stopping && (j->next < j->n || j->n_settling > 0));
     if (o->progress)
         o->progress(&r->st, o->cls);
     return more;
@@ -436,6 +516,7 @@ int bulk_end(struct bulk_job *j)
         if (j->items[i].status == BULK_PENDING)
             snprintf(j->items[i].message, sizeof j->items[i].message, "not run: interrupted");
     int rc = worst_code(j->items, j->n);
+    free(j->settling);
     free(j);
     return rc;
 }
@@ -446,6 +527,7 @@ enum bulk_activity bulk_item_activity(const struct bulk_item *it)
     case PH_LIST:
     case PH_DOWNLOAD: return BULK_CHECKING;
     case PH_SEND: return BULK_SENDING;
+    case PH_SETTLE: return BULK_SETTLING;
     case PH_DONE: return BULK_DECIDED;
     default: return BULK_WAITING;
     }

@@ -4,13 +4,18 @@
  * Shared by `kombo-attach batch` and the command line's several files.
  *
  * Exactly once (DESIGN.md, "Batches"): the history is the journal. Before an upload's
- * first byte the engine appends a HISTORY_STARTED line, then the outcome line. A run first
- * reads the journal for every item's content (SHA-256) and target:
+ * first byte the engine appends a HISTORY_STARTED line, just before its last body bytes a
+ * HISTORY_SENT line, then the outcome line. A run first reads the journal for every item's
+ * content (SHA-256) and target:
  *   - an "ok" line: skipped, BULK_ALREADY;
- *   - the newest line HISTORY_STARTED or "unknown" (killed, or the connection broke after
- *     the whole body went out): the target's attachments are listed first; an attachment
- *     of the same name and type (and, when it has a data_url, the same SHA-256) means it
- *     arrived, BULK_FOUND, and an "ok" line is written; otherwise it is sent;
+ *   - the newest line HISTORY_STARTED, HISTORY_SENT or "unknown" (killed, or the connection
+ *     broke after the whole body went out): the target's attachments are listed first; an
+ *     attachment of the same name and type (and, when it has a data_url, the same SHA-256)
+ *     means it arrived, BULK_FOUND, and an "ok" line is written;
+ *   - not listed after "started": sent (its whole body never left, nothing was stored);
+ *   - not listed after "sent"/"unknown": Kombo may still be storing it. BULK_SETTLING: listed
+ *     again now and then until the line is older than an attempt may take (the client's
+ *     timeout), then sent;
  *   - anything else: sent.
  *
  *   struct bulk_item *items = ... (bulk_item_init each, after the caller's checks)
@@ -64,11 +69,14 @@ struct bulk_item {
     time_t done_at;              /* BULK_ALREADY: when the journal's "ok" line was written */
 
     /* the engine's */
-    int prior;                   /* what the journal said (bulkrun.c) */
+    int prior;                   /* what the journal said (enum bulk_prior) */
+    time_t prior_at;             /* and when its newest started/sent line was written */
     int phase;
     struct transfer *t;
     void *probe;
     time_t settle_until;         /* BULK_SETTLING: when it is sent anyway if still not listed */
+    double settle_next, settle_wait;   /* the next listing (monotonic s), the last pause */
+    struct client *client;
 };
 
 struct bulk_stats {
@@ -76,7 +84,9 @@ struct bulk_stats {
     size_t attached, already, found, failed;
     uint64_t bytes_total, bytes_done;   /* file bytes of the items to send */
     size_t in_flight;            /* uploads and listings running now */
+    size_t checking;             /* items whose target is being listed (BULK_CHECKING) */
     size_t settling;             /* items waiting for an interrupted run's upload to show */
+    time_t settle_until;         /* the latest of their deadlines (0: none settling) */
     int cap;                     /* the concurrency cap in force */
     unsigned rejected;           /* 429 CONCURRENCY_LIMIT_EXCEEDED so far */
     double elapsed_s, rate, eta_s;      /* rate in file bytes/s; eta < 0 = unknown */
@@ -87,6 +97,8 @@ struct bulk_options {
     const char *remote_fields;   /* JSON object text for every upload, or NULL */
     bool no_history;             /* no journal: nothing skipped, nothing written */
     bool force;                  /* send even what the journal says arrived */
+    long settle_s;               /* how long after an upload's "sent" line Kombo may still
+                                    store it; 0 = the client's attempt timeout (or 300 s) */
     bool keep_uploads;           /* a decided item keeps its finished upload (its result, for
                                     a screen to show) until bulk_item_free */
     volatile sig_atomic_t *interrupted;   /* set (Ctrl-C): stop starting, cancel, end */
@@ -143,10 +155,16 @@ const char *bulk_status_name(enum bulk_status s);
 
 /* bulkjournal.c: the journal (the history file). Read every item's prior state in one pass
  * (items hashed); write an item's started line and its "found" line. 0 or -1 with err. */
-enum bulk_prior { BULK_PRIOR_NONE, BULK_PRIOR_OK, BULK_PRIOR_UNKNOWN };
+enum bulk_prior {
+    BULK_PRIOR_NONE,
+    BULK_PRIOR_OK,        /* an "ok" line */
+    BULK_PRIOR_STARTED,   /* newest: started, its whole body never went out */
+    BULK_PRIOR_SENT       /* newest: sent or "unknown", Kombo may have it or still store it */
+};
 int bulk_journal_read(struct client *c, struct bulk_item *items, size_t n, char *err,
                       size_t errlen);
 int bulk_journal_started(struct client *c, const struct bulk_item *it, char *err, size_t errlen);
+int bulk_journal_sent(struct client *c, const struct bulk_item *it, char *err, size_t errlen);
 int bulk_journal_found(struct client *c, const struct bulk_item *it, char *err, size_t errlen);
 
 #endif

@@ -73,6 +73,11 @@ int history_scan(void (*fn)(const struct history_entry *e, void *ctx), void *ctx
  * outcome line follows when it is known): a row whose newest line is this one may have
  * been attached (the run was killed) and is checked before it is sent again. */
 #define HISTORY_STARTED "started"
+/* The journal's line written just before an upload's last body bytes leave (each attempt):
+ * from then on Kombo may store the file whatever becomes of the client. A row whose newest
+ * line is "started" never got its whole body out, so nothing can have been stored; one
+ * whose newest line is this may still be being stored when the next run looks. */
+#define HISTORY_SENT "sent"
 /* Whether a duplicate is possible at all: a successful upload of a file of this size to this
  * candidate (same integration and server) is in the history. Same content means same size,
  * so without one there is no need to hash before sending. */

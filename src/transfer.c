@@ -400,6 +400,7 @@ static void start_attempt(struct transfer *t)
     t->result.stored_at[0] = '\0';
     t->errbuf[0] = '\0';
     t->kind_failed = false;
+    t->body_handed = false;
     httplog_reset(&t->log);
     answer_free(&t->result.answer); /* the result's answer is always the last attempt's */
     t->attempt_t0 = clock_now();
@@ -720,7 +721,8 @@ void transfer_cancel(struct transfer *t)
     /* Removing the handle closes an unfinished connection at once: no further byte leaves
      * and the server sees a short body. Once a file's whole body is out, the server may act
      * on it whatever we do now. */
-    bool out = t->kind->sends_file && t->state == TRANSFER_WAITING_ANSWER;
+    bool out = t->kind->sends_file && (t->state == TRANSFER_WAITING_ANSWER ||
+                                       (t->body_handed && t->state != TRANSFER_WAITING_RETRY));
     finish(t, out ? TRANSFER_UNKNOWN : TRANSFER_CANCELLED);
 }
 

@@ -72,6 +72,8 @@ struct transfer {
     enum transfer_state state;
     int attempt;
     bool cancelled, kind_failed;    /* kind_failed: the body source failed (message in kind) */
+    bool body_handed;               /* this attempt's whole body went to libcurl: it may be
+                                       on the wire before the progress callback says so */
     char kind_error[512];
     uint64_t sent;
     double t0, attempt_t0, retry_at;

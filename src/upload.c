@@ -21,6 +21,9 @@ struct upload {
     char *application_id, *job_name;
     char sha256[65];             /* given by the caller, or "" */
     uint64_t size;
+    uint64_t handed;             /* body bytes given to libcurl this attempt */
+    int (*body_out)(void *cls, char *err, size_t errlen);
+    void *body_out_cls;
 };
 
 static struct body *body_of(struct transfer *t)
@@ -33,11 +36,24 @@ static size_t read_cb(char *buf, size_t size, size_t nitems, void *userp)
     struct transfer *t = userp;
     if (t->cancelled)
         return CURL_READFUNC_ABORT;
-    size_t n = body_read(body_of(t), buf, size * nitems);
+    struct upload *u = t->kind_data;
+    size_t n = body_read(u->body, buf, size * nitems);
     if (n == BODY_READ_ERROR) {
         t->kind_failed = true;
-        snprintf(t->kind_error, sizeof t->kind_error, "%s", body_error(body_of(t)));
+        snprintf(t->kind_error, sizeof t->kind_error, "%s", body_error(u->body));
         return CURL_READFUNC_ABORT;
+    }
+    /* The last bytes are handed over only once the caller has noted that they are about
+     * to go (the batch's journal): if that note fails, the server gets a short body and
+     * acts on nothing. */
+    uint64_t before = u->handed;
+    u->handed += n;
+    if (n && before < t->total && u->handed >= t->total) {
+        if (u->body_out && u->body_out(u->body_out_cls, t->kind_error, sizeof t->kind_error) != 0) {
+            t->kind_failed = true;
+            return CURL_READFUNC_ABORT;
+        }
+        t->body_handed = true;
     }
     return n;
 }
@@ -55,6 +71,8 @@ static int seek_cb(void *userp, curl_off_t offset, int origin)
         return CURL_SEEKFUNC_FAIL;
     }
     t->sent = 0;
+    t->body_handed = false;
+    ((struct upload *)t->kind_data)->handed = 0;
     return CURL_SEEKFUNC_OK;
 }
 
@@ -72,6 +90,8 @@ static bool upload_setup(struct transfer *t, CURL *e)
 
 static int upload_rewind(struct transfer *t, char *err, size_t errlen)
 {
+    ((struct upload *)t->kind_data)->handed = 0;
+    t->body_handed = false;
     if (body_rewind(body_of(t)) == 0)
         return 0;
     snprintf(err, errlen, "%s", body_error(body_of(t)));
@@ -86,7 +106,7 @@ static void upload_cancelled(struct transfer *t, char *out, size_t outlen)
     if (t->state == TRANSFER_WAITING_RETRY)
         snprintf(out, outlen, "cancelled while waiting to retry (after %d attempt%s)", t->attempt,
                  t->attempt == 1 ? "" : "s");
-    else if (t->state == TRANSFER_WAITING_ANSWER)
+    else if (t->state == TRANSFER_WAITING_ANSWER || t->body_handed)   /* retry: said above */
         snprintf(out, outlen, "cancelled while waiting for the answer; the whole file was sent and "
                  "may have been attached");
     else if (t->state == TRANSFER_QUEUED)
@@ -179,6 +199,8 @@ struct transfer *upload_start(struct client *c, const struct upload_request *req
     if (req->sha256)
         snprintf(u->sha256, sizeof u->sha256, "%s", req->sha256);
     u->size = req->att->size;
+    u->body_out = req->body_out;
+    u->body_out_cls = req->body_out_cls;
     return transfer_launch(c, &upload_kind, u, url, NULL, true, "application/json",
                            body_length(b), code, err, errlen);
 }

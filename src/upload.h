@@ -24,6 +24,11 @@ struct upload_request {
     bool want_sha256;            /* hash the file while sending (for the history) */
     const char *sha256;          /* or the file's SHA-256 (hex), computed before sending */
     const char *candidate_name;  /* for the history, when known; may be NULL */
+    /* Called on each attempt just before the body's last bytes go to libcurl: from then on
+     * the server may act on the file whatever becomes of the client. Non-zero (with err)
+     * aborts the attempt instead, so the server gets a short body and stores nothing. */
+    int (*body_out)(void *cls, char *err, size_t errlen);
+    void *body_out_cls;
 };
 
 /* Check the request (candidate ID) and queue the upload on c: it starts at the next

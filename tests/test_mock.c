@@ -1243,6 +1243,51 @@ static void test_aborted_uploads_leave_nothing(void **state)
     assert_int_equal(mock_stored_count(g_mock), stored);
 }
 
+/* --upload-latency: an upload whose whole body arrived is stored when it is due even if
+ * its client hung up meanwhile (Kombo would not undo it); one whose body never arrived
+ * whole is not; a listing is not held as long. */
+static void test_upload_latency_outlives_client(void **state)
+{
+    (void)state;
+    char *inbox = th_tempdir();
+    struct mock_config cfg = { .inbox = inbox, .api_key = KEY, .quiet = true,
+                               .any_candidate = true, .latency_ms = 10,
+                               .upload_latency_ms = 400 };
+    char err[256];
+    struct mock *m = mock_start(&cfg, err, sizeof err);
+    assert_non_null(m);
+    for (int whole = 1; whole >= 0; whole--) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(mock_port(m)) };
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+        char req[1024];
+        size_t body = strlen(EXAMPLE_BODY);
+        int n = snprintf(req, sizeof req,
+                         "POST " UP " HTTP/1.1\r\nHost: x\r\n"
+                         "Authorization: Bearer " KEY "\r\nX-Integration-Id: " INTEG "\r\n"
+                         "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%.*s",
+                         body, (int)(whole ? body : body - 5), EXAMPLE_BODY);
+        assert_int_equal(write(fd, req, (size_t)n), n);
+        usleep(100000);
+        close(fd);                       /* gone before the 400 ms are up */
+        assert_int_equal(mock_stored_count(m), whole ? 0 : 1);
+        usleep(500000);
+        assert_int_equal(mock_stored_count(m), 1);   /* the whole one, and only it */
+    }
+    double t0 = now_s();
+    char origin[64];
+    snprintf(origin, sizeof origin, "http://127.0.0.1:%u", mock_port(m));
+    struct resp r = call_url(origin, &(struct call){ .method = "GET",
+                             .path = "/v1/ats/candidates/" CAND "/attachments" }, NULL);
+    assert_int_equal(r.status, 200);
+    resp_free(&r);
+    assert_true(now_s() - t0 < 0.3);
+    mock_stop(m);
+    th_rmtree(inbox);
+    free(inbox);
+}
+
 /* ------------------------------------------------------------- read-back */
 
 static void test_raw_path_recorded(void **state)
@@ -1993,6 +2038,7 @@ int main(void)
         cmocka_unit_test(test_get_drop_and_stall),
         cmocka_unit_test(test_short_body_leaves_nothing),
         cmocka_unit_test(test_aborted_uploads_leave_nothing),
+        cmocka_unit_test(test_upload_latency_outlives_client),
         cmocka_unit_test(test_raw_path_recorded),
         cmocka_unit_test(test_check_api_key),
         cmocka_unit_test(test_list_attachments),

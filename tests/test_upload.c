@@ -347,6 +347,60 @@ static void test_retry_then_success(void **state)
     attachment_free(&a);
 }
 
+/* The body_out hook (the batch's "sent" journal line): called once per attempt, just
+ * before the last body bytes go; a failing hook aborts the attempt, so the server gets a
+ * short body and stores nothing. */
+struct out_count { int calls; int fail_at; };
+
+static int count_out(void *cls, char *err, size_t errlen)
+{
+    struct out_count *oc = cls;
+    oc->calls++;
+    if (oc->fail_at && oc->calls == oc->fail_at) {
+        snprintf(err, errlen, "the journal is full");
+        return -1;
+    }
+    return 0;
+}
+
+static void test_body_out_hook(void **state)
+{
+    (void)state;
+    struct attachment a;
+    mf_make_att(&a, "hook.pdf", 600 * 1024);
+    struct mock_fault f = {.kind = MOCK_FAULT_STATUS, .count = 2, .status = 503,
+                           .retry_after_ms = "10"};
+    mock_inject(G->mock, &f);
+    unsigned stored0 = mock_stored_count(G->mock);
+    struct out_count oc = {0};
+    struct req r = base_req(mock_base_url(G->mock), &a);
+    r.u.body_out = count_out;
+    r.u.body_out_cls = &oc;
+    struct job *u = start_ok(&r);
+    run_job(u, NULL, 60);
+    assert_int_equal(job_result(u)->outcome, TRANSFER_OK);
+    assert_int_equal(job_result(u)->attempts, 3);
+    assert_int_equal(oc.calls, 3);            /* one per attempt, each whole body */
+    assert_int_equal(mock_stored_count(G->mock), stored0 + 1);
+    job_free(u);
+
+    mf_clear_faults();
+    oc = (struct out_count){ .fail_at = 1 };
+    r = base_req(mock_base_url(G->mock), &a);
+    r.u.body_out = count_out;
+    r.u.body_out_cls = &oc;
+    u = start_ok(&r);
+    run_job(u, NULL, 60);
+    const struct transfer_result *res = job_result(u);
+    assert_int_equal(res->outcome, TRANSFER_FILE);
+    assert_non_null(strstr(res->message, "the journal is full"));
+    assert_int_equal(oc.calls, 1);
+    job_free(u);
+    usleep(300 * 1000); /* let the mock notice the short body */
+    assert_int_equal(mock_stored_count(G->mock), stored0 + 1);
+    attachment_free(&a);
+}
+
 /* Retry-After in seconds is honoured: the job waits about that long, as a timer. */
 static void test_retry_after_seconds(void **state)
 {
@@ -842,6 +896,7 @@ int main(void)
         cmocka_unit_test(test_success_and_progress),
         cmocka_unit_test(test_path_encoding_on_the_wire),
         cmocka_unit_test(test_retry_then_success),
+        cmocka_unit_test(test_body_out_hook),
         cmocka_unit_test(test_retry_after_seconds),
         cmocka_unit_test(test_retries_exhausted),
         cmocka_unit_test(test_odd_answers),

@@ -27,6 +27,7 @@ struct cli_batch_out {
     const struct cli_options *co;
     bool progress;             /* draw on stderr */
     double last_draw;
+    bool settle_said;          /* the note on rows waiting for an interrupted run's uploads */
     const char *manifest;      /* for the lines, as given */
 };
 void cli_batch_progress(const struct bulk_stats *s, void *cls);

@@ -7,6 +7,7 @@
 #include <csv.h>
 #include <errno.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -40,15 +41,40 @@ void cli_batch_format_progress(const struct bulk_stats *s, int width, char *out,
         size_t l = strlen(line);
         snprintf(line + l, sizeof line - l, " · %zu failed", s->failed);
     }
+    if (s->settling) {
+        size_t l = strlen(line);
+        snprintf(line + l, sizeof line - l, " · %zu waiting to show", s->settling);
+    }
     /* Cut to the terminal: a wrapped line cannot be redrawn in place. */
     if (width > 1 && strlen(line) >= (size_t)width)
         line[width - 1] = '\0';
     snprintf(out, outlen, "%s", line);
 }
 
+/* Once per run, terminal or not: rows held back on purpose must not look like a hang. Said
+ * once the first checks are all in, so the count is whole. */
+static void say_settling(struct cli_batch_out *o, const struct bulk_stats *s)
+{
+    if (o->settle_said || !s->settling || s->checking || o->co->quiet)
+        return;
+    o->settle_said = true;
+    char until[32] = "?";
+    struct tm tm;
+    if (localtime_r(&s->settle_until, &tm))
+        strftime(until, sizeof until, "%H:%M:%S", &tm);
+    if (o->progress)
+        fputs("\r\033[K", stderr);
+    fprintf(stderr, "kombo-attach: %zu file%s an interrupted run sent %s not in the target's "
+            "attachments yet: Kombo may still be storing %s, so they are listed again until "
+            "%s before being sent (Ctrl-C now and a rerun later is just as safe)\n",
+            s->settling, s->settling == 1 ? "" : "s", s->settling == 1 ? "is" : "are",
+            s->settling == 1 ? "it" : "them", until);
+}
+
 void cli_batch_progress(const struct bulk_stats *s, void *cls)
 {
     struct cli_batch_out *o = cls;
+    say_settling(o, s);
     if (!o->progress)
         return;
     double now = clock_now();

@@ -58,11 +58,13 @@ static bool same_str(const char *a, const char *b)
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-/* A journal's "started" line that an outcome of the same file and target follows: noise for
- * people (--json keeps it). One with nothing after it stays: that upload may have arrived. */
+/* A journal's "started" or "sent" line that a later line of the same file and target
+ * follows: noise for people (--json keeps it). One with nothing after it stays: that upload
+ * may have arrived. */
 static bool superseded(const struct history_entry *e, size_t n, size_t i)
 {
-    if (!e[i].outcome || strcmp(e[i].outcome, HISTORY_STARTED) != 0)
+    if (!e[i].outcome || (strcmp(e[i].outcome, HISTORY_STARTED) != 0 &&
+                          strcmp(e[i].outcome, HISTORY_SENT) != 0))
         return false;
     for (size_t j = i + 1; j < n; j++)
         if (same_str(e[j].path, e[i].path) && same_str(e[j].candidate, e[i].candidate) &&

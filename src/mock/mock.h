@@ -74,6 +74,9 @@ struct mock_config {
                                          "FINAL_SYNC_PENDING" */
     unsigned latency_ms;      /* every /v1 answer waits this long (others are not held up);
                                  at most 60000 */
+    unsigned upload_latency_ms;   /* uploads wait this long instead, when set: an ATS takes
+                                     longer to store a file than to list, and an upload whose
+                                     client left is still stored when it is due */
     /* Kombo's concurrency limit: beyond this many attachment actions (uploads, attachment
      * listings) in flight per integration, 429 PLATFORM.CONCURRENCY_LIMIT_EXCEEDED; with
      * it set every answer carries Concurrency-Limit / Concurrency-Remaining, and

@@ -27,7 +27,7 @@ static void usage(FILE *out)
             "                         [--api-key-file F] [--tls-cert F --tls-key F]\n"
             "                         [--fail-next N --fail-status S [--retry-after V]] [--quiet]\n"
             "                         [--any-candidate] [--candidates N] [--seed S] [--data FILE]\n"
-            "                         [--restrictions FILE] [--latency MS]\n"
+            "                         [--restrictions FILE] [--latency MS] [--upload-latency MS]\n"
             "                         [--concurrency-limit N]\n"
             "                         [--integration-status S] [--setup-status S]\n"
             "Runs a mock Kombo server on 127.0.0.1 that checks requests like the real API and\n"
@@ -39,7 +39,8 @@ static void usage(FILE *out)
             "another ID gets Kombo's 404, unless --any-candidate (for tests of odd IDs).\n"
             "--restrictions FILE: what GET /v1/ats/actions/ats_add_*_attachment answers as\n"
             "  attachment_restrictions (that JSON object, or null). --latency MS: every /v1\n"
-            "  answer waits MS ms. --concurrency-limit N: 429 PLATFORM.CONCURRENCY_LIMIT_EXCEEDED\n"
+            "  answer waits MS ms; --upload-latency MS: uploads wait MS ms instead (an upload whose\n"
+            "  client has gone is still stored when due, as Kombo would). --concurrency-limit N: 429 PLATFORM.CONCURRENCY_LIMIT_EXCEEDED\n"
             "  beyond N uploads/attachment listings in flight per integration, and the headers\n"
             "  Concurrency-Limit / Concurrency-Remaining on every answer. --integration-status ACTIVE|INVALID|INACTIVE and\n"
             "  --setup-status COMPLETED|INCOMPLETE|FINAL_SYNC_PENDING: GET /v1/integrations/{id}.\n"
@@ -61,7 +62,7 @@ static void usage(FILE *out)
 enum {
     OPT_PORT = 256, OPT_INBOX, OPT_MAX_BODY, OPT_API_KEY_FILE, OPT_API_KEY, OPT_TLS_CERT,
     OPT_TLS_KEY, OPT_FAIL_NEXT, OPT_FAIL_STATUS, OPT_RETRY_AFTER, OPT_QUIET, OPT_ANY_CANDIDATE,
-    OPT_CANDIDATES, OPT_SEED, OPT_DATA, OPT_RESTRICTIONS, OPT_LATENCY, OPT_CONC_LIMIT, OPT_INTEGRATION_STATUS,
+    OPT_CANDIDATES, OPT_SEED, OPT_DATA, OPT_RESTRICTIONS, OPT_LATENCY, OPT_UPLOAD_LATENCY, OPT_CONC_LIMIT, OPT_INTEGRATION_STATUS,
     OPT_SETUP_STATUS,
 };
 
@@ -85,6 +86,7 @@ static const struct option long_options[] = {
     { "data", required_argument, NULL, OPT_DATA },
     { "restrictions", required_argument, NULL, OPT_RESTRICTIONS },
     { "latency", required_argument, NULL, OPT_LATENCY },
+    { "upload-latency", required_argument, NULL, OPT_UPLOAD_LATENCY },
     { "concurrency-limit", required_argument, NULL, OPT_CONC_LIMIT },
     { "integration-status", required_argument, NULL, OPT_INTEGRATION_STATUS },
     { "setup-status", required_argument, NULL, OPT_SETUP_STATUS },
@@ -190,6 +192,11 @@ static int take_value(struct mock_args *a, int opt, const char *val)
         if (num_parse_u64(val, 60000, &v) < 0)
             return usage_error("--latency must be a number of milliseconds from 0 to 60000");
         a->cfg.latency_ms = (unsigned)v;
+        break;
+    case OPT_UPLOAD_LATENCY:
+        if (num_parse_u64(val, 60000, &v) < 0)
+            return usage_error("--upload-latency must be a number of milliseconds from 0 to 60000");
+        a->cfg.upload_latency_ms = (unsigned)v;
         break;
     case OPT_CONC_LIMIT:
         if (num_parse_u64(val, 10000, &v) < 0)

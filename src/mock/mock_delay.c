@@ -51,7 +51,7 @@ static void *timer_main(void *arg)
 
 int mock_delay_start(struct mock *m)
 {
-    if (!m->latency_ms)
+    if (!m->latency_ms && !m->upload_latency_ms)
         return 0;
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
@@ -68,12 +68,14 @@ int mock_delay_start(struct mock *m)
 
 bool mock_delay_hold(struct mock *m, struct req *r, struct MHD_Connection *c)
 {
-    if (!m->latency_ms || r->control || r->delayed)
+    unsigned ms = r->route == R_UPLOAD && m->upload_latency_ms ? m->upload_latency_ms
+                                                              : m->latency_ms;
+    if (!ms || r->control || r->delayed)
         return false;
     r->delayed = true;
     struct mock_delayed *d = xcalloc(1, sizeof *d);
     d->c = c;
-    d->due = clock_now() + m->latency_ms / 1000.0;
+    d->due = clock_now() + ms / 1000.0;
     pthread_mutex_lock(&m->mu);
     if (m->stopping || !m->delay_running) {
         pthread_mutex_unlock(&m->mu);

@@ -102,7 +102,7 @@ struct mock {
     cJSON *restrictions;     /* data.attachment_restrictions; read-only once started */
     char *integration_id;    /* the one integration that exists, or NULL: any tool:id */
     const char *integration_status, *setup_status;
-    unsigned latency_ms;
+    unsigned latency_ms, upload_latency_ms;
     unsigned conc_limit;     /* mock_limit.c; 0 = none */
     pthread_t delay_thread;
     pthread_cond_t delay_cv;
