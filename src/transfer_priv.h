@@ -120,6 +120,11 @@ struct transfer *transfer_launch(struct client *c, const struct transfer_kind *k
 void transfer_done(struct transfer *t, CURLcode rc);
 /* Start due retries and queued transfers that now have a slot. */
 void transfer_tick(struct transfer *t, double now);
+/* transfer_curl.c: t's easy handle set up for its kind (headers, options, callbacks);
+ * false when libcurl refuses an option. */
+bool transfer_setup_easy(struct transfer *t, const char *content_type);
+/* Free a request header list, its lines (the key among them) wiped first. */
+void transfer_wipe_headers(struct curl_slist *h);
 /* Record bytes sent (the kinds' callbacks). */
 void transfer_note_sent(struct transfer *t, uint64_t sent);
 

@@ -3,6 +3,8 @@
  * the backend and the UI. */
 #include "utf8.h"
 
+#include <string.h>
+
 size_t utf8_decode(const char *str, size_t n, uint32_t *cp)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -80,4 +82,17 @@ size_t utf8_encode(uint32_t cp, char out[4])
     out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
     out[3] = (char)(0x80 | (cp & 0x3f));
     return 4;
+}
+
+/* Copy src into dst of size n, cutting on a UTF-8 character boundary. */
+void utf8_copy_cut(char *dst, size_t n, const char *src)
+{
+    size_t len = strlen(src);
+    if (len >= n) {
+        len = n - 1;
+        while (len > 0 && ((unsigned char)src[len] & 0xC0) == 0x80)
+            len--;
+    }
+    memmove(dst, src, len);
+    dst[len] = '\0';
 }

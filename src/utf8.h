@@ -15,4 +15,7 @@ size_t utf8_encode(uint32_t cp, char out[4]);
 /* True when s[0..n) is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF). */
 bool utf8_valid(const char *s, size_t n);
 
+/* Copy src into dst (n bytes, n > 0), cut to fit on a character boundary, NUL-ended. */
+void utf8_copy_cut(char *dst, size_t n, const char *src);
+
 #endif
