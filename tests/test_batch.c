@@ -1,5 +1,7 @@
-/* ui/batch.c: the files of one send, their states and verdicts, the counts, cancelling,
- * which files a retry sends again, and the byte totals the progress screen shows. */
+/* ui/batch.c: the files of one send, their states and verdicts (several decided in any
+ * order, as the engine runs them at once; found and already attached count as attached),
+ * the counts, cancelling, which files a retry sends again, and the byte totals the progress
+ * screen shows. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -53,19 +55,36 @@ static const struct transfer_result res_rejected = { .outcome = TRANSFER_REJECTE
 static const struct transfer_result res_cancelled = { .outcome = TRANSFER_CANCELLED, .attempts = 1 };
 static const struct transfer_result res_network = { .outcome = TRANSFER_NETWORK, .attempts = 4 };
 
-/* Send the current file with result r (NULL: refuse it instead). */
-static void step(struct batch *b, const struct transfer_result *r)
+/* File i is sent with result r (NULL: refused instead), as the sender does it. */
+static void step(struct batch *b, size_t i, const struct transfer_result *r)
 {
-    assert_non_null(batch_next(b));
     if (!r) {
-        batch_refuse(b, KA_EXIT_FILE, "refused for the test");
+        batch_refuse(&b->files[i], KA_EXIT_FILE, "refused for the test");
         return;
     }
-    assert_true(batch_prepare(b, 0));
+    assert_true(batch_prepare(b, i, 0));
+    batch_hand_over(&b->files[i]);
+    assert_int_equal(b->files[i].state, BF_RUNNING);
+    batch_finish(&b->files[i], r, 1000, 0.5);
+}
+
+/* Every file handed over at once, then decided in the order given by results. */
+static void send_all(struct batch *b, const struct transfer_result *const r[3])
+{
+    for (size_t i = 0; i < 3; i++) {
+        if (!r[i]) {
+            batch_refuse(&b->files[i], KA_EXIT_FILE, "refused for the test");
+            continue;
+        }
+        assert_true(batch_prepare(b, i, 0));
+        batch_hand_over(&b->files[i]);
+    }
     batch_begin(b);
     assert_true(b->running);
-    assert_int_equal(b->files[b->cur].state, BF_RUNNING);
-    batch_finish(b, r, 1000, 0.5);
+    for (size_t k = 3; k-- > 0;)   /* the last first: the engine's order is its own */
+        if (r[k])
+            batch_finish(&b->files[k], r[k], 1000, 0.5);
+    batch_end(b);
 }
 
 static void test_init_copies_the_spec(void **state)
@@ -110,8 +129,7 @@ static void test_init_copies_the_spec(void **state)
     assert_string_equal(b.files[0].sha256, "ab12");
     assert_string_equal(b.files[1].sha256, "");
     assert_string_equal(b.candidate_name, "Frank Doe");
-    assert_non_null(batch_next(&b));
-    assert_true(batch_prepare(&b, 0));
+    assert_true(batch_prepare(&b, 0, 0));
     assert_string_equal(b.files[0].att.name, "CV of Frank.txt");
     assert_int_equal(b.files[0].att.type, ATT_CV);
     batch_free(&b);
@@ -138,8 +156,7 @@ static void test_prepare_refuses_what_cannot_be_sent(void **state)
         struct batch_spec spec = { .candidate = "c", .ctype = rows[i].ctype, .paths = p, .n = 1 };
         struct batch b;
         batch_init(&b, &spec, 4);
-        assert_non_null(batch_next(&b));
-        bool ok = batch_prepare(&b, rows[i].max_size);
+        bool ok = batch_prepare(&b, 0, rows[i].max_size);
         if (ok != rows[i].ok)
             fail_msg("row %zu: prepare %d, want %d (%s)", i, ok, rows[i].ok, b.files[0].refused);
         if (ok) {
@@ -151,7 +168,7 @@ static void test_prepare_refuses_what_cannot_be_sent(void **state)
             assert_int_equal(b.files[0].refused_code, rows[i].code);
             assert_true(b.files[0].refused[0] != '\0');
             assert_int_equal(batch_verdict(&b.files[0]), BV_REFUSED);
-            assert_null(batch_next(&b)); /* refused files are passed over */
+            assert_false(batch_file_retry_helps(&b.files[0])); /* the file is the problem */
         }
         batch_free(&b);
     }
@@ -175,10 +192,9 @@ static void test_verdicts_and_counts(void **state)
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         struct batch b;
         init3(&b, NULL, NULL);
-        for (int k = 0; k < 3; k++)
-            step(&b, rows[i].r[k]);
-        assert_null(batch_next(&b));
+        send_all(&b, rows[i].r);
         assert_false(b.running);
+        assert_int_equal(batch_decided_count(&b), 3);
         if (batch_ok_count(&b) != rows[i].ok)
             fail_msg("row %zu: %zu ok, want %zu", i, batch_ok_count(&b), rows[i].ok);
         assert_int_equal(batch_has_failures(&b), rows[i].ok < 3);
@@ -192,27 +208,94 @@ static void test_verdicts_and_counts(void **state)
     }
 }
 
+/* Cancelled with two in flight: what the engine decided stays decided, the files it never
+ * started are skipped when it is done, and a retry sends those again. */
 static void test_cancel_skips_the_rest(void **state)
 {
     (void)state;
     struct batch b;
     init3(&b, NULL, NULL);
     assert_false(batch_cancel(&b)); /* nothing running yet */
-    assert_non_null(batch_next(&b));
-    assert_true(batch_prepare(&b, 0));
+    for (size_t i = 0; i < 3; i++) {
+        assert_true(batch_prepare(&b, i, 0));
+        batch_hand_over(&b.files[i]);
+    }
     batch_begin(&b);
+    assert_int_equal(batch_decided_count(&b), 0);
     assert_true(batch_cancel(&b));
     assert_false(batch_cancel(&b)); /* once */
     assert_true(b.cancelling);
-    batch_finish(&b, &res_cancelled, 10, 0.1);
-    assert_int_equal(b.files[1].state, BF_SKIPPED);
+    static const struct transfer_result cancelled = { .outcome = TRANSFER_CANCELLED,
+                                                      .attempts = 1, .retry_helps = true };
+    batch_finish(&b.files[1], &cancelled, 10, 0.1);
+    batch_finish(&b.files[0], &res_ok, 10, 0.1);   /* its answer came before the cancel */
+    assert_int_equal(b.files[2].state, BF_RUNNING);  /* the engine still has it */
+    batch_end(&b);
+    assert_int_equal(batch_verdict(&b.files[0]), BV_OK);
+    assert_int_equal(batch_verdict(&b.files[1]), BV_CANCELLED);
     assert_int_equal(b.files[2].state, BF_SKIPPED);
-    assert_int_equal(batch_verdict(&b.files[1]), BV_SKIPPED);
-    assert_null(batch_next(&b));
+    assert_int_equal(batch_verdict(&b.files[2]), BV_SKIPPED);
+    assert_int_equal(batch_file_exit_code(&b.files[2]), KA_EXIT_CANCELLED);
     assert_false(b.running);
     assert_false(b.cancelling);
-    assert_int_equal(batch_ok_count(&b), 0);
+    assert_int_equal(batch_ok_count(&b), 1);
+    assert_int_equal(batch_decided_count(&b), 3);
+    assert_int_equal(batch_retry_count(&b, NULL), 2); /* the cancelled and the skipped */
     batch_free(&b);
+}
+
+/* Decided without an upload of their own: found after an interrupted run, already in the
+ * history, or not sent by the engine. Found and already are attached (counts, summary,
+ * exit 0) and never sent again; a failed check of an earlier run may have been attached. */
+static void test_found_and_already(void **state)
+{
+    (void)state;
+    static const struct {
+        enum bf_state s;
+        int code;
+        enum bf_verdict v;
+        bool ok, retry;
+        int exit;
+        const char *words;
+    } rows[] = {
+        { BF_FOUND, 0, BV_FOUND, true, false, KA_EXIT_OK,
+          "already there: an interrupted run sent it" },
+        { BF_ALREADY, 0, BV_ALREADY, true, false, KA_EXIT_OK, "already attached" },
+        { BF_UNSENT, KA_EXIT_UNKNOWN, BV_UNKNOWN, false, true, KA_EXIT_UNKNOWN,
+          "not sent: listing failed" },
+        { BF_UNSENT, KA_EXIT_CONFIG, BV_FAILED, false, false, KA_EXIT_CONFIG,
+          "not sent: listing failed" },
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        struct batch b;
+        init3(&b, NULL, NULL);
+        for (size_t k = 0; k < 3; k++) {
+            assert_true(batch_prepare(&b, k, 0));
+            batch_hand_over(&b.files[k]);
+        }
+        batch_begin(&b);
+        batch_finish(&b.files[0], &res_ok, 10, 0.1);
+        batch_finish(&b.files[1], &res_ok, 10, 0.1);
+        batch_decide(&b.files[2], rows[i].s, rows[i].code, "listing failed");
+        batch_end(&b);
+        const struct batch_file *f = &b.files[2];
+        char out[700];
+        batch_file_outcome(f, out, sizeof out);
+        if (batch_verdict(f) != rows[i].v || batch_file_ok(f) != rows[i].ok ||
+            batch_file_retry_helps(f) != rows[i].retry || batch_file_exit_code(f) != rows[i].exit ||
+            strcmp(out, rows[i].words) != 0)
+            fail_msg("row %zu: verdict %d ok %d retry %d exit %d \"%s\"", i, batch_verdict(f),
+                     batch_file_ok(f), batch_file_retry_helps(f), batch_file_exit_code(f), out);
+        assert_int_equal(batch_ok_count(&b), rows[i].ok ? 3 : 2);
+        assert_int_equal(batch_has_failures(&b), !rows[i].ok);
+        assert_int_equal(batch_first_problem(&b), rows[i].ok ? 0 : 2);
+        size_t unknown = 9;
+        assert_int_equal(batch_retry_count(&b, &unknown), rows[i].retry ? 1 : 0);
+        assert_int_equal(unknown, 0); /* no body went out: no risk of a second copy to ask about */
+        assert_int_equal(batch_retry(&b), rows[i].retry ? 1 : 0);
+        assert_int_equal(f->state, rows[i].retry ? BF_PENDING : rows[i].s);
+        batch_free(&b);
+    }
 }
 
 static void test_retry_sends_only_what_failed(void **state)
@@ -224,10 +307,9 @@ static void test_retry_sends_only_what_failed(void **state)
     static const struct transfer_result res_unknown = { .outcome = TRANSFER_UNKNOWN, .attempts = 1,
                                                         .retry_helps = true };
     init3(&b, NULL, NULL);
-    step(&b, &res_ok);
-    step(&b, &res_rejected);
-    step(&b, NULL);
-    assert_null(batch_next(&b));
+    step(&b, 0, &res_ok);
+    step(&b, 1, &res_rejected);
+    step(&b, 2, NULL);
     /* a refusal that would repeat, a file refused before sending: a retry cannot help */
     assert_false(batch_file_retry_helps(&b.files[1]));
     assert_false(batch_file_retry_helps(&b.files[2]));
@@ -236,14 +318,13 @@ static void test_retry_sends_only_what_failed(void **state)
     batch_free(&b);
 
     init3(&b, NULL, NULL);
-    step(&b, &res_ok);
-    step(&b, &res_server);
-    step(&b, &res_unknown);
+    step(&b, 0, &res_ok);
+    step(&b, 1, &res_server);
+    step(&b, 2, &res_unknown);
     size_t unknown;
     assert_int_equal(batch_retry_count(&b, &unknown), 2);
     assert_int_equal(unknown, 1); /* the screen asks before sending that one again */
     assert_int_equal(batch_retry(&b), 2);
-    assert_int_equal(b.cur, 0);
     /* the attached file stays attached: sending it again would make a duplicate */
     assert_int_equal(b.files[0].state, BF_DONE);
     assert_ptr_equal(b.files[0].result, &res_ok);
@@ -254,13 +335,8 @@ static void test_retry_sends_only_what_failed(void **state)
         assert_false(b.files[k].att_ok);
         assert_int_equal(b.files[k].refused[0], '\0');
     }
-    /* the retry starts at the first file that needs it */
-    struct batch_file *f = batch_next(&b);
-    assert_ptr_equal(f, &b.files[1]);
-    assert_true(batch_prepare(&b, 0));
-    batch_begin(&b);
-    batch_finish(&b, &res_ok, 1, 0);
-    step(&b, &res_ok);
+    step(&b, 1, &res_ok);
+    step(&b, 2, &res_ok);
     assert_false(batch_has_failures(&b));
     assert_int_equal(batch_retry(&b), 0);
     batch_free(&b);
@@ -271,8 +347,7 @@ static void test_values_reach_the_attachment(void **state)
     (void)state;
     struct batch b;
     init3(&b, NULL, "application/pdf");
-    assert_non_null(batch_next(&b));
-    assert_true(batch_prepare(&b, 0));
+    assert_true(batch_prepare(&b, 0, 0));
     const struct attachment *att = &b.files[0].att;
     assert_string_equal(att->name, "a.txt");
     assert_string_equal(att->content_type, "application/pdf");
@@ -346,6 +421,7 @@ int main(void)
         cmocka_unit_test(test_prepare_refuses_what_cannot_be_sent),
         cmocka_unit_test(test_verdicts_and_counts),
         cmocka_unit_test(test_cancel_skips_the_rest),
+        cmocka_unit_test(test_found_and_already),
         cmocka_unit_test(test_retry_sends_only_what_failed),
         cmocka_unit_test(test_values_reach_the_attachment),
         cmocka_unit_test(test_file_bytes),

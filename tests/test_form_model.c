@@ -225,7 +225,7 @@ static bool prepare_after(void (*change)(const char *path), char *why, size_t wh
     assert_int_equal(fm_try_send(&m, &spec), FM_SEND_OK);
     struct batch b;
     batch_init(&b, &spec, 1);
-    bool ok = batch_prepare(&b, 0);
+    bool ok = batch_prepare(&b, 0, 0);
     snprintf(why, whylen, "%s", b.files[0].refused);
     batch_free(&b);
     fm_free(&m);
@@ -264,7 +264,7 @@ static void grow(const char *path)
 static void test_sends_only_the_picked_file(void **state)
 {
     (void)state;
-    char why[512];
+    char why[sizeof ((struct batch_file *)0)->refused];
     assert_true(prepare_after(NULL, why, sizeof why));
     assert_false(prepare_after(swap_for_symlink, why, sizeof why));
     if (!strstr(why, "picked.txt was replaced by another file since it was picked"))

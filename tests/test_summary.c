@@ -102,19 +102,17 @@ static void test_from_a_batch(void **state)
                                                     .retry_helps = true };
     static const struct transfer_result server = { .outcome = TRANSFER_SERVER, .attempts = 1 };
     const struct transfer_result *rs[2] = { &ok, &unknown };
-    for (int i = 0; i < 2; i++) {
-        assert_non_null(batch_next(&b));
-        assert_true(batch_prepare(&b, 0));
-        batch_begin(&b);
-        batch_finish(&b, rs[i], 100, 0.1);
+    for (size_t i = 0; i < 2; i++) {
+        assert_true(batch_prepare(&b, i, 0));
+        batch_hand_over(&b.files[i]);
+        batch_finish(&b.files[i], rs[i], 100, 0.1);
     }
     /* the third never had its turn yet; the second is sent again and fails */
     assert_int_equal(batch_retry(&b), 2);
-    assert_non_null(batch_next(&b));
-    assert_int_equal(b.cur, 1);
-    assert_true(batch_prepare(&b, 0));
-    batch_begin(&b);
-    batch_finish(&b, &server, 100, 0.1);
+    assert_int_equal(b.files[1].state, BF_PENDING);
+    assert_true(batch_prepare(&b, 1, 0));
+    batch_hand_over(&b.files[1]);
+    batch_finish(&b.files[1], &server, 100, 0.1);
     struct summary s = { 0 };
     summary_add_batch(&s, &b);
     char line[512];
@@ -122,6 +120,40 @@ static void test_from_a_batch(void **state)
     assert_string_equal(line, "kombo-attach: 1 attached, 1 may have been attached (f1.txt: look in the "
                         "ATS before sending it again)");
     assert_int_equal(summary_exit_code(&s), KA_EXIT_UNKNOWN);
+    summary_free(&s);
+    batch_free(&b);
+    th_rmtree(dir);
+    free(dir);
+}
+
+/* Files the engine found there (an interrupted run sent them) or the history has: attached,
+ * exit 0, nothing listed as a problem. */
+static void test_found_counts_as_attached(void **state)
+{
+    (void)state;
+    char *dir = th_tempdir();
+    char p[2][600];
+    for (int i = 0; i < 2; i++) {
+        snprintf(p[i], sizeof p[i], "%s/g%d.txt", dir, i);
+        th_write_text(p[i], "some text\n");
+    }
+    const char *paths[2] = { p[0], p[1] };
+    struct batch b;
+    struct batch_spec spec = { .candidate = "C", .type = ATT_CV, .paths = paths, .n = 2 };
+    batch_init(&b, &spec, 1);
+    for (size_t i = 0; i < 2; i++) {
+        assert_true(batch_prepare(&b, i, 0));
+        batch_hand_over(&b.files[i]);
+    }
+    batch_decide(&b.files[0], BF_FOUND, 0, "already attached by an interrupted run");
+    batch_decide(&b.files[1], BF_ALREADY, 0, "already attached: the history has it");
+    batch_end(&b);
+    struct summary s = { 0 };
+    summary_add_batch(&s, &b);
+    char line[512];
+    summary_line(&s, line, sizeof line);
+    assert_string_equal(line, "kombo-attach: 2 attached");
+    assert_int_equal(summary_exit_code(&s), KA_EXIT_OK);
     summary_free(&s);
     batch_free(&b);
     th_rmtree(dir);
@@ -136,6 +168,7 @@ int main(void)
         cmocka_unit_test(test_highest_code_and_maybe),
         cmocka_unit_test(test_names_escaped),
         cmocka_unit_test(test_from_a_batch),
+        cmocka_unit_test(test_found_counts_as_attached),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

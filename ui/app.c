@@ -460,7 +460,8 @@ static int run_loop(struct app *a)
     app_layout(a);
     for (;;) {
         if (term_signal()) {
-            /* Leave cleanly: a running upload is cancelled and waited for. */
+            /* Leave cleanly: the uploads in flight are cancelled and waited for (a bounded
+             * time; sender_free ends what is left), the files not started are skipped. */
             sender_cancel(&a->sender);
             double until = clock_now() + 5;
             while (sender_busy(&a->sender) && clock_now() < until) {
@@ -483,6 +484,8 @@ static int run_loop(struct app *a)
         a->idle_again = false;
         client_poll(a->client, again ? 0 : wait_ms(a), STDIN_FILENO, &key_ready);
         unsigned sent = sender_step(&a->sender);
+        if (sent & SENDER_MORE)
+            a->idle_again = true; /* the sender hashes: the next wait does not block */
         unsigned m = background(a);
         if ((sent || !key_ready) && !a->too_small)
             m |= idle(a, sent);

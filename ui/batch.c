@@ -25,6 +25,7 @@ void batch_init(struct batch *b, const struct batch_spec *spec, int max_attempts
     b->job_name = spec->job_name ? xstrdup(spec->job_name) : NULL;
     b->ctype = spec->ctype ? xstrdup(spec->ctype) : NULL;
     b->max_attempts = max_attempts;
+    b->force = spec->force;
     b->files = xcalloc(spec->n, sizeof *b->files);
     b->n = spec->n;
     for (size_t i = 0; i < spec->n; i++) {
@@ -75,33 +76,21 @@ void batch_free(struct batch *b)
     memset(b, 0, sizeof *b);
 }
 
-struct batch_file *batch_next(struct batch *b)
+void batch_refuse(struct batch_file *f, int code, const char *msg)
 {
-    while (b->cur < b->n && b->files[b->cur].state != BF_PENDING)
-        b->cur++;
-    if (b->cur < b->n)
-        return &b->files[b->cur];
-    b->running = false;
-    b->cancelling = false;
-    return NULL;
-}
-
-void batch_refuse(struct batch *b, int code, const char *msg)
-{
-    struct batch_file *f = &b->files[b->cur];
     f->state = BF_REFUSED;
     f->refused_code = code;
     snprintf(f->refused, sizeof f->refused, "%s", msg);
 }
 
-bool batch_prepare(struct batch *b, uint64_t max_size)
+bool batch_prepare(struct batch *b, size_t i, uint64_t max_size)
 {
-    struct batch_file *f = &b->files[b->cur];
+    struct batch_file *f = &b->files[i];
     char err[512];
     /* The UI's own words first (advice the user can follow here: no --name, no chmod on
      * someone else's file); the attachment's checks then catch what is left. */
     if (sendable_check(f->path, max_size, err, sizeof err) != SENDABLE_OK) {
-        batch_refuse(b, KA_EXIT_FILE, err);
+        batch_refuse(f, KA_EXIT_FILE, err);
         return false;
     }
     int code = attachment_init(&f->att, f->path, f->name, f->type, b->ctype, err, sizeof err);
@@ -121,28 +110,35 @@ bool batch_prepare(struct batch *b, uint64_t max_size)
         code = KA_EXIT_FILE;
     }
     if (code != 0)
-        batch_refuse(b, code, err);
+        batch_refuse(f, code, err);
     return code == 0;
+}
+
+void batch_hand_over(struct batch_file *f)
+{
+    f->state = BF_RUNNING;
 }
 
 void batch_begin(struct batch *b)
 {
-    b->files[b->cur].state = BF_RUNNING;
     b->running = true;
+    b->cancelling = false;
 }
 
-void batch_finish(struct batch *b, const struct transfer_result *r, uint64_t wire, double elapsed_s)
+void batch_finish(struct batch_file *f, const struct transfer_result *r, uint64_t wire,
+                  double elapsed_s)
 {
-    struct batch_file *f = &b->files[b->cur];
     f->state = BF_DONE;
     f->result = r;
     f->wire = wire;
     f->elapsed_s = elapsed_s;
-    if (b->cancelling)
-        for (size_t i = b->cur + 1; i < b->n; i++)
-            if (b->files[i].state == BF_PENDING)
-                b->files[i].state = BF_SKIPPED;
-    b->cur++;
+}
+
+void batch_decide(struct batch_file *f, enum bf_state s, int code, const char *msg)
+{
+    f->state = s;
+    f->refused_code = code;
+    snprintf(f->refused, sizeof f->refused, "%s", msg ? msg : "");
 }
 
 bool batch_cancel(struct batch *b)
@@ -153,6 +149,23 @@ bool batch_cancel(struct batch *b)
     return true;
 }
 
+void batch_end(struct batch *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        if (b->files[i].state == BF_RUNNING)
+            b->files[i].state = BF_SKIPPED;
+    b->running = false;
+    b->cancelling = false;
+}
+
+size_t batch_decided_count(const struct batch *b)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < b->n; i++)
+        n += b->files[i].state != BF_PENDING && b->files[i].state != BF_RUNNING;
+    return n;
+}
+
 enum bf_verdict batch_verdict(const struct batch_file *f)
 {
     switch (f->state) {
@@ -160,6 +173,10 @@ enum bf_verdict batch_verdict(const struct batch_file *f)
     case BF_RUNNING: return BV_RUNNING;
     case BF_SKIPPED: return BV_SKIPPED;
     case BF_REFUSED: return BV_REFUSED;
+    case BF_FOUND: return BV_FOUND;
+    case BF_ALREADY: return BV_ALREADY;
+    /* the engine's checks of what an earlier run did could not finish: it may be there */
+    case BF_UNSENT: return f->refused_code == KA_EXIT_UNKNOWN ? BV_UNKNOWN : BV_FAILED;
     case BF_DONE: break;
     }
     if (f->result && f->result->outcome == TRANSFER_OK)
@@ -171,7 +188,8 @@ enum bf_verdict batch_verdict(const struct batch_file *f)
 
 bool batch_file_ok(const struct batch_file *f)
 {
-    return batch_verdict(f) == BV_OK;
+    enum bf_verdict v = batch_verdict(f);
+    return v == BV_OK || v == BV_FOUND || v == BV_ALREADY;
 }
 
 size_t batch_ok_count(const struct batch *b)
@@ -213,8 +231,11 @@ static const char *outcome_text(enum transfer_outcome o)
 void batch_file_outcome(const struct batch_file *f, char *out, size_t len)
 {
     switch (f->state) {
-    case BF_REFUSED: snprintf(out, len, "not sent: %s", f->refused); return;
+    case BF_REFUSED:
+    case BF_UNSENT: snprintf(out, len, "not sent: %s", f->refused); return;
     case BF_SKIPPED: snprintf(out, len, "not sent (cancelled)"); return;
+    case BF_FOUND: snprintf(out, len, "already there: an interrupted run sent it"); return;
+    case BF_ALREADY: snprintf(out, len, "already attached"); return;
     case BF_PENDING:
     case BF_RUNNING: snprintf(out, len, "not sent"); return;
     case BF_DONE: break;
@@ -232,6 +253,9 @@ int batch_file_exit_code(const struct batch_file *f)
 {
     switch (f->state) {
     case BF_REFUSED: return f->refused_code ? f->refused_code : KA_EXIT_FILE;
+    case BF_UNSENT: return f->refused_code ? f->refused_code : KA_EXIT_INTERNAL;
+    case BF_FOUND:
+    case BF_ALREADY: return KA_EXIT_OK;
     case BF_SKIPPED:
     case BF_PENDING:
     case BF_RUNNING: return KA_EXIT_CANCELLED;
@@ -246,7 +270,11 @@ bool batch_file_retry_helps(const struct batch_file *f)
     case BF_SKIPPED: return true;  /* cancelled before its turn */
     case BF_PENDING: return true;
     case BF_RUNNING:
-    case BF_REFUSED: return false;
+    case BF_REFUSED:
+    case BF_FOUND:
+    case BF_ALREADY: return false;
+    /* a listing that failed is asked again; a journal that cannot be written would fail again */
+    case BF_UNSENT: return f->refused_code == KA_EXIT_UNKNOWN;
     case BF_DONE: break;
     }
     return f->result && f->result->outcome != TRANSFER_OK && f->result->retry_helps;
@@ -259,7 +287,8 @@ size_t batch_retry_count(const struct batch *b, size_t *unknown)
         if (!batch_file_retry_helps(&b->files[i]))
             continue;
         n++;
-        u += batch_verdict(&b->files[i]) == BV_UNKNOWN;
+        /* only a body that went out whole risks a second copy: a check that failed did not */
+        u += batch_verdict(&b->files[i]) == BV_UNKNOWN && b->files[i].result;
     }
     if (unknown)
         *unknown = u;
@@ -277,7 +306,6 @@ size_t batch_retry(struct batch *b)
         file_reset(&b->files[i]);
         again++;
     }
-    b->cur = 0;
     b->cancelling = false;
     return again;
 }

@@ -407,6 +407,8 @@ static struct ui_intent confirm_key(struct app *a, int key)
     const struct binding *t = form_bindings(a, &nb);
     switch (keys_find(t, nb, key)) {
     case FA_YES:
+        /* the duplicates are wanted: the engine must not skip them as already attached */
+        f->spec.force = true;
         return send_intent(f);
     case FA_SKIP:
         fm_spec(&f->m, true, &f->spec);

@@ -1,10 +1,13 @@
-/* The progress screen: draws how the batch goes, from the batch and the numbers sender.c
- * took after its last wait. It never touches the network itself. */
+/* The progress screen: draws how the batch goes, from the batch and what sender.c says of
+ * each file after its last wait. It never touches the network itself. One file has the
+ * view below; several files at once have progress_many.c's. */
 #include "progress.h"
+#include "progress_priv.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "clock.h"
@@ -17,8 +20,8 @@
 enum progress_action { PR_CANCEL };
 
 static const struct binding run_keys[] = {
-    { { KEY_ESC, 'c', 0 }, "Esc", "cancel", PR_CANCEL, "stop: the file being sent at once, "
-      "the files after it are not sent" },
+    { { KEY_ESC, 'c', 0 }, "Esc", "cancel", PR_CANCEL, "stop: the files in flight at once, "
+      "the files not started are not sent" },
     { { '?', KC(KEY_F(1)), 0 }, "?", "keys", KEYS_HELP, "this list of keys" },
 };
 
@@ -41,7 +44,8 @@ static struct ui_intent progress_idle(struct app *a, unsigned sent)
 {
     if (!sender_busy(&a->sender))
         return ui_goto(SCR_RESULT);
-    if (sent & SENDER_FILE_DONE)
+    /* one file: its end is the news; several end all the time: the clock decides */
+    if ((sent & SENDER_FILE_DONE) && a->sender.b.n == 1)
         return ui_intent(UI_INTENT_REDRAW);
     /* redraw at most ~10 times a second however often the network wakes us */
     if (clock_now() - a->progress.last_draw >= REDRAW_INTERVAL)
@@ -64,7 +68,7 @@ static struct ui_intent progress_key(struct app *a, int key)
     return ui_intent(UI_INTENT_NONE);
 }
 
-static void draw_bar(int y, int x, int w, double frac)
+void progress_bar(int y, int x, int w, double frac)
 {
     const struct glyphs *g = theme_glyphs();
     char pct[8];
@@ -83,15 +87,23 @@ static void draw_bar(int y, int x, int w, double frac)
     draw_put(y, x + bw + 1, 4, pct, theme_attr(ROLE_LABEL));
 }
 
-static const char *verdict_glyph(const struct batch_file *f, enum role *r)
+const char *progress_glyph(const struct batch_file *f, bool in_flight, enum role *r)
 {
     const struct glyphs *g = theme_glyphs();
     switch (batch_verdict(f)) {
-    case BV_RUNNING: *r = ROLE_LABEL; return g->focus;
+    case BV_RUNNING:
+        if (in_flight) {
+            *r = ROLE_LABEL;
+            return g->focus;
+        }
+        *r = ROLE_DIM;
+        return " ";
     case BV_PENDING: *r = ROLE_DIM; return " ";
     case BV_SKIPPED: *r = ROLE_DIM; return "-";
     case BV_REFUSED: *r = ROLE_ERROR; return g->err;
-    case BV_OK: *r = ROLE_OK; return g->ok;
+    case BV_OK:
+    case BV_FOUND:
+    case BV_ALREADY: *r = ROLE_OK; return g->ok;
     case BV_CANCELLED: *r = ROLE_WARNING; return g->err;
     case BV_UNKNOWN: *r = ROLE_UNKNOWN; return g->unknown;
     case BV_FAILED: *r = ROLE_ERROR; return g->err;
@@ -100,10 +112,56 @@ static const char *verdict_glyph(const struct batch_file *f, enum role *r)
     return " ";
 }
 
-/* What the job is doing, in words. */
-static void state_text(const struct transfer_progress *pr, double waited, char *buf, size_t len)
+/* The moment an item's interrupted upload is given up on: a clock time people can read. */
+static void settle_words(time_t until, bool brief, char *buf, size_t len)
 {
+    struct tm tm;
+    char t[16] = "";
+    if (until && localtime_r(&until, &tm))
+        strftime(t, sizeof t, "%H:%M:%S", &tm);
+    snprintf(buf, len, "%s%s%s", brief ? "settling" : "waiting for an interrupted upload to show",
+             t[0] ? (brief ? " until " : ", until ") : "", t);
+}
+
+void progress_item_words(const struct sender_live *l, bool brief, char *buf, size_t len)
+{
+    if (l->hashing) {
+        snprintf(buf, len, "%s", brief ? "reading" : "reading the file for the history");
+        return;
+    }
+    switch (l->activity) {
+    case BULK_WAITING: snprintf(buf, len, "waiting for its turn"); return;
+    case BULK_CHECKING:
+        snprintf(buf, len, "%s", brief ? "checking" : "checking the candidate's attachments");
+        return;
+    case BULK_SETTLING: settle_words(l->settle_until, brief, buf, len); return;
+    case BULK_DECIDED: snprintf(buf, len, "done"); return;
+    case BULK_SENDING: break;
+    }
+    switch (l->pr.state) {
+    case TRANSFER_QUEUED: snprintf(buf, len, "%s", brief ? "queued" : "waiting for a free slot"); break;
+    case TRANSFER_CONNECTING: snprintf(buf, len, "connecting"); break;
+    case TRANSFER_SENDING: snprintf(buf, len, "sending"); break;
+    case TRANSFER_WAITING_ANSWER:
+        snprintf(buf, len, "%s", brief ? "answer..." : "waiting for Kombo's answer");
+        break;
+    case TRANSFER_WAITING_RETRY:
+        snprintf(buf, len, "%s %ld s", brief ? "retry in" : "retrying in", (l->pr.wait_ms + 999) / 1000);
+        break;
+    case TRANSFER_FINISHED: snprintf(buf, len, "finishing"); break;
+    }
+}
+
+/* What the file's upload is doing, in words (before it runs: what the engine does first). */
+static void state_text(const struct sender_live *l, char *buf, size_t len)
+{
+    const struct transfer_progress *pr = &l->pr;
+    double waited = l->answer_wait;
     char t[32];
+    if (l->hashing || l->activity == BULK_CHECKING || l->activity == BULK_SETTLING) {
+        progress_item_words(l, false, buf, len);
+        return;
+    }
     switch (pr->state) {
     case TRANSFER_QUEUED: snprintf(buf, len, "waiting for a free slot"); break;
     case TRANSFER_CONNECTING: snprintf(buf, len, "connecting"); break;
@@ -121,45 +179,22 @@ static void state_text(const struct transfer_progress *pr, double waited, char *
     }
 }
 
-/* The batch's files under the current one's numbers, the current file kept in view. */
-static void draw_list(const struct batch *b, int y, int x, int w, int bottom)
-{
-    int rows = bottom - y;
-    size_t first = b->cur + 1 > (size_t)rows ? b->cur + 1 - (size_t)rows : 0;
-    for (size_t i = first; i < b->n && y < bottom; i++, y++) {
-        const struct batch_file *f = &b->files[i];
-        enum role r;
-        const char *gl = verdict_glyph(f, &r);
-        draw_put(y, x, 1, gl, theme_attr(r));
-        draw_put_cut(y, x + 2, w - 2, f->display_name,
-                     theme_attr(i == b->cur ? ROLE_LABEL : f->state == BF_PENDING ? ROLE_DIM : ROLE_NORMAL),
-                     TEXT_CUT_MIDDLE);
-    }
-}
-
-static void progress_draw(struct app *a)
+/* One file: its name, its bar and numbers, what its upload does. */
+static void draw_one(struct app *a)
 {
     const struct batch *b = &a->sender.b;
-    const struct transfer_progress *pr = &a->sender.live;
+    struct sender_live live;
+    sender_live(&a->sender, 0, &live);
+    const struct transfer_progress *pr = &live.pr;
     const struct rect *ar = &a->layout.body;
-    a->progress.last_draw = clock_now();
-    if (!b->running || b->cur >= b->n)
-        return;
-    const struct batch_file *f = &b->files[b->cur];
+    const struct batch_file *f = &b->files[0];
 
     int x = 2, w = ar->w - 4, y = ar->y + 1;
     int bottom = ar->y + ar->h;
     char buf[600], s1[32], s2[32], s3[32];
 
-    int rw = 0;
-    if (b->n > 1) {
-        snprintf(buf, sizeof buf, "file %zu of %zu", b->cur + 1, b->n);
-        rw = text_width(buf);
-        draw_put_right(y, x + w - rw, rw, buf, theme_attr(ROLE_LABEL));
-        rw += 2;
-    }
-    int lw = draw_put(y, x, w - rw, b->cancelling ? "Cancelling " : "Sending ", theme_attr(ROLE_LABEL));
-    draw_put_cut(y, x + lw, w - rw - lw, f->display_name, theme_attr(ROLE_NORMAL), TEXT_CUT_MIDDLE);
+    int lw = draw_put(y, x, w, b->cancelling ? "Cancelling " : "Sending ", theme_attr(ROLE_LABEL));
+    draw_put_cut(y, x + lw, w - lw, f->display_name, theme_attr(ROLE_NORMAL), TEXT_CUT_MIDDLE);
     y++;
     /* on a narrow screen the ID is cut in its middle, not the words around it */
     snprintf(buf, sizeof buf, " as %s", att_type_name(f->type));
@@ -171,7 +206,7 @@ static void progress_draw(struct app *a)
     /* one unit everywhere: the file's bytes, as the picker and the form show its size */
     struct batch_numbers num;
     batch_numbers(f->att_ok ? f->att.size : 0, pr, &num);
-    draw_bar(y++, x, w, num.frac);
+    progress_bar(y++, x, w, num.frac);
 
     fmt_bytes(num.done, s1, sizeof s1);
     fmt_bytes(num.of, s2, sizeof s2);
@@ -193,15 +228,23 @@ static void progress_draw(struct app *a)
                  pr->state == TRANSFER_WAITING_RETRY ? pr->attempt + 1 : pr->attempt, pr->max_attempts);
         draw_put(y++, x, w, buf, theme_attr(ROLE_WARNING));
     }
-    state_text(pr, sender_answer_wait(&a->sender), buf, sizeof buf);
+    state_text(&live, buf, sizeof buf);
     char **lines;
     size_t n = text_wrap(buf, w, &lines);
     for (size_t i = 0; i < n && y < bottom; i++)
         draw_put(y++, x, w, lines[i], theme_attr(pr->state == TRANSFER_WAITING_RETRY ? ROLE_WARNING : ROLE_NORMAL));
     draw_lines_free(lines, n);
+}
 
-    if (b->n > 1 && y + 2 < bottom)
-        draw_list(b, y + 1, x, w, bottom);
+static void progress_draw(struct app *a)
+{
+    a->progress.last_draw = clock_now();
+    if (!a->sender.b.running)
+        return;
+    if (a->sender.b.n == 1)
+        draw_one(a);
+    else
+        progress_draw_many(a);
 }
 
 const struct screen_ops progress_ops = {

@@ -132,6 +132,27 @@ static void verified_line(const struct app *a, struct dlines *d)
     }
 }
 
+/* The name it has in the ATS and where it went. */
+static void target_lines(const struct app *a, const struct batch_file *j, struct dlines *d)
+{
+    const struct batch *b = &a->sender.b;
+    const struct cand_application *ap = result_batch_app(a);
+    char buf[640];
+    dl_add(d, ROLE_NORMAL, "Name", j->att.name);
+    if (b->candidate_name)
+        snprintf(buf, sizeof buf, "%s (%s)", b->candidate_name, b->candidate);
+    else
+        snprintf(buf, sizeof buf, "%s", b->candidate);
+    dl_add(d, ROLE_NORMAL, "Candidate", buf);
+    if (b->application_id) {
+        snprintf(buf, sizeof buf, "%s%s%s%s (%s)", b->job_name ? b->job_name : "an application",
+                 ap && ap->stage ? ", " : "", ap && ap->stage ? ap->stage : "", "", b->application_id);
+        dl_add(d, ROLE_NORMAL, "Application", buf);
+    } else {
+        dl_add(d, ROLE_NORMAL, "Application", "none: attached to the candidate");
+    }
+}
+
 static void details(const struct app *a, const struct batch_file *j, struct dlines *d)
 {
     const struct batch *b = &a->sender.b;
@@ -141,6 +162,31 @@ static void details(const struct app *a, const struct batch_file *j, struct dlin
     if (j->state == BF_REFUSED) {
         dl_add(d, ROLE_ERROR, "Not sent", j->refused);
         dl_add(d, ROLE_NORMAL, "File", j->path);
+        return;
+    }
+    if (j->state == BF_FOUND || j->state == BF_ALREADY) {
+        /* attached, not by this send: where it is, and why nothing went out */
+        dl_add(d, ROLE_OK, NULL, j->state == BF_FOUND
+               ? "Already there: an interrupted earlier run sent it, and the candidate's files "
+                 "show it. Not sent again."
+               : "Already attached: the history says this file was sent to this target since "
+                 "the form checked. Not sent again.");
+        dl_add(d, ROLE_DIM, "How", j->refused[0] ? j->refused : NULL);
+        target_lines(a, j, d);
+        verified_line(a, d);
+        dl_add(d, ROLE_NORMAL, "Type", att_type_name(j->att.type));
+        fmt_bytes(j->att.size, s1, sizeof s1);
+        dl_add(d, ROLE_NORMAL, "Size", s1);
+        dl_add_path(d, j->path);
+        return;
+    }
+    if (j->state == BF_UNSENT) {
+        bool unsure = batch_verdict(j) == BV_UNKNOWN;
+        dl_add(d, unsure ? ROLE_UNKNOWN : ROLE_ERROR, "Not sent", j->refused);
+        if (unsure)
+            dl_add(d, ROLE_LABEL, "What to do", "an earlier run may have attached it: look at the "
+                   "candidate in the ATS, or retry (r), which checks the candidate's files first");
+        dl_add_path(d, j->path);
         return;
     }
     if (j->state != BF_DONE || !j->result) {
@@ -154,20 +200,7 @@ static void details(const struct app *a, const struct batch_file *j, struct dlin
     size_t n_links = result_file_links(a, j, links);
     size_t focus = a->result.link < n_links ? a->result.link : 0;
     if (r->outcome == TRANSFER_OK) {
-        const struct cand_application *ap = result_batch_app(a);
-        dl_add(d, ROLE_NORMAL, "Name", j->att.name);
-        if (b->candidate_name)
-            snprintf(buf, sizeof buf, "%s (%s)", b->candidate_name, b->candidate);
-        else
-            snprintf(buf, sizeof buf, "%s", b->candidate);
-        dl_add(d, ROLE_NORMAL, "Candidate", buf);
-        if (b->application_id) {
-            snprintf(buf, sizeof buf, "%s%s%s%s (%s)", b->job_name ? b->job_name : "an application",
-                     ap && ap->stage ? ", " : "", ap && ap->stage ? ap->stage : "", "", b->application_id);
-            dl_add(d, ROLE_NORMAL, "Application", buf);
-        } else {
-            dl_add(d, ROLE_NORMAL, "Application", "none: attached to the candidate");
-        }
+        target_lines(a, j, d);
         verified_line(a, d);
         for (size_t i = 0; i < n_links; i++)
             dl_add_link(d, links[i].label, links[i].url, n_links > 1 && i == focus);
@@ -308,7 +341,9 @@ void result_draw(struct app *a)
     if (b->n == 1) {
         enum bf_verdict v = batch_verdict(&b->files[0]);
         bool cancelled = v == BV_CANCELLED;
-        if (ok)
+        if (ok && (v == BV_FOUND || v == BV_ALREADY)) /* true, though not by this send */
+            snprintf(buf, sizeof buf, "%s Already attached to candidate %s", glyph, b->candidate);
+        else if (ok)
             snprintf(buf, sizeof buf, "%s Attached to candidate %s", glyph, b->candidate);
         else if (v == BV_UNKNOWN) /* never "not attached": the server may have it */
             snprintf(buf, sizeof buf, "%s May have been attached to candidate %s", g->unknown, b->candidate);
@@ -321,9 +356,14 @@ void result_draw(struct app *a)
         if (v == BV_UNKNOWN)
             head_role = ROLE_UNKNOWN;
     } else {
-        char more[64] = "";
+        char more[96] = "";
+        size_t there = 0, o = 0;
+        for (size_t i = 0; i < b->n; i++)
+            there += b->files[i].state == BF_FOUND || b->files[i].state == BF_ALREADY;
+        if (there) /* counted as attached: they are, though this send did not send them */
+            o += (size_t)snprintf(more, sizeof more, ", %zu of them already there", there);
         if (maybe)
-            snprintf(more, sizeof more, ", %zu may have been", maybe);
+            snprintf(more + o, sizeof more - o, ", %zu may have been", maybe);
         snprintf(buf, sizeof buf, "%s %zu of %zu files attached to candidate %s%s", maybe && !ok ? g->unknown : glyph,
                  ok, b->n, b->candidate, more);
         if (maybe && ok + maybe == b->n)

@@ -48,14 +48,15 @@ void summary_add_batch(struct summary *s, const struct batch *b)
             continue; /* never had its turn (the batch was replaced before) */
         char why[600];
         enum bf_verdict v = batch_verdict(f);
-        if (v != BV_OK && f->was_unknown)
+        bool ok = batch_file_ok(f); /* found there or already attached: attached all the same */
+        if (!ok && f->was_unknown)
             v = BV_UNKNOWN; /* an earlier try may have attached it, whatever failed since */
         if (v == BV_UNKNOWN) /* the count says "may have been attached" already */
             snprintf(why, sizeof why, "look in the ATS before sending it again");
         else
             batch_file_outcome(f, why, sizeof why);
         int code = v == BV_UNKNOWN ? KA_EXIT_UNKNOWN : batch_file_exit_code(f);
-        summary_add(s, f->path, b->candidate, v == BV_OK, v == BV_UNKNOWN, code, why);
+        summary_add(s, f->path, b->candidate, ok, v == BV_UNKNOWN, code, why);
     }
 }
 

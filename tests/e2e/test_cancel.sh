@@ -46,6 +46,11 @@ wait_for '^kombo-attach: 0 attached, 1 may have been attached \(big\.bin: look i
 next_ui
 
 # --- run 2: blocked part-way through sending, `c`
+# Run 1 left the journal's "unknown" line for this content and candidate: sent as it is, the
+# engine would list the candidate's attachments first (an earlier run may have attached it),
+# which the stopped mock never answers. This run is about a send cut off half-way: a fresh
+# history.
+rm -f "$T/state/kombo-attach/history.jsonl"
 kill -STOP "$MOCK_PID"
 start_ui 80x24 xterm-256color --max-size 1G "$T/files"
 wait_for 'big\.bin'

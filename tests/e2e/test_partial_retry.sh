@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Three marked files. The first is rejected (400): the result says 2 of 3 and opens on the
-# failure with Kombo's advice; a retry would be refused the same way, so none is offered;
-# `e` goes back to the form with only the file not attached (no duplicate of the others),
-# which is sent from there. Then a server error (503, no retries left): `r` is offered and
-# sends only that file again. `p` goes back to the picker with the marks of the batch cleared.
+# Three marked files. One is rejected (400; the three go at once, so whichever reaches the
+# mock first): the result says 2 of 3 and opens on the failure with Kombo's advice; a retry
+# would be refused the same way, so none is offered; `e` goes back to the form with only the
+# file not attached (no duplicate of the others), which is sent from there. Then a server
+# error (503, no retries left): `r` is offered and sends only that file again. `p` goes back
+# to the picker with the marks of the batch cleared.
 . "$(dirname "$0")/lib.sh"
 start_mock $(no_restrictions)   # random bytes: any type (restrictions aside)
 mkdir "$T/files"
@@ -18,15 +19,18 @@ wait_for '^ Attach 3 files'
 fault status "status=400&count=1"
 type_candidate_and_send
 wait_for "2 of 3 files attached to candidate $CAND" 10
-wait_for '✗ a\.bin +rejected by Kombo'
+wait_for '✗ [abc]\.bin +rejected by Kombo'
+bad=$(screen_text | sed -n 's/^ *✗ \([abc]\)\.bin  *rejected by Kombo.*/\1/p' | head -1)
+[ -n "$bad" ] || fail "no rejected file named"
+[ "$(screen_text | grep -Ec '✓ [abc]\.bin +attached')" -eq 2 ] || fail "the other two are not shown attached"
 wait_for 'Code +PLATFORM\.INPUT_INVALID'       # the details are the failure's
 wait_for 'What to do +fix what the message says'
 wait_for 'Retry +would fail the same way'
 screen_text | grep -q '^r retry' && fail "retry offered for a refusal that would repeat"
 [ "$(inbox_count)" -eq 2 ] || fail "expected 2 stored files, found $(inbox_count)"
 
-keys e                                          # the form, with a.bin alone
-wait_for '^ Attach a\.bin'
+keys e                                          # the form, with the rejected file alone
+wait_for "^ Attach $bad\\.bin"
 wait_for "▸ Candidate ID +$CAND"
 keys C-s
 wait_for "Attached to candidate $CAND" 10
