@@ -130,11 +130,6 @@ static void start_send(struct run *r, struct bulk_item *it)
 {
     char err[600];
     int code = 0;
-    if (!r->o->no_history && bulk_journal_started(r->c, it, err, sizeof err) != 0) {
-        fail(r, it, KA_EXIT_CONFIG, "not sent: the history (the batch's journal) cannot be "
-             "written: %s", err);
-        return;
-    }
     struct upload_request req = {
         .candidate_id = it->candidate_id,
         .application_id = it->application_id,
@@ -147,9 +142,20 @@ static void start_send(struct run *r, struct bulk_item *it)
         .body_out_cls = it,
     };
     it->client = r->c;
+    /* Queued, not yet sent: no byte leaves before the next client_poll. So the started line
+     * goes now, and only for an upload that will really start (one refused here, a bad ID
+     * or an unreadable file, leaves no line for the next run to check for nothing). */
     it->t = upload_start(r->c, &req, &code, err, sizeof err);
     if (!it->t) {
         fail(r, it, code, "%s", err);
+        return;
+    }
+    if (!r->o->no_history && bulk_journal_started(r->c, it, err, sizeof err) != 0) {
+        transfer_cancel(it->t);          /* still queued: "cancelled before sending" */
+        transfer_free(it->t);
+        it->t = NULL;
+        fail(r, it, KA_EXIT_CONFIG, "not sent: the history (the batch's journal) cannot be "
+             "written: %s", err);
         return;
     }
     it->phase = PH_SEND;

@@ -124,10 +124,16 @@ void client_note_concurrency(struct client *c, struct transfer *t, int limit, in
         l->server_limit = limit;
     int others = l->in_flight - (t->holds_slot ? 1 : 0);
     if (rejected) {
-        /* Multiplicative decrease: someone else holds slots, or the limit dropped. */
         l->rejected++;
         l->slow_start = false;
-        l->window = l->window / 2 < 1 ? 1 : l->window / 2;
+        if (limit > 0 && remaining == 0) {
+            /* The headers explain it: every slot is taken, ours among them. What we hold is
+             * what we may have (e.g. our first guess overshot a limit of 3 by one). */
+            l->window = others < 1 ? 1 : others > limit ? limit : others;
+        } else {
+            /* Multiplicative decrease: someone else holds slots, or the limit dropped. */
+            l->window = l->window / 2 < 1 ? 1 : l->window / 2;
+        }
         return;
     }
     if (remaining == 0 && others + 1 < (int)l->window) {
@@ -306,8 +312,11 @@ void client_set_adaptive(struct client *c, const char *integration_id, int max)
         return;
     l->max = max > 0 ? max : 1;
     l->adaptive = true;
-    l->slow_start = true;
-    l->window = l->max < ADAPTIVE_START ? l->max : ADAPTIVE_START;
+    /* A limit Kombo already said (an earlier run on this client, e.g. the UI's last send)
+     * is where to start; else a guess low enough for the sensitive integrations. */
+    l->slow_start = l->server_limit <= 0;
+    int start = l->server_limit > 0 ? l->server_limit : ADAPTIVE_START;
+    l->window = l->max < start ? l->max : start;
 }
 
 bool client_get_concurrency(const struct client *c, const char *integration_id,

@@ -85,6 +85,19 @@ static void test_never_above_the_limit(void **state)
     assert_true(client_get_concurrency(c, NULL, &cc));
     assert_int_equal(cc.server_limit, 3);             /* learnt from Concurrency-Limit */
     assert_true(cc.cap <= 3);
+    /* The first guess (4) overshoots by one: that 429 says every slot is taken, so the cap
+     * becomes what was held (3), not half of it, and nothing else is turned away. */
+    assert_true(cc.rejected <= 1);
+    assert_int_equal(cc.cap, 3);
+
+    /* A second run on this client starts at the limit it learnt: no 429 at all. */
+    struct bulk_item *more = make_items(12, "more");
+    assert_int_equal(bulk_run(c, more, 12, &o), KA_EXIT_OK);
+    struct client_concurrency cc2;
+    assert_true(client_get_concurrency(c, NULL, &cc2));
+    assert_int_equal(cc2.rejected, cc.rejected);
+    assert_true(stat_of(m, "peak_in_flight") <= 3);
+    free_items(more, 12);
 
     /* Again: the journal has them all. */
     free_items(items, 30);
@@ -92,7 +105,7 @@ static void test_never_above_the_limit(void **state)
     assert_int_equal(bulk_run(c, items, 30, &o), KA_EXIT_OK);
     for (size_t i = 0; i < 30; i++)
         assert_int_equal(items[i].status, BULK_ALREADY);
-    assert_int_equal(mock_stored_count(m), 30);
+    assert_int_equal(mock_stored_count(m), 30 + 12);
     free_items(items, 30);
     client_free(c);
     mock_stop(m);
@@ -194,6 +207,33 @@ static void test_storm_halves_then_grows(void **state)
     assert_int_equal(cc.cap, 8);
     assert_true(stat_of(m, "peak_in_flight") <= 8);
     free_items(items, 60);
+    client_free(c);
+    mock_stop(m);
+}
+
+/* An upload refused before it starts (an ID that is no path segment) leaves no started
+ * line: the next run has nothing to check for it. */
+static void test_refused_leaves_no_started_line(void **state)
+{
+    (void)state;
+    struct mock *m = mh_start((struct mock_config){ 0 }, th_dir);
+    struct client *c = th_client(mock_base_url(m), "k", INTEG, 4);
+    char path[512], err[256];
+    th_write_text(th_path(path, sizeof path, "r.txt"), "refused\n");
+    struct attachment att;
+    assert_int_equal(attachment_init(&att, path, NULL, ATT_OTHER, "text/plain", err, sizeof err), 0);
+    struct bulk_item it;
+    bulk_item_init(&it, 1, "r.txt", &att, "..", NULL, NULL, NULL);
+    struct bulk_options o = { .concurrency = 2 };
+    assert_int_equal(bulk_run(c, &it, 1, &o), KA_EXIT_USAGE);
+    assert_int_equal(it.status, BULK_FAILED);
+    assert_int_equal(mock_request_count(m), 0);
+    struct history_entry *e = NULL;
+    size_t n = 0;
+    history_read(100, &e, &n, NULL, err, sizeof err);
+    assert_int_equal(n, 0);
+    history_entries_free(e, n);
+    bulk_item_free(&it);
     client_free(c);
     mock_stop(m);
 }
@@ -372,6 +412,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_started_rows_checked_first, setup, th_teardown_tempdir),
         cmocka_unit_test_setup_teardown(test_storm_halves_then_grows, setup, th_teardown_tempdir),
         cmocka_unit_test_setup_teardown(test_interrupted_before_start, setup, th_teardown_tempdir),
+        cmocka_unit_test_setup_teardown(test_refused_leaves_no_started_line, setup, th_teardown_tempdir),
         cmocka_unit_test_setup_teardown(test_stepped_and_cancelled, setup, th_teardown_tempdir),
         cmocka_unit_test_setup_teardown(test_sent_rows_wait_to_show, setup, th_teardown_tempdir),
     };
