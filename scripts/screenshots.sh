@@ -62,6 +62,14 @@ printf 'Name,Email\nFrank Doe,frank.doe@example.com\n' > "$demo/referrals.csv"
 printf 'Reference letter for Frank Doe.\n' > "$demo/Reference — Anna Müller.txt"
 touch -d '2026-11-20 09:14' "$demo/referrals.csv"
 touch -d '2026-11-25 16:02' "$demo/Reference — Anna Müller.txt"
+# A folder of CVs for the several-files screens: big enough that the slowed sandbox shows
+# them on their way (the socket buffers swallow small ones at once).
+refs=$T/Referrals
+mkdir -p "$refs"
+for n in "Ada Lovelace" "Grace Hopper" "Alan Turing" "Edsger Dijkstra" "Barbara Liskov" \
+         "Donald Knuth" "Frances Allen" "Ken Thompson"; do
+  { printf '%%PDF-1.7\n'; head -c $((2400000 + RANDOM * 20)) /dev/urandom; } > "$refs/$n CV.pdf"
+done
 
 mkdir -p "$OUT"
 Xvfb "$DISPLAY_NUM" -screen 0 1400x900x24 -nolisten tcp >/dev/null 2>&1 &
@@ -165,5 +173,29 @@ wait_for 'Files there +CV'
 shot 09-application
 tm send-keys -t ui Escape
 sleep 0.3
+tm send-keys -t ui q
+sleep 0.5
+
+# 8. Several files at once, on the batch engine: eight marked, the sandbox reading each
+# upload at 300 KB/s, four in flight; then all of them attached.
+tm respawn-pane -k -t ui \
+  "cd '$refs' && env KOMBO_API_KEY=$KEY TERM=xterm-256color XDG_CONFIG_HOME=$T/config \
+   XDG_STATE_HOME=$T/state XDG_DATA_HOME=$T/data HOME=$T $KA --sandbox --no-history .; sleep 60"
+wait_for 'Ada Lovelace CV'
+for _ in 1 2 3 4 5 6 7 8; do tm send-keys -t ui Space; done
+wait_for '8 marked'
+tm send-keys -t ui Enter
+wait_for 'Attach 8 files'
+tm send-keys -t ui '4B9bJBkJ6jEGfpdpcCJ7JKJ9'
+wait_for 'Frank Doe <frank'
+base=$(sandbox_url)
+AUTH="Authorization: Bearer $(cat "$T/data/kombo-attach/sandbox/.mock-key")"
+curl -s -H "$AUTH" -X POST "$base/__mock/fault?kind=slow&rate=300000&count=all" >/dev/null
+tm send-keys -t ui C-s
+wait_for '[0-9]+ in flight' 15
+sleep 3
+shot 10-batch
+wait_for '8 of 8 files attached' 90
+shot 11-batch-done
 tm send-keys -t ui q
 echo "screenshots: done"
