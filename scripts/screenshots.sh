@@ -68,7 +68,7 @@ refs=$T/Referrals
 mkdir -p "$refs"
 for n in "Ada Lovelace" "Grace Hopper" "Alan Turing" "Edsger Dijkstra" "Barbara Liskov" \
          "Donald Knuth" "Frances Allen" "Ken Thompson"; do
-  { printf '%%PDF-1.7\n'; head -c $((2400000 + RANDOM * 20)) /dev/urandom; } > "$refs/$n CV.pdf"
+  { printf "%%PDF-1.7\n"; head -c $((7000000 + RANDOM * 30)) /dev/urandom; } > "$refs/$n CV.pdf"
 done
 
 mkdir -p "$OUT"
@@ -161,8 +161,13 @@ wait_for 'Candidate ID'
 tm send-keys -t ui C-e C-u
 wait_for 'Recent candidates|name, e-mail'
 tm send-keys -t ui -l 'Frank Doe'
-wait_for '2 matches for name Frank Doe'
-tm send-keys -t ui Down Down
+wait_for '2 matches for (name )?"?Frank Doe'
+# the order depends on whether the index or Kombo answered first: go down to the one wanted
+for _ in 1 2 3; do
+  tm send-keys -t ui Down
+  sleep 0.3
+  tm capture-pane -p -t ui | grep -Eq '▸ +Frank Doe +<frank@example' && break
+done
 wait_for '▸ +Frank Doe +<frank@example'
 shot 08-search
 
@@ -177,7 +182,7 @@ tm send-keys -t ui q
 sleep 0.5
 
 # 8. Several files at once, on the batch engine: eight marked, the sandbox reading each
-# upload at 300 KB/s, four in flight; then all of them attached.
+# upload at 1 MB/s, four in flight; then all of them attached.
 tm respawn-pane -k -t ui \
   "cd '$refs' && env KOMBO_API_KEY=$KEY TERM=xterm-256color XDG_CONFIG_HOME=$T/config \
    XDG_STATE_HOME=$T/state XDG_DATA_HOME=$T/data HOME=$T $KA --sandbox --no-history .; sleep 60"
@@ -190,7 +195,7 @@ tm send-keys -t ui '4B9bJBkJ6jEGfpdpcCJ7JKJ9'
 wait_for 'Frank Doe <frank'
 base=$(sandbox_url)
 AUTH="Authorization: Bearer $(cat "$T/data/kombo-attach/sandbox/.mock-key")"
-curl -s -H "$AUTH" -X POST "$base/__mock/fault?kind=slow&rate=300000&count=all" >/dev/null
+curl -s -H "$AUTH" -X POST "$base/__mock/fault?kind=slow&rate=1000000&count=all" >/dev/null
 tm send-keys -t ui C-s
 wait_for '[0-9]+ in flight' 15
 sleep 3
