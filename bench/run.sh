@@ -403,6 +403,11 @@ for ((r = 0; r < BATCH_RUNS; r++)); do
         echo $(( $(bstat concurrency_rejected) - rej0 )) >>"$TMP/batch$conc.rej"
         rm -rf "$TMP/binbox/bench:c${conc}r$r"
     done
+    if [ -n "${KA_BASELINE:-}" ]; then
+        run batch_base env KOMBO_API_KEY=k KOMBO_INTEGRATION_ID="bench:baser$r" \
+            KOMBO_BASE_URL="http://127.0.0.1:$P3/v1" "$KA_BASELINE" batch -q --concurrency 8 "$TMP/batch/m.csv"
+        rm -rf "$TMP/binbox/bench:baser$r"
+    fi
 done
 peak=$(bstat peak_in_flight)
 kill "$MOCK_PID" 2>/dev/null && wait "$MOCK_PID" 2>/dev/null || true
@@ -414,6 +419,11 @@ row "batch --concurrency 8, limit 8" "$(ms "$b8") ms" "ideal" "$(ratio "$b8" "$i
     "$(verdict le "$(rawratio "$b8" "$ideal")" 1.15)"
 row "batch --concurrency 32, limit 8" "$(ms "$b32") ms" "ideal" "$(ratio "$b32" "$ideal")" "<= 1.30x" \
     "$(verdict le "$(rawratio "$b32" "$ideal")" 1.3)"
+if [ -n "${KA_BASELINE:-}" ]; then
+    bb=$(med_t batch_base)
+    row "batch --concurrency 8: before (KA_BASELINE) / now" "$(ms "$bb") / $(ms "$b8") ms" \
+        "before" "$(ratio "$b8" "$bb")" "" ""
+fi
 row "  peak_in_flight at the mock (all runs)" "$peak" "" "" "<= 8" "$(verdict le "$peak" 8)"
 row "  429 CONCURRENCY_LIMIT_EXCEEDED, most in a run" "$rej8 / $rej32" "8 / 32" "" "<= 5" \
     "$(verdict le "$rej32" 5)"

@@ -6,7 +6,8 @@
  * Checks: no crash, leak or undefined behaviour; at most that many entries, each with an
  * outcome; no more entries plus skipped lines than the file has lines; every entry written
  * back with history_append (to a second state folder) reads back as the same JSON line
- * (what the tool writes, it reads); the recent candidates are distinct and non-empty. */
+ * (what the tool writes, it reads); the recent candidates are distinct and non-empty; the
+ * scan prefiltered by SHA-256 hands on every entry of a hash the whole scan sees. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -90,6 +91,36 @@ static void check_round_trip(const struct history_entry *e, size_t n)
     setenv("XDG_STATE_HOME", state_in, 1);
 }
 
+/* The prefiltered scan (history_scan_sha) must hand on every entry of the wanted hash that
+ * the whole scan sees: the prefilter may only skip what it is sure of. */
+struct by_sha { const char *sha; size_t n; };
+
+static bool want_sha(const char *sha256, void *ctx)
+{
+    return strcmp(sha256, ((struct by_sha *)ctx)->sha) == 0;
+}
+
+static void count_sha(const struct history_entry *e, void *ctx)
+{
+    struct by_sha *b = ctx;
+    b->n += e->sha256 && !strcmp(e->sha256, b->sha);
+}
+
+static void check_prefilter(const struct history_entry *e, size_t n)
+{
+    char err[512];
+    for (size_t i = 0; i < n && i < 4; i++) {
+        if (!e[i].sha256)
+            continue;
+        struct by_sha all = { e[i].sha256, 0 }, some = { e[i].sha256, 0 };
+        if (history_scan(count_sha, &all, err, sizeof err) != 0 ||
+            history_scan_sha(want_sha, count_sha, &some, err, sizeof err) != 0)
+            fail("a scan failed on a readable file", err);
+        if (all.n != some.n)
+            fail("the prefiltered scan missed entries of the wanted hash", e[i].sha256);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
@@ -112,6 +143,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < n; i++)
         if (!e[i].outcome)
             fail("an entry without an outcome", NULL);
+    check_prefilter(e, n);
     check_round_trip(e, n);
     history_entries_free(e, n);
 

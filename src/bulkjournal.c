@@ -43,6 +43,24 @@ static bool same_target(const struct history_entry *e, const struct bulk_item *i
 #define LAST_SENT 4        /* the newest line: the whole body went out, outcome unknown */
 #define LAST_MASK (LAST_STARTED | LAST_SENT)
 
+/* One of the items' hashes: the rest of a long history is skipped unparsed. */
+static bool scan_wants(const char *sha256, void *cls)
+{
+    struct scan_ctx *s = cls;
+    size_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(s->by_sha[mid]->sha256, sha256);
+        if (c == 0)
+            return true;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
 static void scan_one(const struct history_entry *e, void *cls)
 {
     struct scan_ctx *s = cls;
@@ -87,7 +105,7 @@ int bulk_journal_read(struct client *c, struct bulk_item *items, size_t n, char 
             s.by_sha[s.n++] = &items[i];
     }
     qsort(s.by_sha, s.n, sizeof *s.by_sha, cmp_item_sha);
-    int rc = s.integration ? history_scan(scan_one, &s, err, errlen) : 0;
+    int rc = s.integration ? history_scan_sha(scan_wants, scan_one, &s, err, errlen) : 0;
     free(s.by_sha);
     for (size_t i = 0; i < n; i++) {
         int p = items[i].prior;

@@ -6,6 +6,7 @@
 #include "xalloc.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -248,10 +250,36 @@ void history_entries_free(struct history_entry *e, size_t n)
     free(e);
 }
 
+/* The hex SHA-256 of a line as history_append writes it ("sha256":"<64 hex>"), in out;
+ * false unless that is surely the value the parser would take: the key exactly once, in
+ * that form, and no \u escape anywhere (one could spell a second "sha256" key, and the
+ * parser takes the first). Any other line is parsed whole, so nothing is missed. */
+static bool quick_sha(const char *line, char out[65])
+{
+    static const char key[] = "\"sha256\"";
+    const char *p = strstr(line, key);
+    if (!p || strstr(p + 1, key) || strstr(line, "\\u"))
+        return false;
+    p += sizeof key - 1;
+    if (p[0] != ':' || p[1] != '"')
+        return false;
+    p += 2;
+    for (int i = 0; i < 64; i++) {
+        if (!isxdigit((unsigned char)p[i]))
+            return false;
+        out[i] = p[i];
+    }
+    out[64] = '\0';
+    return p[64] == '"';
+}
+
 /* Every entry of the file in order, to fn (which takes the entry over: it frees it or keeps
- * it); corrupt lines counted in *skipped. 0, or -1 with err. No file yet is no entry. */
-static int scan(void (*fn)(struct history_entry *e, void *ctx), void *ctx, size_t *skipped,
-                char *err, size_t errlen)
+ * it); corrupt lines counted in *skipped. 0, or -1 with err. No file yet is no entry. With
+ * want, a line whose SHA-256 it declines is skipped unparsed (a long history is mostly
+ * other files: parsing each line would cost more than the rest of a run's start). */
+static int scan_some(void (*fn)(struct history_entry *e, void *ctx), void *ctx,
+                     bool (*want)(const char *sha256, void *ctx), size_t *skipped,
+                     char *err, size_t errlen)
 {
     char *path = history_path();
     FILE *f = path ? fopen(path, "r") : NULL;
@@ -270,6 +298,9 @@ static int scan(void (*fn)(struct history_entry *e, void *ctx), void *ctx, size_
     size_t cap = 0;
     while (getline(&line, &cap, f) >= 0) {
         struct history_entry e;
+        char sha[65];
+        if (want && quick_sha(line, sha) && !want(sha, ctx))
+            continue;
         if (parse_line(line, &e) != 0) {
             if (skipped && line[0] != '\n')
                 (*skipped)++;
@@ -280,6 +311,12 @@ static int scan(void (*fn)(struct history_entry *e, void *ctx), void *ctx, size_
     free(line);
     fclose(f);
     return 0;
+}
+
+static int scan(void (*fn)(struct history_entry *e, void *ctx), void *ctx, size_t *skipped,
+                char *err, size_t errlen)
+{
+    return scan_some(fn, ctx, NULL, skipped, err, errlen);
 }
 
 /* A ring of the last `max` entries: memory stays bounded however long the file is. */
@@ -347,6 +384,30 @@ int history_scan(void (*fn)(const struct history_entry *e, void *ctx), void *ctx
     return scan(borrow_one, &b, NULL, err, errlen);
 }
 
+struct borrow_some {
+    struct borrow b;
+    bool (*want)(const char *sha256, void *ctx);
+};
+
+static bool borrow_want(const char *sha256, void *ctx)
+{
+    struct borrow_some *bs = ctx;
+    return bs->want(sha256, bs->b.ctx);
+}
+
+static void borrow_some_one(struct history_entry *e, void *ctx)
+{
+    borrow_one(e, &((struct borrow_some *)ctx)->b);
+}
+
+int history_scan_sha(bool (*want)(const char *sha256, void *ctx),
+                     void (*fn)(const struct history_entry *e, void *ctx), void *ctx, char *err,
+                     size_t errlen)
+{
+    struct borrow_some bs = { { fn, ctx }, want };
+    return scan_some(borrow_some_one, &bs, borrow_want, NULL, err, errlen);
+}
+
 struct find {
     const char *sha256, *server, *integration, *candidate;
     struct history_entry found;
@@ -356,6 +417,11 @@ struct find {
 static bool same(const char *a, const char *b)
 {
     return a && b && strcmp(a, b) == 0;
+}
+
+static bool find_wants(const char *sha256, void *ctx)
+{
+    return strcasecmp(sha256, ((struct find *)ctx)->sha256) == 0;
 }
 
 static void find_add(struct history_entry *e, void *ctx)
@@ -409,7 +475,7 @@ int history_find_success(const char *sha256, const char *server, const char *int
         return 0;
     struct find f = {.sha256 = sha256, .server = server, .integration = integration_id,
                      .candidate = candidate};
-    if (scan(find_add, &f, NULL, err, errlen) != 0)
+    if (scan_some(find_add, &f, find_wants, NULL, err, errlen) != 0)
         return -1;
     if (!f.have)
         return 0;

@@ -69,6 +69,12 @@ void history_entry_free(struct history_entry *e);
  * memory at a time. 0 (also without a file) or -1 with err. */
 int history_scan(void (*fn)(const struct history_entry *e, void *ctx), void *ctx, char *err,
                  size_t errlen);
+/* The same for the lines whose SHA-256 want accepts (the hex from the line; ctx as fn's):
+ * the others are skipped without being parsed. Lines without a hash in history_append's
+ * form are parsed and given to fn, so fn still checks what it needs. */
+int history_scan_sha(bool (*want)(const char *sha256, void *ctx),
+                     void (*fn)(const struct history_entry *e, void *ctx), void *ctx, char *err,
+                     size_t errlen);
 /* The outcome of the journal line a batch writes before an upload's first byte (the
  * outcome line follows when it is known): a row whose newest line is this one may have
  * been attached (the run was killed) and is checked before it is sent again. */

@@ -232,6 +232,59 @@ static void test_concurrent_appends(void **state)
     history_entries_free(got, n);
 }
 
+#define SHA_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define SHA_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+
+static bool wants_a(const char *sha256, void *ctx)
+{
+    (void)ctx;
+    return strcmp(sha256, SHA_A) == 0;
+}
+
+static void count_seen(const struct history_entry *e, void *ctx)
+{
+    int *seen = ctx;
+    if (e->sha256 && !strcmp(e->sha256, SHA_A))
+        seen[0]++;
+    else if (e->sha256 && !strcmp(e->sha256, SHA_B))
+        seen[1]++;
+    else
+        seen[2]++;
+}
+
+/* The prefiltered scan: lines of other hashes are skipped unparsed, lines of the wanted one
+ * all come through, and a line whose hash is not in history_append's form (hand-edited) is
+ * parsed and given on, so nothing wanted is missed. */
+static void test_scan_by_sha(void **state)
+{
+    (void)state;
+    reset();
+    char err[256];
+    struct history_entry e = make("c1", "ok", 1700000000);
+    e.sha256 = SHA_A;
+    assert_int_equal(history_append(&e, err, sizeof err), 0);
+    e.sha256 = SHA_B;
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(history_append(&e, err, sizeof err), 0);
+    e.sha256 = SHA_A;
+    e.outcome = HISTORY_SENT;
+    assert_int_equal(history_append(&e, err, sizeof err), 0);
+    char *p = history_path();
+    FILE *f = fopen(p, "a");
+    fputs("{\"time\":\"2024-01-01T00:00:00Z\",\"outcome\":\"ok\",\"sha256\" : \"" SHA_A "\"}\n", f);
+    fclose(f);
+    free(p);
+    int seen[3] = { 0 };
+    assert_int_equal(history_scan_sha(wants_a, count_seen, seen, err, sizeof err), 0);
+    assert_int_equal(seen[0], 3);      /* both appended lines of A, and the hand-edited one */
+    assert_int_equal(seen[1], 0);      /* B's lines never parsed */
+    assert_int_equal(seen[2], 0);
+    int all[3] = { 0 };
+    assert_int_equal(history_scan(count_seen, all, err, sizeof err), 0);
+    assert_int_equal(all[0], 3);
+    assert_int_equal(all[1], 5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -242,6 +295,7 @@ int main(void)
         cmocka_unit_test(test_find_success),
         cmocka_unit_test(test_odd_values),
         cmocka_unit_test(test_concurrent_appends),
+        cmocka_unit_test(test_scan_by_sha),
     };
     return cmocka_run_group_tests_name("history", tests, setup, th_teardown_tempdir);
 }
