@@ -155,6 +155,35 @@ static void test_long(void **state)
     fz_free(p);
 }
 
+/* The one-letter ASCII path (no table) says what the general one says: the same names
+ * with a character after them that no letter folds to (→, a non-word: it changes no
+ * earlier bonus) go the general way, and must match, score and mark the same. */
+static void test_one_letter_fast_path(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "abcXYZ019 _-./";
+    unsigned seed = 12345;
+    for (int round = 0; round < 5000; round++) {
+        char name[24], wide[32], pat[2];
+        size_t len = 1 + (seed = seed * 1103515245u + 12345u) % 16;
+        for (size_t i = 0; i < len; i++)
+            name[i] = alphabet[(seed = seed * 1103515245u + 12345u) % (sizeof alphabet - 1)];
+        name[len] = '\0';
+        pat[0] = "abcxyz019_."[(seed = seed * 1103515245u + 12345u) % 11];
+        pat[1] = '\0';
+        snprintf(wide, sizeof wide, "%s\xe2\x86\x92", name);
+        struct fz_pattern *p = fz_new(pat);
+        int s1 = -1, s2 = -2;
+        struct fz_hits h1, h2;
+        bool m1 = fz_match(p, name, &s1, &h1), m2 = fz_match(p, wide, &s2, &h2);
+        if (m1 != m2 || (m1 && (s1 != s2 || h1.n != h2.n || h1.off[0] != h2.off[0] ||
+                                h1.len[0] != h2.len[0])))
+            fail_msg("'%s' in \"%s\": fast %d/%d at %zu, general %d/%d at %zu", pat, name, m1,
+                     s1, h1.n ? h1.off[0] : 0, m2, s2, h2.n ? h2.off[0] : 0);
+        fz_free(p);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -162,6 +191,7 @@ int main(void)
         cmocka_unit_test(test_rank),
         cmocka_unit_test(test_narrows),
         cmocka_unit_test(test_long),
+        cmocka_unit_test(test_one_letter_fast_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

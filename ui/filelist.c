@@ -4,6 +4,7 @@
  * fuzzy.c's quick test with no allocation per entry, the scoring table only for the names
  * that pass. The order itself is filelist_sort.c. */
 #include "filelist.h"
+#include "ranked.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -80,23 +81,6 @@ static void stat_all(struct filelist *fl)
 
 /* ---- filter ---- */
 
-/* One name that passed the filter: what ranks it. */
-struct ranked {
-    int score;
-    uint32_t len;
-    uint32_t idx;
-};
-
-static int cmp_ranked(const void *a, const void *b)
-{
-    const struct ranked *x = a, *y = b;
-    if (x->score != y->score)
-        return x->score > y->score ? -1 : 1;
-    if (x->len != y->len)
-        return x->len < y->len ? -1 : 1;  /* fzf's tie-break: the shorter name */
-    return x->idx < y->idx ? -1 : x->idx > y->idx; /* then the list's own order */
-}
-
 /* Keep the entries of from[0..n) (indexes into ents) that match, best first; no filter:
  * all of them in list order. */
 static void filter_among(struct filelist *fl, const uint32_t *from, size_t n)
@@ -115,7 +99,7 @@ static void filter_among(struct filelist *fl, const uint32_t *from, size_t n)
         if (fz_match(fl->pat, fl->ents[idx].name, &score, NULL))
             r[k++] = (struct ranked){ score, (uint32_t)strlen(fl->ents[idx].name), idx };
     }
-    qsort(r, k, sizeof *r, cmp_ranked);
+    ranked_sort(r, k);
     for (size_t i = 0; i < k; i++)
         fl->vis[i] = r[i].idx;
     fl->nvis = k;
