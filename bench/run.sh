@@ -171,6 +171,9 @@ KA_ARGS=(-q --max-size 4G -c $CAND --content-type application/pdf)
 # "upload" would be a skip (hash and history only). The baseline may not know the flag.
 FORCE=(--force)
 "$KA" --help | grep -q -- '--force' || FORCE=()
+# the same for the baseline: without it, its runs after the first are skips (hash only)
+BASE_FORCE=(--force)
+[ -n "${KA_BASELINE:-}" ] && { "$KA_BASELINE" --help | grep -q -- '--force' || BASE_FORCE=(); }
 CURL_H=(-H 'Content-Type: application/json' -H 'Accept: application/json'
         -H 'Authorization: Bearer k' -H 'X-Integration-Id: x:y')
 CURL_URL=$URL/ats/candidates/$CAND/attachments
@@ -181,7 +184,7 @@ for ((r = 0; r < RUNS; r++)); do
     run up_curl_data curl -sS -f -o /dev/null --data-binary @"$BODY" "${CURL_H[@]}" "$CURL_URL"
     if [ -n "${KA_BASELINE:-}" ]; then
         run up_base_nohist "$KA_BASELINE" "${KA_ARGS[@]}" --no-history "$F256"
-        run up_base_hist "$KA_BASELINE" "${KA_ARGS[@]}" "$F256"
+        run up_base_hist "$KA_BASELINE" "${KA_ARGS[@]}" "${BASE_FORCE[@]}" "$F256"
     fi
 done
 ct=$(med_t up_curl_T)
