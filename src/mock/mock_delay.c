@@ -66,16 +66,25 @@ int mock_delay_start(struct mock *m)
     return 0;
 }
 
+static unsigned hold_ms(const struct mock *m, const struct req *r)
+{
+    return r->route == R_UPLOAD && m->upload_latency_ms ? m->upload_latency_ms : m->latency_ms;
+}
+
+bool mock_delay_would_hold(const struct mock *m, const struct req *r)
+{
+    return hold_ms(m, r) && !r->control && !r->delayed;
+}
+
 bool mock_delay_hold(struct mock *m, struct req *r, struct MHD_Connection *c)
 {
-    unsigned ms = r->route == R_UPLOAD && m->upload_latency_ms ? m->upload_latency_ms
-                                                              : m->latency_ms;
-    if (!ms || r->control || r->delayed)
+    unsigned ms = hold_ms(m, r);
+    if (!mock_delay_would_hold(m, r))
         return false;
     r->delayed = true;
     struct mock_delayed *d = xcalloc(1, sizeof *d);
     d->c = c;
-    d->due = clock_now() + ms / 1000.0;
+    d->due = (r->body_at > 0 ? r->body_at : clock_now()) + ms / 1000.0;
     pthread_mutex_lock(&m->mu);
     if (m->stopping || !m->delay_running) {
         pthread_mutex_unlock(&m->mu);

@@ -156,6 +156,8 @@ struct req {
     int spool_fd;
     char *spool_path;
     char *partial_path;
+    struct mock_upload_prep *prep;   /* mock_upload_prepare's, until the answer is due */
+    double body_at;                  /* when the whole body was in (clock_now), or 0 */
     uint64_t received, content_length;
     uint64_t slow_rate;      /* MOCK_FAULT_SLOW: read the body at this many bytes/s */
     double slow_start;       /* clock_now() at the first chunk of a slow body */
@@ -220,6 +222,12 @@ void mock_upload_begin(struct mock *m, struct req *r);
 void mock_upload_spool(struct req *r, const char *data, size_t n);
 void mock_upload_drop_spool(struct req *r);
 enum MHD_Result mock_upload_process(struct mock *m, struct req *r, struct MHD_Connection *c);
+/* The costly part of an upload (checks, decoding into a .partial file), done as soon as
+ * its body is in, before its answer is held: --latency then is the whole of the mock's
+ * time, not latency plus decoding. The file is placed and listed only when the answer is
+ * due (mock_upload_process). */
+void mock_upload_prepare(struct mock *m, struct req *r);
+void mock_upload_free_prep(struct req *r);
 void mock_upload_free_all(struct mock *m);
 
 /* mock_read.c */
@@ -263,6 +271,8 @@ int mock_delay_start(struct mock *m);
 /* Holds r's answer latency_ms when it should be (a /v1 request not held yet): suspends
  * the connection and returns true; the handler is called again when it is due. */
 bool mock_delay_hold(struct mock *m, struct req *r, struct MHD_Connection *c);
+/* Whether mock_delay_hold would hold r now. */
+bool mock_delay_would_hold(const struct mock *m, const struct req *r);
 void mock_delay_stop(struct mock *m);
 
 /* mock_fault.c */

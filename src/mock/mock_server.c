@@ -43,6 +43,7 @@ static struct req *req_new(struct mock *m, const char *uri)
 
 static void req_free(struct req *r)
 {
+    mock_upload_free_prep(r);
     mock_upload_drop_spool(r);
     if (r->partial_path)
         unlink(r->partial_path);
@@ -201,6 +202,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_NO;     /* resumed by mock_stop: close */
     if (r->fault.kind == MOCK_FAULT_DROP)
         return MHD_NO;     /* no body to hang up in: hang up now */
+    if (r->route == R_UPLOAD && r->fault.kind == MOCK_FAULT_NONE && !r->err_status &&
+        !r->delayed && mock_delay_would_hold(m, r)) {
+        r->body_at = clock_now();  /* the hold counts from here, the decoding within it */
+        mock_upload_prepare(m, r);
+    }
     if (mock_delay_hold(m, r, c))
         return MHD_YES;    /* --latency: called again when the answer is due */
     return finish(m, r, c);

@@ -258,24 +258,51 @@ static enum MHD_Result store(struct mock *m, struct req *r, struct MHD_Connectio
     return mock_respond_json(m, r, c, 200, root, r->stored_path ? hdrs : NULL);
 }
 
-enum MHD_Result mock_upload_process(struct mock *m, struct req *r, struct MHD_Connection *c)
+/* What an upload's body came to, worked out when it arrived (the costly part: parsing,
+ * checks, decoding into a .partial file) and acted on when its answer is due. */
+struct mock_upload_prep {
+    bool failed;
+    int status;
+    const char *code;
+    char msg[700];
+    cJSON *root;                 /* the body without its data; f points into it */
+    cJSON *warnings;
+    struct fields f;
+};
+
+void mock_upload_free_prep(struct req *r)
 {
-    char msg[700], why[400];
+    struct mock_upload_prep *p = r->prep;
+    if (!p)
+        return;
+    cJSON_Delete(p->root);
+    cJSON_Delete(p->warnings);
+    free(p);
+    r->prep = NULL;
+}
+
+void mock_upload_prepare(struct mock *m, struct req *r)
+{
+    if (r->prep)
+        return;
+    struct mock_upload_prep *pr = xcalloc(1, sizeof *pr);
+    r->prep = pr;
+    char *msg = pr->msg, why[400];
+    size_t msgsz = sizeof pr->msg;
     size_t n = (size_t)r->received;
     unsigned char *map = NULL;
     char *rest = NULL;
     cJSON *root = NULL, *warnings = NULL;
-    enum MHD_Result ret;
     int status = 400;
     const char *code = "PLATFORM.INPUT_INVALID";
 
     if (r->have_cl && r->received != r->content_length) {
-        snprintf(msg, sizeof msg, "the body has %llu bytes, not the %llu of its Content-Length",
+        snprintf(msg, msgsz, "the body has %llu bytes, not the %llu of its Content-Length",
                  (unsigned long long)r->received, (unsigned long long)r->content_length);
         goto fail;
     }
     if (n == 0) {
-        snprintf(msg, sizeof msg, "the request body is empty: expected a JSON object");
+        snprintf(msg, msgsz, "the request body is empty: expected a JSON object");
         goto fail;
     }
     map = mmap(NULL, n, PROT_READ, MAP_PRIVATE, r->spool_fd, 0);
@@ -283,18 +310,18 @@ enum MHD_Result mock_upload_process(struct mock *m, struct req *r, struct MHD_Co
         map = NULL;
         status = 500;
         code = "PLATFORM.UNKNOWN_ERROR";
-        snprintf(msg, sizeof msg, "mock: cannot map the spooled body: %s", strerror(errno));
+        snprintf(msg, msgsz, "mock: cannot map the spooled body: %s", strerror(errno));
         goto fail;
     }
     struct mj_span sp;
     if (mj_find_data(map, n, true, &sp, why, sizeof why) < 0) {
-        snprintf(msg, sizeof msg, "the request body is not valid JSON: %s", why);
+        snprintf(msg, msgsz, "the request body is not valid JSON: %s", why);
         goto fail;
     }
     size_t dl = sp.found ? sp.end - sp.start : 0, rl = n - dl;
     if (rl > MOCK_REST_MAX) {
         status = 413;
-        snprintf(msg, sizeof msg, "the JSON besides attachment.data is %zu bytes; the mock "
+        snprintf(msg, msgsz, "the JSON besides attachment.data is %zu bytes; the mock "
                  "accepts at most %u", rl, MOCK_REST_MAX);
         goto fail;
     }
@@ -312,46 +339,46 @@ enum MHD_Result mock_upload_process(struct mock *m, struct req *r, struct MHD_Co
         size_t at = end ? (size_t)(end - rest) : 0;
         if (sp.found && at >= sp.start)
             at += dl;      /* back to an offset in what the client sent */
-        snprintf(msg, sizeof msg, "the request body is not valid JSON near byte %zu", at);
+        snprintf(msg, msgsz, "the request body is not valid JSON near byte %zu", at);
         goto fail;
     }
     if (mj_check_unique_keys(root, why, sizeof why) < 0) {
-        snprintf(msg, sizeof msg, "%s", why);
+        snprintf(msg, msgsz, "%s", why);
         goto fail;
     }
-    struct fields f;
+    struct fields *f = &pr->f;
     /* Kept for /__mock/requests, so tests can see what reached the server (the SDK leaves
      * the key out when there are none: so must we). */
     const cJSON *rf = cJSON_GetObjectItemCaseSensitive(root, "remote_fields");
     if (rf && !r->remote_fields)
         r->remote_fields = cJSON_Duplicate(rf, 1);
-    if (check_fields(root, sp.found, &f, msg, sizeof msg))
+    if (check_fields(root, sp.found, f, msg, msgsz))
         goto fail;
 
     warnings = cJSON_CreateArray();
-    if (f.content_type)
-        content_type_warnings(warnings, f.content_type);
-    if (!strrchr(f.name, '.') || strrchr(f.name, '.') == f.name)
+    if (f->content_type)
+        content_type_warnings(warnings, f->content_type);
+    if (!strrchr(f->name, '.') || strrchr(f->name, '.') == f->name)
         warn(warnings, "attachment.name \"%.100s\" has no extension; ATSs use it to pick a viewer",
-             f.name);
+             f->name);
 
-    if (f.has_data) {
+    if (f->has_data) {
         int pfd = open_temp(m, ".partial", &r->partial_path);
         if (pfd < 0) {
             status = 500;
             code = "PLATFORM.UNKNOWN_ERROR";
-            snprintf(msg, sizeof msg, "mock: cannot create a file in %s: %s", m->inbox,
+            snprintf(msg, msgsz, "mock: cannot create a file in %s: %s", m->inbox,
                      strerror(errno));
             goto fail;
         }
         uint64_t decoded = 0;
-        int drc = mj_decode_base64(map + sp.start, dl, map, pfd, &decoded, msg, sizeof msg);
+        int drc = mj_decode_base64(map + sp.start, dl, map, pfd, &decoded, msg, msgsz);
         int e = errno;
         close(pfd);
         if (drc == -2) {
             status = 500;
             code = "PLATFORM.UNKNOWN_ERROR";
-            snprintf(msg, sizeof msg, "mock: cannot write the file: %s", strerror(e));
+            snprintf(msg, msgsz, "mock: cannot write the file: %s", strerror(e));
         }
         if (drc < 0)
             goto fail;
@@ -360,12 +387,11 @@ enum MHD_Result mock_upload_process(struct mock *m, struct req *r, struct MHD_Co
             warn(warnings, "attachment.data is empty: the file has 0 bytes");
     }
     munmap(map, n);
-    map = NULL;
     mock_upload_drop_spool(r);     /* free the disk before the file is placed */
-    ret = store(m, r, c, &f, warnings);
-    cJSON_Delete(root);
     free(rest);
-    return ret;
+    pr->root = root;
+    pr->warnings = warnings;
+    return;
 
 fail:
     cJSON_Delete(warnings);
@@ -373,7 +399,20 @@ fail:
     free(rest);
     if (map)
         munmap(map, n);
-    return mock_respond_error(m, r, c, status, code, msg, NULL);
+    pr->failed = true;
+    pr->status = status;
+    pr->code = code;
+}
+
+enum MHD_Result mock_upload_process(struct mock *m, struct req *r, struct MHD_Connection *c)
+{
+    mock_upload_prepare(m, r);     /* done already when the answer was held */
+    struct mock_upload_prep *pr = r->prep;
+    if (pr->failed)
+        return mock_respond_error(m, r, c, pr->status, pr->code, pr->msg, NULL);
+    cJSON *warnings = pr->warnings;
+    pr->warnings = NULL;           /* store() hands them to the answer */
+    return store(m, r, c, &pr->f, warnings);
 }
 
 /* ------------------------------------------------------------ other endpoints */
