@@ -13,7 +13,7 @@
 #define SCORE_BITS 19
 #define LEN_BITS 13
 
-static int cmp_ranked(const void *a, const void *b)
+int ranked_cmp(const void *a, const void *b)
 {
     const struct ranked *x = a, *y = b;
     if (x->score != y->score)
@@ -43,7 +43,7 @@ void ranked_sort(struct ranked *r, size_t n)
             longest = r[i].len;
     }
     if (n < 64 || (int64_t)hi - lo >= (1 << SCORE_BITS) || longest >= (1u << LEN_BITS)) {
-        qsort(r, n, sizeof *r, cmp_ranked);
+        qsort(r, n, sizeof *r, ranked_cmp);
         return;
     }
     struct keyed *a = xmalloc(n * sizeof *a), *b = xmalloc(n * sizeof *b);

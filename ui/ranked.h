@@ -14,7 +14,9 @@ struct ranked {
     uint32_t idx;
 };
 
-/* Sort r[0..n) best first, as the comparison (score desc, len asc, idx asc) would. */
+/* The order itself, as a qsort comparison: score descending, len ascending, idx ascending. */
+int ranked_cmp(const void *a, const void *b);
+/* Sort r[0..n) best first, as qsort with ranked_cmp would. */
 void ranked_sort(struct ranked *r, size_t n);
 
 #endif
