@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Exactly once: a 200-file batch killed with SIGKILL at five random moments, run again
-# each time at once until it finishes, leaves each file attached exactly once (none
+# Exactly once: a 200-file batch killed with SIGKILL at five random moments (and a sixth
+# time while the mock still holds some of its uploads), run again each time at once until
+# it finishes, leaves each file attached exactly once (none
 # missing, no "name (2).ext"), and never more in flight than the integration's limit.
 # The mock takes 1.2 s to store an upload (and 20 ms to list), and stores one whose client
 # was killed when it is due, as Kombo would: each kill leaves uploads it is still storing
@@ -10,14 +11,14 @@
 start_mock --concurrency-limit 16 --latency 20 --upload-latency 1200 --quiet
 make_files 200
 { echo "file,candidate,type"; for i in $(seq 1 200); do echo "files/f$i.txt,$CAND,OTHER"; done; } >"$T/m/batch.csv"
-for k in 1 2 3 4 5; do
+for k in 1 2 3 4 5 6; do
   # --timeout 3: a row whose upload never lands is sent again 8 s after its "sent" line.
   # The last run sends 4 at a time: its held uploads must leave slots free, or the next
   # run's listing waits (429) until they are stored, as with Kombo, and finds them at once.
-  conc=16; [ "$k" -eq 5 ] && conc=4
+  conc=16; [ "$k" -eq 6 ] && conc=4
   batch_exec --concurrency "$conc" --timeout 3 "$T/m/batch.csv" >"$T/out$k" 2>&1 &
   pid=$!
-  if [ "$k" -lt 5 ]; then
+  if [ "$k" -lt 6 ]; then
     # somewhere in the first ~2.9 s of a run that takes ~16 s when nothing is done yet
     sleep "$(( RANDOM % 3 )).$(( (RANDOM % 9) + 1 ))$(( RANDOM % 10 ))"
   else
