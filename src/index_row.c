@@ -8,23 +8,8 @@
 #include <time.h>
 
 #include "fold_text.h"
+#include "textbuf.h"
 #include "xalloc.h"
-
-static void buf_add(struct ixr_buf *b, const void *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        b->cap = (b->n + n + 1) * 2 + 64;
-        b->p = xrealloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
-static void buf_byte(struct ixr_buf *b, unsigned char c)
-{
-    buf_add(b, &c, 1);
-}
 
 char *index_row_fold(const char *s, size_t n)
 {
@@ -37,13 +22,13 @@ char *index_row_fold(const char *s, size_t n)
 
 /* s folded onto the text; with `words`, each name word behind two IXR_NAME ("-" and white
  * space split words: Jean-Luc is found by "luc" as a name start). */
-static void add_folded(struct ixr_buf *b, const char *s, bool words)
+static void add_folded(struct textbuf *b, const char *s, bool words)
 {
     if (!s)
         return;
     char *f = index_row_fold(s, strlen(s));
     if (!words) {
-        buf_add(b, f, strlen(f));
+        textbuf_str(b, f);
     } else {
         for (char *w = f; *w;) {
             while (*w == ' ' || *w == '-')
@@ -54,9 +39,9 @@ static void add_folded(struct ixr_buf *b, const char *s, bool words)
             if (!k)
                 break;
             if (b->n && b->p[b->n - 1] != '\n')
-                buf_byte(b, ' ');
-            buf_add(b, "\2\2", 2);
-            buf_add(b, w, k);
+                textbuf_byte(b, ' ');
+            textbuf_add(b, "\2\2", 2);
+            textbuf_add(b, w, k);
             w += k;
         }
     }
@@ -64,25 +49,25 @@ static void add_folded(struct ixr_buf *b, const char *s, bool words)
 }
 
 /* Lengths as LEB128 varints: most strings here are shorter than 128 bytes. */
-static void put_len(struct ixr_buf *b, size_t v)
+static void put_len(struct textbuf *b, size_t v)
 {
     do {
         unsigned char c = (unsigned char)(v & 0x7F);
         v >>= 7;
-        buf_byte(b, (unsigned char)(c | (v ? 0x80 : 0)));
+        textbuf_byte(b, (unsigned char)(c | (v ? 0x80 : 0)));
     } while (v);
 }
 
 /* A string: its length + 1, then its bytes; NULL is a single 0. */
-static void put_str(struct ixr_buf *b, const char *s)
+static void put_str(struct textbuf *b, const char *s)
 {
     if (!s) {
-        buf_byte(b, 0);
+        textbuf_byte(b, 0);
         return;
     }
     size_t n = strlen(s);
     put_len(b, n + 1);
-    buf_add(b, s, n);
+    textbuf_add(b, s, n);
 }
 
 struct reader {
@@ -136,22 +121,22 @@ static long long iso_seconds(const char *s)
 void index_row_make(const struct candidate *c, struct index_row *r)
 {
     memset(r, 0, sizeof *r);
-    struct ixr_buf t = { 0 };
+    struct textbuf t = { 0 };
     add_folded(&t, c->first_name, true);
     add_folded(&t, c->last_name, true);
     for (size_t i = 0; i < c->n_emails; i++) {
-        buf_add(&t, "\n\3", 2);
+        textbuf_add(&t, "\n\3", 2);
         add_folded(&t, c->emails[i], false);
-        buf_byte(&t, IXR_EMAIL);
+        textbuf_byte(&t, IXR_EMAIL);
         put_str(&r->emails, c->emails[i]);
     }
-    buf_byte(&t, '\n');
+    textbuf_byte(&t, '\n');
     add_folded(&t, c->title, false);
-    buf_byte(&t, '\n');
+    textbuf_byte(&t, '\n');
     add_folded(&t, c->company, false);
     for (size_t i = 0; i < c->n_apps; i++) {
         const struct cand_application *p = &c->apps[i];
-        buf_byte(&t, '\n');
+        textbuf_byte(&t, '\n');
         add_folded(&t, p->job_name, false);
         const char *f[] = { p->id, p->job_id, p->job_name, p->stage, p->remote_created_at };
         for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
@@ -160,9 +145,9 @@ void index_row_make(const struct candidate *c, struct index_row *r)
         if (p->remote_created_at && strcmp(p->remote_created_at, r->lad) > 0)
             snprintf(r->lad, sizeof r->lad, "%s", p->remote_created_at);
     }
-    buf_add(&t, "\n\4", 2);
+    textbuf_add(&t, "\n\4", 2);
     add_folded(&t, c->remote_id, false);
-    buf_byte(&t, IXR_RID);
+    textbuf_byte(&t, IXR_RID);
     r->search = (char *)t.p;
     r->lad_s = iso_seconds(r->lad);
 }

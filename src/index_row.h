@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "candidate.h"
+#include "textbuf.h"
 
 #define IXR_NAME '\2'
 #define IXR_EMAIL '\3'
@@ -39,15 +40,10 @@
 #define IXR_LAD_MAX ((1LL << 40) - 1)
 #define IXR_RK_NOAPP(rowid) ((long long)(rowid) - (1LL << 40))
 
-struct ixr_buf {
-    unsigned char *p;
-    size_t n, cap;
-};
-
 struct index_row {
     char *search;              /* the text above, NUL-terminated */
-    struct ixr_buf emails;     /* blob */
-    struct ixr_buf apps;       /* blob */
+    struct textbuf emails;     /* blob */
+    struct textbuf apps;       /* blob */
     char lad[CAND_TEXT_MAX + 1];   /* the most recent remote_created_at ("" when none) */
     long long lad_s;           /* the same in Unix seconds, 0..IXR_LAD_MAX */
 };

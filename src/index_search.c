@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "index_row.h"
+#include "textbuf.h"
 #include "xalloc.h"
 
 #define WORDS_MAX 16
@@ -110,25 +111,9 @@ static size_t cp_bytes(const char *s, size_t n)
     return b;
 }
 
-struct mbuf {
-    char *p;
-    size_t n, cap;
-};
-
-static void mb_add(struct mbuf *b, const char *s, size_t n)
-{
-    if (b->n + n + 1 > b->cap) {
-        b->cap = (b->n + n + 1) * 2 + 64;
-        b->p = xrealloc(b->p, b->cap);
-    }
-    memcpy(b->p + b->n, s, n);
-    b->n += n;
-    b->p[b->n] = '\0';
-}
-
 /* Every trigram of prefix + w, quoted, ANDed onto m. The table keeps no positions
  * (detail=none), so a longer phrase cannot be asked for. */
-static void add_trigrams(struct mbuf *m, const char *prefix, const char *w)
+static void add_trigrams(struct textbuf *m, const char *prefix, const char *w)
 {
     size_t pl = strlen(prefix), wl = strlen(w);
     char *t = xmalloc(pl + wl + 1);
@@ -137,11 +122,11 @@ static void add_trigrams(struct mbuf *m, const char *prefix, const char *w)
     for (const char *p = t; chars(p) >= 3; p += cp_bytes(p, 1)) {
         size_t len = cp_bytes(p, 3);
         if (m->n && m->p[m->n - 1] != '(')
-            mb_add(m, " AND ", 5);
-        mb_add(m, "\"", 1);
+            textbuf_add(m, " AND ", 5);
+        textbuf_add(m, "\"", 1);
         for (size_t j = 0; j < len; j++)
-            mb_add(m, p[j] == '"' ? "\"\"" : p + j, p[j] == '"' ? 2 : 1);   /* " doubled */
-        mb_add(m, "\"", 1);
+            textbuf_add(m, p[j] == '"' ? "\"\"" : p + j, p[j] == '"' ? 2 : 1);   /* " doubled */
+        textbuf_add(m, "\"", 1);
     }
     free(t);
 }
@@ -149,17 +134,17 @@ static void add_trigrams(struct mbuf *m, const char *prefix, const char *w)
 /* The FTS5 query of a step; NULL when the step cannot match. */
 static char *match_of(const struct run *q, enum step step)
 {
-    struct mbuf m = { 0 };
+    struct textbuf m = { 0 };
     if (step == STEP_EXACT) {
         char e[2] = { IXR_EMAIL, 0 }, r[2] = { IXR_RID, 0 };
         char *a = xmalloc(strlen(q->folded) + 2);
-        mb_add(&m, "(", 1);
+        textbuf_add(&m, "(", 1);
         snprintf(a, strlen(q->folded) + 2, "%s%c", q->folded, IXR_EMAIL);
         add_trigrams(&m, e, a);
-        mb_add(&m, ") OR (", 6);
+        textbuf_add(&m, ") OR (", 6);
         a[strlen(q->folded)] = IXR_RID;
         add_trigrams(&m, r, a);
-        mb_add(&m, ")", 1);
+        textbuf_add(&m, ")", 1);
         free(a);
         return m.p;
     }
