@@ -323,19 +323,28 @@ static inline struct run_result th_wait(struct th_proc *p, double timeout_s)
 }
 
 /* A client for base_url with a test's key and integration, attempts tries per request and
- * short timeouts; fails the test when libcurl cannot set up. */
+ * short timeouts, under a server label (NULL: the base URL, as the client makes it); fails
+ * the test when libcurl cannot set up. */
 #include "client.h"
-static inline struct client *th_client(const char *base_url, const char *key,
-                                       const char *integration, int attempts)
+static inline struct client *th_client_labelled(const char *base_url, const char *key,
+                                                const char *integration, int attempts,
+                                                const char *label)
 {
     struct client_options o = {.base_url = base_url, .api_key = key, .integration_id = integration,
-                               .max_attempts = attempts, .timeout_s = 30, .connect_timeout_s = 5};
+                               .max_attempts = attempts, .timeout_s = 30, .connect_timeout_s = 5,
+                               .label = label};
     int code;
     char err[512];
     struct client *c = client_new(&o, &code, err, sizeof err);
     if (!c)
         fail_msg("client_new: %s", err);
     return c;
+}
+
+static inline struct client *th_client(const char *base_url, const char *key,
+                                       const char *integration, int attempts)
+{
+    return th_client_labelled(base_url, key, integration, attempts, NULL);
 }
 
 #endif

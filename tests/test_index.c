@@ -47,15 +47,7 @@ static void new_env(void)
 
 static struct client *new_client(void)
 {
-    struct client_options o = { .base_url = mock_base_url(mk), .api_key = KEY,
-                                .integration_id = INTEGRATION, .max_attempts = 2,
-                                .timeout_s = 30, .label = label };
-    int code;
-    char err[512];
-    struct client *c = client_new(&o, &code, err, sizeof err);
-    if (!c)
-        fail_msg("client_new: %s", err);
-    return c;
+    return th_client_labelled(mock_base_url(mk), KEY, INTEGRATION, 2, label);
 }
 
 static struct index *open_ix(void)

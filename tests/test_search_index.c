@@ -52,15 +52,7 @@ static struct mock *mk, *big;   /* the people above; 300 generated ones */
 
 static struct client *client_of(struct mock *m, const char *label)
 {
-    struct client_options o = { .base_url = mock_base_url(m), .api_key = KEY,
-                                .integration_id = INTEGRATION, .max_attempts = 1,
-                                .timeout_s = 30, .label = label };
-    int code;
-    char err[512];
-    struct client *c = client_new(&o, &code, err, sizeof err);
-    if (!c)
-        fail_msg("client_new: %s", err);
-    return c;
+    return th_client_labelled(mock_base_url(m), KEY, INTEGRATION, 1, label);
 }
 
 /* The index of label, synced from m to the end. */
