@@ -189,7 +189,7 @@ FUZZ_BINS    := $(FUZZ_BUILD)/fuzz_answer $(FUZZ_BUILD)/fuzz_settings $(FUZZ_BUI
 # helpers every module may use (FUZZ_HELPERS).
 FUZZ_HELPERS := src/utf8.c src/hex.c src/xalloc.c src/termsafe.c
 FUZZ_SRC_fuzz_answer   := src/answer.c src/json_util.c $(FUZZ_HELPERS)
-FUZZ_SRC_fuzz_settings := src/settings.c src/fsutil.c src/clock.c src/numparse.c src/format.c src/attachment.c src/mime.c src/secret.c \
+FUZZ_SRC_fuzz_settings := src/settings.c src/settings_file.c src/fsutil.c src/clock.c src/numparse.c src/format.c src/attachment.c src/mime.c src/secret.c \
                           $(FUZZ_HELPERS)
 FUZZ_SRC_fuzz_base64   := src/base64.c src/xalloc.c
 FUZZ_SRC_fuzz_body     := src/body.c src/sendopts.c src/json_strict.c src/base64.c src/format.c src/attachment.c \
