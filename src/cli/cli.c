@@ -99,11 +99,7 @@ static int dry_run_one(const struct cli_options *o, const char *file, const stru
         cJSON_AddNumberToObject(h, "Content-Length", (double)length);
         cJSON *body = cJSON_Parse(desc);
         cJSON_AddItemToObject(j, "body", body ? body : cli_json_str(desc));
-        char *text = cJSON_PrintUnformatted(j);
-        if (text)
-            printf("%s\n", text);
-        free(text);
-        cJSON_Delete(j);
+        cli_json_line(stdout, j);
     } else {
         char *u = cli_sanitize(url), *i = cli_sanitize(so->client.integration_id), *d = cli_sanitize(desc);
         if (so->application_id) {

@@ -294,11 +294,7 @@ static void dry_run(const struct cli_batch_options *bo, const struct bulk_item *
             cJSON_AddItemToObject(j, "type", cli_json_str(att_type_name(it->att.type)));
             cJSON_AddItemToObject(j, "content_type", cli_json_str(it->att.content_type));
             cJSON_AddNumberToObject(j, "size", (double)it->att.size);
-            char *t = cJSON_PrintUnformatted(j);
-            if (t)
-                printf("%s\n", t);
-            free(t);
-            cJSON_Delete(j);
+            cli_json_line(stdout, j);
         } else {
             char *f = cli_sanitize(it->shown), *u = cli_sanitize(url ? url : err);
             char *nm = cli_sanitize(it->att.name), *ct = cli_sanitize(it->att.content_type);

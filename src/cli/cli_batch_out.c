@@ -126,11 +126,7 @@ void cli_batch_row_done(struct bulk_item *it, const struct transfer *upload, voi
     struct cli_batch_out *o = cls;
     if (o->co->json) {
         cJSON *j = row_json(it);
-        char *t = cJSON_PrintUnformatted(j);
-        if (t)
-            printf("%s\n", t);
-        free(t);
-        cJSON_Delete(j);
+        cli_json_line(stdout, j);
         fflush(stdout);
     }
     if (it->status == BULK_FAILED) {
@@ -161,11 +157,7 @@ void cli_batch_summary(const struct cli_batch_out *o, const struct bulk_item *it
         cJSON_AddNumberToObject(s, "failed", (double)count[BULK_FAILED]);
         cJSON_AddNumberToObject(s, "not_run", (double)count[BULK_PENDING]);
         cJSON_AddNumberToObject(s, "seconds", (double)(long)(elapsed_s * 1000 + 0.5) / 1000);
-        char *t = cJSON_PrintUnformatted(j);
-        if (t)
-            printf("%s\n", t);
-        free(t);
-        cJSON_Delete(j);
+        cli_json_line(stdout, j);
     }
     if (o->co->quiet && !count[BULK_FAILED] && !count[BULK_PENDING])
         return;
@@ -230,10 +222,7 @@ int cli_batch_report(const char *path, const struct bulk_item *items, size_t n)
         const struct bulk_item *it = &items[i];
         if (json) {
             cJSON *j = row_json(it);
-            char *t = cJSON_PrintUnformatted(j);
-            bad |= !t || fprintf(f, "%s\n", t) < 0;
-            free(t);
-            cJSON_Delete(j);
+            bad |= cli_json_line(f, j) != 0;
         } else {
             char line[32];
             snprintf(line, sizeof line, "%zu", it->row);

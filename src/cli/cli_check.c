@@ -18,14 +18,6 @@
 #include "transfer.h"
 #include "xalloc.h"
 
-static void print_json(cJSON *j)
-{
-    char *text = cJSON_PrintUnformatted(j);
-    printf("%s\n", text);
-    free(text);
-    cJSON_Delete(j);
-}
-
 /* "label: value" with the value escaped. */
 static void line(const char *label, const char *value)
 {
@@ -133,7 +125,7 @@ int cli_check_run(const struct cli_options *o)
     if (code == KA_EXIT_OK)
         code = check_integration(c, j);
     if (j)
-        print_json(j);
+        cli_json_line(stdout, j);
     fflush(stdout);
     client_free(c);
     return code;
@@ -195,7 +187,7 @@ int cli_attachments_run(const struct cli_options *o)
     } else {
         for (size_t i = 0; i < l.n; i++) {
             if (o->json) {
-                print_json(attachment_json(&l.items[i]));
+                cli_json_line(stdout, attachment_json(&l.items[i]));
             } else {
                 attachment_line(&l.items[i]);
             }

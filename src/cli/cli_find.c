@@ -356,10 +356,7 @@ int cli_find_run(const struct cli_options *o, const char *query)
     if (o->json) {
         for (size_t i = 0; i < n; i++) {
             cJSON *j = hit_json(&rows[i]);
-            char *text = cJSON_PrintUnformatted(j);
-            printf("%s\n", text);
-            free(text);
-            cJSON_Delete(j);
+            cli_json_line(stdout, j);
         }
     } else {
         print_rows(stdout, rows, n, isatty(STDOUT_FILENO) ? terminal_columns() : 0);

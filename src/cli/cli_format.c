@@ -202,6 +202,15 @@ void cli_format_progress(const char *name, const struct transfer_progress *p, ui
     }
 }
 
+int cli_json_line(FILE *f, cJSON *j)
+{
+    char *t = cJSON_PrintUnformatted(j);
+    int rc = t && fprintf(f, "%s\n", t) >= 0 ? 0 : -1;
+    free(t);
+    cJSON_Delete(j);
+    return rc;
+}
+
 cJSON *cli_json_str(const char *s)
 {
     if (!s)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_report.h"
 #include "client.h"
 #include "exitcodes.h"
 #include "format.h"
@@ -146,10 +147,7 @@ static int do_status(const struct cli_index_options *o)
             cJSON_AddStringToObject(j, "path", path);
             cJSON_AddBoolToObject(j, "exists", false);
             cJSON_AddBoolToObject(j, "enabled", o->enabled);
-            char *s = cJSON_PrintUnformatted(j);
-            puts(s);
-            free(s);
-            cJSON_Delete(j);
+            cli_json_line(stdout, j);
         } else {
             printf("no index yet at %s — run: kombo-attach index sync\n", path);
         }
@@ -179,10 +177,7 @@ static int do_status(const struct cli_index_options *o)
             cJSON_AddNullToObject(j, "last_complete_sync");
         cJSON_AddBoolToObject(j, "partial", st.partial);
         cJSON_AddNumberToObject(j, "schema_version", st.schema);
-        char *s = cJSON_PrintUnformatted(j);
-        puts(s);
-        free(s);
-        cJSON_Delete(j);
+        cli_json_line(stdout, j);
     } else {
         printf("path:                %s\nsize:                %s\ncandidates:          %llu\n"
                "last complete sync:  %s (started)\n%sschema version:      %d\n%s",

@@ -4,6 +4,7 @@
 #define KA_CLI_REPORT_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "cli.h"
@@ -41,6 +42,9 @@ void cli_report_duplicate(const struct cli_options *o, const char *file,
 
 /* Shared with cli_format.c: a JSON string of s (invalid UTF-8 made valid), or null. */
 struct cJSON *cli_json_str(const char *s);
+/* j printed to f as one line, then freed (every --json line goes out this way). 0, or -1
+ * when it could not be written. */
+int cli_json_line(FILE *f, struct cJSON *j);
 /* Terminal columns of s (already made safe: cli_sanitize). */
 int cli_width(const char *s);
 /* A copy of s (already made safe) cut to at most cols columns, ending in "…" when cut. */
